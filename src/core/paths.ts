@@ -1,0 +1,23 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Where layerlab keeps stores and runs: `--home`, else `LAYERLAB_HOME`,
+ * else `${XDG_CACHE_HOME:-~/.cache}/layerlab` (DESIGN.md, "Home").
+ */
+export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return resolve(flag);
+  if (env.LAYERLAB_HOME) return resolve(env.LAYERLAB_HOME);
+  const cache = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return resolve(cache, 'layerlab');
+}
+
+export interface HomeLayout {
+  root: string;
+  stores: string;
+  runs: string;
+}
+
+export function homeLayout(root: string): HomeLayout {
+  return { root, stores: join(root, 'stores'), runs: join(root, 'runs') };
+}
