@@ -54,8 +54,10 @@ export class LayerlabError extends Error {
 }
 
 export const usageError = (message: string) => new LayerlabError('USAGE', message);
-export const badModel = (message: string, cause?: unknown) => new LayerlabError('BAD_MODEL', message, { cause });
-export const badData = (message: string, cause?: unknown) => new LayerlabError('BAD_DATA', message, { cause });
+export const badModel = (message: string, cause?: unknown) =>
+  new LayerlabError('BAD_MODEL', message, { cause });
+export const badData = (message: string, cause?: unknown) =>
+  new LayerlabError('BAD_DATA', message, { cause });
 export const notFound = (message: string) => new LayerlabError('NOT_FOUND', message);
 export const configError = (message: string) => new LayerlabError('CONFIG', message);
 export const interrupted = () => new LayerlabError('INTERRUPTED', 'interrupted; finished work is saved');

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Where layerlab keeps stores and runs: `--home`, else `LAYERLAB_HOME`,
@@ -20,4 +22,14 @@ export interface HomeLayout {
 
 export function homeLayout(root: string): HomeLayout {
   return { root, stores: join(root, 'stores'), runs: join(root, 'runs') };
+}
+
+/** The installed package's root folder (holds package.json and models/), from src or dist alike. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'models'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('layerlab package root not found');
 }

@@ -1,9 +1,24 @@
 import { OnnxDataType } from '../dtype.js';
-import type { AttributeValue, GraphSpec, ModelSpec, NodeSpec, TensorSpec, ValueInfoSpec } from './model-spec.js';
+import type {
+  AttributeValue,
+  GraphSpec,
+  ModelSpec,
+  NodeSpec,
+  TensorSpec,
+  ValueInfoSpec,
+} from './model-spec.js';
 import { ProtoWriter } from './wire.js';
 
 /* Field numbers from onnx/onnx.proto (IR version 8+). */
-const Model = { irVersion: 1, producerName: 2, producerVersion: 3, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 };
+const Model = {
+  irVersion: 1,
+  producerName: 2,
+  producerVersion: 3,
+  docString: 6,
+  graph: 7,
+  opsetImport: 8,
+  metadataProps: 14,
+};
 const Graph = { node: 1, name: 2, initializer: 5, input: 11, output: 12, valueInfo: 13 };
 const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 };
 const Attr = { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, floats: 7, ints: 8, type: 20 };
@@ -19,9 +34,11 @@ function writeTensor(w: ProtoWriter, t: TensorSpec): void {
 
 function writeValueInfo(w: ProtoWriter, v: ValueInfoSpec): void {
   w.string(1, v.name);
+  const dtype = v.dtype;
+  if (!dtype) return;
   w.message(2, (type) =>
     type.message(1, (tensorType) => {
-      tensorType.int(1, OnnxDataType[v.dtype]);
+      tensorType.int(1, OnnxDataType[dtype]);
       if (v.shape) {
         const shape = v.shape;
         tensorType.message(2, (s) => {

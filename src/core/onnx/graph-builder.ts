@@ -1,5 +1,13 @@
 import type { DTypeName } from '../dtype.js';
-import type { AttributeValue, Dim, GraphSpec, NodeSpec, TensorData, TensorSpec, ValueInfoSpec } from './model-spec.js';
+import type {
+  AttributeValue,
+  Dim,
+  GraphSpec,
+  NodeSpec,
+  TensorData,
+  TensorSpec,
+  ValueInfoSpec,
+} from './model-spec.js';
 
 /**
  * Builds ONNX graphs in code: the embedded backbone, in-graph pooling, training-step graphs.
@@ -33,8 +41,9 @@ export class GraphBuilder {
     return name;
   }
 
-  output(name: string, dtype: DTypeName, shape?: readonly Dim[]): void {
-    this.outputs.push(shape ? { name, dtype, shape } : { name, dtype });
+  /** Declares a graph output; without a dtype ONNX Runtime infers its type. */
+  output(name: string, dtype?: DTypeName, shape?: readonly Dim[]): void {
+    this.outputs.push(dtype ? (shape ? { name, dtype, shape } : { name, dtype }) : { name });
   }
 
   initializer(name: string, dtype: DTypeName, dims: readonly number[], data: TensorData): string {
@@ -43,7 +52,11 @@ export class GraphBuilder {
     return name;
   }
 
-  constFloat(values: readonly number[] | Float32Array, dims: readonly number[] = [values.length], hint = 'const'): string {
+  constFloat(
+    values: readonly number[] | Float32Array,
+    dims: readonly number[] = [values.length],
+    hint = 'const',
+  ): string {
     return this.initializer(this.fresh(hint), 'float32', dims, Float32Array.from(values));
   }
 
@@ -52,7 +65,12 @@ export class GraphBuilder {
   }
 
   /** Adds one node and returns its (first) output name. */
-  op(opType: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>, output?: string): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Record<string, AttributeValue>,
+    output?: string,
+  ): string {
     return this.opN(opType, inputs, 1, attributes, output ? [output] : undefined)[0]!;
   }
 

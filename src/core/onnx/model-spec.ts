@@ -33,7 +33,8 @@ export type Dim = number | string | null;
 
 export interface ValueInfoSpec {
   name: string;
-  dtype: DTypeName;
+  /** left out for outputs whose type ONNX Runtime should infer */
+  dtype?: DTypeName;
   shape?: readonly Dim[];
 }
 

@@ -77,14 +77,30 @@ function readAttribute(bytes: Uint8Array): [string, AttributeInfo] {
   const ints: number[] = [];
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: name = decodeString(f.bytes); break;
-      case 2: value = fixed32ToFloat(f); break;
-      case 3: value = Number(BigInt.asIntN(64, f.value)); break;
-      case 4: value = decodeString(f.bytes); break;
-      case 5: value = { tensor: true }; break;
-      case 6: value = { graph: true }; break;
-      case 8: ints.push(...readInts(f).map(Number)); break;
-      case 20: type = Number(f.value); break;
+      case 1:
+        name = decodeString(f.bytes);
+        break;
+      case 2:
+        value = fixed32ToFloat(f);
+        break;
+      case 3:
+        value = Number(BigInt.asIntN(64, f.value));
+        break;
+      case 4:
+        value = decodeString(f.bytes);
+        break;
+      case 5:
+        value = { tensor: true };
+        break;
+      case 6:
+        value = { graph: true };
+        break;
+      case 8:
+        ints.push(...readInts(f).map(Number));
+        break;
+      case 20:
+        type = Number(f.value);
+        break;
     }
   }
   if (type === 7) value = ints;
@@ -95,16 +111,26 @@ function readNode(bytes: Uint8Array): NodeInfo {
   const node: NodeInfo = { name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: {} };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: node.inputs.push(decodeString(f.bytes)); break;
-      case 2: node.outputs.push(decodeString(f.bytes)); break;
-      case 3: node.name = decodeString(f.bytes); break;
-      case 4: node.opType = decodeString(f.bytes); break;
+      case 1:
+        node.inputs.push(decodeString(f.bytes));
+        break;
+      case 2:
+        node.outputs.push(decodeString(f.bytes));
+        break;
+      case 3:
+        node.name = decodeString(f.bytes);
+        break;
+      case 4:
+        node.opType = decodeString(f.bytes);
+        break;
       case 5: {
         const [name, value] = readAttribute(f.bytes);
         node.attributes[name] = value;
         break;
       }
-      case 7: node.domain = decodeString(f.bytes); break;
+      case 7:
+        node.domain = decodeString(f.bytes);
+        break;
     }
   }
   return node;
@@ -125,12 +151,24 @@ function mergeGraph(graph: GraphInfo, bytes: Uint8Array): void {
   for (const f of readFields(bytes)) {
     if (f.wireType !== WireType.bytes) continue;
     switch (f.field) {
-      case 1: graph.nodes.push(readNode(f.bytes)); break;
-      case 2: graph.name = decodeString(f.bytes); break;
-      case 5: graph.initializers.push(readInitializer(f.bytes)); break;
-      case 11: graph.inputs.push(readValueInfo(f.bytes)); break;
-      case 12: graph.outputs.push(readValueInfo(f.bytes)); break;
-      case 13: graph.valueInfo.push(readValueInfo(f.bytes)); break;
+      case 1:
+        graph.nodes.push(readNode(f.bytes));
+        break;
+      case 2:
+        graph.name = decodeString(f.bytes);
+        break;
+      case 5:
+        graph.initializers.push(readInitializer(f.bytes));
+        break;
+      case 11:
+        graph.inputs.push(readValueInfo(f.bytes));
+        break;
+      case 12:
+        graph.outputs.push(readValueInfo(f.bytes));
+        break;
+      case 13:
+        graph.valueInfo.push(readValueInfo(f.bytes));
+        break;
     }
   }
 }

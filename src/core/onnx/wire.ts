@@ -134,7 +134,12 @@ export function* readFields(buf: Uint8Array): Generator<ProtoField> {
         if (pos + 8 > buf.length) throw new ProtoFormatError('truncated fixed64');
         const bytes = buf.subarray(pos, pos + 8);
         pos += 8;
-        yield { field, wireType, value: new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true), bytes };
+        yield {
+          field,
+          wireType,
+          value: new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true),
+          bytes,
+        };
         break;
       }
       case WireType.bytes: {
@@ -149,7 +154,12 @@ export function* readFields(buf: Uint8Array): Generator<ProtoField> {
         if (pos + 4 > buf.length) throw new ProtoFormatError('truncated fixed32');
         const bytes = buf.subarray(pos, pos + 4);
         pos += 4;
-        yield { field, wireType, value: BigInt(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)), bytes };
+        yield {
+          field,
+          wireType,
+          value: BigInt(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)),
+          bytes,
+        };
         break;
       }
       default:

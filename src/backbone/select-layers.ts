@@ -1,0 +1,85 @@
+import { badModel, usageError } from '../core/errors.js';
+import type { CapturePoint } from './capture-point.js';
+
+/**
+ * Resolves `--layers` selectors (DESIGN.md, "Layer selection") against the capture points, in graph
+ * order, without duplicates: exact names, globs (`block*\/relu`), `blocks` (the last point of each
+ * block), `last:K` and `every:K` over blocks, and block indices (negative from the end).
+ */
+export function selectLayers(points: readonly CapturePoint[], selectors: readonly string[]): CapturePoint[] {
+  const blocks = blockOutputs(points);
+  const chosen = new Set<CapturePoint>();
+  for (const raw of selectors) {
+    const selector = raw.trim();
+    if (!selector) continue;
+    for (const point of resolveOne(selector, points, blocks)) chosen.add(point);
+  }
+  if (chosen.size === 0)
+    throw usageError('--layers selected nothing; run `layerlab layers MODEL` to see the capture points');
+  return points.filter((p) => chosen.has(p));
+}
+
+/** The last capture point of each block, in graph order. */
+export function blockOutputs(points: readonly CapturePoint[]): CapturePoint[] {
+  const last = new Map<string, CapturePoint>();
+  for (const point of points) last.set(point.block, point);
+  return points.filter((p) => last.get(p.block) === p);
+}
+
+function resolveOne(
+  selector: string,
+  points: readonly CapturePoint[],
+  blocks: CapturePoint[],
+): CapturePoint[] {
+  if (selector === 'blocks' || selector === 'all') return selector === 'all' ? [...points] : blocks;
+  const countMatch = /^(last|every):(\d+)$/.exec(selector);
+  if (countMatch) {
+    const k = Number(countMatch[2]);
+    if (k < 1) throw usageError(`${selector}: K must be at least 1`);
+    return countMatch[1] === 'last'
+      ? blocks.slice(-k)
+      : blocks.filter((_, i) => (blocks.length - 1 - i) % k === 0);
+  }
+  if (/^-?\d+$/.test(selector)) {
+    const index = Number(selector);
+    const block = blocks.at(index);
+    if (!block)
+      throw badModel(
+        `block index ${index} is out of range: the model has ${blocks.length} blocks (0..${blocks.length - 1})`,
+      );
+    return [block];
+  }
+  if (selector.includes('*') || selector.includes('?')) {
+    const pattern = new RegExp(
+      `^${selector
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+    const matched = points.filter((p) => pattern.test(p.name));
+    if (matched.length === 0)
+      throw badModel(`no capture point matches ${selector}; run \`layerlab layers MODEL\` to list them`);
+    return matched;
+  }
+  const exact = points.find((p) => p.name === selector);
+  if (exact) return [exact];
+  const nearest = [...points]
+    .sort((a, b) => editDistance(selector, a.name) - editDistance(selector, b.name))
+    .slice(0, 3)
+    .map((p) => p.name);
+  throw badModel(`unknown layer ${selector}; nearest capture points: ${nearest.join(', ')}`);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

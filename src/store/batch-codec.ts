@@ -1,0 +1,104 @@
+import { sha256 } from '../core/hash.js';
+
+/**
+ * One stored batch: a 16-byte header then row-major values.
+ *   bytes 0-3 magic "LLB1", byte 4 dtype (1 float32, 2 float16), bytes 8-11 rows, 12-15 dims.
+ * The header makes every value self-describing, so verify and export need nothing else.
+ */
+const MAGIC = 0x3142_4c4c; // "LLB1" little-endian
+const HEADER_BYTES = 16;
+
+export type StorageDtype = 'float32' | 'float16';
+const dtypeCode: Record<StorageDtype, number> = { float32: 1, float16: 2 };
+
+export interface DecodedBatch {
+  rows: number;
+  dims: number;
+  dtype: StorageDtype;
+  /** float32 values, a fresh copy (never a view over an lmdb-owned buffer) */
+  values: Float32Array;
+}
+
+export function encodeBatch(
+  values: Float32Array,
+  rows: number,
+  dims: number,
+  dtype: StorageDtype = 'float32',
+): Uint8Array {
+  if (values.length !== rows * dims)
+    throw new Error(`batch has ${values.length} values, expected ${rows}x${dims}`);
+  const elementBytes = dtype === 'float32' ? 4 : 2;
+  const out = new Uint8Array(HEADER_BYTES + rows * dims * elementBytes);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint8(4, dtypeCode[dtype]);
+  view.setUint32(8, rows, true);
+  view.setUint32(12, dims, true);
+  if (dtype === 'float32') {
+    new Float32Array(out.buffer, HEADER_BYTES, rows * dims).set(values);
+  } else {
+    for (let i = 0; i < values.length; i++) view.setUint16(HEADER_BYTES + 2 * i, toHalf(values[i]!), true);
+  }
+  return out;
+}
+
+/** Decodes into `target` at `offset` when given (one copy straight into the caller's array). */
+export function decodeBatch(bytes: Uint8Array, target?: Float32Array, offset = 0): DecodedBatch {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC)
+    throw new Error('not a layerlab batch');
+  const dtype: StorageDtype = view.getUint8(4) === 2 ? 'float16' : 'float32';
+  const rows = view.getUint32(8, true);
+  const dims = view.getUint32(12, true);
+  const count = rows * dims;
+  const values = target ? target.subarray(offset, offset + count) : new Float32Array(count);
+  if (dtype === 'float32') {
+    // Copy through bytes: the source may be unaligned inside an lmdb buffer.
+    new Uint8Array(values.buffer, values.byteOffset, count * 4).set(
+      bytes.subarray(HEADER_BYTES, HEADER_BYTES + count * 4),
+    );
+  } else {
+    for (let i = 0; i < count; i++) values[i] = fromHalf(view.getUint16(HEADER_BYTES + 2 * i, true));
+  }
+  return { rows, dims, dtype, values };
+}
+
+export function batchHash(bytes: Uint8Array): string {
+  return sha256(bytes);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 -> IEEE half, round to nearest even. */
+function toHalf(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
+  }
+  const half = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}
+
+function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
