@@ -1,0 +1,26 @@
+import { Box, Text } from 'ink';
+import type { WorkerActivity as Activity } from './run-state.js';
+import { theme } from './theme.js';
+
+const CELL_WIDTH = 24;
+
+/** One compact cell per worker, wrapping, so sixteen workers still fit in a few lines. */
+export function WorkerActivity({ activity, workers }: { activity: readonly Activity[]; workers: number }) {
+  const byWorker = new Map(activity.map((a) => [a.worker, a]));
+  const ids = Array.from({ length: workers }, (_, i) => i);
+  return (
+    <Box flexWrap="wrap">
+      {ids.map((id) => {
+        const last = byWorker.get(id);
+        return (
+          <Box key={id} width={CELL_WIDTH}>
+            <Text>
+              <Text color={theme.muted}>w{id} </Text>
+              {last === undefined ? <Text dimColor>idle</Text> : `group ${last.group} on shard ${last.shard}`}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,294 @@
+/**
+ * The live view's state: a pure reducer over the typed event stream (plus the final result and a
+ * failure), so every number on screen can be tested by replaying events, without rendering.
+ */
+import type {
+  ExtractEndEvent,
+  ExtractProgressEvent,
+  ExtractStartEvent,
+  ModelEpochMetrics,
+  TrainEpochEvent,
+  TrainStartEvent,
+  TrainUnitEvent,
+} from '../core/events.js';
+import type { TrainingResult } from '../core/result.js';
+import { milestoneLine } from './milestones.js';
+import type { RunAction } from './run-action.js';
+
+export type RunPhase = 'starting' | 'extracting' | 'training' | 'done' | 'failed';
+
+export type StageStatus = 'pending' | 'running' | 'done';
+
+export interface ExtractionState {
+  status: StageStatus;
+  layers: readonly string[];
+  /** feature sets found in the store and reused as they are */
+  reused: readonly string[];
+  records: number;
+  total: number;
+  recordsPerSecond: number;
+  etaSeconds: number;
+  rssMb: number;
+  /** true when nothing had to be computed (set by extract.end) */
+  cached: boolean;
+  seconds?: number;
+}
+
+/** What a worker did last: the unit (head group × shard) it most recently finished. */
+export interface WorkerActivity {
+  worker: number;
+  epoch: number;
+  group: number;
+  shard: number;
+  examples: number;
+  seconds: number;
+  /** units this worker has finished over the whole run */
+  units: number;
+}
+
+export interface ModelState {
+  id: string;
+  layer: string;
+  /** the head's label as the trainer printed it */
+  head: string;
+  latest?: ModelEpochMetrics;
+  /** best validation accuracy over the epochs seen so far */
+  bestValAccuracy?: number;
+}
+
+export interface TrainingState {
+  status: StageStatus;
+  run?: string;
+  groups: number;
+  workers: number;
+  epochs: number;
+  /** train.epoch events received: counted, so the display does not depend on 0- or 1-based epochs */
+  epochsDone: number;
+  /** the `epoch` value of the units being counted in `unitsDone` */
+  unitEpoch?: number;
+  unitsDone: number;
+  /** groups × shards, one shard per worker (MOP) */
+  unitsPerEpoch: number;
+  /** over the whole run, for the training ETA */
+  unitsTotal: number;
+  unitSecondsTotal: number;
+  activity: readonly WorkerActivity[];
+  models: readonly ModelState[];
+  seconds?: number;
+}
+
+export interface LogLine {
+  id: number;
+  /** `step` lines are the run's own milestones (stage started or finished, epoch summaries) */
+  level: 'info' | 'warn' | 'step';
+  text: string;
+}
+
+export interface RunState {
+  title: string;
+  model: string;
+  dataset: string;
+  store?: string;
+  phase: RunPhase;
+  extraction: ExtractionState;
+  training: TrainingState;
+  /** append-only: the live view prints it through Ink's <Static> */
+  log: readonly LogLine[];
+  result?: TrainingResult;
+  error?: string;
+}
+
+export interface RunHeader {
+  title: string;
+  /** model reference; when empty, taken from extract.start */
+  model: string;
+  /** dataset reference; when empty, taken from extract.start */
+  dataset: string;
+}
+
+export function initialRunState({ title, model, dataset }: RunHeader): RunState {
+  return {
+    title,
+    model,
+    dataset,
+    phase: 'starting',
+    extraction: {
+      status: 'pending',
+      layers: [],
+      reused: [],
+      records: 0,
+      total: 0,
+      recordsPerSecond: 0,
+      etaSeconds: Number.NaN,
+      rssMb: 0,
+      cached: false,
+    },
+    training: {
+      status: 'pending',
+      groups: 0,
+      workers: 0,
+      epochs: 0,
+      epochsDone: 0,
+      unitsDone: 0,
+      unitsPerEpoch: 0,
+      unitsTotal: 0,
+      unitSecondsTotal: 0,
+      activity: [],
+      models: [],
+    },
+    log: [],
+  };
+}
+
+export function reduceRunState(state: RunState, action: RunAction): RunState {
+  const next = applyAction(state, action);
+  if (action.type === 'log') return appendLog(next, action.level, action.message);
+  const line = milestoneLine(next, action);
+  return line === undefined ? next : appendLog(next, 'step', line);
+}
+
+function applyAction(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case 'extract.start':
+      return onExtractStart(state, action);
+    case 'extract.progress':
+      return onExtractProgress(state, action);
+    case 'extract.end':
+      return onExtractEnd(state, action);
+    case 'train.start':
+      return onTrainStart(state, action);
+    case 'train.unit':
+      return { ...state, training: onTrainUnit(state.training, action) };
+    case 'train.epoch':
+      return { ...state, training: onTrainEpoch(state.training, action) };
+    case 'train.end':
+      return { ...state, training: { ...state.training, status: 'done', seconds: action.seconds } };
+    case 'log':
+      return state;
+    case 'result':
+      return onResult(state, action);
+    case 'failed':
+      return { ...state, phase: 'failed', error: action.message };
+  }
+}
+
+/** Phases only move forward, and nothing leaves a finished run. */
+function advance(phase: RunPhase, to: RunPhase): RunPhase {
+  return phase === 'done' || phase === 'failed' ? phase : to;
+}
+
+function onExtractStart(state: RunState, event: ExtractStartEvent): RunState {
+  return {
+    ...state,
+    model: state.model || event.model,
+    dataset: state.dataset || event.dataset,
+    store: event.store,
+    phase: advance(state.phase, 'extracting'),
+    extraction: {
+      ...state.extraction,
+      status: 'running',
+      layers: event.layers,
+      reused: event.reused,
+      total: event.records,
+    },
+  };
+}
+
+function onExtractProgress(state: RunState, event: ExtractProgressEvent): RunState {
+  return {
+    ...state,
+    extraction: {
+      ...state.extraction,
+      status: 'running',
+      records: event.records,
+      total: event.total,
+      recordsPerSecond: event.recordsPerSecond,
+      etaSeconds: event.etaSeconds,
+      rssMb: event.rssMb,
+    },
+  };
+}
+
+function onExtractEnd(state: RunState, event: ExtractEndEvent): RunState {
+  return {
+    ...state,
+    store: event.store,
+    extraction: { ...state.extraction, status: 'done', cached: event.cached, seconds: event.seconds },
+  };
+}
+
+function onTrainStart(state: RunState, event: TrainStartEvent): RunState {
+  return {
+    ...state,
+    phase: advance(state.phase, 'training'),
+    training: {
+      ...state.training,
+      status: 'running',
+      run: event.run,
+      groups: event.groups,
+      workers: event.workers,
+      epochs: event.epochs,
+      unitsPerEpoch: event.groups * event.workers,
+      models: event.models.map((m) => ({ id: m.id, layer: m.layer, head: m.head })),
+    },
+  };
+}
+
+function onTrainUnit(training: TrainingState, event: TrainUnitEvent): TrainingState {
+  const previous = training.activity.find((a) => a.worker === event.worker);
+  const activity: WorkerActivity = {
+    worker: event.worker,
+    epoch: event.epoch,
+    group: event.group,
+    shard: event.shard,
+    examples: event.examples,
+    seconds: event.seconds,
+    units: (previous?.units ?? 0) + 1,
+  };
+  const sameEpoch = training.unitEpoch === event.epoch;
+  return {
+    ...training,
+    unitEpoch: event.epoch,
+    unitsDone: sameEpoch ? training.unitsDone + 1 : 1,
+    unitsTotal: training.unitsTotal + 1,
+    unitSecondsTotal: training.unitSecondsTotal + event.seconds,
+    activity: [...training.activity.filter((a) => a.worker !== event.worker), activity].sort(
+      (a, b) => a.worker - b.worker,
+    ),
+  };
+}
+
+function onTrainEpoch(training: TrainingState, event: TrainEpochEvent): TrainingState {
+  const metrics = new Map(event.models.map((m) => [m.id, m]));
+  const models = training.models.map((model): ModelState => {
+    const latest = metrics.get(model.id);
+    if (latest === undefined) return model;
+    const best = Math.max(model.bestValAccuracy ?? -Infinity, latest.valAccuracy);
+    return { ...model, latest, bestValAccuracy: best };
+  });
+  // Units counted so far belong to the finished epoch unless the next epoch's units already arrived.
+  const finished = training.unitEpoch === event.epoch;
+  return {
+    ...training,
+    epochs: event.epochs,
+    epochsDone: training.epochsDone + 1,
+    unitsDone: finished ? 0 : training.unitsDone,
+    unitEpoch: finished ? undefined : training.unitEpoch,
+    models,
+  };
+}
+
+function onResult(state: RunState, result: TrainingResult): RunState {
+  return {
+    ...state,
+    phase: advance(state.phase, 'done'),
+    store: result.store,
+    result,
+    extraction: { ...state.extraction, cached: result.cached },
+    training: { ...state.training, status: 'done', run: result.run },
+  };
+}
+
+function appendLog(state: RunState, level: LogLine['level'], text: string): RunState {
+  return { ...state, log: [...state.log, { id: state.log.length, level, text }] };
+}

@@ -1,0 +1,20 @@
+/**
+ * The live view's colours, in one place. Only ever passed to Ink `color` props, so NO_COLOR (mapped to
+ * FORCE_COLOR=0 by the bin entry) turns all of them off.
+ */
+export const theme = {
+  accent: 'cyan',
+  best: 'green',
+  bar: 'blue',
+  muted: 'gray',
+  warn: 'yellow',
+  error: 'red',
+} as const;
+
+/** Glyphs that carry meaning without colour, for NO_COLOR terminals and screen captures. */
+export const marks = {
+  best: '▶',
+  done: '✔',
+  failed: '✘',
+  step: '·',
+} as const;
