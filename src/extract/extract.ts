@@ -9,13 +9,13 @@ import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
 import { FeatureStore, featureSetKey } from '../store/feature-store.js';
 import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from '../store/manifest.js';
-import type { ImageDataset } from './image-dataset.js';
+import type { DataSource } from '../data/data-source.js';
 import { planExtraction, type ExtractionPlan } from './plan.js';
 import { libraryVersions } from './library-versions.js';
 
 export interface ExtractOptions {
   backbone: OnnxBackbone;
-  dataset: ImageDataset;
+  dataset: DataSource;
   points: readonly CapturePoint[];
   pooling: Pooling;
   storeDir: string;
@@ -43,7 +43,7 @@ export interface ExtractResult {
 }
 
 /** The store for one (backbone, preprocessing, dataset): all its feature sets live together. */
-export function storeDirFor(storesRoot: string, backbone: OnnxBackbone, dataset: ImageDataset): string {
+export function storeDirFor(storesRoot: string, backbone: OnnxBackbone, dataset: DataSource): string {
   const digest = digestOf({ model: backbone.digest, data: dataset.digest, pre: dataset.preprocessing }, 12);
   const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return join(storesRoot, `${slug(backbone.source.name)}--${slug(dataset.name)}--${digest}`);

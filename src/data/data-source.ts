@@ -1,5 +1,5 @@
-/** What the executor needs from a labelled image dataset, whatever reader produced it. */
-export interface ImageDataset {
+/** A labelled dataset as the extraction executor reads it, whatever reader produced it. */
+export interface DataSource {
   /** the data ref as the user wrote it */
   ref: string;
   name: string;

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { Pooling } from '../backbone/capture-point.js';
+import { OnnxBackbone } from '../backbone/onnx-backbone.js';
+import { selectLayers } from '../backbone/select-layers.js';
+import type { EventSink } from '../core/events.js';
+import type { HomeLayout } from '../core/paths.js';
+import type { TrainingResult } from '../core/result.js';
+import { openDataset } from '../data/open-dataset.js';
+import { extract, storeDirFor } from '../extract/extract.js';
+import type { HeadConfig } from './head-config.js';
+import { trainingResult } from './layer-results.js';
+import { train } from './train.js';
+
+export interface LayerSearchOptions {
+  model: string;
+  data: string;
+  /** `--layers` selectors */
+  layers: string[];
+  pooling: Pooling;
+  heads: HeadConfig[];
+  epochs: number;
+  workers: number;
+  seed: number;
+  home: HomeLayout;
+  /** an explicit store folder instead of the content-addressed one under the home */
+  store?: string;
+  sink: EventSink;
+  signal?: AbortSignal;
+}
+
+/** `run-20261121-093512-1a2b`: sortable by time, unique across concurrent runs. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The whole pipeline behind `demo` (and later `train`/`sweep`): materialize the selected layers once
+ * into the feature store (or reuse them), then train every layer × head with MOP.
+ */
+export async function runLayerSearch(options: LayerSearchOptions): Promise<TrainingResult> {
+  const started = performance.now();
+  const backbone = await OnnxBackbone.load(options.model);
+  const dataset = openDataset(options.data);
+  const points = selectLayers(backbone.points, options.layers);
+  const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset);
+  const extracted = await extract({
+    backbone,
+    dataset,
+    points,
+    pooling: options.pooling,
+    storeDir,
+    sink: options.sink,
+    signal: options.signal,
+    threads: availableParallelism(),
+  });
+  const extractSeconds = (performance.now() - started) / 1000;
+  const outcome = await train(
+    {
+      storeDir,
+      featureSets: extracted.featureSets.map(({ key, layer }) => ({ key, layer })),
+      heads: options.heads,
+      epochs: options.epochs,
+      workers: options.workers,
+      seed: options.seed,
+    },
+    { sink: options.sink, runDir: join(options.home.runs, newRunId()), signal: options.signal },
+  );
+  const total = (performance.now() - started) / 1000;
+  return trainingResult({
+    outcome,
+    store: storeDir,
+    cached: extracted.cached,
+    seconds: { extract: extractSeconds, train: total - extractSeconds, total },
+  });
+}
