@@ -1,0 +1,21 @@
+/**
+ * A fused group's trainable state (weights and optimizer buffers), one float32 tensor per name.
+ * Head graphs take each as an input `name` and return it updated as `nextName(name)`, so the unit
+ * runner, the workers and checkpoints handle every head type alike. Clone-safe.
+ */
+export interface StateTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+export type GroupState = Record<string, StateTensor>;
+
+/** Per-head hyper-parameters, each shaped [K, 1, 1] so they broadcast over a head's tensors. */
+export type HyperValues = Record<string, Float32Array>;
+
+export const nextName = (name: string): string => `${name}_next`;
+
+/** The buffers to transfer (not copy) when a state moves between threads. */
+export function stateBuffers(state: GroupState): ArrayBuffer[] {
+  return Object.values(state).map((t) => t.data.buffer as ArrayBuffer);
+}
