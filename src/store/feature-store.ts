@@ -151,19 +151,55 @@ export class FeatureStore {
 
   /** All rows of a feature set, in record order, as one Float32Array (one copy from LMDB). */
   readFeatures(key: string): Float32Array {
-    const set = this.featureSet(key);
-    if (!set?.complete)
-      throw new LayerlabError('BAD_DATA', `feature set ${key} is not complete; re-run \`layerlab extract\``);
+    const set = this.completeSet(key);
     const out = new Float32Array(set.records * set.dims);
     let offset = 0;
     for (let batch = 0; batch < set.batches; batch++) {
-      const bytes = this.data.getBinary(batchKey(key, batch));
-      if (!bytes)
-        throw new LayerlabError(
-          'BAD_DATA',
-          `feature set ${key} is missing batch ${batch}; run \`layerlab store verify\``,
-        );
-      offset += decodeBatch(bytes, out, offset).values.length;
+      offset += decodeBatch(this.batchBytes(key, batch), out, offset).values.length;
+    }
+    return out;
+  }
+
+  private completeSet(key: string): FeatureSetManifest {
+    const set = this.featureSet(key);
+    if (!set?.complete)
+      throw new LayerlabError('BAD_DATA', `feature set ${key} is not complete; re-run \`layerlab extract\``);
+    return set;
+  }
+
+  private batchBytes(key: string, batch: number): Uint8Array {
+    const bytes = this.data.getBinary(batchKey(key, batch));
+    if (!bytes)
+      throw new LayerlabError(
+        'BAD_DATA',
+        `feature set ${key} is missing batch ${batch}; run \`layerlab store verify\``,
+      );
+    return bytes;
+  }
+
+  /**
+   * The given rows (record indices, any order) of a feature set as one [rows, dims] array. Only the
+   * batches holding them are read, each once, so a shard worker never holds a whole feature set.
+   */
+  readRows(key: string, rows: ArrayLike<number>): Float32Array {
+    const set = this.completeSet(key);
+    const out = new Float32Array(rows.length * set.dims);
+    const positionsByBatch = new Map<number, number[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (!Number.isInteger(row) || row < 0 || row >= set.records)
+        throw new RangeError(`row ${row} is outside 0..${set.records - 1}`);
+      const batch = Math.floor(row / set.batchSize);
+      const positions = positionsByBatch.get(batch);
+      if (positions) positions.push(i);
+      else positionsByBatch.set(batch, [i]);
+    }
+    for (const [batch, positions] of [...positionsByBatch].sort((a, b) => a[0] - b[0])) {
+      const { values } = decodeBatch(this.batchBytes(key, batch));
+      for (const i of positions) {
+        const local = rows[i]! - batch * set.batchSize;
+        out.set(values.subarray(local * set.dims, (local + 1) * set.dims), i * set.dims);
+      }
     }
     return out;
   }

@@ -43,12 +43,16 @@ export function prepareRun(job: TrainJob): PreparedRun {
         throw notFound(
           `feature set ${key} (${layer}) is not in the store ${job.storeDir}; run \`layerlab extract\``,
         );
-      const features = store.readFeatures(key);
+      const trainRows = store.readRows(key, rows.train);
       return {
         key,
         layer,
         dims: manifest.dims,
-        standardization: computeStandardization(features, manifest.dims, rows.train),
+        standardization: computeStandardization(
+          trainRows,
+          manifest.dims,
+          rows.train.map((_, i) => i),
+        ),
       };
     });
     return { classes, rows, featureSets };

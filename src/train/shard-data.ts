@@ -9,20 +9,15 @@ export interface SplitRows {
   y: BigInt64Array;
 }
 
-/** Copies the given rows (record indices into a row-major [N, dims] array) in the given order. */
-export function gatherRows(
-  features: Float32Array,
+/** Pairs rows read from the store (`x`, in the order of `rows`) with their labels. */
+export function labelRows(
+  x: Float32Array,
   labels: ArrayLike<number>,
   dims: number,
   rows: ArrayLike<number>,
 ): SplitRows {
-  const x = new Float32Array(rows.length * dims);
   const y = new BigInt64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    x.set(features.subarray(row * dims, (row + 1) * dims), i * dims);
-    y[i] = BigInt(labels[row]!);
-  }
+  for (let i = 0; i < rows.length; i++) y[i] = BigInt(labels[rows[i]!]!);
   return { dims, count: rows.length, x, y };
 }
 

@@ -1,7 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { FeatureStore } from '../store/feature-store.js';
 import { createHeadSession } from './ort-session.js';
-import { gatherRows, reorderRows, type SplitRows } from './shard-data.js';
+import { labelRows, reorderRows, type SplitRows } from './shard-data.js';
 import { epochOrder } from './sharding.js';
 import type { EvalGroup, EvalSplit, ShardInit } from './worker-protocol.js';
 import type { GroupState, HyperValues } from './group-state.js';
@@ -35,12 +35,11 @@ export class ShardRuntime {
     try {
       const { labels } = store.records();
       for (const set of init.featureSets) {
-        // TODO(store): a row-subset reader would avoid holding a whole feature set here briefly.
-        const features = store.readFeatures(set.key);
+        const read = (rows: Int32Array) => labelRows(store.readRows(set.key, rows), labels, set.dims, rows);
         sets.set(set.key, {
-          train: gatherRows(features, labels, set.dims, init.rows.train),
-          val: gatherRows(features, labels, set.dims, init.rows.val),
-          test: gatherRows(features, labels, set.dims, init.rows.test),
+          train: read(init.rows.train),
+          val: read(init.rows.val),
+          test: read(init.rows.test),
           trainSession: await createHeadSession(set.trainGraph),
           evalSession: await createHeadSession(set.evalGraph),
         });

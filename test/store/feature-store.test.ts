@@ -107,3 +107,24 @@ describe('feature store', () => {
     );
   });
 });
+
+describe('feature store row reads', () => {
+  it('reads any rows in any order, equal to slicing the whole set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlab-store-'));
+    const rng = new Rng(5);
+    const all = Float32Array.from({ length: 10 * 3 }, () => rng.normal());
+    const store = FeatureStore.open(dir, { write: true });
+    store.initialize(manifest, { labels: new Int32Array(10), split: new Uint8Array(10), ids: [...'abcdefghij'] });
+    store.beginFeatureSet(set('a', 3));
+    for (let batch = 0; batch < 3; batch++) {
+      const rows = Math.min(4, 10 - batch * 4);
+      store.writeBatch(batch, [{ key: 'a', values: all.slice(batch * 12, batch * 12 + rows * 3), rows, dims: 3 }]);
+    }
+    store.completeFeatureSet('a');
+    const rows = [9, 0, 5, 5, 3];
+    const expected = rows.flatMap((r) => Array.from(all.subarray(r * 3, r * 3 + 3)));
+    expect(Array.from(store.readRows('a', rows))).toEqual(expected);
+    expect(() => store.readRows('a', [10])).toThrow(RangeError);
+    store.close();
+  });
+});
