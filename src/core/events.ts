@@ -41,6 +41,7 @@ export interface TrainStartEvent {
 
 export interface TrainUnitEvent {
   type: 'train.unit';
+  /** 1-based, as in train.epoch */
   epoch: number;
   group: number;
   shard: number;
@@ -58,6 +59,7 @@ export interface ModelEpochMetrics {
 
 export interface TrainEpochEvent {
   type: 'train.epoch';
+  /** 1-based: the epoch that just finished */
   epoch: number;
   epochs: number;
   models: ModelEpochMetrics[];

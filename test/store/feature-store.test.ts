@@ -114,11 +114,17 @@ describe('feature store row reads', () => {
     const rng = new Rng(5);
     const all = Float32Array.from({ length: 10 * 3 }, () => rng.normal());
     const store = FeatureStore.open(dir, { write: true });
-    store.initialize(manifest, { labels: new Int32Array(10), split: new Uint8Array(10), ids: [...'abcdefghij'] });
+    store.initialize(manifest, {
+      labels: new Int32Array(10),
+      split: new Uint8Array(10),
+      ids: [...'abcdefghij'],
+    });
     store.beginFeatureSet(set('a', 3));
     for (let batch = 0; batch < 3; batch++) {
       const rows = Math.min(4, 10 - batch * 4);
-      store.writeBatch(batch, [{ key: 'a', values: all.slice(batch * 12, batch * 12 + rows * 3), rows, dims: 3 }]);
+      store.writeBatch(batch, [
+        { key: 'a', values: all.slice(batch * 12, batch * 12 + rows * 3), rows, dims: 3 },
+      ]);
     }
     store.completeFeatureSet('a');
     const rows = [9, 0, 5, 5, 3];
