@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { badModel } from '../core/errors.js';
+import { badData, badModel } from '../core/errors.js';
+import type { RecordBatch } from '../data/record-batch.js';
 import { sha256 } from '../core/hash.js';
 import {
   GraphBuilder,
@@ -12,6 +13,13 @@ import {
 } from '../core/onnx/index.js';
 import { viewName, type CapturePoint, type Pooling } from './capture-point.js';
 import { discoverPoints } from './discover-points.js';
+import {
+  imageInputDims,
+  preprocessImages,
+  resolveImagePreprocess,
+  type ImagePreprocessOverrides,
+  type ImagePreprocessSpec,
+} from './image-preprocess.js';
 import { resolveModelRef, type ResolvedModelRef } from './model-ref.js';
 import { addPooling } from './pooling-graph.js';
 import { sessionOptions } from './session-options.js';
@@ -26,8 +34,8 @@ export interface CaptureSession {
   /** feature view names, in the order `run` returns them */
   readonly views: string[];
   readonly dims: number[];
-  /** Runs one batch (NCHW float32) and returns one [batch, dims] array per view. */
-  run(input: Float32Array, batch: number): Promise<Float32Array[]>;
+  /** Preprocesses and runs one batch of records; returns one [count, dims] array per view. */
+  run(records: RecordBatch): Promise<Float32Array[]>;
   release(): Promise<void>;
 }
 
@@ -72,10 +80,15 @@ export class OnnxBackbone {
     );
   }
 
+  /** The preprocessing this model needs, from its input shape and the user's overrides. */
+  resolvePreprocess(overrides: ImagePreprocessOverrides = {}): ImagePreprocessSpec {
+    return resolveImagePreprocess(this.input.shape, overrides);
+  }
+
   async openCapture(
     points: readonly CapturePoint[],
     pooling: Pooling,
-    threads: number,
+    options: { threads: number; preprocess: ImagePreprocessSpec },
   ): Promise<CaptureSession> {
     const g = new GraphBuilder('layerlab_capture', 'layerlab/');
     const outputs = points.map((p) => addPooling(g, p, pooling));
@@ -86,15 +99,20 @@ export class OnnxBackbone {
       outputs: graph.outputs,
       initializers: graph.initializers,
     });
-    const session = await ort.InferenceSession.create(edited, sessionOptions(threads));
+    const session = await ort.InferenceSession.create(edited, sessionOptions(options.threads));
     const inputName = this.input.name;
-    const inputShape = this.input.shape;
+    const { preprocess } = options;
     return {
       views: points.map((p) => viewName(p.name, pooling)),
       dims: points.map((p) => (pooling === 'none' ? p.size : p.pooledSize)),
-      async run(input, batch) {
-        const dims = inputShape.map((d, i) => (i === 0 ? batch : typeof d === 'number' ? d : 1));
-        const result = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }, outputs);
+      async run(records) {
+        if (records.kind !== 'image') throw badData('this model takes images, but the dataset holds text');
+        const input = new ort.Tensor(
+          'float32',
+          preprocessImages(records, preprocess),
+          imageInputDims(preprocess, records.count),
+        );
+        const result = await session.run({ [inputName]: input }, outputs);
         return outputs.map((name) => {
           const tensor = result[name]!;
           const copy = Float32Array.from(tensor.data as Float32Array);

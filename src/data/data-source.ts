@@ -1,8 +1,11 @@
+import type { RecordBatch } from './record-batch.js';
+
 /** A labelled dataset as the extraction executor reads it, whatever reader produced it. */
 export interface DataSource {
   /** the data ref as the user wrote it */
   ref: string;
   name: string;
+  modality: RecordBatch['kind'];
   /** content digest: part of every feature set's identity */
   digest: string;
   size: number;
@@ -12,8 +15,6 @@ export interface DataSource {
   /** 0 train, 1 validation, 2 test */
   split: Uint8Array;
   ids: string[];
-  /** how records become model input (recorded in the store; its digest feeds feature-set keys) */
-  preprocessing: Record<string, unknown>;
-  /** Records [start, start+count) as float32 NCHW, preprocessed. */
-  readBatch(start: number, count: number): Promise<Float32Array>;
+  /** Records [start, start+count), decoded but not preprocessed for any model. */
+  readBatch(start: number, count: number): Promise<RecordBatch>;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
 import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import { viewName } from '../backbone/capture-point.js';
+import type { ImagePreprocessSpec } from '../backbone/image-preprocess.js';
 import type { OnnxBackbone } from '../backbone/onnx-backbone.js';
 import { configError, interrupted } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
@@ -18,6 +19,8 @@ export interface ExtractOptions {
   dataset: DataSource;
   points: readonly CapturePoint[];
   pooling: Pooling;
+  /** resolved with `backbone.resolvePreprocess`; recorded in the store and part of every key */
+  preprocess: ImagePreprocessSpec;
   storeDir: string;
   sink: EventSink;
   signal?: AbortSignal;
@@ -43,8 +46,13 @@ export interface ExtractResult {
 }
 
 /** The store for one (backbone, preprocessing, dataset): all its feature sets live together. */
-export function storeDirFor(storesRoot: string, backbone: OnnxBackbone, dataset: DataSource): string {
-  const digest = digestOf({ model: backbone.digest, data: dataset.digest, pre: dataset.preprocessing }, 12);
+export function storeDirFor(
+  storesRoot: string,
+  backbone: OnnxBackbone,
+  dataset: DataSource,
+  preprocess: ImagePreprocessSpec,
+): string {
+  const digest = digestOf({ model: backbone.digest, data: dataset.digest, pre: preprocess }, 12);
   const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return join(storesRoot, `${slug(backbone.source.name)}--${slug(dataset.name)}--${digest}`);
 }
@@ -57,7 +65,7 @@ export function storeDirFor(storesRoot: string, backbone: OnnxBackbone, dataset:
 export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   const started = performance.now();
   const { backbone, dataset, pooling, sink } = options;
-  const preprocessingDigest = digestOf(dataset.preprocessing);
+  const preprocessingDigest = digestOf(options.preprocess);
   const wanted = options.points.map((point) => ({
     point,
     layer: viewName(point.name, pooling),
@@ -147,7 +155,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
     const session = await backbone.openCapture(
       missing.map((w) => w.point),
       pooling,
-      options.threads ?? availableParallelism(),
+      { threads: options.threads ?? availableParallelism(), preprocess: options.preprocess },
     );
     try {
       const progress = progressReporter(sink, dataset.size, first * batchSize);
@@ -165,7 +173,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
           batch + 1 < batches
             ? dataset.readBatch(start + rows, Math.min(batchSize, dataset.size - start - rows))
             : undefined;
-        const outputs = await session.run(input, rows);
+        const outputs = await session.run(input);
         const entries = missing
           .map((w, i) => ({ key: w.key, values: outputs[i]!, rows, dims: w.dims }))
           .filter((e) => storedCounts.get(e.key)! <= batch);
@@ -202,7 +210,7 @@ function storeManifest(options: ExtractOptions, preprocessingDigest: string): St
       records: dataset.size,
       classNames: dataset.classNames,
     },
-    preprocessing: dataset.preprocessing,
+    preprocessing: { ...options.preprocess },
     preprocessingDigest,
     libraryVersions: libraryVersions(),
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Pooling } from '../backbone/capture-point.js';
+import type { ImagePreprocessOverrides } from '../backbone/image-preprocess.js';
 import { OnnxBackbone } from '../backbone/onnx-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import type { EventSink } from '../core/events.js';
@@ -19,6 +20,8 @@ export interface LayerSearchOptions {
   /** `--layers` selectors */
   layers: string[];
   pooling: Pooling;
+  /** image preprocessing flags; unset ones come from the model's input */
+  preprocess?: ImagePreprocessOverrides;
   heads: HeadConfig[];
   epochs: number;
   workers: number;
@@ -45,12 +48,14 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
   const backbone = await OnnxBackbone.load(options.model);
   const dataset = openDataset(options.data);
   const points = selectLayers(backbone.points, options.layers);
-  const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset);
+  const preprocess = backbone.resolvePreprocess(options.preprocess);
+  const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset, preprocess);
   const extracted = await extract({
     backbone,
     dataset,
     points,
     pooling: options.pooling,
+    preprocess,
     storeDir,
     sink: options.sink,
     signal: options.signal,

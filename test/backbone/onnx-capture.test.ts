@@ -5,11 +5,18 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OnnxBackbone } from '../../src/backbone/onnx-backbone.js';
 import { selectLayers } from '../../src/backbone/select-layers.js';
-import { randomImages, tinyCnn } from '../fixtures/tiny-cnn.js';
+import { preprocessImages, resolveImagePreprocess } from '../../src/backbone/image-preprocess.js';
+import type { ImageBatch } from '../../src/data/record-batch.js';
+import { tinyCnn } from '../fixtures/tiny-cnn.js';
+import { tinyImages } from '../fixtures/tiny-dataset.js';
 
-async function runModel(bytes: Uint8Array, input: Float32Array, batch: number): Promise<ort.Tensor> {
+const preprocess = resolveImagePreprocess(['N', 3, 8, 8]);
+const capture = { threads: 1, preprocess };
+
+async function runModel(bytes: Uint8Array, images: ImageBatch): Promise<ort.Tensor> {
   const session = await ort.InferenceSession.create(bytes);
-  const out = await session.run({ image: new ort.Tensor('float32', input, [batch, 3, 8, 8]) });
+  const input = new ort.Tensor('float32', preprocessImages(images, preprocess), [images.count, 3, 8, 8]);
+  const out = await session.run({ image: input });
   await session.release();
   return out[session.outputNames[0]!]!;
 }
@@ -42,24 +49,24 @@ describe('ONNX backbone capture', () => {
   });
 
   it('captures unpooled tensors equal to a truncated copy of the model', async () => {
-    const images = randomImages(5);
+    const images = tinyImages(5);
     const points = selectLayers(backbone.points, ['block1/relu', 'block2/conv']);
-    const session = await backbone.openCapture(points, 'none', 1);
-    const [relu1, conv2] = await session.run(images, 5);
+    const session = await backbone.openCapture(points, 'none', capture);
+    const [relu1, conv2] = await session.run(images);
     await session.release();
-    const ref1 = await runModel(tinyCnn({ truncateAt: 'block1/relu' }), images, 5);
-    const ref2 = await runModel(tinyCnn({ truncateAt: 'block2/conv' }), images, 5);
+    const ref1 = await runModel(tinyCnn({ truncateAt: 'block1/relu' }), images);
+    const ref2 = await runModel(tinyCnn({ truncateAt: 'block2/conv' }), images);
     expect(Array.from(relu1!)).toEqual(Array.from(ref1.data as Float32Array));
     expect(Array.from(conv2!)).toEqual(Array.from(ref2.data as Float32Array));
   });
 
   it('pools inside the graph: mean and max equal pooling of the reference tensor', async () => {
-    const images = randomImages(4, 9);
+    const images = tinyImages(4, 9);
     const [point] = selectLayers(backbone.points, ['block2/relu']);
-    const ref = (await runModel(tinyCnn({ truncateAt: 'block2/relu' }), images, 4)).data as Float32Array;
+    const ref = (await runModel(tinyCnn({ truncateAt: 'block2/relu' }), images)).data as Float32Array;
     for (const pooling of ['mean', 'max'] as const) {
-      const session = await backbone.openCapture([point!], pooling, 1);
-      const [pooled] = await session.run(images, 4);
+      const session = await backbone.openCapture([point!], pooling, capture);
+      const [pooled] = await session.run(images);
       await session.release();
       expect(session.views).toEqual([pooling === 'mean' ? 'block2/relu' : 'block2/relu@max']);
       for (let n = 0; n < 4; n++) {
@@ -73,10 +80,10 @@ describe('ONNX backbone capture', () => {
   });
 
   it('leaves the original output bitwise unchanged', async () => {
-    const images = randomImages(3, 4);
-    const original = (await runModel(tinyCnn(), images, 3)).data as Float32Array;
-    const session = await backbone.openCapture(backbone.points, 'mean', 1);
-    const outputs = await session.run(images, 3);
+    const images = tinyImages(3, 4);
+    const original = (await runModel(tinyCnn(), images)).data as Float32Array;
+    const session = await backbone.openCapture(backbone.points, 'mean', capture);
+    const outputs = await session.run(images);
     await session.release();
     const logits = outputs[session.views.indexOf('head/logits')]!;
     expect(

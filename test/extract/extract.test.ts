@@ -7,7 +7,10 @@ import { selectLayers } from '../../src/backbone/select-layers.js';
 import type { LayerlabEvent } from '../../src/core/events.js';
 import { extract } from '../../src/extract/extract.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
+import { resolveImagePreprocess } from '../../src/backbone/image-preprocess.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
+
+const preprocess = resolveImagePreprocess(['N', 3, 8, 8]);
 import { tinyDataset } from '../fixtures/tiny-dataset.js';
 
 describe('extract', () => {
@@ -28,6 +31,7 @@ describe('extract', () => {
       dataset,
       points,
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: (e) => events.push(e),
       maxBatchSize: 16,
@@ -46,8 +50,8 @@ describe('extract', () => {
     });
 
     // The stored values equal a direct capture of the same records.
-    const session = await backbone.openCapture(points, 'mean', 1);
-    const direct = await session.run(await dataset.readBatch(0, 50), 50);
+    const session = await backbone.openCapture(points, 'mean', { threads: 1, preprocess });
+    const direct = await session.run(await dataset.readBatch(0, 50));
     await session.release();
     const store = FeatureStore.open(storeDir, { write: false });
     first.featureSets.forEach((set, i) =>
@@ -61,6 +65,7 @@ describe('extract', () => {
       dataset: again,
       points,
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: () => {},
     });
@@ -76,6 +81,7 @@ describe('extract', () => {
       dataset: tinyDataset(20),
       points: selectLayers(backbone.points, ['block1/relu']),
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: () => {},
     });
@@ -85,6 +91,7 @@ describe('extract', () => {
       dataset: tinyDataset(20),
       points: selectLayers(backbone.points, ['block1/relu', 'block2/relu']),
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: (e) => events.push(e),
     });
@@ -111,6 +118,7 @@ describe('extract', () => {
       dataset,
       points,
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: () => {},
       signal: controller.signal,
@@ -131,6 +139,7 @@ describe('extract', () => {
       dataset: resumedData,
       points,
       pooling: 'mean',
+      preprocess,
       storeDir,
       sink: () => {},
       maxBatchSize: 8,
@@ -142,6 +151,7 @@ describe('extract', () => {
       dataset: tinyDataset(40),
       points,
       pooling: 'mean',
+      preprocess,
       storeDir: fresh,
       sink: () => {},
       maxBatchSize: 8,
