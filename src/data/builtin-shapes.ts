@@ -36,6 +36,12 @@ export interface BuiltinDatasetOptions {
 
 const imageShape = { channels: 3, height: IMAGE_SIZE, width: IMAGE_SIZE };
 
+/** A built-in shapes dataset; `seed` is what its records are rendered from. */
+export interface ShapesDataset extends ImageDataset {
+  labelSet: ShapeLabelSet;
+  seed: number;
+}
+
 /** `shapes` (the demo task) and `shapes-<label set>` for every label set. */
 export function builtinDatasetNames(): string[] {
   return ['shapes', ...shapeLabelSetNames.map((set) => `shapes-${set}`)];
@@ -52,7 +58,7 @@ function labelSetOf(name: string): ShapeLabelSet | undefined {
  * from (seed, index), so building one costs only its labels.
  * @example builtinDataset('shapes-colour').renderBatch([0, 1, 2]) // 3×3×32×32 floats
  */
-export function builtinDataset(name: string, options: BuiltinDatasetOptions = {}): ImageDataset {
+export function builtinDataset(name: string, options: BuiltinDatasetOptions = {}): ShapesDataset {
   const labelSet = labelSetOf(name);
   if (!labelSet) {
     throw notFound(
@@ -72,10 +78,15 @@ export function builtinDataset(name: string, options: BuiltinDatasetOptions = {}
     labelSet,
     split: { method: 'stratified', ...defaultSplitFractions },
   });
-  const pixels = new Uint8Array(SHAPE_IMAGE_BYTES);
+  const checkIndex = (index: number) => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new RangeError(`record ${index} is outside 0..${count - 1}`);
+    }
+  };
   return {
     name,
     labelSet,
+    seed,
     classNames: shapeLabelSets[labelSet],
     count,
     digest,
@@ -83,14 +94,24 @@ export function builtinDataset(name: string, options: BuiltinDatasetOptions = {}
     split,
     ids: Array.from({ length: count }, (_v, i) => String(i)),
     imageShape,
+    renderPixels(indices) {
+      const out = new Uint8Array(indices.length * SHAPE_IMAGE_BYTES);
+      for (let b = 0; b < indices.length; b++) {
+        checkIndex(indices[b]!);
+        renderShapeRecord(
+          seed,
+          indices[b]!,
+          out.subarray(b * SHAPE_IMAGE_BYTES, (b + 1) * SHAPE_IMAGE_BYTES),
+        );
+      }
+      return out;
+    },
     renderBatch(indices) {
+      const pixels = new Uint8Array(SHAPE_IMAGE_BYTES);
       const out = new Float32Array(indices.length * SHAPE_IMAGE_BYTES);
       for (let b = 0; b < indices.length; b++) {
-        const index = indices[b]!;
-        if (!Number.isInteger(index) || index < 0 || index >= count) {
-          throw new RangeError(`record ${index} is outside 0..${count - 1}`);
-        }
-        renderShapeRecord(seed, index, pixels);
+        checkIndex(indices[b]!);
+        renderShapeRecord(seed, indices[b]!, pixels);
         writeChw(pixels, out, b * SHAPE_IMAGE_BYTES, imageShape);
       }
       return out;

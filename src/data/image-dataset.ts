@@ -17,4 +17,6 @@ export interface ImageDataset {
   imageShape: { channels: number; height: number; width: number };
   /** NCHW float32 in [0, 1] for the records at `indices`, in that order */
   renderBatch(indices: ArrayLike<number>): Float32Array;
+  /** the same records as decoded pixels: HWC uint8 per image, images back to back */
+  renderPixels(indices: ArrayLike<number>): Uint8Array;
 }

@@ -55,6 +55,7 @@ describe('builtinDataset', () => {
     const batch = dataset.renderBatch([4, 17, 4]);
     const plane = 32 * 32;
     expect(batch.length).toBe(3 * 3 * plane);
+    expect(dataset.seed).toBe(demoDatasetSeed);
     const { pixels } = renderShapeRecord(demoDatasetSeed, 17);
     for (const p of [0, 100, 555, plane - 1]) {
       for (let c = 0; c < 3; c++)
@@ -62,6 +63,8 @@ describe('builtinDataset', () => {
     }
     expect(batch.subarray(0, 3 * plane)).toEqual(batch.subarray(6 * plane, 9 * plane));
     expect(batch.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(dataset.renderPixels([17])).toEqual(pixels);
     expect(() => dataset.renderBatch([20])).toThrow(RangeError);
+    expect(() => dataset.renderPixels([-1])).toThrow(RangeError);
   });
 });
