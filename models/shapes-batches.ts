@@ -29,16 +29,24 @@ export function renderRecords(
   return { count, pixels, labels };
 }
 
-/** NCHW float32 in [0, 1] for the records at `indices`, and their one-hot labels. */
-export function batchTensors(records: RenderedRecords, indices: ArrayLike<number>, classes: number) {
-  const n = indices.length;
-  const images = new Float32Array(n * SHAPE_IMAGE_BYTES);
-  const onehot = new Float32Array(n * classes);
-  for (let b = 0; b < n; b++) {
+/** NCHW float32 in [0, 1] for the records at `indices`. */
+export function batchImages(records: RenderedRecords, indices: ArrayLike<number>): Float32Array {
+  const images = new Float32Array(indices.length * SHAPE_IMAGE_BYTES);
+  for (let b = 0; b < indices.length; b++) {
     const index = indices[b]!;
     const pixels = records.pixels.subarray(index * SHAPE_IMAGE_BYTES, (index + 1) * SHAPE_IMAGE_BYTES);
     writeChw(pixels, images, b * SHAPE_IMAGE_BYTES, imageShape);
-    onehot[b * classes + records.labels[index]!] = 1;
   }
-  return { images, onehot };
+  return images;
+}
+
+/** One-hot rows [indices.length, classes] of the records' labels. */
+export function batchOneHot(
+  records: RenderedRecords,
+  indices: ArrayLike<number>,
+  classes: number,
+): Float32Array {
+  const onehot = new Float32Array(indices.length * classes);
+  for (let b = 0; b < indices.length; b++) onehot[b * classes + records.labels[indices[b]!]!] = 1;
+  return onehot;
 }

@@ -4,7 +4,7 @@ import { initParameters, parameterSpecs, type CnnArchitecture } from './cnn-arch
 import { adamStepSize } from './adam-graph.js';
 import { argmaxRow } from './argmax.js';
 import { floatTensor, openSession, outputData } from './ort-session.js';
-import { batchTensors, type RenderedRecords } from './shapes-batches.js';
+import { batchImages, batchOneHot, type RenderedRecords } from './shapes-batches.js';
 import { buildTrainStepModel, trainNames } from './train-step-graph.js';
 
 export interface TrainSettings {
@@ -87,17 +87,19 @@ export async function trainCnn(
     let seen = 0;
     for (let s = 0; s < stepsPerEpoch && step < total; s++, step++) {
       const indices = order.slice(s * batchSize, (s + 1) * batchSize);
-      const batch = batchTensors(records, indices, arch.classes);
       const stepSize = adamStepSize(learningRateAt(step, total, settings), step + 1);
       const outputs = await session.run({
         ...state,
-        [trainNames.image]: floatTensor(batch.images, [
+        [trainNames.image]: floatTensor(batchImages(records, indices), [
           batchSize,
           arch.inputChannels,
           arch.imageSize,
           arch.imageSize,
         ]),
-        [trainNames.onehot]: floatTensor(batch.onehot, [batchSize, arch.classes]),
+        [trainNames.onehot]: floatTensor(batchOneHot(records, indices, arch.classes), [
+          batchSize,
+          arch.classes,
+        ]),
         [trainNames.stepSize]: floatTensor(Float32Array.of(stepSize), []),
       });
       for (const name of Object.keys(state)) state[name] = outputs[trainNames.next(name)]!;
