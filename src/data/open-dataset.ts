@@ -1,6 +1,5 @@
-import { IMAGE_SIZE, renderShapeRecord, SHAPE_IMAGE_BYTES } from '../../datasets/shapes.js';
 import { notFound } from '../core/errors.js';
-import { builtinDataset, builtinDatasetNames, demoDatasetSeed } from './builtin-shapes.js';
+import { builtinDataset, builtinDatasetNames } from './builtin-shapes.js';
 import type { DataSource } from './data-source.js';
 
 /** Resolves a data ref (DESIGN.md, "Data refs"). Built-in generators for now; file readers come with issue 4. */
@@ -21,22 +20,9 @@ export function openDataset(ref: string): DataSource {
     split: dataset.split,
     ids: [...dataset.ids],
     readBatch(start, count) {
-      const pixels = new Uint8Array(count * SHAPE_IMAGE_BYTES);
-      for (let i = 0; i < count; i++) {
-        renderShapeRecord(
-          demoDatasetSeed,
-          start + i,
-          pixels.subarray(i * SHAPE_IMAGE_BYTES, (i + 1) * SHAPE_IMAGE_BYTES),
-        );
-      }
-      return Promise.resolve({
-        kind: 'image',
-        count,
-        height: IMAGE_SIZE,
-        width: IMAGE_SIZE,
-        channels: 3,
-        pixels,
-      });
+      const { height, width, channels } = dataset.imageShape;
+      const pixels = dataset.renderPixels(Array.from({ length: count }, (_, i) => start + i));
+      return Promise.resolve({ kind: 'image', count, height, width, channels, pixels });
     },
   };
 }

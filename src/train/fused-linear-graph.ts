@@ -1,6 +1,7 @@
 import { encodeModel, GraphBuilder } from '../core/onnx/index.js';
 import type { LinearHeadConfig } from './head-config.js';
 import type { GroupState, HyperValues } from './group-state.js';
+import { learningRate } from './lr-schedule.js';
 import { nextName } from './group-state.js';
 
 /**
@@ -145,9 +146,10 @@ export function initialLinearState(heads: number, dims: number, classes: number)
   return { W: matrix(), b: vector(), vW: matrix(), vb: vector() };
 }
 
-export function linearHyper(heads: readonly LinearHeadConfig[]): HyperValues {
+/** The group's hyper-parameter inputs for one epoch (1-based) of `epochs`. */
+export function linearHyper(heads: readonly LinearHeadConfig[], epoch = 1, epochs = 1): HyperValues {
   return {
-    lr: Float32Array.from(heads, (h) => h.lr),
+    lr: Float32Array.from(heads, (h) => learningRate(h, epoch, epochs)),
     l2: Float32Array.from(heads, (h) => h.l2),
     momentum: Float32Array.from(heads, (h) => h.momentum),
   };

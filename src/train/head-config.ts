@@ -12,6 +12,8 @@ export interface LinearHeadConfig {
   /** @default 0 */
   momentum: number;
   optimizer: 'sgd';
+  /** per-epoch learning-rate schedule @default 'constant' */
+  lrSchedule?: 'constant' | 'cosine';
 }
 
 export type HeadConfig = LinearHeadConfig;

@@ -125,7 +125,7 @@ export class MopTrainer {
           featureSet: group.featureSet,
           batchSize: group.batchSize,
           state,
-          hyper: linearHyper(group.heads),
+          hyper: linearHyper(group.heads, epoch, this.job.epochs),
         };
         const { result, seconds } = await this.workers[unit.worker]!.request(
           'train',

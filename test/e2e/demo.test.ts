@@ -29,7 +29,7 @@ describe('layerlab demo (real CLI, end to end)', () => {
       expect(layer.best.value).toBeGreaterThanOrEqual(0);
       expect(layer.best.value).toBeLessThanOrEqual(1);
     }
-    // Texture has 4 classes: chance is 25%.
+    // Texture has 5 classes: chance is 20%.
     expect(result.best.value).toBeGreaterThan(0.5);
     expect(result.best.test).toBeGreaterThan(0.5);
     expect(result.layers.map((l) => l.layer)).toContain(result.best.layer);

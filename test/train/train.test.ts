@@ -21,6 +21,8 @@ const heads: LinearHeadConfig[] = [0.05, 0.2].flatMap((lr) =>
     batchSize: 16,
     momentum: 0.9,
     optimizer: 'sgd',
+    // Cosine annealing exercises per-epoch hyper-parameters in the replay below.
+    lrSchedule: 'cosine',
   })),
 );
 
@@ -107,7 +109,7 @@ describe('train (MOP over real worker threads and a real LMDB store)', () => {
                 group.featureSet,
                 group.batchSize,
                 state,
-                linearHyper(groupHeads),
+                linearHyper(groupHeads, e + 1, outcome.visits.length),
               )
             ).state;
           }

@@ -20,6 +20,7 @@ export function demoHeads(): HeadConfig[] {
       batchSize: 64,
       momentum: 0.9,
       optimizer: 'sgd',
+      lrSchedule: 'cosine',
     })),
   );
 }
@@ -42,7 +43,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description(`run the whole pipeline on the embedded default (${DEMO_MODEL} on ${DEMO_DATA})`)
     .option('--workers <n>', 'MOP worker threads, one shard each', '2')
-    .option('--epochs <n>', 'training epochs', '6')
+    .option('--epochs <n>', 'training epochs', '10')
     .option('--seed <n>', 'seed for shards, initialisation and scheduling', '1')
     .option('--layers <selectors>', 'capture points to extract (see `layerlab layers`)', 'blocks')
     .addHelpText(
