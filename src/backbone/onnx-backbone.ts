@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { badData, badModel } from '../core/errors.js';
-import type { RecordBatch } from '../data/record-batch.js';
 import { sha256 } from '../core/hash.js';
 import {
   GraphBuilder,
   appendToGraph,
   readModel,
-  type Dim,
   type ModelInfo,
   type ValueInfo,
 } from '../core/onnx/index.js';
@@ -17,39 +15,41 @@ import {
   imageInputDims,
   preprocessImages,
   resolveImagePreprocess,
-  type ImagePreprocessOverrides,
   type ImagePreprocessSpec,
 } from './image-preprocess.js';
+import type {
+  Backbone,
+  BackboneInput,
+  CaptureOptions,
+  CaptureSession,
+  PreprocessOverrides,
+} from './backbone.js';
 import { resolveModelRef, type ResolvedModelRef } from './model-ref.js';
 import { addPooling } from './pooling-graph.js';
 import { sessionOptions } from './session-options.js';
 
-export interface BackboneInput {
-  name: string;
-  shape: Dim[];
-}
-
-/** One pass of the backbone returning pooled features of several capture points. */
-export interface CaptureSession {
-  /** feature view names, in the order `run` returns them */
-  readonly views: string[];
-  readonly dims: number[];
-  /** Preprocesses and runs one batch of records; returns one [count, dims] array per view. */
-  run(records: RecordBatch): Promise<Float32Array[]>;
-  release(): Promise<void>;
-}
-
 /** An ONNX file as a backbone: its capture points, and capture sessions made by graph surgery. */
-export class OnnxBackbone {
+export class OnnxBackbone implements Backbone {
+  readonly format = 'onnx';
+  readonly modality = 'image';
+  readonly ref: string;
+  readonly name: string;
+  readonly inputs: BackboneInput[];
+  readonly weightBytes: number;
+
   private constructor(
     readonly source: ResolvedModelRef,
     readonly bytes: Uint8Array,
     readonly info: ModelInfo,
     readonly input: BackboneInput,
     readonly points: CapturePoint[],
-    /** content digest of the model file: part of every feature set's identity */
     readonly digest: string,
-  ) {}
+  ) {
+    this.ref = source.ref;
+    this.name = source.name;
+    this.inputs = [input];
+    this.weightBytes = bytes.length;
+  }
 
   static async load(ref: string): Promise<OnnxBackbone> {
     const source = resolveModelRef(ref);
@@ -81,15 +81,17 @@ export class OnnxBackbone {
   }
 
   /** The preprocessing this model needs, from its input shape and the user's overrides. */
-  resolvePreprocess(overrides: ImagePreprocessOverrides = {}): ImagePreprocessSpec {
+  resolvePreprocess(overrides: PreprocessOverrides = {}): ImagePreprocessSpec {
     return resolveImagePreprocess(this.input.shape, overrides);
   }
 
   async openCapture(
     points: readonly CapturePoint[],
     pooling: Pooling,
-    options: { threads: number; preprocess: ImagePreprocessSpec },
+    options: CaptureOptions,
   ): Promise<CaptureSession> {
+    const { preprocess } = options;
+    if (preprocess.kind !== 'image') throw badModel(`${this.ref} takes images, not ${preprocess.kind}`);
     const g = new GraphBuilder('layerlab_capture', 'layerlab/');
     const outputs = points.map((p) => addPooling(g, p, pooling));
     for (const name of outputs) g.output(name, 'float32');
@@ -101,7 +103,6 @@ export class OnnxBackbone {
     });
     const session = await ort.InferenceSession.create(edited, sessionOptions(options.threads));
     const inputName = this.input.name;
-    const { preprocess } = options;
     return {
       views: points.map((p) => viewName(p.name, pooling)),
       dims: points.map((p) => (pooling === 'none' ? p.size : p.pooledSize)),

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
 import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import { viewName } from '../backbone/capture-point.js';
-import type { ImagePreprocessSpec } from '../backbone/image-preprocess.js';
-import type { OnnxBackbone } from '../backbone/onnx-backbone.js';
+import type { Backbone, PreprocessSpec } from '../backbone/backbone.js';
 import { configError, interrupted } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
@@ -15,12 +14,12 @@ import { planExtraction, type ExtractionPlan } from './plan.js';
 import { libraryVersions } from './library-versions.js';
 
 export interface ExtractOptions {
-  backbone: OnnxBackbone;
+  backbone: Backbone;
   dataset: DataSource;
   points: readonly CapturePoint[];
   pooling: Pooling;
   /** resolved with `backbone.resolvePreprocess`; recorded in the store and part of every key */
-  preprocess: ImagePreprocessSpec;
+  preprocess: PreprocessSpec;
   storeDir: string;
   sink: EventSink;
   signal?: AbortSignal;
@@ -48,13 +47,13 @@ export interface ExtractResult {
 /** The store for one (backbone, preprocessing, dataset): all its feature sets live together. */
 export function storeDirFor(
   storesRoot: string,
-  backbone: OnnxBackbone,
+  backbone: Backbone,
   dataset: DataSource,
-  preprocess: ImagePreprocessSpec,
+  preprocess: PreprocessSpec,
 ): string {
   const digest = digestOf({ model: backbone.digest, data: dataset.digest, pre: preprocess }, 12);
   const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
-  return join(storesRoot, `${slug(backbone.source.name)}--${slug(dataset.name)}--${digest}`);
+  return join(storesRoot, `${slug(backbone.name)}--${slug(dataset.name)}--${digest}`);
 }
 
 /**
@@ -81,10 +80,10 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   const plan = planExtraction({
     records: dataset.size,
     storedValuesPerRecord: wanted.map((w) => w.dims),
-    inputValuesPerRecord: backbone.input.shape
-      .slice(1)
-      .reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1),
-    modelBytes: backbone.bytes.length,
+    inputValuesPerRecord: backbone.inputs
+      .map((input) => input.shape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1))
+      .reduce((a, b) => a + b, 0),
+    modelBytes: backbone.weightBytes,
     memoryBudgetBytes: options.memoryBudgetBytes ?? Math.floor(freemem() * 0.5),
     maxBatchSize: options.maxBatchSize ?? 128,
   });
@@ -105,7 +104,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       sink({
         type: 'extract.start',
         store: options.storeDir,
-        model: backbone.source.ref,
+        model: backbone.ref,
         dataset: dataset.ref,
         layers: wanted.map((w) => w.layer),
         records: dataset.size,
@@ -135,7 +134,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
     sink({
       type: 'extract.start',
       store: options.storeDir,
-      model: backbone.source.ref,
+      model: backbone.ref,
       dataset: dataset.ref,
       layers: wanted.map((w) => w.layer),
       records: dataset.size,
@@ -203,7 +202,7 @@ function storeManifest(options: ExtractOptions, preprocessingDigest: string): St
     formatVersion: STORE_FORMAT_VERSION,
     id: options.storeDir.split(/[\\/]/).pop()!,
     createdAt: new Date().toISOString(),
-    model: { ref: backbone.source.ref, digest: backbone.digest },
+    model: { ref: backbone.ref, digest: backbone.digest },
     dataset: {
       ref: dataset.ref,
       digest: dataset.digest,

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Pooling } from '../backbone/capture-point.js';
-import type { ImagePreprocessOverrides } from '../backbone/image-preprocess.js';
-import { OnnxBackbone } from '../backbone/onnx-backbone.js';
+import type { PreprocessOverrides } from '../backbone/backbone.js';
+import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
+import { isLayerlabError } from '../core/errors.js';
+import { RunStore } from '../store/run-store.js';
 import { openDataset } from '../data/open-dataset.js';
 import { extract, storeDirFor } from '../extract/extract.js';
 import type { HeadConfig } from './head-config.js';
@@ -21,7 +22,7 @@ export interface LayerSearchOptions {
   layers: string[];
   pooling: Pooling;
   /** image preprocessing flags; unset ones come from the model's input */
-  preprocess?: ImagePreprocessOverrides;
+  preprocess?: PreprocessOverrides;
   heads: HeadConfig[];
   epochs: number;
   workers: number;
@@ -31,6 +32,8 @@ export interface LayerSearchOptions {
   store?: string;
   sink: EventSink;
   signal?: AbortSignal;
+  /** recorded in the run's metadata, e.g. `demo` */
+  command: string;
 }
 
 /** `run-20261121-093512-1a2b`: sortable by time, unique across concurrent runs. */
@@ -45,39 +48,61 @@ export function newRunId(now = new Date()): string {
  */
 export async function runLayerSearch(options: LayerSearchOptions): Promise<TrainingResult> {
   const started = performance.now();
-  const backbone = await OnnxBackbone.load(options.model);
-  const dataset = openDataset(options.data);
-  const points = selectLayers(backbone.points, options.layers);
-  const preprocess = backbone.resolvePreprocess(options.preprocess);
-  const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset, preprocess);
-  const extracted = await extract({
-    backbone,
-    dataset,
-    points,
-    pooling: options.pooling,
-    preprocess,
-    storeDir,
-    sink: options.sink,
-    signal: options.signal,
-    threads: availableParallelism(),
+  const run = RunStore.create(options.home.runs, newRunId(), {
+    command: options.command,
+    model: options.model,
+    data: options.data,
   });
-  const extractSeconds = (performance.now() - started) / 1000;
-  const outcome = await train(
-    {
+  // Every event also goes to the run's log, so `layerlab ui` can follow this run from elsewhere.
+  const sink: EventSink = (event) => {
+    run.appendEvent(event);
+    options.sink(event);
+  };
+  try {
+    const backbone = await loadBackbone(options.model);
+    const dataset = openDataset(options.data);
+    const points = selectLayers(backbone.points, options.layers);
+    const preprocess = backbone.resolvePreprocess(options.preprocess);
+    const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset, preprocess);
+    run.update({ store: storeDir });
+    const extracted = await extract({
+      backbone,
+      dataset,
+      points,
+      pooling: options.pooling,
+      preprocess,
       storeDir,
-      featureSets: extracted.featureSets.map(({ key, layer }) => ({ key, layer })),
-      heads: options.heads,
-      epochs: options.epochs,
-      workers: options.workers,
-      seed: options.seed,
-    },
-    { sink: options.sink, runDir: join(options.home.runs, newRunId()), signal: options.signal },
-  );
-  const total = (performance.now() - started) / 1000;
-  return trainingResult({
-    outcome,
-    store: storeDir,
-    cached: extracted.cached,
-    seconds: { extract: extractSeconds, train: total - extractSeconds, total },
-  });
+      sink,
+      signal: options.signal,
+      threads: availableParallelism(),
+    });
+    const extractSeconds = (performance.now() - started) / 1000;
+    const outcome = await train(
+      {
+        storeDir,
+        featureSets: extracted.featureSets.map(({ key, layer }) => ({ key, layer })),
+        heads: options.heads,
+        epochs: options.epochs,
+        workers: options.workers,
+        seed: options.seed,
+      },
+      { sink, runDir: run.dir, signal: options.signal },
+    );
+    const total = (performance.now() - started) / 1000;
+    const result = trainingResult({
+      outcome,
+      store: storeDir,
+      cached: extracted.cached,
+      seconds: { extract: extractSeconds, train: total - extractSeconds, total },
+    });
+    run.appendEvent(result);
+    run.finish('done');
+    return result;
+  } catch (error) {
+    run.finish(
+      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
+      String((error as Error).message ?? error),
+    );
+    throw error;
+  }
 }

@@ -20,6 +20,7 @@ describe('capture on the embedded backbone (builtin:shapes-cnn)', () => {
     ]);
     const preprocess = backbone.resolvePreprocess();
     const records = await openDataset('builtin:shapes').readBatch(0, 16);
+    if (records.kind !== 'image') throw new Error('shapes holds images');
     const session = await backbone.openCapture(points, 'none', { threads: 1, preprocess });
     const captured = await session.run(records);
     await session.release();

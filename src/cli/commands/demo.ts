@@ -76,6 +76,7 @@ Examples:
             workers: positiveInt(options.workers, '--workers'),
             seed: Number(options.seed),
             home,
+            command: 'demo',
             sink,
             signal,
           }),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OnnxBackbone } from '../../backbone/onnx-backbone.js';
+import { loadBackbone } from '../../backbone/load-backbone.js';
 import { blockOutputs } from '../../backbone/select-layers.js';
 import type { GlobalOptions } from '../main.js';
 
@@ -18,7 +18,7 @@ Examples:
     )
     .action(async (model: string, options: { all?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const backbone = await OnnxBackbone.load(model);
+      const backbone = await loadBackbone(model);
       const points = options.all ? backbone.points : blockOutputs(backbone.points);
       if (globals.json) {
         process.stdout.write(

@@ -1,0 +1,69 @@
+import type { Dim } from '../core/onnx/index.js';
+import type { RecordBatch } from '../data/record-batch.js';
+import type { CapturePoint, Pooling } from './capture-point.js';
+import type { ImagePreprocessOverrides, ImagePreprocessSpec } from './image-preprocess.js';
+
+/**
+ * How records become model inputs. Images: see ImagePreprocessSpec. Text: tokenizer settings.
+ * Recorded in the store manifest; its digest is part of every feature set's identity.
+ */
+export type PreprocessSpec = ImagePreprocessSpec | TextPreprocessSpec;
+
+export interface TextPreprocessSpec {
+  kind: 'text';
+  /** digest of the tokenizer files, so a changed vocabulary changes every key */
+  tokenizer: string;
+  maxLength: number;
+  /** whether the model takes token_type_ids */
+  tokenTypeIds: boolean;
+}
+
+/** User overrides of preprocessing (DESIGN.md, "Image preprocessing flags" and `--max-length`). */
+export interface PreprocessOverrides extends ImagePreprocessOverrides {
+  maxLength?: number;
+}
+
+export interface BackboneInput {
+  name: string;
+  shape: Dim[];
+}
+
+/** One pass of the backbone returning pooled features of several capture points. */
+export interface CaptureSession {
+  /** feature view names, in the order `run` returns them */
+  readonly views: string[];
+  readonly dims: number[];
+  /** Preprocesses and runs one batch of records; returns one [count, dims] array per view. */
+  run(records: RecordBatch): Promise<Float32Array[]>;
+  release(): Promise<void>;
+}
+
+export interface CaptureOptions {
+  threads: number;
+  preprocess: PreprocessSpec;
+}
+
+/**
+ * A pre-trained model as layerlab sees it, whatever its format (ONNX file, transformers.js folder,
+ * TF.js model): its capture points, the preprocessing it needs, and capture sessions over any subset
+ * of points, all returned by one pass per batch.
+ */
+export interface Backbone {
+  readonly format: 'onnx' | 'transformers.js' | 'tfjs';
+  /** the ref as the user wrote it, and a short display name */
+  readonly ref: string;
+  readonly name: string;
+  /** content digest of the model files: part of every feature set's identity */
+  readonly digest: string;
+  readonly modality: RecordBatch['kind'];
+  readonly inputs: BackboneInput[];
+  readonly points: CapturePoint[];
+  /** approximate bytes of weights, for the extraction planner */
+  readonly weightBytes: number;
+  resolvePreprocess(overrides?: PreprocessOverrides): PreprocessSpec;
+  openCapture(
+    points: readonly CapturePoint[],
+    pooling: Pooling,
+    options: CaptureOptions,
+  ): Promise<CaptureSession>;
+}
