@@ -66,6 +66,8 @@ function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
+let nextControlSeq = 0;
+
 export class RunStore {
   private constructor(
     readonly dir: string,
@@ -152,9 +154,16 @@ export class RunStore {
     }
   }
 
-  /** Queues a steering command; returns its id. Safe from any process. */
+  /**
+   * Queues a steering command; returns its id. Safe from any process. Ids sort in sending order:
+   * time, then a per-process sequence for commands sent within one millisecond.
+   */
   sendControl(command: ControlCommand): string {
-    const id = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const id = [
+      Date.now().toString(36).padStart(10, '0'),
+      String(nextControlSeq++).padStart(6, '0'),
+      process.pid,
+    ].join('-');
     writeJsonAtomic(join(this.dir, 'control', `${id}.cmd.json`), {
       id,
       command,
@@ -174,7 +183,7 @@ export class RunStore {
     return files
       .filter((f) => f.endsWith('.cmd.json') && !acked.has(f.slice(0, -'.cmd.json'.length)))
       .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as QueuedControl)
-      .sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id));
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   acknowledge(ack: ControlAck): void {
