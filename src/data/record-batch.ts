@@ -11,6 +11,18 @@ export interface ImageBatch {
   channels: number;
   /** count × height × width × channels, uint8, row-major HWC per image */
   pixels: Uint8Array;
+  /**
+   * Records that could not be decoded, by position in this batch; their pixels are zero. The
+   * executor marks them skipped in the store (or fails the run under `--strict`).
+   */
+  failed?: DecodeFailure[];
+}
+
+export interface DecodeFailure {
+  position: number;
+  /** the record id, e.g. `cat/0001.jpg` */
+  id: string;
+  reason: string;
 }
 
 export interface TextBatch {
@@ -19,3 +31,8 @@ export interface TextBatch {
 }
 
 export type RecordBatch = ImageBatch | TextBatch;
+
+/** How many records a batch holds, whatever its kind. */
+export function batchCount(batch: RecordBatch): number {
+  return batch.kind === 'image' ? batch.count : batch.texts.length;
+}

@@ -1,17 +1,31 @@
-import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { availableParallelism, freemem } from 'node:os';
-import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
-import { viewName } from '../backbone/capture-point.js';
 import type { Backbone, PreprocessSpec } from '../backbone/backbone.js';
-import { configError, interrupted } from '../core/errors.js';
+import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
+import { configError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
-import { FeatureStore, featureSetKey } from '../store/feature-store.js';
-import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from '../store/manifest.js';
-import type { DataSource } from '../data/data-source.js';
-import { planExtraction, type ExtractionPlan } from './plan.js';
-import { libraryVersions } from './library-versions.js';
+import type { DataSource, ReadOptions, SkippedRecord } from '../data/data-source.js';
+import type { StorageDtype } from '../store/batch-codec.js';
+import { FeatureStore } from '../store/feature-store.js';
+import type { FeatureSetManifest } from '../store/manifest.js';
+import { buildPasses } from './build-passes.js';
+import { defaultMemoryBudget } from './memory-budget.js';
+import { canCut, onnxPartsOf } from './onnx-stage.js';
+import { pendingWork, runPass } from './pass-runner.js';
+import { planExtraction, type ExtractionPlan, type PlanMode, type Strategy } from './plan.js';
+import { planInputFor } from './plan-input.js';
+import { probeTiming } from './probe.js';
+import { progressReporter } from './progress.js';
+import { canonicalOfRows, reconcileRecords, sameTable, type RecordPlan } from './reconcile-records.js';
+import {
+  describeStore,
+  featureSetManifest,
+  storeManifest,
+  type StoreSnapshot,
+  snapshotStore,
+} from './store-records.js';
+import { wantedSet, wantedSets, type SetIdentity, type WantedSet } from './wanted-sets.js';
 
 export interface ExtractOptions {
   backbone: Backbone;
@@ -23,9 +37,24 @@ export interface ExtractOptions {
   storeDir: string;
   sink: EventSink;
   signal?: AbortSignal;
+  /** the largest batch the planner may choose @default 128 */
   maxBatchSize?: number;
+  /** a batch size to use as it is (the planner checks that it fits) */
+  batchSize?: number;
+  /** @default half of the free memory */
   memoryBudgetBytes?: number;
+  /** @default availableParallelism() */
   threads?: number;
+  /** @default 'float32' */
+  dtype?: StorageDtype;
+  /** @default 'auto' */
+  strategy?: Strategy;
+  /** fail on a record that cannot be decoded instead of skipping it */
+  strict?: boolean;
+  /** plan and forecast only: nothing is computed or written */
+  planOnly?: boolean;
+  /** progress events at most this often @default 200 */
+  progressIntervalMs?: number;
 }
 
 export interface ExtractedFeatureSet {
@@ -33,6 +62,8 @@ export interface ExtractedFeatureSet {
   key: string;
   dims: number;
   records: number;
+  /** already stored before this extraction */
+  reused: boolean;
 }
 
 export interface ExtractResult {
@@ -42,217 +73,374 @@ export interface ExtractResult {
   featureSets: ExtractedFeatureSet[];
   plan: ExtractionPlan;
   seconds: number;
+  /** records left out: unreadable rows, files that failed to decode */
+  skipped: SkippedRecord[];
+  /** `planOnly`: the plan was made, nothing ran */
+  dryRun?: boolean;
 }
 
-/** The store for one (backbone, preprocessing, dataset): all its feature sets live together. */
+/** The store for one (backbone, preprocessing, dataset lineage): all its feature sets live together. */
 export function storeDirFor(
   storesRoot: string,
   backbone: Backbone,
   dataset: DataSource,
   preprocess: PreprocessSpec,
 ): string {
-  const digest = digestOf({ model: backbone.digest, data: dataset.digest, pre: preprocess }, 12);
+  const lineage = dataset.lineage ?? dataset.digest;
+  const digest = digestOf({ model: backbone.digest, data: lineage, pre: preprocess }, 12);
   const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return join(storesRoot, `${slug(backbone.name)}--${slug(dataset.name)}--${digest}`);
 }
 
+const DEFAULT_MAX_BATCH = 128;
+
+/** The plan of an extraction with nothing to compute. */
+function nothingToCompute(budget: number): ExtractionPlan {
+  return {
+    mode: 'one-pass',
+    reason: 'every feature set is stored; nothing to compute',
+    batchSize: 0,
+    batches: 0,
+    concurrency: { ortThreads: 0, decodeConcurrency: 0, prefetchBatches: 0 },
+    stages: [],
+    forecast: { peakBytes: 0, storeBytes: 0, boundaryBytes: 0, seconds: 0, memoryBudgetBytes: budget },
+  };
+}
+
 /**
- * Materializes the requested feature sets once: one pooled forward pass per batch captures every
- * missing layer, and each batch of all of them is committed in one transaction. Feature sets that are
- * complete are reused; an interrupted extraction resumes from its first missing batch.
+ * Materializes the requested feature sets at most once, ever. Sets already stored are reused; a
+ * dataset that grew has only its new records extracted and appended; an interrupted or killed
+ * extraction resumes from its first missing batch. What is missing is computed by the plan the
+ * planner picks (one pooled pass, staged, or lazy) within the memory budget, every batch of every
+ * set committed atomically with its hash, completion recorded last.
  */
 export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   const started = performance.now();
-  const { backbone, dataset, pooling, sink } = options;
-  const preprocessingDigest = digestOf(options.preprocess);
-  const wanted = options.points.map((point) => ({
-    point,
-    layer: viewName(point.name, pooling),
-    dims: pooling === 'none' ? point.size : point.pooledSize,
-    key: featureSetKey({
-      modelDigest: backbone.digest,
-      point: point.name,
-      pooling,
-      preprocessingDigest,
-      datasetDigest: dataset.digest,
-    }),
-  }));
-  const plan = planExtraction({
-    records: dataset.size,
-    storedValuesPerRecord: wanted.map((w) => w.dims),
-    inputValuesPerRecord: backbone.inputs
-      .map((input) => input.shape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1))
-      .reduce((a, b) => a + b, 0),
-    modelBytes: backbone.weightBytes,
-    memoryBudgetBytes: options.memoryBudgetBytes ?? Math.floor(freemem() * 0.5),
-    maxBatchSize: options.maxBatchSize ?? 128,
-  });
-  const featureSets = wanted.map(({ layer, key, dims }) => ({ layer, key, dims, records: dataset.size }));
-  const done = (cached: boolean): ExtractResult => ({
-    store: options.storeDir,
+  const { backbone, dataset, pooling, sink, storeDir } = options;
+  const dtype = options.dtype ?? 'float32';
+  const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
+  const identity: SetIdentity = {
+    modelDigest: backbone.digest,
+    preprocessingDigest: digestOf(options.preprocess),
+    datasetLineage: dataset.lineage ?? dataset.digest,
+    preprocess: options.preprocess,
+  };
+  const wanted = wantedSets(backbone.points, options.points, pooling, dtype, identity);
+  const skipped: SkippedRecord[] = [...(dataset.skipped ?? [])];
+  const result = (
+    cached: boolean,
+    plan: ExtractionPlan,
+    reusedKeys: ReadonlySet<string>,
+    records: number,
+  ) => ({
+    store: storeDir,
     cached,
-    featureSets,
+    featureSets: wanted.map(({ layer, key, dims }) => ({
+      layer,
+      key,
+      dims,
+      records,
+      reused: reusedKeys.has(key),
+    })),
     plan,
     seconds: (performance.now() - started) / 1000,
+    skipped,
   });
-
-  if (existsSync(join(options.storeDir, 'features.mdb'))) {
-    const reader = FeatureStore.open(options.storeDir, { write: false });
-    const complete = wanted.every((w) => reader.featureSet(w.key)?.complete === true);
-    reader.close();
-    if (complete) {
-      sink({
-        type: 'extract.start',
-        store: options.storeDir,
-        model: backbone.ref,
-        dataset: dataset.ref,
-        layers: wanted.map((w) => w.layer),
-        records: dataset.size,
-        reused: wanted.map((w) => w.layer),
-      });
-      sink({
-        type: 'extract.end',
-        store: options.storeDir,
-        cached: true,
-        seconds: (performance.now() - started) / 1000,
-      });
-      return done(true);
-    }
-  }
-
-  const store = FeatureStore.open(options.storeDir, { write: true });
-  try {
-    const manifest = store.manifest();
-    if (!manifest) store.initialize(storeManifest(options, preprocessingDigest), dataset);
-    else if (manifest.dataset.digest !== dataset.digest || manifest.model.digest !== backbone.digest) {
-      throw configError(
-        `store ${options.storeDir} belongs to another model or dataset; pass a different --store`,
-      );
-    }
-    const missing = wanted.filter((w) => store.featureSet(w.key)?.complete !== true);
-    const reused = wanted.filter((w) => !missing.includes(w)).map((w) => w.layer);
+  const startEvent = (reused: readonly string[]) =>
     sink({
       type: 'extract.start',
-      store: options.storeDir,
+      store: storeDir,
       model: backbone.ref,
       dataset: dataset.ref,
       layers: wanted.map((w) => w.layer),
       records: dataset.size,
-      reused,
+      reused: [...reused],
     });
+  const endEvent = (cached: boolean) =>
+    sink({ type: 'extract.end', store: storeDir, cached, seconds: (performance.now() - started) / 1000 });
 
-    // A feature set begun by an earlier, interrupted run keeps its batch size so it can resume.
-    const batchSize =
-      missing.map((w) => store.featureSet(w.key)?.batchSize).find((b) => b !== undefined) ?? plan.batchSize;
-    const batches = Math.ceil(dataset.size / batchSize);
-    for (const w of missing) {
-      if (!store.featureSet(w.key))
-        store.beginFeatureSet(featureSetManifest(w, pooling, dataset.size, batchSize, batches));
+  // Fast path: a read-only look, no writer lock; a cached extraction computes and writes nothing.
+  const snapshot = FeatureStore.exists(storeDir) ? snapshotStore(storeDir) : undefined;
+  if (snapshot) checkIdentity(snapshot, storeDir, identity);
+  const peek = reconcileRecords(snapshot?.records, dataset);
+  skipped.push(...(snapshot?.skipped ?? []).map(({ id, reason }) => ({ id, reason })));
+  const completeNow = (s: StoreSnapshot | undefined) =>
+    new Set(wanted.filter((w) => s?.sets.get(w.key)?.complete === true).map((w) => w.key));
+  if (snapshot && peek.kind === 'same' && sameTable(snapshot.records!.table, peek.table)) {
+    const complete = completeNow(snapshot);
+    if (complete.size === wanted.length) {
+      startEvent(wanted.map((w) => w.layer));
+      endEvent(true);
+      return result(true, nothingToCompute(budget), complete, peek.table.ids.length);
     }
-    const storedCounts = new Map(missing.map((w) => [w.key, store.storedBatches(w.key)]));
-    const first = Math.min(...storedCounts.values());
-    const session = await backbone.openCapture(
-      missing.map((w) => w.point),
+  }
+  const threads = options.threads ?? availableParallelism();
+  const parts = onnxPartsOf(backbone);
+  const read: ReadOptions =
+    options.preprocess.kind === 'image' ? { imageSize: options.preprocess.resize } : {};
+  if (options.planOnly) {
+    const missing = wanted.filter((w) => !(peek.kind === 'same' && completeNow(snapshot).has(w.key)));
+    const rows = peek.kind === 'append' ? peek.added : peek.table.ids.length;
+    if (missing.length === 0 || rows === 0) {
+      return {
+        ...result(true, nothingToCompute(budget), completeNow(snapshot), peek.table.ids.length),
+        dryRun: true,
+      };
+    }
+    const timing = await probeTiming({
+      backbone,
+      dataset,
+      sets: missing,
       pooling,
-      { threads: options.threads ?? availableParallelism(), preprocess: options.preprocess },
-    );
-    try {
-      const progress = progressReporter(sink, dataset.size, first * batchSize);
-      let next =
-        first < batches
-          ? dataset.readBatch(first * batchSize, Math.min(batchSize, dataset.size - first * batchSize))
-          : undefined;
-      for (let batch = first; batch < batches; batch++) {
-        if (options.signal?.aborted) throw interrupted();
-        const start = batch * batchSize;
-        const rows = Math.min(batchSize, dataset.size - start);
-        const input = await next!;
-        // Decode the next batch while ONNX Runtime runs this one.
-        next =
-          batch + 1 < batches
-            ? dataset.readBatch(start + rows, Math.min(batchSize, dataset.size - start - rows))
-            : undefined;
-        const outputs = await session.run(input);
-        const entries = missing
-          .map((w, i) => ({ key: w.key, values: outputs[i]!, rows, dims: w.dims }))
-          .filter((e) => storedCounts.get(e.key)! <= batch);
-        store.writeBatch(batch, entries);
-        progress(start + rows);
-      }
-      await next?.catch(() => undefined);
-    } finally {
-      await session.release();
-    }
-    for (const w of missing) store.completeFeatureSet(w.key);
-    sink({
-      type: 'extract.end',
-      store: options.storeDir,
-      cached: missing.length === 0,
-      seconds: (performance.now() - started) / 1000,
+      preprocess: options.preprocess,
+      threads,
+      read,
     });
-    return done(missing.length === 0);
+    const plan = planExtraction(
+      planInputFor({
+        backbone,
+        parts,
+        preprocess: options.preprocess,
+        sets: missing,
+        records: rows,
+        memoryBudgetBytes: budget,
+        cores: threads,
+        maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        dtype,
+        strategy: options.strategy ?? 'auto',
+        timing,
+        baseBytes: process.memoryUsage.rss(),
+      }),
+    );
+    return { ...result(false, plan, completeNow(snapshot), peek.table.ids.length), dryRun: true };
+  }
+
+  const store = FeatureStore.open(storeDir, { write: true });
+  try {
+    const current = snapshotStore(storeDir, store);
+    checkIdentity(current, storeDir, identity);
+    const records = applyRecordPlan(
+      store,
+      current,
+      reconcileRecords(current.records, dataset),
+      options,
+      identity,
+      sink,
+    );
+    const sets = new Map(store.featureSets().map((s) => [s.key, s]));
+    const missing = wanted.filter((w) => sets.get(w.key)?.complete !== true);
+    const reused = new Set(wanted.filter((w) => !missing.includes(w)).map((w) => w.key));
+    startEvent(wanted.filter((w) => reused.has(w.key)).map((w) => w.layer));
+    if (missing.length === 0) {
+      endEvent(true);
+      return result(true, nothingToCompute(budget), reused, records);
+    }
+
+    // A set begun by an earlier run keeps its batch size and plan, so it resumes byte-identical.
+    const begun = missing.map((w) => sets.get(w.key)).filter((s): s is FeatureSetManifest => s !== undefined);
+    const batchSize = begun[0]?.batchSize ?? options.batchSize;
+    for (const set of begun.filter((s) => s.batchSize !== batchSize)) {
+      sink({
+        type: 'log',
+        level: 'warn',
+        message: `${set.layer}: stored with batch size ${set.batchSize}; recomputing it`,
+      });
+      store.deleteFeatureSet(set.key);
+      sets.delete(set.key);
+    }
+    const recorded = begun.find((s) => s.plan)?.plan as PlanMode | undefined;
+    const strategy =
+      options.strategy && options.strategy !== 'auto' ? options.strategy : (recorded ?? 'auto');
+    const boundaryOf = (point: CapturePoint): WantedSet => {
+      const raw = wantedSet(backbone.points, point, 'none', 'float32', identity);
+      const existing = sets.get(raw.key);
+      return existing && !existing.temporary ? raw : { ...raw, temporary: true };
+    };
+    const anchor =
+      strategy !== 'one-pass' && strategy !== 'lazy' && parts
+        ? findAnchor(missing[0]!, backbone.points, sets, boundaryOf, parts)
+        : undefined;
+    const pendingRows = Math.max(...missing.map((w) => records - coveredRows(store, sets.get(w.key))));
+    const plan = planExtraction(
+      planInputFor({
+        backbone,
+        parts,
+        preprocess: options.preprocess,
+        sets: missing,
+        records: pendingRows,
+        memoryBudgetBytes: budget,
+        cores: threads,
+        maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH,
+        ...(batchSize ? { batchSize } : {}),
+        dtype,
+        strategy,
+        baseBytes: process.memoryUsage.rss(),
+        ...(anchor ? { startFrom: { name: anchor.point.name, rawValues: anchor.point.size } } : {}),
+      }),
+    );
+    sink({ type: 'log', level: 'info', message: describePlan(plan) });
+    const steps = buildPasses(plan, missing, {
+      backbone,
+      parts,
+      pooling,
+      preprocess: options.preprocess,
+      threads: plan.concurrency.ortThreads || threads,
+      boundaryOf,
+      ...(plan.mode === 'staged' && anchor ? { anchor } : {}),
+    });
+    for (const step of steps)
+      for (const set of step.complete)
+        if (!sets.has(set.key)) {
+          const manifest = featureSetManifest(set, records, plan.batchSize, plan.mode);
+          store.beginFeatureSet(manifest);
+          sets.set(set.key, manifest);
+        }
+    const context = {
+      store,
+      dataset,
+      canonicalOfRow: canonicalOfRows(store.records()),
+      records,
+      batchSize: plan.batchSize,
+      read,
+      prefetch: plan.concurrency.prefetchBatches,
+      strict: options.strict === true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const total = steps.reduce(
+      (a, step) =>
+        a +
+        pendingWork(store, step.pass.outputs, records, plan.batchSize).reduce(
+          (b, w) => b + w.rows - w.from,
+          0,
+        ),
+      0,
+    );
+    const progress = progressReporter(sink, total, options.progressIntervalMs);
+    let done = 0;
+    progress(0);
+    for (const [i, step] of steps.entries()) {
+      await runPass(step.pass, {
+        ...context,
+        onRecords: (n) => progress((done += n)),
+        onSkipped: (rows) => skipped.push(...rows.map(({ id, reason }) => ({ id, reason }))),
+      });
+      // Completion is the last write of each pass; the final one also drops every staged boundary.
+      const temporaries =
+        i === steps.length - 1
+          ? store
+              .featureSets()
+              .filter((s) => s.temporary)
+              .map((s) => s.key)
+          : [];
+      store.completeFeatureSets(
+        step.complete.map((s) => s.key),
+        dataset.digest,
+        [...new Set([...step.remove.map((s) => s.key), ...temporaries])],
+      );
+    }
+    endEvent(false);
+    return result(false, plan, reused, records);
   } finally {
     store.close();
   }
 }
 
-function storeManifest(options: ExtractOptions, preprocessingDigest: string): StoreManifest {
-  const { backbone, dataset } = options;
-  return {
-    formatVersion: STORE_FORMAT_VERSION,
-    id: options.storeDir.split(/[\\/]/).pop()!,
-    createdAt: new Date().toISOString(),
-    model: { ref: backbone.ref, digest: backbone.digest },
-    dataset: {
-      ref: dataset.ref,
-      digest: dataset.digest,
-      records: dataset.size,
-      classNames: dataset.classNames,
-    },
-    preprocessing: { ...options.preprocess },
-    preprocessingDigest,
-    libraryVersions: libraryVersions(),
-  };
+function checkIdentity(snapshot: StoreSnapshot, dir: string, identity: SetIdentity): void {
+  const manifest = snapshot.manifest;
+  if (!manifest) return;
+  const lineage = manifest.dataset.lineage ?? manifest.dataset.digest;
+  if (
+    manifest.model.digest !== identity.modelDigest ||
+    manifest.preprocessingDigest !== identity.preprocessingDigest ||
+    lineage !== identity.datasetLineage
+  )
+    throw configError(
+      `store ${dir} holds features of another model, preprocessing or dataset; pass a different --store`,
+    );
 }
 
-function featureSetManifest(
-  w: { key: string; layer: string; dims: number; point: CapturePoint },
-  pooling: Pooling,
-  records: number,
-  batchSize: number,
-  batches: number,
-): FeatureSetManifest {
-  return {
-    key: w.key,
-    layer: w.layer,
-    point: w.point.name,
-    pooling,
-    dims: w.dims,
-    dtype: 'float32',
-    records,
-    batchSize,
-    batches,
-    complete: false,
-    createdAt: new Date().toISOString(),
-  };
-}
-
-/** Emits progress at most every 200 ms, and always for the last record. */
-function progressReporter(sink: EventSink, total: number, startRecords: number): (records: number) => void {
-  const started = performance.now();
-  let last = 0;
-  return (records) => {
-    const now = performance.now();
-    if (records < total && now - last < 200) return;
-    last = now;
-    const rate = (records - startRecords) / Math.max((now - started) / 1000, 1e-6);
-    sink({
-      type: 'extract.progress',
+/** Writes what reconciling the records decided; returns the record count of the store. */
+function applyRecordPlan(
+  store: FeatureStore,
+  snapshot: StoreSnapshot,
+  plan: RecordPlan,
+  options: ExtractOptions,
+  identity: SetIdentity,
+  sink: EventSink,
+): number {
+  const manifest = storeManifest(options, identity, plan.table.ids.length, snapshot.manifest?.createdAt);
+  if (plan.kind === 'new') store.initialize(manifest, plan.table);
+  else if (plan.kind === 'reset') {
+    sink({ type: 'log', level: 'warn', message: `${plan.reason}: the store's features are recomputed` });
+    store.clear();
+    store.initialize(manifest, plan.table);
+  } else if (plan.kind === 'append') {
+    sink({ type: 'log', level: 'info', message: `${plan.added} new records: extracting only those` });
+    const records = plan.table.ids.length;
+    const grown = store.featureSets().map((set) => ({
+      ...set,
       records,
-      total,
-      recordsPerSecond: rate,
-      etaSeconds: rate > 0 ? (total - records) / rate : 0,
-      rssMb: process.memoryUsage.rss() / 2 ** 20,
-    });
-  };
+      batches: Math.ceil(records / set.batchSize),
+      complete: false,
+    }));
+    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, grown);
+  } else if (
+    !sameTable(snapshot.records!.table, plan.table) ||
+    describeStore(snapshot.manifest) !== describeStore(manifest)
+  ) {
+    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, []);
+  }
+  return plan.table.ids.length;
+}
+
+/** Rows of a feature set already stored (0 for a set not begun). */
+function coveredRows(store: FeatureStore, set: FeatureSetManifest | undefined): number {
+  if (!set) return 0;
+  let rows = 0;
+  for (let batch = 0; batch < set.batches; batch++) rows += store.batchRows(set.key, batch);
+  return rows;
+}
+
+/**
+ * The latest complete raw boundary before the first set to compute that a stage can start from:
+ * after a killed staged extraction, the stages already done are not run again.
+ */
+function findAnchor(
+  first: WantedSet,
+  all: readonly CapturePoint[],
+  sets: ReadonlyMap<string, FeatureSetManifest>,
+  boundaryOf: (point: CapturePoint) => WantedSet,
+  parts: NonNullable<ReturnType<typeof onnxPartsOf>>,
+): WantedSet | undefined {
+  const candidates = [...sets.values()]
+    .filter(
+      (s) =>
+        s.complete &&
+        s.pooling === 'none' &&
+        s.dtype === 'float32' &&
+        (s.pointIndex ?? -1) < first.pointIndex,
+    )
+    .sort((a, b) => (b.pointIndex ?? 0) - (a.pointIndex ?? 0));
+  for (const set of candidates) {
+    const point = all.find((p) => p.name === set.point);
+    if (point && canCut(parts, point.name, first.point.name)) return boundaryOf(point);
+  }
+  return undefined;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+
+/** One line for the log: plan, batch, threads, forecast. */
+export function describePlan(plan: ExtractionPlan): string {
+  const stages =
+    plan.mode === 'one-pass'
+      ? ''
+      : ` (${plan.stages.length} ${plan.mode === 'staged' ? 'stages' : 'passes'})`;
+  const seconds = plan.forecast.seconds === undefined ? '' : `, ~${plan.forecast.seconds.toFixed(1)} s`;
+  return (
+    `plan: ${plan.mode}${stages}, batch ${plan.batchSize}, ${plan.concurrency.ortThreads} threads; ` +
+    `forecast peak ${mib(plan.forecast.peakBytes)} of ${mib(plan.forecast.memoryBudgetBytes)}, ` +
+    `store +${mib(plan.forecast.storeBytes)}${seconds} — ${plan.reason}`
+  );
 }

@@ -42,24 +42,52 @@ export function encodeBatch(
   return out;
 }
 
-/** Decodes into `target` at `offset` when given (one copy straight into the caller's array). */
-export function decodeBatch(bytes: Uint8Array, target?: Float32Array, offset = 0): DecodedBatch {
+export interface BatchHeader {
+  rows: number;
+  dims: number;
+  dtype: StorageDtype;
+}
+
+export function readBatchHeader(bytes: Uint8Array): BatchHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC)
     throw new Error('not a layerlab batch');
   const dtype: StorageDtype = view.getUint8(4) === 2 ? 'float16' : 'float32';
-  const rows = view.getUint32(8, true);
-  const dims = view.getUint32(12, true);
-  const count = rows * dims;
-  const values = target ? target.subarray(offset, offset + count) : new Float32Array(count);
+  return { rows: view.getUint32(8, true), dims: view.getUint32(12, true), dtype };
+}
+
+/**
+ * Decodes rows [firstRow, firstRow + rowCount) of a batch into `target` at `offset` (elements): one
+ * copy straight from the (possibly lmdb-owned, possibly unaligned) bytes into the caller's array.
+ */
+export function decodeRowsInto(
+  bytes: Uint8Array,
+  firstRow: number,
+  rowCount: number,
+  target: Float32Array,
+  offset: number,
+): void {
+  const { rows, dims, dtype } = readBatchHeader(bytes);
+  if (firstRow < 0 || firstRow + rowCount > rows)
+    throw new RangeError(`rows ${firstRow}..${firstRow + rowCount} are outside a batch of ${rows}`);
+  const count = rowCount * dims;
   if (dtype === 'float32') {
-    // Copy through bytes: the source may be unaligned inside an lmdb buffer.
-    new Uint8Array(values.buffer, values.byteOffset, count * 4).set(
-      bytes.subarray(HEADER_BYTES, HEADER_BYTES + count * 4),
+    const from = HEADER_BYTES + firstRow * dims * 4;
+    new Uint8Array(target.buffer, target.byteOffset + offset * 4, count * 4).set(
+      bytes.subarray(from, from + count * 4),
     );
-  } else {
-    for (let i = 0; i < count; i++) values[i] = fromHalf(view.getUint16(HEADER_BYTES + 2 * i, true));
+    return;
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const from = HEADER_BYTES + firstRow * dims * 2;
+  for (let i = 0; i < count; i++) target[offset + i] = fromHalf(view.getUint16(from + 2 * i, true));
+}
+
+/** Decodes into `target` at `offset` when given (one copy straight into the caller's array). */
+export function decodeBatch(bytes: Uint8Array, target?: Float32Array, offset = 0): DecodedBatch {
+  const { rows, dims, dtype } = readBatchHeader(bytes);
+  const values = target ? target.subarray(offset, offset + rows * dims) : new Float32Array(rows * dims);
+  decodeRowsInto(bytes, 0, rows, values, 0);
   return { rows, dims, dtype, values };
 }
 

@@ -2,9 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LayerlabError } from '../core/errors.js';
-import { digestOf } from '../core/hash.js';
-import { batchHash, decodeBatch, encodeBatch, type StorageDtype } from './batch-codec.js';
+import { digestOf, sha256 } from '../core/hash.js';
+import { batchHash, decodeRowsInto, encodeBatch, readBatchHeader, type StorageDtype } from './batch-codec.js';
+import { refuseNetworkFilesystem } from './filesystem-check.js';
 import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from './manifest.js';
+import { ReaderLease } from './reader-lease.js';
 import { WriterLock } from './writer-lock.js';
 
 export interface FeatureSetIdentity {
@@ -12,18 +14,40 @@ export interface FeatureSetIdentity {
   point: string;
   pooling: string;
   preprocessingDigest: string;
+  /** the dataset's lineage (what it is), so a grown dataset keeps its feature sets and appends */
   datasetDigest: string;
+  /** float16 storage is its own feature set; float32 (the default) adds nothing to the identity */
+  dtype?: StorageDtype;
 }
 
 /** A feature set's content address (DESIGN.md: computed at most once, ever). */
 export function featureSetKey(identity: FeatureSetIdentity): string {
-  return digestOf({ ...identity, formatVersion: STORE_FORMAT_VERSION }, 20);
+  const { dtype, ...rest } = identity;
+  return digestOf(
+    { ...rest, ...(dtype === 'float16' ? { dtype } : {}), formatVersion: STORE_FORMAT_VERSION },
+    20,
+  );
 }
 
+/** Split code of a record that could not be decoded: no split reads it (DESIGN.md codes are 0-2). */
+export const SKIPPED_SPLIT = 255;
+
+/** Per-record metadata in storage order (the order rows were written). */
 export interface RecordTable {
   labels: Int32Array;
+  /** 0 train, 1 val, 2 test; SKIPPED_SPLIT for records that failed to decode */
   split: Uint8Array;
   ids: string[];
+  /** content hash per record: how a grown dataset recognises the records already stored */
+  hashes?: string[];
+  /** storage row of each record in the dataset's canonical order, when appends made them differ */
+  order?: Int32Array;
+}
+
+export interface SkippedRow {
+  row: number;
+  id: string;
+  reason: string;
 }
 
 export interface BatchEntry {
@@ -31,16 +55,29 @@ export interface BatchEntry {
   values: Float32Array;
   rows: number;
   dims: number;
+  dtype?: StorageDtype;
 }
 
-const batchKey = (set: string, batch: number) => `f/${set}/${String(batch).padStart(8, '0')}`;
-const hashKey = (set: string, batch: number) => `h/${set}/${String(batch).padStart(8, '0')}`;
+const pad = (n: number) => String(n).padStart(8, '0');
+const batchKey = (set: string, batch: number) => `f/${set}/${pad(batch)}`;
+const hashKey = (set: string, batch: number) => `h/${set}/${pad(batch)}`;
 const setKey = (set: string) => `set/${set}`;
+const skipKey = (row: number) => `skip/${pad(row)}`;
+
+interface StoredTable {
+  labels: number[];
+  split: number[];
+  ids: string[];
+  hashes?: string[];
+  order?: number[];
+}
 
 /**
  * One LMDB environment per store: `meta` holds JSON (store manifest, feature-set manifests, record
- * table), `data` holds batches and their hashes. Each batch of every feature set computed by one
- * forward pass is committed in one transaction; a feature set is complete only when its manifest says so.
+ * table, skipped records), `data` holds batches and their hashes. Every batch of every feature set
+ * computed by one pass is committed in one transaction with its hash; a feature set is complete
+ * only when its manifest says so, which is written last. Readers never wait: LMDB readers see the
+ * last committed transaction, and a partial batch is never visible.
  */
 export class FeatureStore {
   private constructor(
@@ -49,14 +86,30 @@ export class FeatureStore {
     private readonly meta: Database<string, string>,
     private readonly data: Database<Uint8Array, string>,
     private readonly lock: WriterLock | undefined,
+    private readonly lease: ReaderLease | undefined,
   ) {}
 
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, 'features.mdb'));
+  }
+
   static open(dir: string, options: { write: boolean }): FeatureStore {
-    if (!options.write && !existsSync(join(dir, 'features.mdb'))) {
+    if (!options.write && !FeatureStore.exists(dir)) {
       throw new LayerlabError('NOT_FOUND', `no feature store at ${dir}; run \`layerlab extract\` first`);
     }
-    if (options.write) mkdirSync(dir, { recursive: true });
+    refuseNetworkFilesystem(dir);
+    if (options.write) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        throw new LayerlabError(
+          'STORE_NOT_WRITABLE',
+          `cannot create the store ${dir} (${(error as NodeJS.ErrnoException).code}); pass --home or --store with a writable folder`,
+        );
+      }
+    }
     const lock = options.write ? WriterLock.acquire(dir) : undefined;
+    const lease = options.write ? undefined : ReaderLease.take(dir);
     try {
       const env = open({
         path: join(dir, 'features.mdb'),
@@ -66,9 +119,10 @@ export class FeatureStore {
       });
       const meta = env.openDB<string, string>({ name: 'meta', encoding: 'string' });
       const data = env.openDB<Uint8Array, string>({ name: 'data', encoding: 'binary' });
-      return new FeatureStore(dir, env, meta, data, lock);
+      return new FeatureStore(dir, env, meta, data, lock, lease);
     } catch (error) {
       lock?.release();
+      lease?.release();
       throw error;
     }
   }
@@ -85,26 +139,60 @@ export class FeatureStore {
   /** Writes the store manifest and record table once, when the store is new. */
   initialize(manifest: StoreManifest, records: RecordTable): void {
     this.env.transactionSync(() => {
-      void this.meta.put('store', JSON.stringify(manifest));
-      void this.meta.put(
-        'records',
-        JSON.stringify({
-          labels: Array.from(records.labels),
-          split: Array.from(records.split),
-          ids: records.ids,
-        }),
-      );
+      this.meta.putSync('store', JSON.stringify(manifest));
+      this.meta.putSync('records', JSON.stringify(tableToJson(records)));
     });
   }
 
-  records(): RecordTable {
-    const table = this.getJson<{ labels: number[]; split: number[]; ids: string[] }>('records');
+  /**
+   * Replaces the record table and store manifest and updates feature-set manifests in one
+   * transaction: how appended records and re-read labels or splits land, all or nothing.
+   */
+  updateRecords(manifest: StoreManifest, records: RecordTable, sets: readonly FeatureSetManifest[]): void {
+    this.env.transactionSync(() => {
+      this.meta.putSync('store', JSON.stringify(manifest));
+      this.meta.putSync('records', JSON.stringify(tableToJson(records)));
+      for (const set of sets) this.meta.putSync(setKey(set.key), JSON.stringify(set));
+    });
+  }
+
+  /** Deletes every feature set, batch and record in one transaction (the dataset changed under it). */
+  clear(): void {
+    this.env.transactionSync(() => {
+      for (const key of [...this.data.getKeys()]) this.data.removeSync(key);
+      for (const key of [...this.meta.getKeys()]) this.meta.removeSync(key);
+    });
+  }
+
+  /**
+   * The record table, with skipped records' split set to SKIPPED_SPLIT (unless `markSkipped` is
+   * false: the table as the dataset gave it).
+   */
+  records(options: { markSkipped?: boolean } = {}): RecordTable {
+    const table = this.getJson<StoredTable>('records');
     if (!table)
       throw new LayerlabError(
         'BAD_DATA',
         `store ${this.dir} has no record table; it is incomplete, remove it with \`layerlab store gc\``,
       );
-    return { labels: Int32Array.from(table.labels), split: Uint8Array.from(table.split), ids: table.ids };
+    const split = Uint8Array.from(table.split);
+    if (options.markSkipped !== false)
+      for (const { row } of this.skipped()) if (row < split.length) split[row] = SKIPPED_SPLIT;
+    return {
+      labels: Int32Array.from(table.labels),
+      split,
+      ids: table.ids,
+      ...(table.hashes ? { hashes: table.hashes } : {}),
+      ...(table.order ? { order: Int32Array.from(table.order) } : {}),
+    };
+  }
+
+  /** Records that failed to decode, by storage row. */
+  skipped(): SkippedRow[] {
+    const rows: SkippedRow[] = [];
+    for (const { value } of this.meta.getRange({ start: 'skip/', end: 'skip0' }))
+      rows.push(JSON.parse(value) as SkippedRow);
+    return rows;
   }
 
   featureSets(): FeatureSetManifest[] {
@@ -119,56 +207,123 @@ export class FeatureStore {
   }
 
   beginFeatureSet(set: FeatureSetManifest): void {
-    void this.meta.putSync(setKey(set.key), JSON.stringify(set));
+    this.meta.putSync(setKey(set.key), JSON.stringify(set));
   }
 
-  /** How many leading batches of a feature set are stored (the resume point). */
+  /** Rows stored in a batch (0 when it is missing): a short last batch is extended by an append. */
+  batchRows(key: string, batch: number): number {
+    const bytes = this.data.getBinaryFast(batchKey(key, batch));
+    return bytes ? readBatchHeader(bytes).rows : 0;
+  }
+
+  /** How many leading batches of a feature set are stored in full (the resume point). */
   storedBatches(key: string): number {
+    const set = this.featureSet(key);
     let count = 0;
-    while (this.data.doesExist(batchKey(key, count))) count++;
-    return count;
+    for (;;) {
+      const rows = this.batchRows(key, count);
+      const full = set ? Math.min(set.batchSize, set.records - count * set.batchSize) : rows;
+      if (rows === 0 || rows < full) return count;
+      count++;
+    }
   }
 
-  /** Commits one batch of several feature sets atomically, each with its hash. */
-  writeBatch(batch: number, entries: readonly BatchEntry[], dtype: StorageDtype = 'float32'): void {
-    const encoded = entries.map((e) => ({ key: e.key, bytes: encodeBatch(e.values, e.rows, e.dims, dtype) }));
+  /**
+   * Commits one batch of several feature sets atomically, each with its hash, together with any
+   * records of the batch that failed to decode.
+   */
+  writeBatch(
+    batch: number,
+    entries: readonly BatchEntry[],
+    dtype: StorageDtype = 'float32',
+    skipped: readonly SkippedRow[] = [],
+  ): void {
+    const encoded = entries.map((e) => ({
+      key: e.key,
+      bytes: encodeBatch(e.values, e.rows, e.dims, e.dtype ?? dtype),
+    }));
+    const hashes = encoded.map(({ bytes }) => new TextEncoder().encode(batchHash(bytes)));
     this.env.transactionSync(() => {
-      for (const { key, bytes } of encoded) {
+      encoded.forEach(({ key, bytes }, i) => {
+        this.data.putSync(batchKey(key, batch), bytes);
+        this.data.putSync(hashKey(key, batch), hashes[i]!);
+      });
+      for (const row of skipped) this.meta.putSync(skipKey(row.row), JSON.stringify(row));
+    });
+  }
+
+  /**
+   * `writeBatch` committed in the background: resolves once the transaction is durable. lmdb-js
+   * commits (and fsyncs) off the main thread, so the next batch computes meanwhile; each batch is
+   * still all-or-nothing, and commits land in the order they were asked for.
+   */
+  commitBatch(
+    batch: number,
+    entries: readonly BatchEntry[],
+    dtype: StorageDtype = 'float32',
+    skipped: readonly SkippedRow[] = [],
+  ): Promise<void> {
+    const encoded = entries.map((e) => {
+      const bytes = encodeBatch(e.values, e.rows, e.dims, e.dtype ?? dtype);
+      return { key: e.key, bytes, hash: new TextEncoder().encode(batchHash(bytes)) };
+    });
+    return this.env.transaction(() => {
+      for (const { key, bytes, hash } of encoded) {
         void this.data.put(batchKey(key, batch), bytes);
-        void this.data.put(hashKey(key, batch), new TextEncoder().encode(batchHash(bytes)));
+        void this.data.put(hashKey(key, batch), hash);
       }
+      for (const row of skipped) void this.meta.put(skipKey(row.row), JSON.stringify(row));
+    });
+  }
+
+  /**
+   * Marks feature sets complete (the last write of an extraction) and removes the temporary ones
+   * (staged boundaries) in the same transaction.
+   */
+  completeFeatureSets(keys: readonly string[], datasetDigest?: string, remove: readonly string[] = []): void {
+    const completedAt = new Date().toISOString();
+    const updated = keys.map((key) => {
+      const set = this.featureSet(key);
+      if (!set) throw new Error(`unknown feature set ${key}`);
+      return { ...set, complete: true, completedAt, ...(datasetDigest ? { datasetDigest } : {}) };
+    });
+    this.env.transactionSync(() => {
+      for (const set of updated) this.meta.putSync(setKey(set.key), JSON.stringify(set));
+      for (const key of remove) this.removeSetInTransaction(key);
     });
   }
 
   completeFeatureSet(key: string): void {
-    const set = this.featureSet(key);
-    if (!set) throw new Error(`unknown feature set ${key}`);
-    void this.meta.putSync(
-      setKey(key),
-      JSON.stringify({ ...set, complete: true, completedAt: new Date().toISOString() }),
-    );
+    this.completeFeatureSets([key]);
   }
 
-  /** All rows of a feature set, in record order, as one Float32Array (one copy from LMDB). */
-  readFeatures(key: string): Float32Array {
-    const set = this.completeSet(key);
-    const out = new Float32Array(set.records * set.dims);
-    let offset = 0;
-    for (let batch = 0; batch < set.batches; batch++) {
-      offset += decodeBatch(this.batchBytes(key, batch), out, offset).values.length;
+  /** Removes a feature set's batches, hashes and manifest in one transaction. */
+  deleteFeatureSet(key: string): void {
+    this.env.transactionSync(() => this.removeSetInTransaction(key));
+  }
+
+  private removeSetInTransaction(key: string): void {
+    for (const prefix of ['f', 'h']) {
+      const range = { start: `${prefix}/${key}/`, end: `${prefix}/${key}0` };
+      for (const k of [...this.data.getKeys(range)]) this.data.removeSync(k);
     }
-    return out;
+    this.meta.removeSync(setKey(key));
   }
 
   private completeSet(key: string): FeatureSetManifest {
     const set = this.featureSet(key);
-    if (!set?.complete)
-      throw new LayerlabError('BAD_DATA', `feature set ${key} is not complete; re-run \`layerlab extract\``);
+    if (!set) throw new LayerlabError('NOT_FOUND', `feature set ${key} is not in ${this.dir}`);
+    if (!set.complete)
+      throw new LayerlabError(
+        'BAD_DATA',
+        `feature set ${set.layer} (${key}) is not complete; re-run \`layerlab extract\``,
+      );
     return set;
   }
 
+  /** A batch's bytes, valid only until the next read (lmdb-js reuses the buffer): copy at once. */
   private batchBytes(key: string, batch: number): Uint8Array {
-    const bytes = this.data.getBinary(batchKey(key, batch));
+    const bytes = this.data.getBinaryFast(batchKey(key, batch));
     if (!bytes)
       throw new LayerlabError(
         'BAD_DATA',
@@ -177,9 +332,33 @@ export class FeatureStore {
     return bytes;
   }
 
+  /** One batch of any feature set (complete or not) as a fresh [rows, dims] array. */
+  readBatch(key: string, batch: number): Float32Array {
+    const bytes = this.batchBytes(key, batch);
+    const { rows, dims } = readBatchHeader(bytes);
+    const out = new Float32Array(rows * dims);
+    decodeRowsInto(bytes, 0, rows, out, 0);
+    return out;
+  }
+
+  /** All rows of a feature set, in storage order, as one Float32Array (one copy from LMDB). */
+  readFeatures(key: string): Float32Array {
+    const set = this.completeSet(key);
+    const out = new Float32Array(set.records * set.dims);
+    let offset = 0;
+    for (let batch = 0; batch < set.batches; batch++) {
+      const bytes = this.batchBytes(key, batch);
+      const { rows } = readBatchHeader(bytes);
+      decodeRowsInto(bytes, 0, rows, out, offset);
+      offset += rows * set.dims;
+    }
+    return out;
+  }
+
   /**
-   * The given rows (record indices, any order) of a feature set as one [rows, dims] array. Only the
-   * batches holding them are read, each once, so a shard worker never holds a whole feature set.
+   * The given rows (storage rows, any order) of a feature set as one [rows, dims] array. Only the
+   * batches holding them are read, each once, and every row is copied once, straight from LMDB's
+   * memory map into the result, so a shard worker never holds a whole feature set.
    */
   readRows(key: string, rows: ArrayLike<number>): Float32Array {
     const set = this.completeSet(key);
@@ -195,11 +374,9 @@ export class FeatureStore {
       else positionsByBatch.set(batch, [i]);
     }
     for (const [batch, positions] of [...positionsByBatch].sort((a, b) => a[0] - b[0])) {
-      const { values } = decodeBatch(this.batchBytes(key, batch));
-      for (const i of positions) {
-        const local = rows[i]! - batch * set.batchSize;
-        out.set(values.subarray(local * set.dims, (local + 1) * set.dims), i * set.dims);
-      }
+      const bytes = this.batchBytes(key, batch);
+      for (const i of positions)
+        decodeRowsInto(bytes, rows[i]! - batch * set.batchSize, 1, out, i * set.dims);
     }
     return out;
   }
@@ -208,7 +385,7 @@ export class FeatureStore {
   verifyFeatureSet(key: string): number[] {
     const set = this.featureSet(key);
     const bad: number[] = [];
-    const batches = set ? set.batches : 0;
+    const batches = set ? (set.complete ? set.batches : this.storedBatches(key)) : 0;
     for (let batch = 0; batch < batches; batch++) {
       const bytes = this.data.getBinary(batchKey(key, batch));
       const hash = this.data.getBinary(hashKey(key, batch));
@@ -217,11 +394,37 @@ export class FeatureStore {
     return bad;
   }
 
+  /**
+   * A digest of a feature set's stored values (its batch hashes in order): equal digests mean
+   * byte-identical features, which is what resumed and uninterrupted runs are compared by.
+   */
+  contentDigest(key: string): string {
+    const set = this.featureSet(key);
+    const hashes: string[] = [];
+    const batches = set ? (set.complete ? set.batches : this.storedBatches(key)) : 0;
+    for (let batch = 0; batch < batches; batch++) {
+      const hash = this.data.getBinary(hashKey(key, batch));
+      hashes.push(hash ? new TextDecoder().decode(hash) : 'missing');
+    }
+    return sha256(hashes.join('\n')).slice(0, 32);
+  }
+
   close(): void {
     try {
       void this.env.close();
     } finally {
       this.lock?.release();
+      this.lease?.release();
     }
   }
+}
+
+function tableToJson(records: RecordTable): StoredTable {
+  return {
+    labels: Array.from(records.labels),
+    split: Array.from(records.split),
+    ids: records.ids,
+    ...(records.hashes ? { hashes: records.hashes } : {}),
+    ...(records.order ? { order: Array.from(records.order) } : {}),
+  };
 }

@@ -2,21 +2,13 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LayerlabError } from '../core/errors.js';
+import { isAlive } from './process-alive.js';
 
 interface LockHolder {
   pid: number;
   host: string;
   command: string;
   since: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -68,6 +60,14 @@ export class WriterLock {
   release(): void {
     rmSync(this.path, { force: true });
   }
+}
+
+/** The live writer of a store, as `pid on host (command)`, or undefined. */
+export function liveWriter(dir: string): string | undefined {
+  const holder = readHolder(join(dir, 'writer.lock'));
+  if (!holder) return undefined;
+  if (holder.host === hostname() && (!isAlive(holder.pid) || holder.pid === process.pid)) return undefined;
+  return `pid ${holder.pid} on ${holder.host} (${holder.command})`;
 }
 
 function readHolder(path: string): LockHolder | undefined {

@@ -60,7 +60,7 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
   };
   try {
     const backbone = await loadBackbone(options.model);
-    const dataset = openDataset(options.data);
+    const dataset = await openDataset(options.data);
     const points = selectLayers(backbone.points, options.layers);
     const preprocess = backbone.resolvePreprocess(options.preprocess);
     const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset, preprocess);

@@ -1,0 +1,40 @@
+import sharp from 'sharp';
+
+export interface DecodedImage {
+  /** HWC, 3 channels (RGB), uint8 */
+  pixels: Uint8Array;
+  height: number;
+  width: number;
+}
+
+/**
+ * Decodes an image file's bytes to RGB pixels with sharp: alpha dropped, gray and CMYK converted to
+ * sRGB, 16-bit samples reduced to 8 (what PIL's `convert('RGB')` gives). No EXIF rotation, as
+ * torchvision's ImageFolder. With `size` ([height, width]) an image of another size is resized to
+ * it (bilinear, aspect ignored). Throws when the bytes are not a readable image.
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  size?: readonly [number, number],
+): Promise<DecodedImage> {
+  let image = sharp(bytes).removeAlpha().toColourspace('srgb');
+  if (size) {
+    const meta = await sharp(bytes).metadata();
+    if (meta.height !== size[0] || meta.width !== size[1])
+      image = image.resize(size[1], size[0], { fit: 'fill', kernel: 'linear' });
+  }
+  const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+  return {
+    pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    height: info.height,
+    width: info.width,
+  };
+}
+
+/** The first line of a decoder's message, for listing a skipped file. */
+export function decodeReason(error: unknown): string {
+  return String((error as Error).message ?? error)
+    .split('\n')[0]!
+    .slice(0, 200);
+}

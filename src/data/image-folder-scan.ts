@@ -1,0 +1,85 @@
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { notFound } from '../core/errors.js';
+import type { SkippedRecord } from './data-source.js';
+import { parseSplitValue, type Split } from './split.js';
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+
+export interface ImageFile {
+  /** path relative to the data root, `/`-separated: the record id */
+  id: string;
+  path: string;
+  /** the class folder's name, the label as written */
+  label: string;
+  /** from a split folder (`train/cat/…`), when the root is laid out by split */
+  split?: Split;
+}
+
+export interface ImageFolderScan {
+  files: ImageFile[];
+  /** images outside any class folder, listed but not read */
+  skipped: SkippedRecord[];
+  /** whether the root's sub-folders are splits (train/, val/, test/) holding class folders */
+  splitLayout: boolean;
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const visible = (name: string) => !name.startsWith('.');
+
+function listDir(dir: string): { dirs: string[]; files: string[] } {
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => visible(e.name));
+  const isDir = (name: string, dirent: boolean) => dirent || statSync(join(dir, name)).isDirectory();
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (isDir(entry.name, entry.isDirectory())) dirs.push(entry.name);
+    else if (entry.isFile() || entry.isSymbolicLink()) files.push(entry.name);
+  }
+  return { dirs: dirs.sort(byName), files: files.sort(byName) };
+}
+
+/** Image files under `dir` (recursively), sorted by relative path, as ids prefixed with `prefix`. */
+function imagesUnder(dir: string, prefix: string, out: string[]): void {
+  const { dirs, files } = listDir(dir);
+  // Files before sub-folders, each sorted by name: "class folder then file name" at every level.
+  for (const file of files)
+    if (IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) out.push(`${prefix}${file}`);
+  for (const sub of dirs) imagesUnder(join(dir, sub), `${prefix}${sub}/`, out);
+}
+
+/**
+ * The images of a folder of class sub-folders, in canonical order (class folder, then file name).
+ * A root whose sub-folders are all split names (`train/`, `test/`, …) holding class folders is read
+ * as split/class/file, each file keeping its split.
+ */
+export function scanImageFolder(root: string): ImageFolderScan {
+  const top = listDir(root);
+  const skipped: SkippedRecord[] = top.files
+    .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
+    .map((f) => ({ id: f, reason: 'not inside a class folder' }));
+  const splitLayout =
+    top.dirs.length > 0 &&
+    top.dirs.every(
+      (d) => parseSplitValue(d) !== undefined && !/^\d$/.test(d) && listDir(join(root, d)).dirs.length > 0,
+    );
+  const files: ImageFile[] = [];
+  const addClasses = (dir: string, prefix: string, split?: Split) => {
+    for (const label of listDir(dir).dirs) {
+      const ids: string[] = [];
+      imagesUnder(join(dir, label), `${prefix}${label}/`, ids);
+      for (const id of ids)
+        files.push({
+          id,
+          path: join(root, ...id.split('/')),
+          label,
+          ...(split === undefined ? {} : { split }),
+        });
+    }
+  };
+  if (splitLayout) for (const d of top.dirs) addClasses(join(root, d), `${d}/`, parseSplitValue(d));
+  else addClasses(root, '');
+  if (files.length === 0)
+    throw notFound(`no images in class sub-folders of ${root}; lay it out as ${root}/<class>/<image>.jpg`);
+  return { files, skipped, splitLayout };
+}

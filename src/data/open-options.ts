@@ -1,0 +1,21 @@
+import type { SplitFractions } from './split.js';
+
+/** Reader options a data ref is opened with (DESIGN.md, "Data refs" and `--split`). */
+export interface OpenDatasetOptions {
+  /** tables: the column (CSV/TSV header name, JSONL key) holding the text @default text|sentence */
+  textColumn?: string;
+  /** tables: the column holding the label @default label|class|target */
+  labelColumn?: string;
+  /** tables: a column assigning each row to train/val/test; overrides the fractions */
+  splitColumn?: string;
+  /** @default { train: 0.7, val: 0.15 } (test gets the rest) */
+  split?: SplitFractions;
+  /** seeds the split (and the built-in generators' split) @default 0 */
+  seed?: number;
+  /** fail on the first unreadable record instead of skipping and listing it */
+  strict?: boolean;
+  /** where per-file content hashes are cached by stat (the home's `cache/`); none when unset */
+  cacheDir?: string;
+  /** built-in generators: how many records @default demoRecordCount */
+  count?: number;
+}

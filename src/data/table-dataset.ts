@@ -1,0 +1,234 @@
+import { createReadStream } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { badData, configError } from '../core/errors.js';
+import { digestOf } from '../core/hash.js';
+import type { DataSource, SkippedRecord } from './data-source.js';
+import { datasetDigest } from './dataset-digest.js';
+import { DelimitedParser, LineSplitter, type ParsedRow } from './delimited-parser.js';
+import { DigestCache, stampOf } from './digest-cache.js';
+import { buildLabelMap } from './label-map.js';
+import type { OpenDatasetOptions } from './open-options.js';
+import { recordHash } from './record-hash.js';
+import { RangeReader } from './sequential-file.js';
+import { defaultSplitFractions, hashSplit, parseSplitValue } from './split.js';
+
+export type TableFormat = 'csv' | 'tsv' | 'jsonl';
+
+export function tableFormatOf(path: string): TableFormat | undefined {
+  const ext = extname(path).toLowerCase();
+  return ext === '.csv'
+    ? 'csv'
+    : ext === '.tsv'
+      ? 'tsv'
+      : ext === '.jsonl' || ext === '.ndjson'
+        ? 'jsonl'
+        : undefined;
+}
+
+const TEXT_DEFAULTS = ['text', 'sentence', 'review', 'content'];
+const LABEL_DEFAULTS = ['label', 'class', 'target', 'category'];
+
+/** What one scan of the file yields, cached by the file's stamp. */
+interface TableScan {
+  ids: string[];
+  starts: number[];
+  ends: number[];
+  hashes: string[];
+  rawLabels: string[];
+  rawSplits: string[];
+  skipped: SkippedRecord[];
+  /** CSV/TSV column names, to read re-parsed rows by position */
+  header?: string[];
+}
+
+interface Columns {
+  text: string;
+  label: string;
+  split?: string;
+}
+
+function pickColumn(
+  available: string[],
+  wanted: string | undefined,
+  defaults: string[],
+  flag: string,
+): string {
+  if (wanted !== undefined) {
+    if (!available.includes(wanted))
+      throw configError(
+        `column ${wanted} is not in the data (columns: ${available.join(', ')}); fix ${flag}`,
+      );
+    return wanted;
+  }
+  const found = defaults.find((d) => available.includes(d));
+  if (!found) throw configError(`no ${defaults[0]} column among ${available.join(', ')}; pass ${flag} NAME`);
+  return found;
+}
+
+/** One row's cells by column name: CSV/TSV rows by header position, JSONL lines parsed as objects. */
+type RowReader = (row: ParsedRow) => Record<string, unknown> | string;
+
+function rowReader(format: TableFormat, header: string[] | undefined): RowReader {
+  if (format === 'jsonl') {
+    return (row) => {
+      try {
+        const value = JSON.parse(row.fields[0]!) as unknown;
+        return value && typeof value === 'object' && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : 'not a JSON object';
+      } catch (error) {
+        return `invalid JSON (${(error as Error).message})`;
+      }
+    };
+  }
+  return (row) => Object.fromEntries(header!.map((name, i) => [name, row.fields[i]]));
+}
+
+const cell = (value: unknown) =>
+  value === undefined || value === null
+    ? undefined
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
+
+async function scanTable(path: string, format: TableFormat, columns: Partial<Columns>, strict: boolean) {
+  const scan: TableScan = {
+    ids: [],
+    starts: [],
+    ends: [],
+    hashes: [],
+    rawLabels: [],
+    rawSplits: [],
+    skipped: [],
+  };
+  let header: string[] | undefined;
+  let read: RowReader | undefined;
+  let chosen: Columns | undefined;
+  let row = 0;
+  const onRow = (parsed: ParsedRow) => {
+    if (format !== 'jsonl' && !header) {
+      header = parsed.fields.map((f) => f.trim());
+      scan.header = header;
+      return;
+    }
+    read ??= rowReader(format, header);
+    const id = String(row++);
+    const cells = read(parsed);
+    const skip = (reason: string) => {
+      if (strict) throw badData(`${path} row ${id}: ${reason} (--strict)`);
+      scan.skipped.push({ id, reason });
+    };
+    if (typeof cells === 'string') return skip(cells);
+    chosen ??= {
+      text: pickColumn(Object.keys(cells), columns.text, TEXT_DEFAULTS, '--text-column'),
+      label: pickColumn(Object.keys(cells), columns.label, LABEL_DEFAULTS, '--label-column'),
+      ...(columns.split
+        ? { split: pickColumn(Object.keys(cells), columns.split, [], '--split-column') }
+        : {}),
+    };
+    const text = cell(cells[chosen.text]);
+    const label = cell(cells[chosen.label])?.trim();
+    if (text === undefined) return skip(`no ${chosen.text} value`);
+    if (!label) return skip(`no ${chosen.label} value`);
+    scan.ids.push(id);
+    scan.starts.push(parsed.start);
+    scan.ends.push(parsed.end);
+    scan.hashes.push(recordHash(text));
+    scan.rawLabels.push(label);
+    scan.rawSplits.push(chosen.split ? (cell(cells[chosen.split]) ?? '') : '');
+  };
+  const parser =
+    format === 'jsonl' ? new LineSplitter(onRow) : new DelimitedParser(format === 'csv' ? 0x2c : 0x09, onRow);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    parser.push(chunk);
+  parser.end();
+  if (!chosen) throw badData(`${path} has no data rows`);
+  return { scan, columns: chosen };
+}
+
+/**
+ * A CSV, TSV or JSON Lines file of texts and labels as a dataset. Only byte ranges stay in memory;
+ * texts are re-read per batch. Records are in file order with their 0-based row number as id; rows
+ * without a text or label are skipped and listed (or fail the run under `--strict`).
+ */
+export async function openTableDataset(ref: string, options: OpenDatasetOptions = {}): Promise<DataSource> {
+  const path = resolve(ref);
+  const format = tableFormatOf(path);
+  if (!format) throw configError(`${ref}: tables are .csv, .tsv or .jsonl files`);
+  const wanted = { text: options.textColumn, label: options.labelColumn, split: options.splitColumn };
+  const cache = DigestCache.open<{ scan: TableScan; columns: Columns }>(
+    options.cacheDir,
+    `table:${path}:${JSON.stringify(wanted)}:${options.strict === true}`,
+  );
+  const stamp = stampOf(path);
+  let scanned = cache.get(path, stamp);
+  if (!scanned) {
+    scanned = await scanTable(path, format, wanted, options.strict === true);
+    cache.set(path, stamp, scanned);
+  }
+  cache.save();
+  const { scan, columns } = scanned;
+  const seed = options.seed ?? 0;
+  const fractions = options.split ?? defaultSplitFractions;
+  let split: Uint8Array;
+  if (columns.split) {
+    split = Uint8Array.from(scan.rawSplits, (value, i) => {
+      const code = parseSplitValue(value);
+      if (code === undefined)
+        throw badData(`row ${scan.ids[i]}: split ${JSON.stringify(value)} is not train, val or test`);
+      return code;
+    });
+  } else split = hashSplit(scan.ids, seed, fractions);
+  const { classNames, labels } = buildLabelMap(scan.rawLabels);
+  const reader = new RangeReader(path);
+  const decodeRows = async (indices: readonly number[]): Promise<string[]> => {
+    const texts = new Array<string>(indices.length);
+    let i = 0;
+    while (i < indices.length) {
+      let j = i + 1;
+      while (j < indices.length && indices[j] === indices[j - 1]! + 1) j++;
+      const first = scan.starts[indices[i]!]!;
+      const bytes = await reader.read(first, scan.ends[indices[j - 1]!]! - first);
+      const byStart = new Map<number, ParsedRow>();
+      const parser =
+        format === 'jsonl'
+          ? new LineSplitter((row) => byStart.set(row.start, row))
+          : new DelimitedParser(format === 'csv' ? 0x2c : 0x09, (row) => byStart.set(row.start, row));
+      parser.push(bytes);
+      parser.end();
+      const read = rowReader(format, scan.header);
+      for (let k = i; k < j; k++) {
+        const row = byStart.get(scan.starts[indices[k]!]! - first);
+        const cells = row && read(row);
+        const text = cells && typeof cells !== 'string' ? cell(cells[columns.text]) : undefined;
+        if (text === undefined) throw badData(`${ref} changed while reading; re-run`);
+        texts[k] = text;
+      }
+      i = j;
+    }
+    return texts;
+  };
+  return {
+    ref,
+    name: basename(path).replace(/\.[^.]+$/, ''),
+    modality: 'text',
+    digest: datasetDigest({ reader: format, columns }, scan.ids, scan.hashes, scan.rawLabels),
+    lineage: digestOf({ reader: format, path, text: columns.text }),
+    size: scan.ids.length,
+    classNames,
+    labels,
+    split,
+    ids: scan.ids,
+    recordHashes: scan.hashes,
+    splitRule: columns.split
+      ? { method: 'column', column: columns.split }
+      : { method: 'hash', seed, ...fractions },
+    skipped: scan.skipped,
+    readBatch: async (start, count) => ({
+      kind: 'text',
+      texts: await decodeRows(Array.from({ length: count }, (_, i) => start + i)),
+    }),
+    readRecords: async (indices) => ({ kind: 'text', texts: await decodeRows(indices) }),
+    close: () => reader.close(),
+  };
+}

@@ -1,0 +1,93 @@
+import type { DataSource } from '../data/data-source.js';
+import type { RecordTable } from '../store/feature-store.js';
+
+/**
+ * How the store's records relate to the dataset now:
+ * - `new`: no records stored yet;
+ * - `same`: the same records (labels or split may have been re-read);
+ * - `append`: every stored record is still there unchanged and `added` more came (new files in the
+ *   folder, rows appended): only those are extracted, as new rows after the stored ones;
+ * - `reset`: a stored record changed or disappeared, so stored features no longer describe the data.
+ */
+export type RecordPlan =
+  | { kind: 'new' | 'same'; table: RecordTable; added: 0 }
+  | { kind: 'append'; table: RecordTable; added: number }
+  | { kind: 'reset'; table: RecordTable; added: 0; reason: string };
+
+/** The dataset in canonical order as a fresh record table. */
+function freshTable(dataset: DataSource): RecordTable {
+  return {
+    labels: Int32Array.from(dataset.labels),
+    split: Uint8Array.from(dataset.split),
+    ids: [...dataset.ids],
+    ...(dataset.recordHashes ? { hashes: [...dataset.recordHashes] } : {}),
+  };
+}
+
+const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+
+/** Whether two tables say the same thing (so nothing needs writing). */
+export function sameTable(a: RecordTable, b: RecordTable): boolean {
+  return (
+    sameArray(a.labels, b.labels) &&
+    sameArray(a.split, b.split) &&
+    a.ids.length === b.ids.length &&
+    a.ids.every((id, i) => id === b.ids[i]) &&
+    (a.order === undefined) === (b.order === undefined) &&
+    (a.order === undefined || sameArray(a.order, b.order!))
+  );
+}
+
+/**
+ * Compares the stored record table with the dataset by (record id, content hash). Labels and split
+ * always come from the dataset as it is now (they are metadata: features never depend on them).
+ * Without per-record hashes (built-in generators) only an identical digest counts as the same.
+ */
+export function reconcileRecords(
+  stored: { table: RecordTable; digest: string } | undefined,
+  dataset: DataSource,
+): RecordPlan {
+  if (!stored) return { kind: 'new', table: freshTable(dataset), added: 0 };
+  const canonicalIndex = new Map(dataset.ids.map((id, i) => [id, i]));
+  const { table } = stored;
+  const sameRecords = stored.digest === dataset.digest && table.ids.length === dataset.size;
+  const hashes = dataset.recordHashes;
+  if (!sameRecords) {
+    if (!hashes || !table.hashes)
+      return { kind: 'reset', table: freshTable(dataset), added: 0, reason: 'the dataset changed' };
+    for (let row = 0; row < table.ids.length; row++) {
+      const index = canonicalIndex.get(table.ids[row]!);
+      if (index === undefined || hashes[index] !== table.hashes[row])
+        return {
+          kind: 'reset',
+          table: freshTable(dataset),
+          added: 0,
+          reason: `record ${table.ids[row]} ${index === undefined ? 'is gone' : 'changed'}`,
+        };
+    }
+  }
+  // Stored rows keep their place; new records follow in canonical order.
+  const storedIds = new Set(table.ids);
+  const ids = [...table.ids, ...dataset.ids.filter((id) => !storedIds.has(id))];
+  const indexOf = ids.map((id) => canonicalIndex.get(id)!);
+  const storageRow = new Int32Array(dataset.size);
+  indexOf.forEach((index, row) => (storageRow[index] = row));
+  const identity = storageRow.every((row, i) => row === i);
+  const next: RecordTable = {
+    labels: Int32Array.from(indexOf, (i) => dataset.labels[i]!),
+    split: Uint8Array.from(indexOf, (i) => dataset.split[i]!),
+    ids,
+    ...(hashes ? { hashes: indexOf.map((i) => hashes[i]!) } : {}),
+    ...(identity ? {} : { order: storageRow }),
+  };
+  const added = ids.length - table.ids.length;
+  return added > 0 ? { kind: 'append', table: next, added } : { kind: 'same', table: next, added: 0 };
+}
+
+/** Canonical dataset index of every storage row (the inverse of `order`). */
+export function canonicalOfRows(table: RecordTable): Int32Array {
+  const out = Int32Array.from(table.ids.keys());
+  if (table.order) table.order.forEach((row, canonical) => (out[row] = canonical));
+  return out;
+}
