@@ -37,6 +37,8 @@ export interface TrainStartEvent {
   groups: number;
   workers: number;
   epochs: number;
+  /** set when a run continues after a crash or kill: the epochs it had completed */
+  resumedAfter?: number;
 }
 
 export interface TrainUnitEvent {
@@ -55,6 +57,10 @@ export interface ModelEpochMetrics {
   trainLoss: number;
   valLoss: number;
   valAccuracy: number;
+  /** macro-averaged F1 on the validation split */
+  valMacroF1?: number;
+  /** epochs this model has trained, counting this one (models added mid-run start later) */
+  epochsTrained?: number;
 }
 
 export interface TrainEpochEvent {
@@ -63,6 +69,24 @@ export interface TrainEpochEvent {
   epoch: number;
   epochs: number;
   models: ModelEpochMetrics[];
+}
+
+/**
+ * A steering command (stop, resume, clone, add) handled at an epoch boundary, or a model stopped by
+ * successive halving (`op: 'halve'`, no command id). Models it created are listed like train.start's.
+ */
+export interface TrainControlEvent {
+  type: 'train.control';
+  /** the control command's id; absent for the trainer's own decisions */
+  id?: string;
+  op: 'stop' | 'resume' | 'clone' | 'add' | 'halve';
+  /** the model it acted on (stop, resume, clone, halve) */
+  model?: string;
+  applied: boolean;
+  /** 1-based: the epoch after which it took effect (0: before the first) */
+  epoch: number;
+  reason?: string;
+  models?: { id: string; layer: string; head: string }[];
 }
 
 export interface TrainEndEvent {
@@ -84,6 +108,7 @@ export type LayerlabEvent =
   | TrainStartEvent
   | TrainUnitEvent
   | TrainEpochEvent
+  | TrainControlEvent
   | TrainEndEvent
   | LogEvent;
 

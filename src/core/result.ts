@@ -8,7 +8,16 @@ export interface HeadSummary {
   batchSize: number;
   optimizer: 'sgd' | 'adam';
   momentum: number;
+  /** epochs the model trained (fewer than the run's when it was stopped or halved away) */
   epochs: number;
+  /** units per hidden layer (mlp heads) */
+  hidden?: number[];
+  /** dropout rate after each hidden layer (mlp heads) */
+  dropout?: number;
+  /** per-epoch learning-rate schedule */
+  schedule?: 'constant' | 'cosine';
+  /** class weighting of the loss */
+  classWeight?: 'none' | 'balanced';
 }
 
 export interface LayerResult {
@@ -16,11 +25,14 @@ export interface LayerResult {
   best: { value: number; head: HeadSummary };
 }
 
+/** Validation metrics models are ranked by: accuracy, or macro-averaged F1 (for imbalanced tasks). */
+export type RankingMetric = 'accuracy' | 'macro_f1';
+
 export interface TrainingResult {
   type: 'result';
   run: string;
   store: string;
-  metric: 'accuracy';
+  metric: RankingMetric;
   /** true when every feature set was reused from the store */
   cached: boolean;
   seconds: { extract: number; train: number; total: number };

@@ -1,59 +1,54 @@
-import type { GroupState } from './group-state.js';
-import type { ShardWorker } from './shard-worker.js';
 import type { FusedGroup } from './fused-groups.js';
+import type { GroupState } from './group-state.js';
+import { accuracyOf, macroF1 } from './metrics.js';
+import { groupRun } from './group-run.js';
+import type { WorkerPool } from './worker-pool.js';
 import type { EvalSplit } from './worker-protocol.js';
 
-/** One group's metrics on a whole split, summed over every worker's part of it. */
-export interface GroupEvaluation {
+/** One model's metrics on a whole split. */
+export interface ModelEvaluation {
   count: number;
-  /** per head */
-  loss: number[];
-  accuracy: number[];
-  /** per head, [classes][classes] */
-  confusion?: number[][][];
+  loss: number;
+  accuracy: number;
+  macroF1: number;
+  /** row-major [classes, classes] */
+  confusion: Int32Array;
 }
 
 /**
  * Every worker evaluates every group on its part of the split, in parallel; parts are summed in
- * shard order.
+ * shard order. Returns per group, per head (graph order) the model's metrics.
  */
 export async function evaluateGroups(
-  workers: readonly ShardWorker[],
+  pool: WorkerPool,
   groups: readonly FusedGroup[],
   states: readonly GroupState[],
   split: EvalSplit,
   classes: number,
-  confusion: boolean,
-): Promise<GroupEvaluation[]> {
+): Promise<ModelEvaluation[][]> {
   // posted without a transfer list, so each worker gets a copy and the main thread keeps the state
-  const request = groups.map((g) => ({ group: g.id, featureSet: g.featureSet, state: states[g.id]! }));
-  const replies = await Promise.all(
-    workers.map((w) => w.request('evaluate', { split, confusion, groups: request })),
-  );
+  const request = groups.map((g, i) => ({ ...groupRun(g), state: states[i]! }));
+  const replies = await Promise.all(pool.all.map((w) => w.request('evaluate', { split, groups: request })));
   return groups.map((group, i) => {
     const heads = group.models.length;
     const lossSum = new Float64Array(heads);
-    const correct = new Float64Array(heads);
-    const matrix = new Float64Array(heads * classes * classes);
+    const confusion = new Int32Array(heads * classes * classes);
     let count = 0;
     for (const reply of replies) {
       const part = reply.results[i]!;
       count += part.count;
-      for (let k = 0; k < heads; k++) {
-        lossSum[k] = lossSum[k]! + part.lossSum[k]!;
-        correct[k] = correct[k]! + part.correct[k]!;
-      }
-      part.confusion?.forEach((n, at) => (matrix[at] = matrix[at]! + n));
+      for (let k = 0; k < heads; k++) lossSum[k] = lossSum[k]! + part.lossSum[k]!;
+      part.confusion.forEach((n, at) => (confusion[at] = confusion[at]! + n));
     }
-    const perHead = (values: Float64Array) => Array.from(values, (v) => (count > 0 ? v / count : NaN));
-    const evaluation: GroupEvaluation = { count, loss: perHead(lossSum), accuracy: perHead(correct) };
-    if (confusion) {
-      evaluation.confusion = Array.from({ length: heads }, (_, k) =>
-        Array.from({ length: classes }, (_, t) =>
-          Array.from(matrix.subarray((k * classes + t) * classes, (k * classes + t + 1) * classes)),
-        ),
-      );
-    }
-    return evaluation;
+    return Array.from({ length: heads }, (_, k) => {
+      const matrix = confusion.slice(k * classes * classes, (k + 1) * classes * classes);
+      return {
+        count,
+        loss: count > 0 ? lossSum[k]! / count : Number.NaN,
+        accuracy: accuracyOf(matrix, classes),
+        macroF1: macroF1(matrix, classes),
+        confusion: matrix,
+      };
+    });
   });
 }

@@ -10,12 +10,19 @@ export interface StateTensor {
 
 export type GroupState = Record<string, StateTensor>;
 
-/** Per-head hyper-parameters, each shaped [K, 1, 1] so they broadcast over a head's tensors. */
-export type HyperValues = Record<string, Float32Array>;
+/** Per-head hyper-parameter inputs of a group's graph, by input name ([K, 1, 1] or [K, C, 1]). */
+export type HyperValues = Record<string, StateTensor>;
 
 export const nextName = (name: string): string => `${name}_next`;
 
 /** The buffers to transfer (not copy) when a state moves between threads. */
 export function stateBuffers(state: GroupState): ArrayBuffer[] {
   return Object.values(state).map((t) => t.data.buffer as ArrayBuffer);
+}
+
+/** A deep copy, for when the original is about to be transferred away. */
+export function copyState(state: GroupState): GroupState {
+  const out: GroupState = {};
+  for (const [name, t] of Object.entries(state)) out[name] = { dims: [...t.dims], data: t.data.slice() };
+  return out;
 }

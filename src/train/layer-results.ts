@@ -1,16 +1,13 @@
 import type { LayerResult, TrainingResult } from '../core/result.js';
 import type { TrainOutcome } from './train-job.js';
 
-/** Per layer, the model with the best final validation accuracy, in the order layers were trained. */
+/** Per layer, the model with the best final validation metric, in the order layers were trained. */
 export function layerResults(outcome: TrainOutcome): LayerResult[] {
   const best = new Map<string, LayerResult>();
   for (const model of outcome.models) {
     const current = best.get(model.layer);
-    if (!current || model.finalValAccuracy > current.best.value) {
-      best.set(model.layer, {
-        layer: model.layer,
-        best: { value: model.finalValAccuracy, head: model.head },
-      });
+    if (!current || model.finalValue > current.best.value) {
+      best.set(model.layer, { layer: model.layer, best: { value: model.finalValue, head: model.head } });
     }
   }
   return [...best.values()];
@@ -28,14 +25,14 @@ export function trainingResult(args: {
     type: 'result',
     run: outcome.run,
     store: args.store,
-    metric: 'accuracy',
+    metric: outcome.metric,
     cached: args.cached,
     seconds: args.seconds,
     layers: layerResults(outcome),
     best: {
       layer: outcome.best.layer,
-      value: outcome.best.valAccuracy,
-      test: outcome.best.testAccuracy ?? Number.NaN,
+      value: outcome.best.value,
+      test: outcome.best.testValue ?? Number.NaN,
       head: outcome.best.head,
     },
   };

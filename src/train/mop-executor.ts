@@ -1,38 +1,68 @@
-import { interrupted } from '../core/errors.js';
+import { interrupted, isLayerlabError } from '../core/errors.js';
 import type { EpochPlan, PlannedUnit } from './mop-plan.js';
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** tries per unit, the first included @default 3 */
+  maxAttempts?: number;
+  /** called before a failed unit runs again (replace a dead worker, reload the group's checkpoint) */
+  onRetry?: (unit: PlannedUnit, error: Error, attempt: number) => Promise<void>;
+  /** plan indices finished before (a resumed epoch) */
+  done?: ReadonlySet<number>;
+}
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 /**
  * Walks an epoch plan on the workers, event-driven: whenever a unit finishes, every idle worker
  * starts its next planned unit if that unit's group has finished its previous one. Each worker runs
  * its units in plan order; the plan's dependencies are acyclic, so this cannot deadlock.
- * On abort or failure it starts nothing more, lets running units finish (ONNX Runtime must not be
- * interrupted), then rejects with `interrupted()` or the first failure.
+ * A unit that fails is run again on its worker (after `onRetry`), up to `maxAttempts` tries; its
+ * group waits, nothing else does. On abort or a final failure it starts nothing more, lets running
+ * units finish (ONNX Runtime must not be interrupted), then rejects with `interrupted()` or the failure.
  */
 export function executePlan(
   plan: EpochPlan,
   workers: number,
-  run: (unit: PlannedUnit) => Promise<void>,
-  signal?: AbortSignal,
+  run: (unit: PlannedUnit, attempt: number) => Promise<void>,
+  options: ExecuteOptions = {},
 ): Promise<void> {
+  const { signal, maxAttempts = 3, onRetry, done } = options;
   const queues: PlannedUnit[][] = Array.from({ length: workers }, () => []);
-  for (const unit of plan.units) queues[unit.worker]!.push(unit);
-  const finished = new Set<number>();
+  const finished = new Set<number>(done);
+  for (const unit of plan.units) if (!finished.has(unit.index)) queues[unit.worker]!.push(unit);
   const busy = new Set<number>();
   let failure: Error | undefined;
 
   return new Promise<void>((resolve, reject) => {
-    const start = (worker: number, unit: PlannedUnit) => {
-      queues[worker]!.shift();
-      busy.add(worker);
-      run(unit)
+    const settle = (worker: number) => {
+      busy.delete(worker);
+      pump();
+    };
+    const attemptUnit = (worker: number, unit: PlannedUnit, attempt: number): void => {
+      run(unit, attempt)
         .then(
-          () => finished.add(unit.index),
-          (error: unknown) => (failure ??= error instanceof Error ? error : new Error(String(error))),
+          () => {
+            finished.add(unit.index);
+            settle(worker);
+          },
+          async (raw: unknown) => {
+            const error = asError(raw);
+            const cancelled = signal?.aborted || (isLayerlabError(error) && error.code === 'INTERRUPTED');
+            if (cancelled || failure || attempt >= maxAttempts) {
+              if (!cancelled) failure ??= error;
+              return settle(worker);
+            }
+            try {
+              await onRetry?.(unit, error, attempt);
+            } catch (retryError) {
+              failure ??= asError(retryError);
+              return settle(worker);
+            }
+            if (signal?.aborted || failure) return settle(worker);
+            attemptUnit(worker, unit, attempt + 1);
+          },
         )
-        .finally(() => {
-          busy.delete(worker);
-          pump();
-        })
         .catch(reject);
     };
     const pump = () => {
@@ -40,12 +70,16 @@ export function executePlan(
         for (let worker = 0; worker < workers; worker++) {
           const next = queues[worker]![0];
           if (busy.has(worker) || !next) continue;
-          if (next.after === undefined || finished.has(next.after)) start(worker, next);
+          if (next.after === undefined || finished.has(next.after)) {
+            queues[worker]!.shift();
+            busy.add(worker);
+            attemptUnit(worker, next, 1);
+          }
         }
       }
       if (busy.size > 0) return;
       if (failure) reject(failure);
-      else if (finished.size === plan.units.length) resolve();
+      else if (plan.units.every((u) => finished.has(u.index))) resolve();
       else if (signal?.aborted) reject(interrupted());
       else reject(new Error('MOP plan stalled: no unit can start'));
     };

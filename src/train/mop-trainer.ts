@@ -1,160 +1,277 @@
 import { join } from 'node:path';
 import { interrupted } from '../core/errors.js';
 import type { ModelEpochMetrics } from '../core/events.js';
-import { Rng } from '../core/random.js';
+import type { ControlAck } from '../store/run-store.js';
 import { writeJsonAtomic } from './atomic-write.js';
-import { writeCheckpoint } from './checkpoint.js';
-import { evaluateGroups } from './evaluation.js';
-import { initialLinearState, linearHyper } from './fused-linear-graph.js';
-import type { FusedGroup } from './fused-groups.js';
-import { stateBuffers, type GroupState } from './group-state.js';
-import { executePlan } from './mop-executor.js';
-import { planEpoch } from './mop-plan.js';
-import type { MopUnit } from './mop-scheduler.js';
-import type { PreparedRun } from './prepare-run.js';
-import type { ShardWorker } from './shard-worker.js';
-import type { TrainOptions } from './train.js';
-import type { TrainJob } from './train-job.js';
+import { removeUnitCheckpoints } from './checkpoint.js';
+import { applyControl, type ControlSource } from './controls.js';
+import { trainEpoch } from './epoch-runner.js';
+import { evaluateGroups, type ModelEvaluation } from './evaluation.js';
+import { fuseGroups, type FusedGroup, type ModelSpec } from './fused-groups.js';
+import { headArch } from './head-arch.js';
+import { headLabel, type ResolvedHead } from './head-config.js';
+import { groupHyper } from './group-hyper.js';
+import type { GroupState } from './group-state.js';
+import { successiveHalving } from './halving.js';
+import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from './head-state.js';
+import { learningRate } from './lr-schedule.js';
+import type { ModelRecord } from './model-record.js';
+import { writeSnapshot, type RunProgress } from './run-snapshot.js';
+import type { TrainContext } from './train-context.js';
+import type { EpochVisits } from './train-job.js';
 
-/** Per model (run order), per epoch. */
-export interface TrainHistory {
-  trainLoss: number[][];
-  valLoss: number[][];
-  valAccuracy: number[][];
+/** A model's final metrics on the test split (or validation when the store has none). */
+export interface FinalEvaluation {
+  split: 'test' | 'val';
+  byModel: Map<string, ModelEvaluation>;
 }
 
-/** Per-step cost of a graph run beyond its arithmetic, in multiply-adds (a planning estimate). */
-const STEP_OVERHEAD = 20_000;
-
 /**
- * Walks the epochs of a MOP run. The main thread owns every group's state between units: it
- * transfers the state to the worker that runs the group's next unit, takes it back with the
- * reply, and checkpoints it, so a group is never in two places at once.
+ * Walks the epochs of a MOP run. Between epochs the main thread owns every model's state; each epoch
+ * the active models are fused into groups (Nautilus), trained with MOP (Cerebro), validated, then
+ * the boundary's decisions are made: successive halving, steering commands, and the epoch snapshot
+ * a resumed run starts from.
  */
 export class MopTrainer {
-  readonly states: GroupState[];
-  readonly visits: number[][][] = [];
-  private readonly dims: Map<string, number>;
-
   constructor(
-    private readonly job: TrainJob,
-    private readonly prepared: PreparedRun,
-    private readonly groups: readonly FusedGroup[],
-    private readonly workers: readonly ShardWorker[],
+    private readonly ctx: TrainContext,
+    readonly progress: RunProgress,
+    readonly states: Map<string, ModelState>,
+    readonly visits: EpochVisits[],
     private readonly shardRows: readonly number[],
-    private readonly options: TrainOptions,
-  ) {
-    this.dims = new Map(prepared.featureSets.map((s) => [s.key, s.dims]));
-    this.states = groups.map((g) =>
-      initialLinearState(g.models.length, this.dims.get(g.featureSet)!, prepared.classes),
+    private readonly control: ControlSource | undefined,
+  ) {}
+
+  /** A fresh run's table and states: every job model active, initialised from the seed. */
+  static initialProgress(ctx: TrainContext): { progress: RunProgress; states: Map<string, ModelState> } {
+    const models: ModelRecord[] = ctx.job.models.map((m, index) => ({
+      index,
+      id: `m${index}`,
+      featureSet: m.featureSet,
+      layer: m.layer,
+      head: m.head,
+      status: 'active',
+      startEpoch: 0,
+      origin: { kind: 'search' },
+      history: [],
+    }));
+    const trainer = new MopTrainer(ctx, { epoch: 0, models: [], controls: [] }, new Map(), [], [], undefined);
+    for (const model of models) trainer.states.set(model.id, trainer.freshState(model));
+    return { progress: { epoch: 0, models, controls: [] }, states: trainer.states };
+  }
+
+  private dims(featureSet: string): number {
+    return this.ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
+  }
+
+  private freshState(model: ModelRecord): ModelState {
+    return initialModelState(
+      headArch(model.head),
+      this.dims(model.featureSet),
+      this.ctx.prepared.classes,
+      this.ctx.job.seed,
+      model.id,
     );
   }
 
-  private get modelCount(): number {
-    return this.groups.reduce((n, g) => n + g.members.length, 0);
+  label(head: ResolvedHead): string {
+    return headLabel(
+      head,
+      this.progress.models.map((m) => m.head),
+    );
   }
 
-  async trainEpochs(): Promise<TrainHistory> {
-    const perModel = () => Array.from({ length: this.modelCount }, (): number[] => []);
-    const history: TrainHistory = { trainLoss: perModel(), valLoss: perModel(), valAccuracy: perModel() };
-    for (let epoch = 1; epoch <= this.job.epochs; epoch++) {
-      const trainLoss = await this.trainEpoch(epoch);
-      const val = await evaluateGroups(
-        this.workers,
-        this.groups,
-        this.states,
-        'val',
-        this.prepared.classes,
-        false,
-      );
-      const metrics: ModelEpochMetrics[] = [];
-      for (const group of this.groups) {
-        group.members.forEach((m, k) => {
-          const entry = {
-            id: group.models[k]!,
-            trainLoss: trainLoss[m]!,
-            valLoss: val[group.id]!.loss[k]!,
-            valAccuracy: val[group.id]!.accuracy[k]!,
-          };
-          history.trainLoss[m]!.push(entry.trainLoss);
-          history.valLoss[m]!.push(entry.valLoss);
-          history.valAccuracy[m]!.push(entry.valAccuracy);
-          metrics[m] = entry;
+  groupsOf(models: readonly ModelRecord[]): FusedGroup[] {
+    const specs: ModelSpec[] = models.map((m) => ({
+      index: m.index,
+      id: m.id,
+      featureSet: m.featureSet,
+      layer: m.layer,
+      head: m.head,
+    }));
+    return fuseGroups(specs, {
+      workers: this.ctx.pool.size,
+      dims: (set) => this.dims(set),
+      classes: this.ctx.prepared.classes,
+      maxGroupBytes: this.ctx.job.maxGroupBytes,
+    });
+  }
+
+  pack(group: FusedGroup): GroupState {
+    const state: GroupState = {};
+    group.stacks.forEach((stack, i) =>
+      packStack(
+        i,
+        stack.models.map((id) => this.states.get(id)!),
+        state,
+      ),
+    );
+    return state;
+  }
+
+  private unpack(group: FusedGroup, state: GroupState): void {
+    group.stacks.forEach((stack, i) => {
+      unpackStack(i, stack.models.length, state).forEach((s, k) => this.states.set(stack.models[k]!, s));
+    });
+  }
+
+  /** The cosine schedule of a model runs over its own epochs: from when it joined to the run's end. */
+  private lrOf(epoch: number) {
+    return (member: number, head: ResolvedHead) => {
+      const start = this.progress.models[member]!.startEpoch;
+      return learningRate(head, epoch - start, this.ctx.job.epochs - start);
+    };
+  }
+
+  /** Trains the remaining epochs; a fresh run first handles the boundary before epoch 1 (controls). */
+  async run(fresh: boolean): Promise<void> {
+    const { job, sink, signal } = this.ctx;
+    if (fresh) this.boundary(0);
+    for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
+      const active = this.progress.models.filter((m) => m.status === 'active');
+      if (active.length === 0) {
+        sink({
+          type: 'log',
+          level: 'info',
+          message: `no model left to train after epoch ${epoch - 1}; the run ends`,
         });
+        break;
       }
-      this.options.sink({ type: 'train.epoch', epoch, epochs: this.job.epochs, models: metrics });
-      if (this.options.signal?.aborted) throw interrupted();
+      await this.trainOneEpoch(epoch, this.groupsOf(active));
+      this.boundary(epoch);
+      removeUnitCheckpoints(this.ctx.runDir, epoch + 1);
+      if (signal?.aborted) throw interrupted();
     }
-    return history;
   }
 
-  /** Estimated compute of a unit, for the scheduler's virtual clock. */
-  private cost({ group, shard }: MopUnit): number {
-    const g = this.groups[group]!;
-    const rows = this.shardRows[shard]!;
-    const arithmetic = rows * g.models.length * this.dims.get(g.featureSet)! * this.prepared.classes;
-    return Math.ceil(rows / g.batchSize) * STEP_OVERHEAD + arithmetic;
-  }
-
-  /** One MOP epoch; returns each model's step-weighted mean train loss. */
-  private async trainEpoch(epoch: number): Promise<number[]> {
-    const rng = Rng.derive(this.job.seed, `mop:epoch:${epoch}`);
-    const plan = planEpoch(this.groups.length, this.workers.length, (unit) => this.cost(unit), rng);
-    this.visits.push(plan.visits);
-    writeJsonAtomic(join(this.options.runDir, 'visits.json'), {
-      groups: this.groups.map((g) => ({
+  private async trainOneEpoch(epoch: number, groups: FusedGroup[]): Promise<void> {
+    const { ctx } = this;
+    const trained = await trainEpoch(
+      ctx,
+      epoch,
+      groups,
+      (g) => this.pack(g),
+      (g) => groupHyper(g, this.lrOf(epoch), ctx.prepared.balancedWeights),
+      this.shardRows,
+    );
+    const stale = this.visits.findIndex((v) => v.epoch >= epoch);
+    if (stale >= 0) this.visits.splice(stale);
+    this.visits.push({
+      epoch,
+      groups: groups.map((g) => ({
         id: g.id,
+        featureSet: g.featureSet,
         layer: g.layer,
         batchSize: g.batchSize,
         models: g.models,
+        shards: trained.plan.visits[g.id]!,
       })),
-      epochs: this.visits,
     });
+    writeJsonAtomic(join(ctx.runDir, 'visits.json'), { epochs: this.visits });
 
-    const lossSum = new Float64Array(this.modelCount);
-    const steps = new Float64Array(this.modelCount);
-    const unitsDone = new Array<number>(this.groups.length).fill(0);
-    await executePlan(
-      plan,
-      this.workers.length,
-      async (unit) => {
-        const group = this.groups[unit.group]!;
-        const state = this.states[unit.group]!;
-        const body = {
+    const val = await evaluateGroups(ctx.pool, groups, trained.states, 'val', ctx.prepared.classes);
+    const metrics: ModelEpochMetrics[] = [];
+    for (const group of groups) {
+      this.unpack(group, trained.states[group.id]!);
+      group.members.forEach((member, k) => {
+        const model = this.progress.models[member]!;
+        const v = val[group.id]![k]!;
+        model.history.push({
           epoch,
-          featureSet: group.featureSet,
-          batchSize: group.batchSize,
-          state,
-          hyper: linearHyper(group.heads, epoch, this.job.epochs),
-        };
-        const { result, seconds } = await this.workers[unit.worker]!.request(
-          'train',
-          body,
-          stateBuffers(state),
-        );
-        this.states[unit.group] = result.state;
-        group.members.forEach((m, k) => {
-          lossSum[m] = lossSum[m]! + result.lossSum[k]!;
-          steps[m] = steps[m]! + result.steps;
+          trainLoss: trained.trainLoss[group.id]![k]!,
+          trainAccuracy: trained.trainAccuracy[group.id]![k]!,
+          valLoss: v.loss,
+          valAccuracy: v.accuracy,
+          valMacroF1: v.macroF1,
         });
-        const units = ++unitsDone[unit.group]!;
-        writeCheckpoint(
-          this.options.runDir,
-          { group: group.id, epoch, units, models: group.models },
-          result.state,
-        );
-        this.options.sink({
-          type: 'train.unit',
+        metrics.push({
+          id: model.id,
+          trainLoss: trained.trainLoss[group.id]![k]!,
+          valLoss: v.loss,
+          valAccuracy: v.accuracy,
+          valMacroF1: v.macroF1,
+          epochsTrained: model.history.length,
+        });
+      });
+    }
+    metrics.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+    ctx.sink({ type: 'train.epoch', epoch, epochs: ctx.job.epochs, models: metrics });
+  }
+
+  /** Halving, then steering commands, then the snapshot; acknowledgements only once it is on disk. */
+  private boundary(epoch: number): void {
+    const { job, sink } = this.ctx;
+    if (job.halving !== undefined && epoch > 0) {
+      const decision = successiveHalving(this.progress.models, job.halving, job.epochs, job.metric);
+      for (const id of decision.halt) {
+        this.progress.models.find((m) => m.id === id)!.status = 'halted';
+        sink({
+          type: 'train.control',
+          op: 'halve',
+          model: id,
+          applied: true,
           epoch,
-          group: group.id,
-          shard: unit.shard,
-          worker: unit.worker,
-          examples: result.examples,
-          seconds,
+          reason: `not in the top 1/${job.halving} of its rung`,
         });
-      },
-      this.options.signal,
+      }
+      for (const id of decision.promote) {
+        this.progress.models.find((m) => m.id === id)!.status = 'active';
+        sink({
+          type: 'train.control',
+          op: 'resume',
+          model: id,
+          applied: true,
+          epoch,
+          reason: 'promoted by successive halving',
+        });
+      }
+    }
+    const acks: ControlAck[] = [];
+    for (const queued of this.control?.pendingControls() ?? []) {
+      const handled = this.progress.controls.find((a) => a.id === queued.id);
+      if (handled) {
+        acks.push(handled);
+        continue;
+      }
+      const result = applyControl(this.progress, queued, {
+        epoch,
+        featureSets: job.featureSets,
+        label: (head) => this.label(head),
+      });
+      if (result.created) {
+        const { record, warmFrom } = result.created;
+        const dims = this.dims(record.featureSet);
+        this.states.set(
+          record.id,
+          warmFrom
+            ? warmStart(this.states.get(warmFrom)!, headArch(record.head), dims, this.ctx.prepared.classes)
+            : this.freshState(record),
+        );
+      }
+      this.progress.controls.push(result.ack);
+      acks.push(result.ack);
+      sink(result.event);
+    }
+    this.progress.epoch = epoch;
+    writeSnapshot(this.ctx.runDir, this.progress, this.states);
+    for (const ack of acks) this.control?.acknowledge(ack);
+  }
+
+  /** Every model that trained, evaluated on the test split (validation when there is none). */
+  async finalEvaluation(): Promise<FinalEvaluation> {
+    const { ctx } = this;
+    const split = ctx.prepared.rows.test.length > 0 ? 'test' : 'val';
+    const trained = this.progress.models.filter((m) => m.history.length > 0);
+    const groups = this.groupsOf(trained);
+    const results = await evaluateGroups(
+      ctx.pool,
+      groups,
+      groups.map((g) => this.pack(g)),
+      split,
+      ctx.prepared.classes,
     );
-    return Array.from(lossSum, (sum, m) => sum / steps[m]!);
+    const byModel = new Map<string, ModelEvaluation>();
+    groups.forEach((g) => g.models.forEach((id, k) => byModel.set(id, results[g.id]![k]!)));
+    return { split, byModel };
   }
 }

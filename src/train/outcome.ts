@@ -1,79 +1,72 @@
-import type { GroupEvaluation } from './evaluation.js';
-import type { FusedGroup } from './fused-groups.js';
+import type { RankingMetric } from '../core/result.js';
 import { headLabel, headSummary } from './head-config.js';
-import type { TrainHistory } from './mop-trainer.js';
-import type { ModelResult, TrainJob, TrainOutcome } from './train-job.js';
+import { confusionRows } from './metrics.js';
+import { compareModels, metricOf } from './model-record.js';
+import type { FinalEvaluation } from './mop-trainer.js';
+import type { RunProgress } from './run-snapshot.js';
+import type { EpochVisits, ModelResult, TrainOutcome } from './train-job.js';
 
 /**
- * Assembles the run's results: per model its history and final metrics, and the best model by final
- * validation accuracy (ties: lower validation loss, then model order) with its confusion matrix.
+ * Assembles the run's results: per model that trained its history and final metrics, and the best
+ * model by final validation metric (ties: lower validation loss, then model order) with its
+ * confusion matrix.
  */
 export function buildOutcome(args: {
-  job: TrainJob;
-  groups: readonly FusedGroup[];
-  history: TrainHistory;
-  final: GroupEvaluation[];
-  finalSplit: 'test' | 'val';
+  progress: RunProgress;
+  final: FinalEvaluation;
+  metric: RankingMetric;
   classes: number;
-  visits: number[][][];
+  visits: EpochVisits[];
   run: string;
   runDir: string;
   seconds: number;
 }): TrainOutcome {
-  const { job, groups, history, final, finalSplit } = args;
-  const models: ModelResult[] = [];
-  const confusions: number[][][] = [];
-  for (const group of groups) {
-    group.members.forEach((m, k) => {
-      const head = group.heads[k]!;
-      const valAccuracy = history.valAccuracy[m]!;
-      models[m] = {
-        id: group.models[k]!,
-        layer: group.layer,
-        featureSet: group.featureSet,
-        group: group.id,
-        label: headLabel(head, job.heads),
-        head: headSummary(group.models[k]!, head, job.epochs),
-        trainLoss: history.trainLoss[m]!,
-        valLoss: history.valLoss[m]!,
-        valAccuracy,
-        finalValAccuracy: valAccuracy.at(-1)!,
-        testAccuracy: finalSplit === 'test' ? final[group.id]!.accuracy[k]! : null,
-      };
-      confusions[m] = final[group.id]!.confusion?.[k] ?? [];
-    });
-  }
-  let bestIndex = 0;
-  models.forEach((model, m) => {
-    const best = models[bestIndex]!;
-    const better =
-      model.finalValAccuracy > best.finalValAccuracy ||
-      (model.finalValAccuracy === best.finalValAccuracy && model.valLoss.at(-1)! < best.valLoss.at(-1)!);
-    if (better) bestIndex = m;
+  const { progress, final, metric } = args;
+  const trained = progress.models.filter((m) => m.history.length > 0);
+  const allHeads = progress.models.map((m) => m.head);
+  const onTest = final.split === 'test';
+  const models: ModelResult[] = trained.map((m) => {
+    const last = m.history.at(-1)!;
+    const test = final.byModel.get(m.id)!;
+    return {
+      id: m.id,
+      layer: m.layer,
+      featureSet: m.featureSet,
+      label: headLabel(m.head, allHeads),
+      head: headSummary(m.id, m.head, m.history.length),
+      status: m.status,
+      trainLoss: m.history.map((h) => h.trainLoss),
+      valLoss: m.history.map((h) => h.valLoss),
+      valAccuracy: m.history.map((h) => h.valAccuracy),
+      valMacroF1: m.history.map((h) => h.valMacroF1),
+      finalValAccuracy: last.valAccuracy,
+      finalValMacroF1: last.valMacroF1,
+      finalValue: metricOf(last, metric),
+      testAccuracy: onTest ? test.accuracy : null,
+      testMacroF1: onTest ? test.macroF1 : null,
+      testValue: onTest ? (metric === 'macro_f1' ? test.macroF1 : test.accuracy) : null,
+    };
   });
-  const best = models[bestIndex]!;
+  const bestRecord = [...trained].sort((a, b) => compareModels(a, b, metric))[0]!;
+  const best = models.find((m) => m.id === bestRecord.id)!;
   return {
     run: args.run,
     runDir: args.runDir,
     seconds: args.seconds,
     classes: args.classes,
+    metric,
     models,
     best: {
       id: best.id,
       layer: best.layer,
       head: best.head,
+      value: best.finalValue,
       valAccuracy: best.finalValAccuracy,
       testAccuracy: best.testAccuracy,
-      confusion: confusions[bestIndex]!,
-      confusionSplit: finalSplit,
+      testValue: best.testValue,
+      confusion: confusionRows(final.byModel.get(best.id)!.confusion, args.classes),
+      confusionSplit: final.split,
     },
-    groups: groups.map((g) => ({
-      id: g.id,
-      layer: g.layer,
-      featureSet: g.featureSet,
-      batchSize: g.batchSize,
-      models: g.models,
-    })),
     visits: args.visits,
   };
 }

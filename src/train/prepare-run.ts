@@ -2,7 +2,8 @@ import { badData, configError, notFound } from '../core/errors.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { computeStandardization, type Standardization } from './standardization.js';
 import { splitRows } from './sharding.js';
-import type { TrainJob } from './train-job.js';
+import { balancedClassWeights } from './group-hyper.js';
+import type { ResolvedTrainJob } from './resolve-job.js';
 
 export interface PreparedFeatureSet {
   key: string;
@@ -13,6 +14,8 @@ export interface PreparedFeatureSet {
 
 export interface PreparedRun {
   classes: number;
+  /** n / (classes · n_c) over the train split, for heads with `classWeight: balanced` */
+  balancedWeights: Float32Array;
   rows: { train: Int32Array; val: Int32Array; test: Int32Array };
   featureSets: PreparedFeatureSet[];
 }
@@ -21,7 +24,7 @@ export interface PreparedRun {
  * Reads what the main thread needs from the store before workers start: the splits, the number of
  * classes and each feature set's train-split standardization. The store is closed again after.
  */
-export function prepareRun(job: TrainJob): PreparedRun {
+export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'featureSets'>): PreparedRun {
   const store = FeatureStore.open(job.storeDir, { write: false });
   try {
     const { labels, split } = store.records();
@@ -55,7 +58,8 @@ export function prepareRun(job: TrainJob): PreparedRun {
         ),
       };
     });
-    return { classes, rows, featureSets };
+    const trainLabels = Array.from(rows.train, (r) => labels[r]!);
+    return { classes, balancedWeights: balancedClassWeights(trainLabels, classes), rows, featureSets };
   } finally {
     store.close();
   }

@@ -1,35 +1,49 @@
 import type * as ort from 'onnxruntime-node';
 import { FeatureStore } from '../store/feature-store.js';
+import { archKey } from './head-arch.js';
+import { buildEvalGraph, buildTrainGraph } from './head-graph.js';
 import { createHeadSession } from './ort-session.js';
 import { labelRows, reorderRows, type SplitRows } from './shard-data.js';
 import { epochOrder } from './sharding.js';
-import type { EvalGroup, EvalSplit, ShardInit } from './worker-protocol.js';
+import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
 import type { GroupState, HyperValues } from './group-state.js';
 import { evaluateRows, runTrainUnit, type EvaluationResult, type TrainUnitResult } from './unit-runner.js';
 
 interface FeatureSetShard {
+  init: FeatureSetInit;
   train: SplitRows;
   val: SplitRows;
   test: SplitRows;
-  trainSession: ort.InferenceSession;
-  evalSession: ort.InferenceSession;
   /** this epoch's row order, shared by every group that visits the shard in the epoch */
   epochRows?: { epoch: number; rows: SplitRows };
 }
 
+/** Sessions for one graph shape; K and B are symbolic, so any heads of these architectures run on them. */
+interface GraphSessions {
+  train?: ort.InferenceSession;
+  eval?: ort.InferenceSession;
+}
+
+/** Graph shapes kept warm per worker; runs rarely have more, and a miss only rebuilds a session. */
+const SESSION_CACHE = 32;
+
 /**
  * What a shard worker holds: its rows of every feature set it trains on (read once from the store,
- * which is then closed) and one training and one evaluation session per feature set (K and B are
- * symbolic, so any fused group and batch size runs on them). Thread-agnostic: the worker thread
- * drives it, and tests drive it in-process for sequential replays.
+ * which is then closed) and ONNX Runtime sessions per graph shape, built on first use. Thread-agnostic:
+ * the worker thread drives it, and tests drive it in-process for sequential replays.
  */
 export class ShardRuntime {
+  private readonly sessions = new Map<string, GraphSessions>();
+  private readonly cancel: Int32Array | undefined;
+
   private constructor(
     readonly init: ShardInit,
     private readonly sets: Map<string, FeatureSetShard>,
-  ) {}
+  ) {
+    this.cancel = init.cancel ? new Int32Array(init.cancel) : undefined;
+  }
 
-  static async open(init: ShardInit): Promise<ShardRuntime> {
+  static open(init: ShardInit): ShardRuntime {
     const store = FeatureStore.open(init.storeDir, { write: false });
     const sets = new Map<string, FeatureSetShard>();
     try {
@@ -37,18 +51,12 @@ export class ShardRuntime {
       for (const set of init.featureSets) {
         const read = (rows: Int32Array) => labelRows(store.readRows(set.key, rows), labels, set.dims, rows);
         sets.set(set.key, {
+          init: set,
           train: read(init.rows.train),
           val: read(init.rows.val),
           test: read(init.rows.test),
-          trainSession: await createHeadSession(set.trainGraph),
-          evalSession: await createHeadSession(set.evalGraph),
         });
       }
-    } catch (error) {
-      await Promise.all(
-        [...sets.values()].flatMap((s) => [s.trainSession.release(), s.evalSession.release()]),
-      );
-      throw error;
     } finally {
       store.close();
     }
@@ -69,37 +77,75 @@ export class ShardRuntime {
     return set.epochRows.rows;
   }
 
-  train(
+  private async session(group: GroupRun, kind: 'train' | 'eval'): Promise<ort.InferenceSession> {
+    const key = `${group.featureSet}|${group.stacks.map((s) => archKey(s.arch)).join('+')}`;
+    let entry = this.sessions.get(key);
+    if (entry) this.sessions.delete(key); // re-insert: the map's order is least recently used first
+    entry ??= {};
+    this.sessions.set(key, entry);
+    if (!entry[kind]) {
+      const set = this.set(group.featureSet).init;
+      const spec = {
+        dims: set.dims,
+        classes: this.init.classes,
+        mean: set.mean,
+        std: set.std,
+        stacks: group.stacks.map((s) => s.arch),
+      };
+      entry[kind] = await createHeadSession(kind === 'train' ? buildTrainGraph(spec) : buildEvalGraph(spec));
+    }
+    await this.evict();
+    return entry[kind];
+  }
+
+  private async evict(): Promise<void> {
+    while (this.sessions.size > SESSION_CACHE) {
+      const [key, oldest] = this.sessions.entries().next().value as [string, GraphSessions];
+      this.sessions.delete(key);
+      await oldest.train?.release();
+      await oldest.eval?.release();
+    }
+  }
+
+  async train(
     epoch: number,
-    featureSet: string,
     batchSize: number,
+    group: GroupRun,
     state: GroupState,
     hyper: HyperValues,
   ): Promise<TrainUnitResult> {
-    const set = this.set(featureSet);
-    return runTrainUnit(set.trainSession, this.rowsFor(set, epoch), batchSize, state, hyper);
+    const set = this.set(group.featureSet);
+    const session = await this.session(group, 'train');
+    return runTrainUnit(session, this.rowsFor(set, epoch), batchSize, group.stacks, state, hyper, {
+      seed: this.init.seed,
+      epoch,
+      shard: this.init.shard,
+      ...(this.cancel ? { cancel: this.cancel } : {}),
+    });
   }
 
-  async evaluate(
-    split: EvalSplit,
-    groups: readonly EvalGroup[],
-    confusion: boolean,
-  ): Promise<EvaluationResult[]> {
+  async evaluate(split: EvalSplit, groups: readonly EvalGroup[]): Promise<EvaluationResult[]> {
     const results: EvaluationResult[] = [];
     for (const group of groups) {
-      const set = this.set(group.featureSet);
+      const session = await this.session(group, 'eval');
       results.push(
-        await evaluateRows(set.evalSession, set[split], group.state, this.init.classes, { confusion }),
+        await evaluateRows(
+          session,
+          this.set(group.featureSet)[split],
+          group.stacks,
+          group.state,
+          this.init.classes,
+        ),
       );
     }
     return results;
   }
 
   async release(): Promise<void> {
-    for (const set of this.sets.values()) {
-      await set.trainSession.release();
-      await set.evalSession.release();
+    for (const entry of this.sessions.values()) {
+      await entry.train?.release();
+      await entry.eval?.release();
     }
-    this.sets.clear();
+    this.sessions.clear();
   }
 }

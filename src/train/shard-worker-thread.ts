@@ -24,14 +24,17 @@ async function handle(request: WorkerRequest): Promise<void> {
   try {
     switch (request.type) {
       case 'init':
-        runtime = await ShardRuntime.open(request.init);
+        runtime = ShardRuntime.open(request.init);
         return reply({ type: 'ready', id });
       case 'train': {
+        // injected faults fire before any ONNX Runtime call, so ending the thread is safe
+        if (request.fault === 'exit') process.exit(70);
+        if (request.fault === 'throw') throw new Error('injected fault');
         const started = performance.now();
         const result = await opened().train(
           request.epoch,
-          request.featureSet,
           request.batchSize,
+          request.group,
           request.state,
           request.hyper,
         );
@@ -42,7 +45,7 @@ async function handle(request: WorkerRequest): Promise<void> {
         return reply({
           type: 'evaluated',
           id,
-          results: await opened().evaluate(request.split, request.groups, request.confusion),
+          results: await opened().evaluate(request.split, request.groups),
         });
       case 'stop':
         await runtime?.release();

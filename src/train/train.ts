@@ -1,74 +1,98 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { interrupted } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { writeJsonAtomic } from './atomic-write.js';
-import { evaluateGroups } from './evaluation.js';
-import { buildFusedLinearTrainGraph, buildLinearEvalGraph } from './fused-linear-graph.js';
-import { enumerateModels, fuseGroups } from './fused-groups.js';
-import { headLabel } from './head-config.js';
+import { checkpointDir } from './checkpoint.js';
+import type { ControlSource } from './controls.js';
 import { MopTrainer } from './mop-trainer.js';
 import { buildOutcome } from './outcome.js';
 import { prepareRun, type PreparedRun } from './prepare-run.js';
+import { resolveJob, type ResolvedTrainJob } from './resolve-job.js';
+import { readSnapshot } from './run-snapshot.js';
 import { chunk, trainShards } from './sharding.js';
-import type { TrainJob, TrainOutcome } from './train-job.js';
-import { validateJob } from './validate-job.js';
-import { startShardWorkers, stopShardWorkers } from './worker-pool.js';
+import type { FaultPlan, TrainContext } from './train-context.js';
+import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
+import { WorkerPool } from './worker-pool.js';
 import type { ShardInit } from './worker-protocol.js';
 
 export interface TrainOptions {
   sink: EventSink;
   /** run.json, visits.json, results.json and checkpoints/ are written here */
   runDir: string;
-  /** aborting stops between units; `train` then rejects with `interrupted()` */
+  /** aborting stops between training steps; `train` then rejects with `interrupted()` */
   signal?: AbortSignal;
+  /** steering commands (a RunStore's control queue), applied at epoch boundaries */
+  control?: ControlSource;
+  /** continue the run in `runDir` from its last epoch snapshot and unit checkpoints */
+  resume?: boolean;
+  /** test hook: injected unit failures */
+  faults?: FaultPlan;
 }
 
 /**
- * Trains every (feature set, head) model with Model Hopper Parallelism (Cerebro, VLDB 2020): the
- * train split is sharded once, one worker thread per shard; each epoch every fused group visits
- * every shard once, in the order the seeded randomized scheduler planned, then every model is
- * evaluated on the validation split. At the end every model is evaluated on the test split.
- * Events: train.start, train.unit per unit, train.epoch per epoch, train.end.
+ * Trains every model of the job with Model Hopper Parallelism (Cerebro, VLDB 2020): the train split
+ * is sharded once, one worker thread per shard; each epoch the active models are fused into groups
+ * (Nautilus, SIGMOD 2022), every group visits every shard once in the order the seeded randomized
+ * scheduler planned, then every model is evaluated on the validation split. At each epoch boundary
+ * successive halving and steering commands are applied and a snapshot is written; at the end every
+ * model that trained is evaluated on the test split. With `resume`, a run cut short (even by kill -9)
+ * continues from its last finished unit and ends with the same results as an uninterrupted run.
+ * Events: train.start, train.unit per unit, train.epoch per epoch, train.control, train.end.
  */
 export async function train(job: TrainJob, options: TrainOptions): Promise<TrainOutcome> {
   const started = performance.now();
   const { sink, runDir, signal } = options;
-  validateJob(job);
-  if (signal?.aborted) throw interrupted();
-  mkdirSync(join(runDir, 'checkpoints'), { recursive: true });
-  writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
-
-  const prepared = prepareRun(job);
-  const models = enumerateModels(job.featureSets, job.heads);
-  const groups = fuseGroups(models, job.workers);
-  const run = basename(runDir);
-  sink({
-    type: 'train.start',
-    run,
-    models: models.map((m) => ({ id: m.id, layer: m.layer, head: headLabel(m.head, job.heads) })),
-    groups: groups.length,
-    workers: job.workers,
-    epochs: job.epochs,
-  });
-
-  const inits = shardInits(job, prepared);
-  const workers = await startShardWorkers(inits, (stream, line) =>
+  const resolved = resolveJob(job);
+  signal?.throwIfAborted();
+  const snapshot = options.resume ? readSnapshot(runDir) : undefined;
+  if (!snapshot) {
+    mkdirSync(checkpointDir(runDir), { recursive: true });
+    writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
+  }
+  const prepared = prepareRun(resolved);
+  const inits = shardInits(resolved, prepared);
+  const pool = await WorkerPool.start(inits, (stream, line) =>
     sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
   );
+  const cancel = () => pool.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
   try {
+    const ctx: TrainContext = {
+      job: resolved,
+      prepared,
+      pool,
+      runDir,
+      sink,
+      ...(signal ? { signal } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+    };
+    const start = snapshot ?? MopTrainer.initialProgress(ctx);
     const shardRows = inits.map((init) => init.rows.train.length);
-    const trainer = new MopTrainer(job, prepared, groups, workers, shardRows, options);
-    const history = await trainer.trainEpochs();
-    const finalSplit = prepared.rows.test.length > 0 ? 'test' : 'val';
-    const final = await evaluateGroups(workers, groups, trainer.states, finalSplit, prepared.classes, true);
+    const trainer = new MopTrainer(
+      ctx,
+      start.progress,
+      start.states,
+      snapshot ? readVisits(runDir) : [],
+      shardRows,
+      options.control,
+    );
+    const run = basename(runDir);
+    sink({
+      type: 'train.start',
+      run,
+      models: trainer.progress.models.map((m) => ({ id: m.id, layer: m.layer, head: trainer.label(m.head) })),
+      groups: trainer.groupsOf(trainer.progress.models.filter((m) => m.status === 'active')).length,
+      workers: resolved.workers,
+      epochs: resolved.epochs,
+      ...(snapshot ? { resumedAfter: snapshot.progress.epoch } : {}),
+    });
+    await trainer.run(!snapshot);
+    const final = await trainer.finalEvaluation();
     const seconds = (performance.now() - started) / 1000;
     const outcome = buildOutcome({
-      job,
-      groups,
-      history,
+      progress: trainer.progress,
       final,
-      finalSplit,
+      metric: resolved.metric,
       classes: prepared.classes,
       visits: trainer.visits,
       run,
@@ -79,24 +103,29 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     sink({ type: 'train.end', run, seconds });
     return outcome;
   } finally {
-    await stopShardWorkers(workers);
+    signal?.removeEventListener('abort', cancel);
+    await pool.stop();
   }
 }
 
-/** What each worker holds: its train shard, its part of validation and test, and the graphs. */
-export function shardInits(job: TrainJob, prepared: PreparedRun): ShardInit[] {
+function readVisits(runDir: string): EpochVisits[] {
+  const path = join(runDir, 'visits.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { epochs: EpochVisits[] }).epochs : [];
+}
+
+/** What each worker holds: its train shard, its part of validation and test, and the standardization. */
+export function shardInits(
+  job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
+  prepared: PreparedRun,
+): ShardInit[] {
   const train = trainShards(prepared.rows.train, job.workers, job.seed);
   const val = chunk(prepared.rows.val, job.workers);
   const test = chunk(prepared.rows.test, job.workers);
-  const featureSets = prepared.featureSets.map((set) => {
-    const spec = { dims: set.dims, classes: prepared.classes, ...set.standardization };
-    return {
-      key: set.key,
-      dims: set.dims,
-      trainGraph: buildFusedLinearTrainGraph(spec),
-      evalGraph: buildLinearEvalGraph(spec),
-    };
-  });
+  const featureSets = prepared.featureSets.map((set) => ({
+    key: set.key,
+    dims: set.dims,
+    ...set.standardization,
+  }));
   return train.map((rows, shard) => ({
     storeDir: job.storeDir,
     shard,

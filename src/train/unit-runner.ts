@@ -1,18 +1,39 @@
+import { interrupted } from '../core/errors.js';
+import { DropoutMasks } from './dropout-masks.js';
+import type { HeadArch } from './head-arch.js';
+import { stackPrefix } from './head-graph-forward.js';
 import { ort, outputOf } from './ort-session.js';
 import type { GroupState, HyperValues } from './group-state.js';
 import { nextName } from './group-state.js';
 import type { SplitRows } from './shard-data.js';
 
+/** One stack of a group as the runner needs it: its graph shape, model ids and dropout rates. */
+export interface UnitStack {
+  arch: HeadArch;
+  models: string[];
+  dropout: number[];
+}
+
+/** Where a unit runs, for seeding its dropout masks. */
+export interface UnitContext {
+  seed: number;
+  epoch: number;
+  shard: number;
+  /** set to non-zero by the trainer to stop between steps (cooperative cancellation) */
+  cancel?: Int32Array;
+}
+
 export interface TrainUnitResult {
   state: GroupState;
-  /** per head, sum over steps of the step's mean loss (epoch loss is the step-weighted mean) */
+  /** per head (graph order), sum over steps of the step's mean loss (epoch loss: step-weighted mean) */
   lossSum: Float64Array;
+  /** per head, arg-max hits on the training batches */
   correct: Float64Array;
   steps: number;
   examples: number;
 }
 
-const hyperTensor = (values: Float32Array) => new ort.Tensor('float32', values, [values.length, 1, 1]);
+const tensorOf = (t: { dims: number[]; data: Float32Array }) => new ort.Tensor('float32', t.data, t.dims);
 
 /**
  * One MOP unit: a fused group takes consecutive mini-batches of a shard's rows (already in this
@@ -24,35 +45,55 @@ export async function runTrainUnit(
   session: ort.InferenceSession,
   rows: SplitRows,
   batchSize: number,
+  stacks: readonly UnitStack[],
   state: GroupState,
   hyper: HyperValues,
+  context: UnitContext,
 ): Promise<TrainUnitResult> {
   const { dims } = rows;
-  const heads = Object.values(hyper)[0]?.length ?? 0;
-  const hyperFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, values] of Object.entries(hyper)) hyperFeeds[name] = hyperTensor(values);
+  const heads = stacks.reduce((n, s) => n + s.models.length, 0);
+  const fixed: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(hyper)) fixed[name] = tensorOf(t);
   const current: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(state)) current[name] = new ort.Tensor('float32', t.data, t.dims);
+  for (const [name, t] of Object.entries(state)) current[name] = tensorOf(t);
+  const masks = stacks.map((s) =>
+    s.arch.dropout
+      ? new DropoutMasks(context.seed, s.models, s.dropout, context.epoch, context.shard)
+      : undefined,
+  );
 
   const lossSum = new Float64Array(heads);
   const correct = new Float64Array(heads);
   let steps = 0;
   for (let start = 0; start < rows.count; start += batchSize) {
+    if (context.cancel && Atomics.load(context.cancel, 0) !== 0) throw interrupted();
     const end = Math.min(rows.count, start + batchSize);
-    const feeds = {
-      ...hyperFeeds,
+    const feeds: Record<string, ort.Tensor> = {
+      ...fixed,
       ...current,
       X: new ort.Tensor('float32', rows.x.subarray(start * dims, end * dims), [end - start, dims]),
       y: new ort.Tensor('int64', rows.y.subarray(start, end), [end - start]),
     };
+    stacks.forEach((stack, i) => {
+      masks[i]?.next(end - start, stack.arch.hidden).forEach((mask, l) => {
+        feeds[`${stackPrefix(i)}mask${l}`] = new ort.Tensor('float32', mask, [
+          stack.models.length,
+          end - start,
+          stack.arch.hidden[l]!,
+        ]);
+      });
+    });
     const outputs = await session.run(feeds);
     for (const name of Object.keys(state)) current[name] = outputOf(outputs, nextName(name));
-    const loss = outputOf(outputs, 'loss').data as Float32Array;
-    const hits = outputOf(outputs, 'correct').data as Float32Array;
-    for (let k = 0; k < heads; k++) {
-      lossSum[k] = lossSum[k]! + loss[k]!;
-      correct[k] = correct[k]! + hits[k]!;
-    }
+    let k = 0;
+    stacks.forEach((stack, i) => {
+      const loss = outputOf(outputs, `${stackPrefix(i)}loss`).data as Float32Array;
+      const hits = outputOf(outputs, `${stackPrefix(i)}correct`).data as Float32Array;
+      for (let j = 0; j < stack.models.length; j++, k++) {
+        lossSum[k] = lossSum[k]! + loss[j]!;
+        correct[k] = correct[k]! + hits[j]!;
+      }
+    });
     steps++;
   }
   // Fresh copies: output buffers belong to the addon and a transferred state must own its memory.
@@ -64,60 +105,58 @@ export async function runTrainUnit(
 }
 
 export interface EvaluationResult {
+  /** per head (graph order), summed cross-entropy */
   lossSum: Float64Array;
   correct: Float64Array;
   count: number;
   /** per head a row-major [classes, classes] matrix, rows = true class, columns = predicted */
-  confusion?: Int32Array;
+  confusion: Int32Array;
 }
 
 /**
- * Evaluates a fused group on rows, in chunks. The evaluation graph takes X, y and whichever state
- * tensors it declares as inputs (the weights, not the optimizer buffers).
+ * Evaluates a fused group on rows, in chunks. The evaluation graph takes X, y and the weights (not
+ * the optimizer buffers).
  */
 export async function evaluateRows(
   session: ort.InferenceSession,
   rows: SplitRows,
+  stacks: readonly { models: readonly string[] }[],
   state: GroupState,
   classes: number,
-  options: { confusion: boolean; chunk?: number },
+  chunk = 2048,
 ): Promise<EvaluationResult> {
   const { dims } = rows;
-  const heads = Object.values(state)[0]?.dims[0] ?? 0;
-  const chunk = options.chunk ?? 2048;
+  const heads = stacks.reduce((n, s) => n + s.models.length, 0);
   const weights: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     const t = state[name];
-    if (t) weights[name] = new ort.Tensor('float32', t.data, t.dims);
+    if (t) weights[name] = tensorOf(t);
   }
   const lossSum = new Float64Array(heads);
   const correct = new Float64Array(heads);
-  const confusion = options.confusion ? new Int32Array(heads * classes * classes) : undefined;
+  const confusion = new Int32Array(heads * classes * classes);
   for (let start = 0; start < rows.count; start += chunk) {
     const end = Math.min(rows.count, start + chunk);
+    const n = end - start;
     const outputs = await session.run({
       ...weights,
-      X: new ort.Tensor('float32', rows.x.subarray(start * dims, end * dims), [end - start, dims]),
-      y: new ort.Tensor('int64', rows.y.subarray(start, end), [end - start]),
+      X: new ort.Tensor('float32', rows.x.subarray(start * dims, end * dims), [n, dims]),
+      y: new ort.Tensor('int64', rows.y.subarray(start, end), [n]),
     });
-    const loss = outputOf(outputs, 'lossSum').data as Float32Array;
-    const hits = outputOf(outputs, 'correct').data as Float32Array;
-    for (let k = 0; k < heads; k++) {
-      lossSum[k] = lossSum[k]! + loss[k]!;
-      correct[k] = correct[k]! + hits[k]!;
-    }
-    if (confusion) {
-      const pred = outputOf(outputs, 'pred').data as BigInt64Array;
-      const n = end - start;
-      for (let k = 0; k < heads; k++) {
-        for (let i = 0; i < n; i++) {
-          const truth = Number(rows.y[start + i]!);
-          confusion[(k * classes + truth) * classes + Number(pred[k * n + i]!)]!++;
+    let k = 0;
+    stacks.forEach((stack, i) => {
+      const loss = outputOf(outputs, `${stackPrefix(i)}lossSum`).data as Float32Array;
+      const pred = outputOf(outputs, `${stackPrefix(i)}pred`).data as BigInt64Array;
+      for (let j = 0; j < stack.models.length; j++, k++) {
+        lossSum[k] = lossSum[k]! + loss[j]!;
+        for (let r = 0; r < n; r++) {
+          const truth = Number(rows.y[start + r]!);
+          const guess = Number(pred[j * n + r]!);
+          if (truth === guess) correct[k] = correct[k]! + 1;
+          confusion[(k * classes + truth) * classes + guess]!++;
         }
       }
-    }
+    });
   }
-  return confusion
-    ? { lossSum, correct, count: rows.count, confusion }
-    : { lossSum, correct, count: rows.count };
+  return { lossSum, correct, count: rows.count, confusion };
 }

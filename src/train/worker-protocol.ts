@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../core/errors.js';
 import type { GroupState, HyperValues } from './group-state.js';
-import type { EvaluationResult, TrainUnitResult } from './unit-runner.js';
+import type { EvaluationResult, TrainUnitResult, UnitStack } from './unit-runner.js';
 
 /**
  * Messages between the trainer (main thread) and its shard workers. Every payload is
@@ -10,9 +10,9 @@ import type { EvaluationResult, TrainUnitResult } from './unit-runner.js';
 export interface FeatureSetInit {
   key: string;
   dims: number;
-  /** encoded head graphs for this feature set (its standardization is baked in) */
-  trainGraph: Uint8Array;
-  evalGraph: Uint8Array;
+  /** train-split standardization, baked into every head graph of this feature set */
+  mean: Float32Array;
+  std: Float32Array;
 }
 
 export interface ShardInit {
@@ -23,15 +23,24 @@ export interface ShardInit {
   featureSets: FeatureSetInit[];
   /** record indices this worker holds, per split */
   rows: { train: Int32Array; val: Int32Array; test: Int32Array };
+  /** one Int32 the trainer sets to stop every worker between steps */
+  cancel?: SharedArrayBuffer;
+}
+
+/** A fused group as a worker needs it: which features it reads and the shape of its graph. */
+export interface GroupRun {
+  featureSet: string;
+  stacks: UnitStack[];
 }
 
 export type EvalSplit = 'val' | 'test';
 
-export interface EvalGroup {
-  group: number;
-  featureSet: string;
+export interface EvalGroup extends GroupRun {
   state: GroupState;
 }
+
+/** Test hook: make a unit fail by throwing, or by ending its thread, before it runs any step. */
+export type InjectedFault = 'throw' | 'exit';
 
 export type WorkerRequest =
   | { type: 'init'; id: number; init: ShardInit }
@@ -39,12 +48,13 @@ export type WorkerRequest =
       type: 'train';
       id: number;
       epoch: number;
-      featureSet: string;
       batchSize: number;
+      group: GroupRun;
       state: GroupState;
       hyper: HyperValues;
+      fault?: InjectedFault;
     }
-  | { type: 'evaluate'; id: number; split: EvalSplit; confusion: boolean; groups: EvalGroup[] }
+  | { type: 'evaluate'; id: number; split: EvalSplit; groups: EvalGroup[] }
   | { type: 'stop'; id: number };
 
 export type WorkerReply =

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLayerlabError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
-import { enumerateModels, fuseGroups } from '../../src/train/fused-groups.js';
-import type { LinearHeadConfig } from '../../src/train/head-config.js';
-import { executePlan } from '../../src/train/mop-executor.js';
-import { planEpoch, type PlannedUnit } from '../../src/train/mop-plan.js';
+import { planEpoch } from '../../src/train/mop-plan.js';
 import { MopScheduler, type MopUnit } from '../../src/train/mop-scheduler.js';
 
 interface Interval extends MopUnit {
@@ -107,103 +103,5 @@ describe("Cerebro's randomized MOP scheduler", () => {
         expect(u.after).toBe(previous?.index);
       }
     }
-  });
-});
-
-describe('plan execution', () => {
-  const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  it('runs units in each group’s planned order under random real durations', async () => {
-    const rng = new Rng(5);
-    for (let trial = 0; trial < 20; trial++) {
-      const groups = 1 + rng.int(8);
-      const shards = 1 + rng.int(4);
-      const plan = planEpoch(groups, shards, () => 1, rng);
-      const running = new Set<string>();
-      const order: number[][] = Array.from({ length: groups }, () => []);
-      await executePlan(plan, shards, async (unit: PlannedUnit) => {
-        for (const key of [`g${unit.group}`, `w${unit.worker}`]) {
-          expect(running.has(key)).toBe(false);
-          running.add(key);
-        }
-        order[unit.group]!.push(unit.shard);
-        await tick(rng.int(4));
-        running.delete(`g${unit.group}`);
-        running.delete(`w${unit.worker}`);
-      });
-      expect(order).toEqual(plan.visits);
-    }
-  });
-
-  it('stops between units on abort and rejects with interrupted()', async () => {
-    const plan = planEpoch(6, 2, () => 1, new Rng(3));
-    const controller = new AbortController();
-    let started = 0;
-    const result = executePlan(
-      plan,
-      2,
-      async () => {
-        if (++started === 3) controller.abort();
-        await tick(1);
-      },
-      controller.signal,
-    );
-    const error: unknown = await result.catch((e: unknown) => e);
-    expect(isLayerlabError(error) && error.code).toBe('INTERRUPTED');
-    expect(started).toBe(3); // the unit running beside the aborting one finishes; nothing new starts
-  });
-
-  it('lets running units finish, then rejects with the first failure', async () => {
-    const plan = planEpoch(4, 2, () => 1, new Rng(3));
-    let finished = 0;
-    const error: unknown = await executePlan(plan, 2, async (unit) => {
-      await tick(unit.worker === 0 ? 0 : 5);
-      if (unit.worker === 0) throw new Error('boom');
-      finished++;
-    }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe('boom');
-    expect(finished).toBe(1);
-  });
-});
-
-describe('fused groups', () => {
-  const head = (lr: number, batchSize = 32): LinearHeadConfig => ({
-    type: 'linear',
-    lr,
-    l2: 0,
-    batchSize,
-    momentum: 0,
-    optimizer: 'sgd',
-  });
-  const sets = [
-    { key: 'a', layer: 'block1' },
-    { key: 'b', layer: 'block2' },
-  ];
-
-  it('fuses heads that share a feature set and batch size, with stable model ids', () => {
-    const models = enumerateModels(sets, [head(0.1), head(0.2, 64), head(0.3)]);
-    expect(models.map((m) => m.id)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
-    const groups = fuseGroups(models, 2);
-    expect(groups.map((g) => g.models)).toEqual([['m0', 'm2'], ['m1'], ['m3', 'm5'], ['m4']]);
-    expect(groups.map((g) => [g.featureSet, g.batchSize])).toEqual([
-      ['a', 32],
-      ['a', 64],
-      ['b', 32],
-      ['b', 64],
-    ]);
-  });
-
-  it('splits groups when there are fewer groups than workers, so no worker idles', () => {
-    const models = enumerateModels(sets.slice(0, 1), [head(0.1), head(0.2), head(0.3), head(0.4), head(0.5)]);
-    const groups = fuseGroups(models, 3);
-    expect(groups.map((g) => g.models)).toEqual([['m0', 'm1'], ['m2'], ['m3', 'm4']]);
-    expect(groups.flatMap((g) => g.members)).toEqual([0, 1, 2, 3, 4]);
-    // every worker starts a unit at time 0
-    const plan = planEpoch(groups.length, 3, () => 1, new Rng(1));
-    expect(new Set(plan.units.slice(0, 3).map((u) => u.worker)).size).toBe(3);
-    expect(plan.units.slice(0, 3).every((u) => u.after === undefined)).toBe(true);
-
-    expect(fuseGroups(models, 8)).toHaveLength(5); // cannot split below one head
-    expect(fuseGroups(models, 1)).toHaveLength(1);
   });
 });

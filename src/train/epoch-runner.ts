@@ -1,0 +1,157 @@
+import { Rng } from '../core/random.js';
+import { readUnitCheckpoint, writeUnitCheckpoint, type UnitCheckpointHeader } from './checkpoint.js';
+import type { FusedGroup } from './fused-groups.js';
+import { headFlops } from './head-arch.js';
+import { groupRun } from './group-run.js';
+import { stateBuffers, type GroupState, type HyperValues } from './group-state.js';
+import { executePlan } from './mop-executor.js';
+import { planEpoch, type EpochPlan } from './mop-plan.js';
+import type { MopUnit } from './mop-scheduler.js';
+import type { TrainContext } from './train-context.js';
+
+/** Per-step cost of a graph run beyond its arithmetic, in multiply-adds (a planning estimate). */
+const STEP_OVERHEAD = 20_000;
+
+export interface EpochTrainResult {
+  plan: EpochPlan;
+  /** per group, its state after the epoch */
+  states: GroupState[];
+  /** per group, per head (graph order): step-weighted mean train loss and train accuracy */
+  trainLoss: number[][];
+  trainAccuracy: number[][];
+}
+
+/** Estimated compute of a unit, for the scheduler's virtual clock: deterministic, never measured. */
+function unitCost(
+  ctx: TrainContext,
+  groups: readonly FusedGroup[],
+  shardRows: readonly number[],
+  { group, shard }: MopUnit,
+): number {
+  const g = groups[group]!;
+  const rows = shardRows[shard]!;
+  const dims = ctx.prepared.featureSets.find((s) => s.key === g.featureSet)!.dims;
+  const flops = g.stacks.reduce(
+    (n, s) => n + s.models.length * headFlops(s.arch, dims, ctx.prepared.classes),
+    0,
+  );
+  return Math.ceil(rows / g.batchSize) * STEP_OVERHEAD + rows * flops;
+}
+
+const sameModels = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
+/**
+ * One MOP epoch (Cerebro, VLDB 2020): plans the units with the seeded randomized scheduler in
+ * virtual time, then runs them on the shard workers. Each group's state moves to the worker of its
+ * next unit by transfer and comes back with the reply; it is checkpointed after every unit. A group
+ * whose epoch was cut short (a crash) resumes from its checkpoint, skipping the units it finished. A
+ * unit that fails is re-run from its group's last checkpoint, on a fresh worker when its thread died.
+ */
+export async function trainEpoch(
+  ctx: TrainContext,
+  epoch: number,
+  groups: readonly FusedGroup[],
+  startState: (group: FusedGroup) => GroupState,
+  hyperOf: (group: FusedGroup) => HyperValues,
+  shardRows: readonly number[],
+): Promise<EpochTrainResult> {
+  const { runDir, pool, sink } = ctx;
+  const rng = Rng.derive(ctx.job.seed, `mop:epoch:${epoch}`);
+  const plan = planEpoch(groups.length, pool.size, (unit) => unitCost(ctx, groups, shardRows, unit), rng);
+
+  const states: GroupState[] = [];
+  const progress: UnitCheckpointHeader[] = [];
+  const done = new Set<number>();
+  for (const group of groups) {
+    const saved = readUnitCheckpoint(runDir, epoch, group.id);
+    if (saved && sameModels(saved.header.models, group.models)) {
+      states[group.id] = saved.state;
+      progress[group.id] = saved.header;
+      plan.units
+        .filter((u) => u.group === group.id)
+        .slice(0, saved.header.units)
+        .forEach((u) => done.add(u.index));
+    } else {
+      const heads = group.models.length;
+      const header: UnitCheckpointHeader = {
+        epoch,
+        group: group.id,
+        units: 0,
+        models: group.models,
+        lossSum: new Array<number>(heads).fill(0),
+        correct: new Array<number>(heads).fill(0),
+        steps: 0,
+        examples: 0,
+      };
+      states[group.id] = startState(group);
+      progress[group.id] = header;
+      writeUnitCheckpoint(runDir, header, states[group.id]!);
+    }
+  }
+
+  const hyper = groups.map(hyperOf);
+  await executePlan(
+    plan,
+    pool.size,
+    async (unit, attempt) => {
+      const group = groups[unit.group]!;
+      const state = states[unit.group]!;
+      const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
+      const { result, seconds } = await pool
+        .worker(unit.worker)
+        .request(
+          'train',
+          {
+            epoch,
+            batchSize: group.batchSize,
+            group: groupRun(group),
+            state,
+            hyper: hyper[unit.group]!,
+            ...(fault ? { fault } : {}),
+          },
+          stateBuffers(state),
+        );
+      const before = progress[unit.group]!;
+      const header: UnitCheckpointHeader = {
+        ...before,
+        units: before.units + 1,
+        lossSum: before.lossSum.map((v, k) => v + result.lossSum[k]!),
+        correct: before.correct.map((v, k) => v + result.correct[k]!),
+        steps: before.steps + result.steps,
+        examples: before.examples + result.examples,
+      };
+      writeUnitCheckpoint(runDir, header, result.state);
+      states[unit.group] = result.state;
+      progress[unit.group] = header;
+      sink({
+        type: 'train.unit',
+        epoch,
+        group: group.id,
+        shard: unit.shard,
+        worker: unit.worker,
+        examples: result.examples,
+        seconds,
+      });
+    },
+    {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      done,
+      onRetry: async (unit, error, attempt) => {
+        sink({
+          type: 'log',
+          level: 'warn',
+          message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
+        });
+        await pool.respawn(unit.worker);
+        states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+      },
+    },
+  );
+  return {
+    plan,
+    states,
+    trainLoss: progress.map((p) => p.lossSum.map((v) => v / p.steps)),
+    trainAccuracy: progress.map((p) => p.correct.map((v) => v / p.examples)),
+  };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { configError, notFound } from '../core/errors.js';
+
+/**
+ * The head search space of `train --heads FILE` and of sweep files' `heads:` block (DESIGN.md,
+ * "Head search space"). Each key is a single value, a list (a grid axis; a choice in random
+ * search) or a distribution. Keys beyond the contract's (`schedule`, `classWeight`, `layer`) are
+ * optional extras; `layer` takes `--layers` selectors and makes the layer a search parameter.
+ */
+const scalar = z.union([z.number(), z.string()]);
+const value = z.union([scalar, z.array(scalar)]);
+const pair = z.tuple([z.number(), z.number()]);
+
+export const distributionSchema = z.union([
+  z.strictObject({ log_uniform_values: pair }),
+  z.strictObject({ uniform: pair }),
+  z.strictObject({ int_uniform: pair }),
+  z.strictObject({ choice: z.array(value).min(1) }),
+]);
+export type Distribution = z.infer<typeof distributionSchema>;
+
+const parameter = z.union([scalar, z.array(value).min(1), distributionSchema]);
+export type ParameterSpec = z.infer<typeof parameter>;
+
+export const PARAMETERS = [
+  'type',
+  'hidden',
+  'optimizer',
+  'lr',
+  'l2',
+  'momentum',
+  'batchSize',
+  'dropout',
+  'schedule',
+  'classWeight',
+] as const;
+export type ParameterName = (typeof PARAMETERS)[number];
+
+export const headSpaceSchema = z.strictObject({
+  type: parameter.optional(),
+  hidden: parameter.optional(),
+  optimizer: parameter.optional(),
+  lr: parameter.optional(),
+  l2: parameter.optional(),
+  momentum: parameter.optional(),
+  batchSize: parameter.optional(),
+  dropout: parameter.optional(),
+  schedule: parameter.optional(),
+  classWeight: parameter.optional(),
+  layer: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+});
+export type HeadSpace = z.infer<typeof headSpaceSchema>;
+
+/** One line per problem, naming the key: `lr: expected number`. */
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+}
+
+/** Validates a parsed document (the block itself, or a sweep-style `{heads: {...}}`). */
+export function parseHeadSpace(document: unknown, source = 'head search space'): HeadSpace {
+  const block =
+    document && typeof document === 'object' && !Array.isArray(document) && 'heads' in document
+      ? (document).heads
+      : document;
+  const parsed = headSpaceSchema.safeParse(block ?? {});
+  if (!parsed.success) throw configError(`${source}: ${describe(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads a YAML or JSON head search space file. */
+export function readHeadSpaceFile(path: string): HeadSpace {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw notFound(`heads file ${path} not found`);
+  }
+  let document: unknown;
+  try {
+    document = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw configError(`heads file ${path} is not valid YAML/JSON: ${(error as Error).message}`);
+  }
+  return parseHeadSpace(document, path);
+}
+
+export const isDistribution = (spec: ParameterSpec): spec is Distribution =>
+  typeof spec === 'object' && !Array.isArray(spec);

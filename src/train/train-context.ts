@@ -1,0 +1,22 @@
+import type { EventSink } from '../core/events.js';
+import type { PreparedRun } from './prepare-run.js';
+import type { ResolvedTrainJob } from './resolve-job.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { InjectedFault } from './worker-protocol.js';
+
+/** Test hook: which tries of which units fail, and how (before any ONNX Runtime call). */
+export type FaultPlan = (
+  unit: { epoch: number; group: number; shard: number },
+  attempt: number,
+) => InjectedFault | undefined;
+
+/** What every part of a running MOP job shares. */
+export interface TrainContext {
+  job: ResolvedTrainJob;
+  prepared: PreparedRun;
+  pool: WorkerPool;
+  runDir: string;
+  sink: EventSink;
+  signal?: AbortSignal;
+  faults?: FaultPlan;
+}

@@ -1,0 +1,207 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type * as ort from 'onnxruntime-node';
+import { DropoutMasks } from '../../src/train/dropout-masks.js';
+import { balancedClassWeights } from '../../src/train/group-hyper.js';
+import { buildEvalGraph, buildTrainGraph } from '../../src/train/head-graph.js';
+import { unpackStack, type ModelState } from '../../src/train/head-state.js';
+import { createHeadSession } from '../../src/train/ort-session.js';
+import { referenceStep, type ReferenceState } from '../../src/train/reference-head.js';
+import { evaluateRows, runTrainUnit } from '../../src/train/unit-runner.js';
+import {
+  C,
+  graphSpec,
+  hyperOf,
+  modelsOf,
+  oneGroup,
+  packGroup,
+  problem,
+  randomModelState,
+  VARIED_HEADS,
+} from './head-fixtures.js';
+
+const sessions: ort.InferenceSession[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.release();
+});
+async function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  const s = await createHeadSession(bytes);
+  sessions.push(s);
+  return s;
+}
+
+const toReference = (state: ModelState): ReferenceState =>
+  Object.fromEntries(Object.entries(state).map(([n, t]) => [n, Float64Array.from(t.data)]));
+
+/** Largest difference, relative to the value's size where it exceeds 1 (float32 rounding scales with it). */
+function worstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++)
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+  return worst;
+}
+
+const stackOf = (group: ReturnType<typeof oneGroup>) =>
+  group.stacks.map((s) => ({ arch: s.arch, models: s.models, dropout: s.heads.map((h) => h.dropout) }));
+
+describe('fused head training graph', () => {
+  const { rng, mean, std, rows } = problem(42);
+  const models = modelsOf(VARIED_HEADS);
+  const group = oneGroup(models);
+  const labels = Array.from({ length: 40 }, () => rng.int(C));
+  const balanced = balancedClassWeights(labels, C);
+  const seed = 9;
+
+  it('fuses every architecture and optimizer of a (feature set, batch size) into one graph', () => {
+    expect(group.stacks.map((s) => [s.arch.hidden, s.arch.optimizer, s.arch.dropout])).toEqual([
+      [[], 'sgd', false],
+      [[], 'adam', false],
+      [[5], 'sgd', false],
+      [[6, 4], 'adam', true],
+      [[6, 4], 'adam', false],
+      [[8], 'sgd', true],
+    ]);
+    expect(group.models).toHaveLength(VARIED_HEADS.length);
+  });
+
+  it('matches the pure-TS float64 reference of every head to 1e-6 over several steps', async () => {
+    const train = await session(buildTrainGraph(graphSpec(group, mean, std)));
+    const states = new Map(models.map((m) => [m.id, randomModelState(m.head, seed, m.id, rng)]));
+    let reference = new Map(models.map((m) => [m.id, toReference(states.get(m.id)!)]));
+    let state = packGroup(group, states);
+    const hyper = hyperOf(group, balanced);
+    const context = { seed, epoch: 2, shard: 1 };
+    let worst = 0;
+    for (let step = 0; step < 4; step++) {
+      const batch = rows(12);
+      const result = await runTrainUnit(train, batch, 12, stackOf(group), state, hyper, context);
+      expect(result.steps).toBe(1);
+      const y = Array.from(batch.y, Number);
+      const next = new Map<string, ReferenceState>();
+      // each unit draws its dropout masks from fresh per-head streams; draw the same ones here
+      const masks = group.stacks.map((s) =>
+        s.arch.dropout
+          ? new DropoutMasks(
+              seed,
+              s.models,
+              s.heads.map((h) => h.dropout),
+              2,
+              1,
+            )
+          : undefined,
+      );
+      let k = 0;
+      group.stacks.forEach((stack, i) => {
+        const stepMasks = masks[i]?.next(12, stack.arch.hidden);
+        const actual = unpackStack(i, stack.models.length, result.state);
+        stack.models.forEach((id, j) => {
+          const head = stack.heads[j]!;
+          const headMasks = stepMasks?.map((m) =>
+            m.subarray(j * (m.length / stack.models.length), (j + 1) * (m.length / stack.models.length)),
+          );
+          const expected = referenceStep(
+            { dims: 7, classes: C, mean, std },
+            stack.arch,
+            batch.x,
+            y,
+            reference.get(id)!,
+            {
+              lr: head.lr,
+              l2: head.l2,
+              momentum: head.momentum,
+              classWeights: Array.from({ length: C }, (_, c) =>
+                head.classWeight === 'balanced' ? balanced[c]! : 1,
+              ),
+            },
+            headMasks,
+          );
+          for (const [name, t] of Object.entries(actual[j]!))
+            worst = Math.max(worst, worstDifference(t.data, expected.state[name]!));
+          worst = Math.max(worst, worstDifference([result.lossSum[k]!], [expected.loss]));
+          expect(result.correct[k]).toBe(expected.correct);
+          next.set(id, expected.state);
+          k++;
+        });
+      });
+      reference = next;
+      state = result.state;
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('gives each head exactly what training it alone gives (fusion changes nothing)', async () => {
+    const train = await session(buildTrainGraph(graphSpec(group, mean, std)));
+    const states = new Map(models.map((m) => [m.id, randomModelState(m.head, seed, m.id, rng)]));
+    const data = rows(50);
+    const context = { seed, epoch: 1, shard: 0 };
+    const fused = await runTrainUnit(
+      train,
+      data,
+      8,
+      stackOf(group),
+      packGroup(group, states),
+      hyperOf(group, balanced),
+      context,
+    );
+    let k = 0;
+    for (const [i, stack] of group.stacks.entries()) {
+      const fusedHeads = unpackStack(i, stack.models.length, fused.state);
+      for (const [j, id] of stack.models.entries()) {
+        const alone = oneGroup(models.filter((m) => m.id === id));
+        const aloneSession = await session(buildTrainGraph(graphSpec(alone, mean, std)));
+        const result = await runTrainUnit(
+          aloneSession,
+          data,
+          8,
+          stackOf(alone),
+          packGroup(alone, states),
+          hyperOf(alone, balanced),
+          context,
+        );
+        const [aloneState] = unpackStack(0, 1, result.state);
+        for (const [name, t] of Object.entries(aloneState!))
+          expect(t.data).toEqual(fusedHeads[j]![name]!.data);
+        expect(result.lossSum[0]).toBe(fused.lossSum[k]);
+        expect(result.steps).toBe(7); // 50 rows in batches of 8: the last batch has 2
+        k++;
+      }
+    }
+  });
+
+  it('evaluates loss, accuracy and confusion like the reference forward pass', async () => {
+    const evaluate = await session(buildEvalGraph(graphSpec(group, mean, std)));
+    const states = new Map(models.map((m) => [m.id, randomModelState(m.head, seed, m.id, rng)]));
+    const data = rows(30);
+    const result = await evaluateRows(evaluate, data, group.stacks, packGroup(group, states), C, 7);
+    expect(result.count).toBe(30);
+    let k = 0;
+    for (const stack of group.stacks) {
+      for (const id of stack.models) {
+        // the reference step's loss and hits are those of its forward pass; evaluation is unweighted, without dropout
+        const arch = { ...stack.arch, dropout: false };
+        const ones = new Array<number>(C).fill(1);
+        const expected = referenceStep(
+          { dims: 7, classes: C, mean, std },
+          arch,
+          data.x,
+          Array.from(data.y, Number),
+          toReference(states.get(id)!),
+          {
+            lr: 0,
+            l2: 0,
+            momentum: 0,
+            classWeights: ones,
+          },
+        );
+        expect(Math.abs(result.lossSum[k]! / 30 - expected.loss)).toBeLessThan(1e-6);
+        expect(result.correct[k]).toBe(expected.correct);
+        const matrix = result.confusion.subarray(k * C * C, (k + 1) * C * C);
+        expect(matrix.reduce((a, b) => a + b, 0)).toBe(30);
+        let diagonal = 0;
+        for (let c = 0; c < C; c++) diagonal += matrix[c * C + c]!;
+        expect(diagonal).toBe(expected.correct);
+        k++;
+      }
+    }
+  });
+});
