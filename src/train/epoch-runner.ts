@@ -98,20 +98,18 @@ export async function trainEpoch(
       const group = groups[unit.group]!;
       const state = states[unit.group]!;
       const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
-      const { result, seconds } = await pool
-        .worker(unit.worker)
-        .request(
-          'train',
-          {
-            epoch,
-            batchSize: group.batchSize,
-            group: groupRun(group),
-            state,
-            hyper: hyper[unit.group]!,
-            ...(fault ? { fault } : {}),
-          },
-          stateBuffers(state),
-        );
+      const { result, seconds } = await pool.worker(unit.worker).request(
+        'train',
+        {
+          epoch,
+          batchSize: group.batchSize,
+          group: groupRun(group),
+          state,
+          hyper: hyper[unit.group]!,
+          ...(fault ? { fault } : {}),
+        },
+        stateBuffers(state),
+      );
       const before = progress[unit.group]!;
       const header: UnitCheckpointHeader = {
         ...before,

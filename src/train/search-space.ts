@@ -62,7 +62,7 @@ function describe(error: z.ZodError): string {
 export function parseHeadSpace(document: unknown, source = 'head search space'): HeadSpace {
   const block =
     document && typeof document === 'object' && !Array.isArray(document) && 'heads' in document
-      ? (document).heads
+      ? document.heads
       : document;
   const parsed = headSpaceSchema.safeParse(block ?? {});
   if (!parsed.success) throw configError(`${source}: ${describe(parsed.error)}`);

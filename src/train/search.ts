@@ -2,13 +2,7 @@ import { configError } from '../core/errors.js';
 import { Rng } from '../core/random.js';
 import { headKey, type ResolvedHead } from './head-config.js';
 import { headFromValues, type HeadValues } from './head-values.js';
-import {
-  isDistribution,
-  PARAMETERS,
-  type HeadSpace,
-  type ParameterName,
-  type ParameterSpec,
-} from './search-space.js';
+import { isDistribution, PARAMETERS, type HeadSpace, type ParameterSpec } from './search-space.js';
 
 export type SearchMode = 'grid' | 'random';
 
