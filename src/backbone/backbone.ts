@@ -13,14 +13,25 @@ export interface TextPreprocessSpec {
   kind: 'text';
   /** digest of the tokenizer files, so a changed vocabulary changes every key */
   tokenizer: string;
+  /** tokens per text after truncation, special tokens included */
   maxLength: number;
   /** whether the model takes token_type_ids */
   tokenTypeIds: boolean;
+  /** the tokenizer class, e.g. `BertTokenizer` (recorded for people reading a store manifest) */
+  tokenizerClass?: string;
 }
 
 /** User overrides of preprocessing (DESIGN.md, "Image preprocessing flags" and `--max-length`). */
 export interface PreprocessOverrides extends ImagePreprocessOverrides {
   maxLength?: number;
+}
+
+/** How `loadBackbone` may fetch and cache what a ref needs. */
+export interface LoadOptions {
+  /** let transformers.js download a Hugging Face model id that is not a local folder @default false */
+  allowRemote?: boolean;
+  /** layerlab's home; transformers.js caches downloads under it */
+  home?: string;
 }
 
 export interface BackboneInput {
@@ -60,6 +71,11 @@ export interface Backbone {
   readonly points: CapturePoint[];
   /** approximate bytes of weights, for the extraction planner */
   readonly weightBytes: number;
+  /**
+   * Tensors computed from the input that are not float (token ids, masks, quantized values), with
+   * their element type: they exist but cannot be layers, which `selectLayers` says by name.
+   */
+  readonly nonFloatTensors?: ReadonlyMap<string, string>;
   resolvePreprocess(overrides?: PreprocessOverrides): PreprocessSpec;
   openCapture(
     points: readonly CapturePoint[],

@@ -1,97 +1,148 @@
-import * as ort from 'onnxruntime-node';
-import { appendToGraph, type Dim, type ModelInfo, type ValueInfo } from '../core/onnx/index.js';
-import { isFloatType } from '../core/dtype.js';
-import { pooledSize, DEFAULT_POOLING, type CapturePoint } from './capture-point.js';
-import { sessionOptions } from './session-options.js';
+import type * as ort from 'onnxruntime-node';
+import { appendToGraph, type Dim } from '../core/onnx/index.js';
+import { assignBlocks } from './block-names.js';
+import { pooledDims, DEFAULT_POOLING, type CapturePoint, type PointLayout } from './capture-point.js';
+import { createOnnxSession, feedInputs, type OnnxModelFile } from './onnx-model-file.js';
+import { inferLayouts } from './tensor-layouts.js';
 
-/** Ops whose outputs are bookkeeping, never features. */
-const NON_FEATURE_OPS = new Set([
+/** Ops whose outputs do not depend on the input's values: never features. */
+const GENERATOR_OPS = new Set([
   'Constant',
-  'Shape',
-  'Size',
   'ConstantOfShape',
-  'Cast',
-  'Gather',
-  'Unsqueeze',
-  'Squeeze',
-  'Concat',
-  'Range',
-  'Equal',
-  'Where',
-  'NonZero',
-  'Identity',
-  'Reshape',
-  'Flatten',
-  'Transpose',
-  'Slice',
-  'Expand',
+  'EyeLike',
+  'RandomNormal',
+  'RandomNormalLike',
+  'RandomUniform',
+  'RandomUniformLike',
+  'Bernoulli',
+  'Multinomial',
 ]);
 
-/** `block2/relu` -> `block2`; `/layer3/layer3.1/relu/Relu_output_0` -> `layer3`; a bare name is its own block. */
-export function blockOf(tensorName: string): string {
-  const parts = tensorName.split('/').filter((p) => p.length > 0);
-  return parts.length >= 2 ? parts[0]! : tensorName;
+export interface ProbePlan {
+  /** model inputs for a probe pass of `batch` records, token sequences `sequence` long */
+  feeds(batch: number, sequence: number): Record<string, ort.Tensor>;
+  /** the batch size a model with a fixed batch dimension takes; undefined when symbolic */
+  fixedBatch?: number;
+  /** for token models: the default max length, at which `size` counts the sequence axis */
+  sequenceLength?: number;
+  /** layouts of the model's inputs (an image input's NCHW or NHWC) */
+  inputLayouts: ReadonlyMap<string, PointLayout>;
+  /**
+   * The inputs that carry the record (input_ids, not the attention mask): only tensors computed from
+   * them are features. Every fed input when absent.
+   */
+  recordInputs?: readonly string[];
 }
 
-function probeShape(batch: number, input: ValueInfo): number[] {
-  return (input.shape ?? []).map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? batch : 1));
+export interface Discovery {
+  points: CapturePoint[];
+  /** tensors that are computed from the input but are not float, with their type: never layers */
+  nonFloat: Map<string, string>;
+}
+
+interface Probed {
+  type: string;
+  dims: readonly number[];
 }
 
 /**
- * Finds every float tensor a node produces, with its shape. ONNX files rarely carry intermediate
- * shapes, so the model is run twice (batch 1 and 2) with all candidates exposed as untyped extra
- * outputs: ORT infers their types, and the dimension that follows the batch size is the batch axis.
+ * Finds every float tensor computed from the model's inputs, with its shape. ONNX files rarely carry
+ * intermediate shapes, so the model runs with every candidate exposed as an untyped extra output
+ * (ONNX Runtime infers types): once with one record, once with two (the axis that follows is the
+ * batch axis) and, for token models, once with a longer sequence (axes that follow are `T`).
  */
-export async function discoverPoints(
-  bytes: Uint8Array,
-  info: ModelInfo,
-  input: ValueInfo,
-): Promise<CapturePoint[]> {
+export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Promise<Discovery> {
+  const { info } = file;
   const declared = new Set(info.graph.outputs.map((o) => o.name));
-  const candidates = info.graph.nodes
-    .filter((n) => !NON_FEATURE_OPS.has(n.opType))
-    .flatMap((n) => n.outputs.filter((o) => o.length > 0).map((o) => ({ name: o, op: n.opType })));
-  const probe = appendToGraph(bytes, {
+  const candidates = dynamicTensors(file, plan.recordInputs);
+  const probe = appendToGraph(file.bytes, {
     outputs: candidates.filter((c) => !declared.has(c.name)).map((c) => ({ name: c.name })),
   });
-  const session = await ort.InferenceSession.create(probe, sessionOptions(1));
-  try {
-    const shapes: number[][][] = [];
-    for (const batch of [1, 2]) {
-      const dims = probeShape(batch, input);
-      const feed = {
-        [input.name]: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims),
-      };
-      const out = await session.run(feed);
-      shapes.push(
-        candidates.map((c) =>
-          out[c.name] && isFloatType(typeCode(out[c.name]!.type)) ? [...out[c.name]!.dims] : [],
-        ),
-      );
-      for (const tensor of Object.values(out)) tensor.dispose();
+  // Fusions are pointless when every tensor is an output, and ONNX Runtime 1.30 crashes when one
+  // consumes an exposed integer tensor (the position-id Range of a BERT embedding): probe unfused.
+  const session = await createOnnxSession(file, probe, 1, 'basic');
+  const run = async (batch: number, sequence: number): Promise<Map<string, Probed>> => {
+    const out = await session.run(plan.feeds(batch, sequence));
+    const probed = new Map<string, Probed>();
+    for (const [name, tensor] of Object.entries(out)) {
+      probed.set(name, { type: tensor.type, dims: [...tensor.dims] });
+      tensor.dispose();
     }
-    const points: CapturePoint[] = [];
-    candidates.forEach((c, i) => {
-      const one = shapes[0]![i]!;
-      const two = shapes[1]![i]!;
-      if (one.length === 0 || one[0] !== 1 || two[0] !== 2) return; // not float, or no batch axis
-      const shape: Dim[] = one.map((d, axis) => (axis === 0 ? 'N' : d));
-      const size = one.slice(1).reduce((a, b) => a * b, 1);
-      points.push({
-        name: c.name,
-        op: c.op,
-        block: blockOf(c.name),
-        shape,
-        size,
-        pooledSize: pooledSize(shape, DEFAULT_POOLING),
-      });
-    });
-    return points;
+    return probed;
+  };
+  const seq = plan.sequenceLength;
+  const [shortSeq, longSeq] = seq === undefined ? [1, 1] : [Math.min(3, seq - 1), Math.min(5, seq)];
+  let one: Map<string, Probed>;
+  let two: Map<string, Probed> | undefined;
+  let longer: Map<string, Probed> | undefined;
+  try {
+    one = await run(plan.fixedBatch ?? 1, shortSeq);
+    two = plan.fixedBatch === undefined ? await run(2, shortSeq) : undefined;
+    longer = seq === undefined ? undefined : await run(plan.fixedBatch ?? 1, longSeq);
   } finally {
     await session.release();
   }
+
+  const nonFloat = new Map<string, string>();
+  const shapes = new Map<string, Dim[]>();
+  for (const c of candidates) {
+    const a = one.get(c.name);
+    if (!a || a.dims.length < 2) continue;
+    if (!FLOAT_TYPES.has(a.type)) {
+      nonFloat.set(c.name, a.type);
+      continue;
+    }
+    const batched = two ? a.dims[0] === 1 && two.get(c.name)?.dims[0] === 2 : a.dims[0] === plan.fixedBatch;
+    if (!batched) continue;
+    const b = longer?.get(c.name);
+    shapes.set(
+      c.name,
+      a.dims.map((d, axis) => (axis === 0 ? 'N' : b && d === shortSeq && b.dims[axis] === longSeq ? 'T' : d)),
+    );
+  }
+  const blocks = assignBlocks(info.graph.nodes, new Set(info.graph.initializers.map((i) => i.name)));
+  const layouts = inferLayouts(
+    info.graph.nodes,
+    new Map([...shapes].map(([name, shape]) => [name, shape.length])),
+    plan.inputLayouts,
+  );
+  const points: CapturePoint[] = [];
+  for (const c of candidates) {
+    const shape = shapes.get(c.name);
+    if (!shape) continue;
+    const type = one.get(c.name)!.type;
+    const point: CapturePoint = {
+      name: c.name,
+      op: c.op,
+      block: blocks.get(c.name) ?? c.name,
+      shape,
+      size: pooledDims({ shape }, 'none', seq),
+      pooledSize: 0,
+      layout: layouts.get(c.name) ?? 'vector',
+    };
+    if (type !== 'float32') point.dtype = type === 'float16' ? 'float16' : 'float64';
+    point.pooledSize = pooledDims(point, DEFAULT_POOLING, seq);
+    points.push(point);
+  }
+  return { points, nonFloat };
 }
 
-function typeCode(type: string): number {
-  return type === 'float32' ? 1 : type === 'float16' ? 10 : type === 'float64' ? 11 : 0;
+const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
+
+/** Node outputs whose values depend on the record's inputs, in graph order, with their producing op. */
+function dynamicTensors(
+  file: OnnxModelFile,
+  recordInputs?: readonly string[],
+): { name: string; op: string }[] {
+  const dynamic = new Set(recordInputs ?? feedInputs(file.info).map((i) => i.name));
+  const out: { name: string; op: string }[] = [];
+  for (const node of file.info.graph.nodes) {
+    if (!node.inputs.some((i) => dynamic.has(i))) continue;
+    for (const name of node.outputs) {
+      if (!name) continue;
+      dynamic.add(name);
+      if (!GENERATOR_OPS.has(node.opType)) out.push({ name, op: node.opType });
+    }
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { badData, usageError } from '../core/errors.js';
+import { badData, badModel, usageError } from '../core/errors.js';
 import type { Dim } from '../core/onnx/index.js';
 import type { ImageBatch } from '../data/record-batch.js';
 
@@ -18,6 +18,11 @@ export interface ImagePreprocessSpec {
   std: number[];
   channels: 'rgb' | 'bgr' | 'gray';
   layout: 'nchw' | 'nhwc';
+  /**
+   * Set when a transformers.js image processor does the work (model folders): its class and the
+   * digest of its configuration. The fields above then record what that processor does.
+   */
+  processor?: string;
 }
 
 export interface ImagePreprocessOverrides {
@@ -38,14 +43,31 @@ export function resolveImagePreprocess(
   const inferredLayout = d1 === 1 || d1 === 3 ? 'nchw' : d3 === 1 || d3 === 3 ? 'nhwc' : undefined;
   const layout = overrides.layout ?? inferredLayout;
   if (!layout)
-    throw usageError('cannot tell whether the model takes NCHW or NHWC images; pass --layout nchw|nhwc');
+    throw badModel('cannot tell whether the model takes NCHW or NHWC images; pass --layout nchw|nhwc');
   const [channelDim, h, w] = layout === 'nchw' ? [d1, d2, d3] : [d3, d1, d2];
   const resize =
     overrides.resize ??
     (typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0
       ? ([h, w] as [number, number])
       : undefined);
-  if (!resize) throw usageError('the model has no static input size; pass --resize H,W');
+  if (!resize) throw badModel('the model has no static input size; pass --resize H,W');
+  if (
+    typeof h === 'number' &&
+    typeof w === 'number' &&
+    h > 0 &&
+    w > 0 &&
+    (resize[0] !== h || resize[1] !== w)
+  )
+    throw badModel(
+      `the model takes ${h}x${w} images, not ${resize[0]}x${resize[1]}; drop --resize or pass --resize ${h},${w}`,
+    );
+  if (typeof channelDim === 'number' && overrides.channels) {
+    const wanted = overrides.channels === 'gray' ? 1 : 3;
+    if (channelDim !== wanted)
+      throw badModel(
+        `the model takes ${channelDim}-channel images; --channels ${overrides.channels} gives ${wanted}`,
+      );
+  }
   const channels = overrides.channels ?? (channelDim === 1 ? 'gray' : 'rgb');
   const spec: ImagePreprocessSpec = {
     kind: 'image',

@@ -1,22 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { badData, badModel } from '../core/errors.js';
-import { sha256 } from '../core/hash.js';
-import {
-  GraphBuilder,
-  appendToGraph,
-  readModel,
-  type ModelInfo,
-  type ValueInfo,
-} from '../core/onnx/index.js';
-import { viewName, type CapturePoint, type Pooling } from './capture-point.js';
-import { discoverPoints } from './discover-points.js';
-import {
-  imageInputDims,
-  preprocessImages,
-  resolveImagePreprocess,
-  type ImagePreprocessSpec,
-} from './image-preprocess.js';
+import type { Dim, ValueInfo } from '../core/onnx/index.js';
 import type {
   Backbone,
   BackboneInput,
@@ -24,11 +8,23 @@ import type {
   CaptureSession,
   PreprocessOverrides,
 } from './backbone.js';
+import { pooledDims, type CapturePoint, type Pooling } from './capture-point.js';
+import { discoverPoints } from './discover-points.js';
+import {
+  imageInputDims,
+  preprocessImages,
+  resolveImagePreprocess,
+  type ImagePreprocessSpec,
+} from './image-preprocess.js';
 import { resolveModelRef, type ResolvedModelRef } from './model-ref.js';
-import { addPooling } from './pooling-graph.js';
-import { sessionOptions } from './session-options.js';
+import { openOnnxCapture } from './onnx-capture.js';
+import { onnxRuntimeError } from './onnx-errors.js';
+import { feedInputs, readOnnxFile, type OnnxModelFile } from './onnx-model-file.js';
 
-/** An ONNX file as a backbone: its capture points, and capture sessions made by graph surgery. */
+/** The size probed for a spatial dimension the model leaves symbolic (the common ImageNet size). */
+const PROBE_SPATIAL = 224;
+
+/** An ONNX file as an image backbone: its capture points, and capture sessions made by graph surgery. */
 export class OnnxBackbone implements Backbone {
   readonly format = 'onnx';
   readonly modality = 'image';
@@ -36,48 +32,54 @@ export class OnnxBackbone implements Backbone {
   readonly name: string;
   readonly inputs: BackboneInput[];
   readonly weightBytes: number;
+  readonly digest: string;
 
   private constructor(
     readonly source: ResolvedModelRef,
-    readonly bytes: Uint8Array,
-    readonly info: ModelInfo,
+    readonly file: OnnxModelFile,
     readonly input: BackboneInput,
     readonly points: CapturePoint[],
-    readonly digest: string,
+    readonly nonFloatTensors: ReadonlyMap<string, string>,
   ) {
     this.ref = source.ref;
     this.name = source.name;
     this.inputs = [input];
-    this.weightBytes = bytes.length;
+    this.weightBytes = file.weightBytes;
+    this.digest = file.digest;
   }
 
-  static async load(ref: string): Promise<OnnxBackbone> {
-    const source = resolveModelRef(ref);
-    const bytes = new Uint8Array(readFileSync(source.path));
-    let info: ModelInfo;
-    try {
-      info = readModel(bytes);
-    } catch (error) {
-      throw badModel(
-        `${ref} is not a valid ONNX model (${(error as Error).message}); check the file is complete`,
-        error,
+  static async load(ref: string, resolved?: ResolvedModelRef): Promise<OnnxBackbone> {
+    const source = resolved ?? resolveModelRef(ref);
+    const file = readOnnxFile(source.path, ref);
+    const input = pickImageInput(feedInputs(file.info), ref);
+    const shape = input.shape!;
+    const layout = guessLayout(shape);
+    const fixedBatch = typeof shape[0] === 'number' && shape[0] > 0 ? shape[0] : undefined;
+    const probeDims = (batch: number) =>
+      shape.map((d, axis) =>
+        axis === 0
+          ? batch
+          : typeof d === 'number' && d > 0
+            ? d
+            : isChannelAxis(axis, layout)
+              ? 3
+              : PROBE_SPATIAL,
       );
-    }
-    const input = pickInput(info, ref);
-    let points: CapturePoint[];
+    let discovery;
     try {
-      points = await discoverPoints(bytes, info, input);
+      discovery = await discoverPoints(file, {
+        feeds: (batch) => {
+          const dims = probeDims(batch);
+          const zeros = new Float32Array(dims.reduce((a, b) => a * b, 1));
+          return { [input.name]: new ort.Tensor('float32', zeros, dims) };
+        },
+        fixedBatch,
+        inputLayouts: new Map([[input.name, layout === 'nhwc' ? 'channels-last' : 'channels-first']]),
+      });
     } catch (error) {
-      throw badModel(`ONNX Runtime cannot run ${ref}: ${firstLine(error)}`, error);
+      throw onnxRuntimeError(ref, error);
     }
-    return new OnnxBackbone(
-      source,
-      bytes,
-      info,
-      { name: input.name, shape: input.shape ?? [] },
-      points,
-      sha256(bytes),
-    );
+    return new OnnxBackbone(source, file, { name: input.name, shape }, discovery.points, discovery.nonFloat);
   }
 
   /** The preprocessing this model needs, from its input shape and the user's overrides. */
@@ -92,53 +94,60 @@ export class OnnxBackbone implements Backbone {
   ): Promise<CaptureSession> {
     const { preprocess } = options;
     if (preprocess.kind !== 'image') throw badModel(`${this.ref} takes images, not ${preprocess.kind}`);
-    const g = new GraphBuilder('layerlab_capture', 'layerlab/');
-    const outputs = points.map((p) => addPooling(g, p, pooling));
-    for (const name of outputs) g.output(name, 'float32');
-    const graph = g.build();
-    const edited = appendToGraph(this.bytes, {
-      nodes: graph.nodes,
-      outputs: graph.outputs,
-      initializers: graph.initializers,
-    });
-    const session = await ort.InferenceSession.create(edited, sessionOptions(options.threads));
+    const batchDim = this.input.shape[0];
+    const ref = this.ref;
     const inputName = this.input.name;
-    return {
-      views: points.map((p) => viewName(p.name, pooling)),
-      dims: points.map((p) => (pooling === 'none' ? p.size : p.pooledSize)),
-      async run(records) {
-        if (records.kind !== 'image') throw badData('this model takes images, but the dataset holds text');
+    return openOnnxCapture({
+      file: this.file,
+      points,
+      pooling,
+      threads: options.threads,
+      dims: points.map((p) => pooledDims(p, pooling)),
+      fixedBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : undefined,
+      encode(records) {
+        if (records.kind !== 'image') throw badData(`${ref} takes images, but the dataset holds text`);
         const input = new ort.Tensor(
           'float32',
           preprocessImages(records, preprocess),
           imageInputDims(preprocess, records.count),
         );
-        const result = await session.run({ [inputName]: input }, outputs);
-        return outputs.map((name) => {
-          const tensor = result[name]!;
-          const copy = Float32Array.from(tensor.data as Float32Array);
-          tensor.dispose();
-          return copy;
-        });
+        return Promise.resolve({ feeds: { [inputName]: input }, count: records.count });
       },
-      release: () => session.release(),
-    };
+      runError: (error) =>
+        badModel(
+          `${ref} rejected ${preprocess.resize.join('x')} ${preprocess.layout.toUpperCase()} images (${firstLine(error)}); pass the --resize/--layout the model was trained with`,
+          error,
+        ),
+    });
   }
 }
 
-function pickInput(info: ModelInfo, ref: string): ValueInfo {
-  const initializers = new Set(info.graph.initializers.map((i) => i.name));
-  const inputs = info.graph.inputs.filter((i) => !initializers.has(i.name));
+function guessLayout(shape: readonly Dim[]): 'nchw' | 'nhwc' {
+  const [, d1, , d3] = shape;
+  return d1 === 1 || d1 === 3 ? 'nchw' : d3 === 1 || d3 === 3 ? 'nhwc' : 'nchw';
+}
+
+const isChannelAxis = (axis: number, layout: 'nchw' | 'nhwc') => axis === (layout === 'nchw' ? 1 : 3);
+
+function pickImageInput(inputs: ValueInfo[], ref: string): ValueInfo {
+  const text = inputs.find((i) => /input_ids/.test(i.name));
+  if (text)
+    throw badModel(
+      `${ref} is a text model (input ${text.name}) and a bare .onnx file has no tokenizer; pass its transformers.js folder (config.json, tokenizer.json, onnx/)`,
+    );
+  const describe = (i: ValueInfo) => `${i.name} [${(i.shape ?? []).join(', ')}]`;
   if (inputs.length !== 1) {
     throw badModel(
-      `${ref} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); image backbones with one input are supported`,
+      `cannot tell which input of ${ref} takes the image (${inputs.map(describe).join('; ') || 'none'}); layerlab feeds ONNX files with one image input [N,C,H,W] or [N,H,W,C]`,
     );
   }
   const input = inputs[0]!;
   if (input.elemType !== 1)
     throw badModel(`${ref}: input ${input.name} is not float32; layerlab feeds float32 images`);
   if (!input.shape || input.shape.length !== 4)
-    throw badModel(`${ref}: input ${input.name} is not a 4-D image tensor (N,C,H,W)`);
+    throw badModel(
+      `${ref}: input ${describe(input)} is not a 4-D image tensor; layerlab feeds [N,C,H,W] or [N,H,W,C] images`,
+    );
   return input;
 }
 

@@ -6,12 +6,21 @@ import type { CapturePoint } from './capture-point.js';
  * order, without duplicates: exact names, globs (`block*\/relu`), `blocks` (the last point of each
  * block), `last:K` and `every:K` over blocks, and block indices (negative from the end).
  */
-export function selectLayers(points: readonly CapturePoint[], selectors: readonly string[]): CapturePoint[] {
+export function selectLayers(
+  points: readonly CapturePoint[],
+  selectors: readonly string[],
+  nonFloatTensors: ReadonlyMap<string, string> = new Map(),
+): CapturePoint[] {
   const blocks = blockOutputs(points);
   const chosen = new Set<CapturePoint>();
   for (const raw of selectors) {
     const selector = raw.trim();
     if (!selector) continue;
+    const type = nonFloatTensors.get(selector);
+    if (type !== undefined)
+      throw badModel(
+        `${selector} is a ${type} tensor, not a float one, so it cannot be a layer; run \`layerlab layers MODEL --all\` to see the float tensors`,
+      );
     for (const point of resolveOne(selector, points, blocks)) chosen.add(point);
   }
   if (chosen.size === 0)
@@ -19,10 +28,26 @@ export function selectLayers(points: readonly CapturePoint[], selectors: readonl
   return points.filter((p) => chosen.has(p));
 }
 
-/** The last capture point of each block, in graph order. */
+/** Ops that only rearrange or relabel values another point already holds. */
+const VIEW_OPS = new Set([
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Identity',
+  'Cast',
+  'Expand',
+  'Dropout',
+]);
+
+/**
+ * The output of each block, in graph order: its last capture point that computes something (a
+ * trailing Flatten or Reshape only restates the block output before it).
+ */
 export function blockOutputs(points: readonly CapturePoint[]): CapturePoint[] {
   const last = new Map<string, CapturePoint>();
-  for (const point of points) last.set(point.block, point);
+  for (const point of points) if (!VIEW_OPS.has(point.op)) last.set(point.block, point);
   return points.filter((p) => last.get(p.block) === p);
 }
 

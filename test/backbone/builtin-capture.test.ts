@@ -19,7 +19,7 @@ describe('capture on the embedded backbone (builtin:shapes-cnn)', () => {
       'logits',
     ]);
     const preprocess = backbone.resolvePreprocess();
-    const records = await openDataset('builtin:shapes').readBatch(0, 16);
+    const records = await (await openDataset('builtin:shapes')).readBatch(0, 16);
     if (records.kind !== 'image') throw new Error('shapes holds images');
     const session = await backbone.openCapture(points, 'none', { threads: 1, preprocess });
     const captured = await session.run(records);
