@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerLayers } from './commands/layers.js';
+import { registerTrain } from './commands/train.js';
 import { reportError } from './report-error.js';
 
 export interface GlobalOptions {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerDemo(program);
   registerLayers(program);
+  registerTrain(program);
   return program;
 }
 

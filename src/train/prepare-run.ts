@@ -22,13 +22,29 @@ export interface PreparedRun {
 
 /**
  * Reads what the main thread needs from the store before workers start: the splits, the number of
- * classes and each feature set's train-split standardization. The store is closed again after.
+ * classes and each feature set's train-split standardization. Only rows every selected feature set
+ * covers are used (a grown store may hold sets not yet extended to its newest records). The store is
+ * closed again after.
  */
 export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'featureSets'>): PreparedRun {
   const store = FeatureStore.open(job.storeDir, { write: false });
   try {
+    const manifests = job.featureSets.map(({ key, layer }) => {
+      const manifest = store.featureSet(key);
+      if (!manifest?.complete)
+        throw notFound(
+          `feature set ${key} (${layer}) is not complete in the store ${job.storeDir}; run \`layerlab extract\``,
+        );
+      return manifest;
+    });
     const { labels, split } = store.records();
-    const rows = { train: splitRows(split, 0), val: splitRows(split, 1), test: splitRows(split, 2) };
+    const covered = Math.min(split.length, ...manifests.map((m) => m.records));
+    const within = (rows: Int32Array) => rows.filter((r) => r < covered);
+    const rows = {
+      train: within(splitRows(split, 0)),
+      val: within(splitRows(split, 1)),
+      test: within(splitRows(split, 2)),
+    };
     if (rows.train.length < job.workers) {
       throw configError(
         `the store has ${rows.train.length} train records, fewer than ${job.workers} workers; use fewer workers`,
@@ -40,21 +56,17 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
       );
     const maxLabel = labels.reduce((m, l) => Math.max(m, l), 0);
     const classes = Math.max(store.manifest()?.dataset.classNames.length ?? 0, maxLabel + 1, 2);
-    const featureSets = job.featureSets.map(({ key, layer }) => {
-      const manifest = store.featureSet(key);
-      if (!manifest)
-        throw notFound(
-          `feature set ${key} (${layer}) is not in the store ${job.storeDir}; run \`layerlab extract\``,
-        );
+    const featureSets = job.featureSets.map(({ key, layer }, i) => {
+      const dims = manifests[i]!.dims;
       const trainRows = store.readRows(key, rows.train);
       return {
         key,
         layer,
-        dims: manifest.dims,
+        dims,
         standardization: computeStandardization(
           trainRows,
-          manifest.dims,
-          rows.train.map((_, i) => i),
+          dims,
+          rows.train.map((_, r) => r),
         ),
       };
     });

@@ -1,0 +1,147 @@
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { Option, type Command } from 'commander';
+import { homeLayout, resolveHome } from '../../core/paths.js';
+import { usageError } from '../../core/errors.js';
+import type { RankingMetric } from '../../core/result.js';
+import { parseHeadSpace, readHeadSpaceFile, type HeadSpace } from '../../train/search-space.js';
+import type { SearchMode } from '../../train/search.js';
+import { runTrain } from '../../train/train-run.js';
+import type { GlobalOptions } from '../main.js';
+import { chooseOutputMode } from '../output-mode.js';
+import { runWithOutput } from '../run-with-output.js';
+
+/** Without --heads: logistic regression, 2 learning rates × 2 L2 strengths, cosine-annealed. */
+export const DEFAULT_HEAD_SPACE: HeadSpace = parseHeadSpace({
+  type: 'linear',
+  lr: [0.1, 0.01],
+  l2: [1e-4, 1e-2],
+  momentum: 0.9,
+  batchSize: 64,
+  schedule: 'cosine',
+});
+
+interface TrainFlags {
+  store?: string;
+  layers?: string;
+  heads?: string;
+  epochs: string;
+  workers: string;
+  search: SearchMode;
+  samples?: string;
+  seed: string;
+  metric: RankingMetric;
+  halving?: string;
+  groupMemory?: string;
+  resume?: string;
+}
+
+function positiveInt(value: string, flag: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw usageError(`${flag} must be an integer ≥ ${min}, got ${value}`);
+  return n;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train every layer × head configuration of a feature store with MOP (never extracts)')
+    .option('--store <dir>', 'the feature store folder to train on (see `layerlab store ls`)')
+    .option(
+      '--layers <selectors>',
+      'stored feature sets: names, globs, last:K, every:K, indices (default: all)',
+    )
+    .option('--heads <file>', 'head search space, YAML or JSON (default: 2 lr × 2 l2 of logistic regression)')
+    .option('--epochs <n>', 'training epochs', '10')
+    .option(
+      '--workers <n>',
+      'MOP worker threads, one data shard each (default: the number of cores)',
+      String(availableParallelism()),
+    )
+    .addOption(
+      new Option('--search <mode>', 'expand the space as a grid or by random draws')
+        .choices(['grid', 'random'])
+        .default('grid'),
+    )
+    .option('--samples <n>', 'random search: configurations to draw (default 10)')
+    .option('--seed <n>', 'seed for sharding, initialisation, scheduling, dropout and sampling', '1')
+    .addOption(
+      new Option('--metric <name>', 'validation metric models are ranked by')
+        .choices(['accuracy', 'macro_f1'])
+        .default('accuracy'),
+    )
+    .option(
+      '--halving <eta>',
+      'successive halving (ASHA): keep the top 1/eta per rung at epochs 1, eta, eta², …',
+    )
+    .option(
+      '--group-memory <MB>',
+      'memory budget of one fused head group; larger groups are split (default 512)',
+    )
+    .option(
+      '--resume <run>',
+      'continue a run (id or folder) that crashed or was killed; other flags come from the run',
+    )
+    .addHelpText(
+      'after',
+      `
+Every selected layer × every head configuration is a model. Heads that read the same layer with the
+same batch size are fused into one ONNX training graph; the fused groups hop across one data shard per
+worker (Model Hopper Parallelism), every group visiting every shard once per epoch. The run is recorded
+under the home's runs/ folder: steer it from \`layerlab ui\` (stop, resume, clone, add: applied between
+epochs), and continue it with --resume after a crash or kill.
+
+Head search space file (keys: type, hidden, lr, l2, batchSize, optimizer, momentum, dropout, and
+optionally schedule, classWeight, layer); each a value, a list (grid axis) or a distribution:
+  type: [linear, mlp]
+  hidden: [64, 128]            # one hidden layer of 64 or of 128; two layers: "256x128"
+  lr: {log_uniform_values: [1e-4, 1e-1]}
+  l2: [0, 1e-4]
+  optimizer: [sgd, adam]
+  momentum: 0.9                # SGD only
+  dropout: {uniform: [0, 0.5]} # MLP only
+  batchSize: 64
+  schedule: cosine             # or constant
+  classWeight: balanced        # or none
+
+Examples:
+  layerlab train --store ~/.cache/layerlab/stores/shapes-cnn--shapes--1a2b3c --workers 2
+  layerlab train --store STORE --layers 'last:2' --heads heads.yaml --epochs 20 --json | tail -1
+  layerlab train --store STORE --heads heads.yaml --search random --samples 40 --halving 3
+  layerlab train --resume run-20261121-093512-1a2b`,
+    )
+    .action(async (flags: TrainFlags, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const home = homeLayout(resolveHome(globals.home));
+      if (!flags.store && !flags.resume) throw usageError('train needs --store DIR, or --resume RUN');
+      const space = flags.heads ? readHeadSpaceFile(flags.heads) : DEFAULT_HEAD_SPACE;
+      const options = {
+        home,
+        layers: flags.layers ? flags.layers.split(',') : [],
+        space,
+        search: flags.search,
+        epochs: positiveInt(flags.epochs, '--epochs'),
+        workers: positiveInt(flags.workers, '--workers'),
+        seed: Number.isInteger(Number(flags.seed))
+          ? Number(flags.seed)
+          : positiveInt(flags.seed, '--seed', 0),
+        metric: flags.metric,
+        ...(flags.store ? { store: flags.store } : {}),
+        ...(flags.samples ? { samples: positiveInt(flags.samples, '--samples') } : {}),
+        ...(flags.halving ? { halving: positiveInt(flags.halving, '--halving', 2) } : {}),
+        ...(flags.groupMemory
+          ? { maxGroupBytes: positiveInt(flags.groupMemory, '--group-memory') * 2 ** 20 }
+          : {}),
+        ...(flags.resume ? { resume: flags.resume } : {}),
+      };
+      await runWithOutput(
+        {
+          mode: chooseOutputMode(globals),
+          title: 'layerlab train',
+          model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
+          dataset: '',
+        },
+        (sink, signal) => runTrain({ ...options, sink, signal }),
+      );
+    });
+}

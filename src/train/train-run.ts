@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isLayerlabError, notFound } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import type { HomeLayout } from '../core/paths.js';
+import type { RankingMetric, TrainingResult } from '../core/result.js';
+import { FeatureStore } from '../store/feature-store.js';
+import { RunStore } from '../store/run-store.js';
+import { trainingResult } from './layer-results.js';
+import { newRunId } from './layer-search.js';
+import { expandSearch, type SearchMode } from './search.js';
+import type { HeadSpace } from './search-space.js';
+import { selectFeatureSets } from './select-feature-sets.js';
+import { train } from './train.js';
+import type { TrainJob, TrainOutcome } from './train-job.js';
+
+export interface TrainRunOptions {
+  home: HomeLayout;
+  /** the feature store to train on (required unless resuming) */
+  store?: string;
+  /** `--layers` selectors among the stored feature sets; else the space's `layer`, else all */
+  layers: string[];
+  space: HeadSpace;
+  search: SearchMode;
+  samples?: number;
+  epochs: number;
+  workers: number;
+  seed: number;
+  metric: RankingMetric;
+  halving?: number;
+  maxGroupBytes?: number;
+  /** a run id (under the home's runs/) or a run folder to continue; every other setting comes from it */
+  resume?: string;
+  sink: EventSink;
+  signal?: AbortSignal;
+}
+
+/** The job `train` builds: the selected feature sets, and the models the search space expands to. */
+export function buildTrainJob(options: TrainRunOptions & { store: string }): {
+  job: TrainJob;
+  model: string;
+  data: string;
+} {
+  const store = FeatureStore.open(options.store, { write: false });
+  let stored;
+  let manifest;
+  try {
+    stored = store.featureSets();
+    manifest = store.manifest();
+  } finally {
+    store.close();
+  }
+  const fromSpace = options.space.layer === undefined ? [] : [options.space.layer].flat();
+  const featureSets = selectFeatureSets(stored, options.layers.length > 0 ? options.layers : fromSpace);
+  const models = expandSearch(options.space, featureSets, {
+    mode: options.search,
+    seed: options.seed,
+    ...(options.samples === undefined ? {} : { samples: options.samples }),
+  });
+  const job: TrainJob = {
+    storeDir: options.store,
+    featureSets,
+    heads: [],
+    models: models.map(({ featureSet, head }) => ({ featureSet, head })),
+    epochs: options.epochs,
+    workers: options.workers,
+    seed: options.seed,
+    metric: options.metric,
+    ...(options.halving === undefined ? {} : { halving: options.halving }),
+    ...(options.maxGroupBytes === undefined ? {} : { maxGroupBytes: options.maxGroupBytes }),
+  };
+  return { job, model: manifest?.model.ref ?? '', data: manifest?.dataset.ref ?? '' };
+}
+
+function openRun(home: HomeLayout, ref: string): RunStore {
+  const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+  if (!existsSync(join(dir, 'run.json')))
+    throw notFound(`no training run ${ref}; list runs with \`layerlab results\``);
+  return RunStore.open(dir);
+}
+
+/**
+ * `layerlab train`: trains the search space's models on an existing feature store (it never
+ * extracts) with MOP, recorded as a run under the home (events teed to events.ndjson, steered through
+ * its control queue), and returns the machine-contract result. With `resume`, continues that run
+ * from its last finished unit.
+ */
+export async function runTrain(options: TrainRunOptions): Promise<TrainingResult> {
+  const started = performance.now();
+  let run: RunStore;
+  let job: TrainJob;
+  if (options.resume) {
+    run = openRun(options.home, options.resume);
+    job = (JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')) as { job: TrainJob }).job;
+    run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
+  } else {
+    if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
+    const built = buildTrainJob({ ...options, store: options.store });
+    job = built.job;
+    run = RunStore.create(options.home.runs, newRunId(), {
+      command: 'train',
+      model: built.model,
+      data: built.data,
+      store: options.store,
+    });
+  }
+  // Every event also goes to the run's log, so `layerlab ui` can follow this run from elsewhere.
+  const sink: EventSink = (event) => {
+    run.appendEvent(event);
+    options.sink(event);
+  };
+  try {
+    const resultsPath = join(run.dir, 'results.json');
+    const outcome: TrainOutcome =
+      // a finished run is not trained again: resuming it prints its result
+      options.resume && existsSync(resultsPath)
+        ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as TrainOutcome)
+        : await train(job, {
+            sink,
+            runDir: run.dir,
+            control: run,
+            resume: options.resume !== undefined,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+    const seconds = (performance.now() - started) / 1000;
+    const result = trainingResult({
+      outcome,
+      store: job.storeDir,
+      cached: true,
+      seconds: { extract: 0, train: seconds, total: seconds },
+    });
+    run.appendEvent(result);
+    run.finish('done');
+    return result;
+  } catch (error) {
+    run.finish(
+      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
+      String((error as Error).message ?? error),
+    );
+    throw error;
+  }
+}
