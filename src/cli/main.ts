@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExtract } from './commands/extract.js';
 import { registerLayers } from './commands/layers.js';
 import { registerTrain } from './commands/train.js';
+import { registerStore } from './commands/store.js';
 import { reportError } from './report-error.js';
 
 export interface GlobalOptions {
@@ -21,8 +23,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerDemo(program);
+  registerExtract(program);
   registerLayers(program);
   registerTrain(program);
+  registerStore(program);
   return program;
 }
 

@@ -252,10 +252,12 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
     const recorded = begun.find((s) => s.plan)?.plan as PlanMode | undefined;
     const strategy =
       options.strategy && options.strategy !== 'auto' ? options.strategy : (recorded ?? 'auto');
+    // A boundary is the point's raw float32 set: the requested one, a stored one, or a temporary one.
     const boundaryOf = (point: CapturePoint): WantedSet => {
       const raw = wantedSet(backbone.points, point, 'none', 'float32', identity);
       const existing = sets.get(raw.key);
-      return existing && !existing.temporary ? raw : { ...raw, temporary: true };
+      const requested = wanted.some((w) => w.key === raw.key);
+      return requested || (existing && !existing.temporary) ? raw : { ...raw, temporary: true };
     };
     const anchor =
       strategy !== 'one-pass' && strategy !== 'lazy' && parts

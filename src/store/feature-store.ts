@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LayerlabError } from '../core/errors.js';
@@ -407,6 +407,27 @@ export class FeatureStore {
       hashes.push(hash ? new TextDecoder().decode(hash) : 'missing');
     }
     return sha256(hashes.join('\n')).slice(0, 32);
+  }
+
+  /**
+   * Rewrites the LMDB file without its free pages (LMDB's compacting copy) and swaps it in, holding
+   * the writer lock throughout, so the space of removed feature sets goes back to the disk.
+   */
+  static async compact(dir: string): Promise<void> {
+    const store = FeatureStore.open(dir, { write: true });
+    const file = join(dir, 'features.mdb');
+    const copy = join(dir, `features.compact-${process.pid}.mdb`);
+    try {
+      await store.env.backup(copy, true);
+      await store.env.close();
+      renameSync(copy, file);
+      rmSync(`${copy}-lock`, { force: true });
+    } catch (error) {
+      rmSync(copy, { force: true });
+      throw error;
+    } finally {
+      store.lock?.release();
+    }
   }
 
   close(): void {

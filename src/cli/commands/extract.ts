@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadBackbone } from '../../backbone/load-backbone.js';
+import { selectLayers } from '../../backbone/select-layers.js';
+import type { EventSink } from '../../core/events.js';
+import { homeLayout, resolveHome } from '../../core/paths.js';
+import { openDataset } from '../../data/open-dataset.js';
+import { extract, storeDirFor, type ExtractResult } from '../../extract/extract.js';
+import { resolveExtractConfig, type ExtractFlags } from '../../extract/extract-config.js';
+import { formatExtractResult, formatPlan } from '../../extract/format-extract.js';
+import { createPlainPrinter } from '../../ui/plain-output.js';
+import { interruptSignal } from '../interrupt.js';
+import { jsonLines } from '../json-lines.js';
+import type { GlobalOptions } from '../main.js';
+import { chooseOutputMode } from '../output-mode.js';
+
+/** The result line of `--json` (DESIGN.md, "Result fields"). */
+function resultDocument(result: ExtractResult) {
+  return {
+    type: 'result',
+    store: result.store,
+    cached: result.cached,
+    featureSets: result.featureSets.map(({ layer, dims, records, key, reused }) => ({
+      layer,
+      dims,
+      records,
+      key,
+      reused,
+    })),
+    plan: result.plan,
+    seconds: result.seconds,
+    skipped: result.skipped,
+    ...(result.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+export function registerExtract(program: Command): void {
+  program
+    .command('extract')
+    .description('materialize layer features of a model on a dataset into the feature store (once, ever)')
+    .argument('<model>', 'an .onnx file, a transformers.js folder, a TF.js model.json or builtin:NAME')
+    .argument(
+      '<data>',
+      'a folder of class sub-folders of images, a .csv/.tsv/.jsonl file, IDX files or builtin:NAME',
+    )
+    .option(
+      '--layers <selectors>',
+      'capture points: names, globs, blocks, last:K, every:K, block indices',
+      'blocks',
+    )
+    .option('--pool <pooling>', 'mean | max | cls | grid:K | none', 'mean')
+    .option('--store <dir>', 'an explicit store folder (default: content-addressed under the home)')
+    .option('--memory <size>', 'memory budget for the plan, e.g. 2G (default: half the free memory)')
+    .addOption(
+      new Option('--dtype <dtype>', 'storage precision').choices(['float32', 'float16']).default('float32'),
+    )
+    .option('--batch-size <n>', 'use this batch size (default: the largest that fits, up to 128)')
+    .option('--threads <n>', 'ONNX Runtime threads (default: all cores)')
+    .addOption(
+      new Option('--strategy <plan>', 'force a plan (lazy: one pass per layer, a benchmark baseline)')
+        .choices(['auto', 'one-pass', 'staged', 'lazy'])
+        .default('auto'),
+    )
+    .option('--plan', 'print the plan and its forecast (RAM, store bytes, time) without extracting')
+    .option('--strict', 'fail on the first record that cannot be read instead of skipping it')
+    .option('--text-column <name>', 'tables: the text column (default: text or sentence)')
+    .option('--label-column <name>', 'tables: the label column (default: label or class)')
+    .option('--split-column <name>', 'tables: a column of train/val/test per row')
+    .option('--split <fractions>', 'train,val,test fractions (default 0.7,0.15,0.15), by record hash')
+    .option('--seed <n>', 'seed of the split', '0')
+    .option('--resize <h,w>', 'image size the model takes (default: its static input size)')
+    .option('--scale <s>', 'multiplied into every pixel byte (default 1/255)')
+    .option('--mean <a,b,c>', 'per-channel mean subtracted after scaling')
+    .option('--std <a,b,c>', 'per-channel std divided after the mean')
+    .addOption(
+      new Option('--channels <order>', 'channel order the model takes').choices(['rgb', 'bgr', 'gray']),
+    )
+    .addOption(new Option('--layout <layout>', 'tensor layout the model takes').choices(['nchw', 'nhwc']))
+    .option('--max-length <n>', 'text: tokens per text')
+    .addOption(new Option('--progress-ms <ms>', 'progress events at most this often').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Each (model, preprocessing, layer, pooling, dataset) feature set is computed at most once: a re-run
+reuses it (cached: true), new layers compute only themselves, and a grown dataset (new files, appended
+rows) extracts only its new records. Ctrl-C stops between batches (exit 130); a killed extraction
+resumes from its first missing batch.
+
+Examples:
+  layerlab extract builtin:shapes-cnn builtin:shapes
+  layerlab extract resnet18.onnx ~/data/pets --layers last:4 --memory 4G
+  layerlab extract resnet18.onnx ~/data/pets --plan
+  layerlab extract model.onnx fashion-mnist/ --resize 32,32 --dtype float16 --json | tail -1
+  layerlab extract model.onnx cifar10-jpg/train --pool none --strategy staged`,
+    )
+    .action(async (model: string, data: string, flags: ExtractFlags, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const config = resolveExtractConfig(flags);
+      const home = homeLayout(resolveHome(globals.home));
+      const mode = chooseOutputMode(globals);
+      const backbone = await loadBackbone(model);
+      const dataset = await openDataset(data, { ...config.data, cacheDir: join(home.root, 'cache') });
+      const interrupt = interruptSignal();
+      try {
+        const points = selectLayers(backbone.points, config.layers);
+        const preprocess = backbone.resolvePreprocess(config.preprocess);
+        const storeDir = config.store ?? storeDirFor(home.stores, backbone, dataset, preprocess);
+        const json = mode === 'json' ? jsonLines() : undefined;
+        const plain = createPlainPrinter((line) => process.stderr.write(`${line}\n`));
+        const sink: EventSink = json
+          ? json.sink
+          : globals.quiet
+            ? (event) => {
+                if (event.type === 'log' && event.level === 'warn') plain(event);
+              }
+            : plain;
+        const result = await extract({
+          backbone,
+          dataset,
+          points,
+          pooling: config.pooling,
+          preprocess,
+          storeDir,
+          sink: config.planOnly && json ? () => {} : sink,
+          signal: interrupt.signal,
+          dtype: config.dtype,
+          strategy: config.strategy,
+          strict: config.strict,
+          planOnly: config.planOnly,
+          ...(config.memoryBudgetBytes ? { memoryBudgetBytes: config.memoryBudgetBytes } : {}),
+          ...(config.batchSize ? { batchSize: config.batchSize } : {}),
+          ...(config.threads ? { threads: config.threads } : {}),
+          ...(config.progressIntervalMs === undefined
+            ? {}
+            : { progressIntervalMs: config.progressIntervalMs }),
+        });
+        if (json) json.result(resultDocument(result));
+        else {
+          if (config.planOnly) process.stdout.write(`${formatPlan(result.plan)}\n\n`);
+          process.stdout.write(`${formatExtractResult(result)}\n`);
+        }
+      } finally {
+        interrupt.dispose();
+        await dataset.close?.();
+      }
+    });
+}

@@ -1,0 +1,198 @@
+import { Option, type Command } from 'commander';
+import { LayerlabError, usageError } from '../../core/errors.js';
+import { homeLayout, resolveHome } from '../../core/paths.js';
+import { exportFeatures, type ExportFormat } from '../../store/export-features.js';
+import { FeatureStore } from '../../store/feature-store.js';
+import {
+  formatBytes,
+  formatStoreInfo,
+  formatStoreList,
+  formatVerification,
+} from '../../store/format-store.js';
+import { collectGarbage, removeStore } from '../../store/gc-store.js';
+import { listStoreDirs, resolveStoreRef, summarizeStore } from '../../store/store-catalog.js';
+import { verifyStore } from '../../store/verify-store.js';
+import type { GlobalOptions } from '../main.js';
+
+const print = (json: boolean | undefined, doc: unknown, text: () => string) =>
+  process.stdout.write(json ? `${JSON.stringify(doc)}\n` : `${text()}\n`);
+
+function storesRoot(command: Command): { root: string; json: boolean | undefined } {
+  const globals = command.optsWithGlobals<GlobalOptions>();
+  return { root: homeLayout(resolveHome(globals.home)).stores, json: globals.json };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerStore(program: Command): void {
+  const store = program
+    .command('store')
+    .description('list, inspect, verify, export and clean up feature stores')
+    .addHelpText(
+      'after',
+      `
+A STORE is a store folder, or a store id (its folder name under <home>/stores) or a prefix of one.
+
+Examples:
+  layerlab store ls
+  layerlab store info shapes-cnn--shapes
+  layerlab store verify shapes-cnn--shapes
+  layerlab store export shapes-cnn--shapes --layer block3/relu --format npy --out features/
+  layerlab store gc --compact`,
+    );
+
+  store
+    .command('ls')
+    .description('list the stores under the home with their feature sets and sizes')
+    .addHelpText('after', '\nExamples:\n  layerlab store ls\n  layerlab --home /data/ll store ls --json')
+    .action((_options: unknown, command: Command) => {
+      const { root, json } = storesRoot(command);
+      const stores = listStoreDirs(root).map(summarizeStore);
+      print(json, { stores }, () => formatStoreList(stores, root));
+    });
+
+  store
+    .command('info')
+    .description("show a store's manifest: model, dataset, label map, split, preprocessing, feature sets")
+    .argument('<store>', 'store folder or id')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  layerlab store info shapes-cnn--shapes\n  layerlab store info ./my-store --json',
+    )
+    .action((ref: string, _options: unknown, command: Command) => {
+      const { root, json } = storesRoot(command);
+      const summary = summarizeStore(resolveStoreRef(ref, root));
+      print(json, summary, () => formatStoreInfo(summary));
+    });
+
+  store
+    .command('verify')
+    .description('recompute the hash of every stored batch; exits 65 when any differs')
+    .argument('<store>', 'store folder or id')
+    .option('--layer <name>', 'only this feature set (repeatable)', collect)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  layerlab store verify shapes-cnn--shapes\n  layerlab store verify ./my-store --layer block2/relu --json',
+    )
+    .action((ref: string, options: { layer?: string[] }, command: Command) => {
+      const { root, json } = storesRoot(command);
+      const report = verifyStore(resolveStoreRef(ref, root), options.layer ? { keys: options.layer } : {});
+      print(json, report, () => formatVerification(report));
+      if (!report.ok) process.exitCode = new LayerlabError('BAD_DATA', '').exitCode;
+    });
+
+  store
+    .command('export')
+    .description('write a feature set (features, labels, split) as .npy files or CSV for Python')
+    .argument('<store>', 'store folder or id')
+    .option('--layer <name>', 'the feature view, as `layerlab store info` lists it')
+    .option(
+      '--view <view>',
+      'a derived view over the last K stored layers: sum(last:K), mean(last:K), concat(last:K)',
+    )
+    .addOption(new Option('--format <format>', 'npy or csv').choices(['npy', 'csv']).default('npy'))
+    .requiredOption('--out <dir>', 'folder to write into')
+    .addHelpText(
+      'after',
+      `
+npy writes features.npy (float32), labels.npy (int64), split.npy (uint8: 0 train, 1 val, 2 test) and
+meta.json (layer, pooling, dims, label names, record ids), rows in the dataset's canonical order.
+csv writes features.csv (id, label, split, f0..) and meta.json.
+
+Examples:
+  layerlab store export shapes-cnn--shapes --layer block3/relu --out features/
+  layerlab store export ./my-store --view 'concat(last:2)' --format csv --out features/
+  python -c "import numpy as np; x = np.load('features/features.npy'); print(x.shape)"`,
+    )
+    .action(
+      async (
+        ref: string,
+        options: { layer?: string; view?: string; format: ExportFormat; out: string },
+        command: Command,
+      ) => {
+        const { root, json } = storesRoot(command);
+        if (!options.layer && !options.view)
+          throw usageError('pass --layer NAME or --view V; `layerlab store info STORE` lists the layers');
+        const opened = FeatureStore.open(resolveStoreRef(ref, root), { write: false });
+        try {
+          const summary = await exportFeatures(opened, {
+            ...(options.layer ? { layer: options.layer } : {}),
+            ...(options.view ? { view: options.view } : {}),
+            format: options.format,
+            out: options.out,
+          });
+          print(
+            json,
+            summary,
+            () =>
+              `wrote ${summary.files.join(', ')} to ${summary.out}: ${summary.rows} rows × ${summary.dims} (${summary.layer})`,
+          );
+        } finally {
+          opened.close();
+        }
+      },
+    );
+
+  store
+    .command('gc')
+    .description('remove stores or feature sets (refused while one is being read or written)')
+    .argument('[store]', 'store folder or id (default: every store under the home)')
+    .option('--layer <name>', 'remove this feature set (repeatable)', collect)
+    .option('--all', 'remove the whole store')
+    .option('--compact', 'shrink the file afterwards so the space returns to the disk')
+    .option('--dry-run', 'say what would be removed')
+    .addHelpText(
+      'after',
+      `
+Without --layer or --all, removes what nothing uses: feature sets whose extraction stopped and was not
+resumed, and staged boundaries left behind.
+
+Examples:
+  layerlab store gc
+  layerlab store gc shapes-cnn--shapes --layer block1/relu --compact
+  layerlab store gc shapes-cnn--shapes --all`,
+    )
+    .action(
+      async (
+        ref: string | undefined,
+        options: { layer?: string[]; all?: boolean; compact?: boolean; dryRun?: boolean },
+        command: Command,
+      ) => {
+        const { root, json } = storesRoot(command);
+        if (options.all && !ref)
+          throw usageError('--all removes one store: name it (`layerlab store ls` lists them)');
+        if (options.all && options.layer) throw usageError('pass --all or --layer, not both');
+        const dirs = ref ? [resolveStoreRef(ref, root)] : listStoreDirs(root);
+        const removed: { store: string; layers?: string[]; whole?: boolean; reclaimedBytes?: number }[] = [];
+        for (const dir of dirs) {
+          if (options.all) {
+            if (!options.dryRun) removeStore(dir);
+            removed.push({ store: dir, whole: true });
+            continue;
+          }
+          const report = await collectGarbage(dir, {
+            ...(options.layer ? { layers: options.layer } : {}),
+            compact: options.compact === true,
+            dryRun: options.dryRun === true,
+          });
+          if (report.removed.length > 0 || report.reclaimedBytes)
+            removed.push({
+              store: dir,
+              layers: report.removed,
+              ...(report.reclaimedBytes === undefined ? {} : { reclaimedBytes: report.reclaimedBytes }),
+            });
+        }
+        print(json, { dryRun: options.dryRun === true, removed }, () =>
+          removed.length === 0
+            ? 'nothing to remove'
+            : removed
+                .map(
+                  (r) =>
+                    `${options.dryRun ? 'would remove' : 'removed'} ${r.whole ? 'store' : `${r.layers!.length ? r.layers!.join(', ') : 'nothing'} from`} ${r.store}` +
+                    (r.reclaimedBytes ? ` (${formatBytes(r.reclaimedBytes)} returned to the disk)` : ''),
+                )
+                .join('\n'),
+        );
+      },
+    );
+}

@@ -1,0 +1,66 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { notFound } from '../core/errors.js';
+import { FeatureStore } from './feature-store.js';
+import { featureSetBytes, type FeatureSetManifest, type StoreManifest } from './manifest.js';
+
+export interface StoreSummary {
+  store: string;
+  id: string;
+  /** bytes of the LMDB file on disk (freed pages included until `gc --compact`) */
+  fileBytes: number;
+  manifest?: StoreManifest;
+  records: number;
+  skipped: number;
+  featureSets: (FeatureSetManifest & { bytes: number })[];
+}
+
+/** Reads one store's manifest, sets and sizes (read-only; never waits for a writer). */
+export function summarizeStore(dir: string): StoreSummary {
+  const store = FeatureStore.open(dir, { write: false });
+  try {
+    const manifest = store.manifest();
+    return {
+      store: dir,
+      id: dir.split(/[\\/]/).pop()!,
+      fileBytes: statSync(join(dir, 'features.mdb')).size,
+      ...(manifest ? { manifest } : {}),
+      records: manifest?.dataset.records ?? 0,
+      skipped: store.skipped().length,
+      featureSets: store
+        .featureSets()
+        .sort((a, b) => (a.pointIndex ?? 0) - (b.pointIndex ?? 0) || a.layer.localeCompare(b.layer))
+        .map((s) => ({ ...s, bytes: featureSetBytes(s) })),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** The store folders under the home's `stores/`, by name. */
+export function listStoreDirs(storesRoot: string): string[] {
+  if (!existsSync(storesRoot)) return [];
+  return readdirSync(storesRoot)
+    .sort()
+    .map((name) => join(storesRoot, name))
+    .filter((dir) => FeatureStore.exists(dir));
+}
+
+/**
+ * A store named on the command line: a path to a store folder, or a store id (its folder name under
+ * the home's `stores/`) or an unambiguous prefix of one.
+ */
+export function resolveStoreRef(ref: string, storesRoot: string): string {
+  const path = resolve(ref);
+  if (FeatureStore.exists(path)) return path;
+  const dirs = listStoreDirs(storesRoot);
+  const exact = dirs.find((d) => d.split(/[\\/]/).pop() === ref);
+  if (exact) return exact;
+  const prefixed = dirs.filter((d) => d.split(/[\\/]/).pop()!.startsWith(ref));
+  if (prefixed.length === 1) return prefixed[0]!;
+  const hint =
+    prefixed.length > 1
+      ? `${ref} matches ${prefixed.length} stores; give more of the id`
+      : 'run `layerlab store ls` to list stores';
+  throw notFound(`no feature store ${ref} (${hint})`);
+}
