@@ -58,7 +58,7 @@ describe('steering a run at epoch boundaries (stop, resume, clone with warm star
       },
     );
     expect(run.pendingControls()).toEqual([]);
-    expect(run.acknowledgement(ids.stop!)).toMatchObject({ applied: true, epoch: 0 });
+    expect(run.acknowledgement(ids.stop)).toMatchObject({ applied: true, epoch: 0 });
     expect(run.acknowledgement(ids.clone!)).toMatchObject({ applied: true, epoch: 1, models: ['m4'] });
     expect(run.acknowledgement(ids.add!)).toMatchObject({ applied: true, epoch: 1, models: ['m5'] });
     expect(run.acknowledgement(ids.resume!)).toMatchObject({ applied: true, epoch: 1 });
