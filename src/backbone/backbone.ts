@@ -72,10 +72,10 @@ export interface Backbone {
   /** approximate bytes of weights, for the extraction planner */
   readonly weightBytes: number;
   /**
-   * Tensors computed from the input that are not float (token ids, masks, quantized values), with
-   * their element type: they exist but cannot be layers, which `selectLayers` says by name.
+   * Tensors computed from the input that cannot be layers, with why (`is an int64 tensor, not a
+   * float one`): `selectLayers` names the reason instead of calling them unknown.
    */
-  readonly nonFloatTensors?: ReadonlyMap<string, string>;
+  readonly excludedTensors?: ReadonlyMap<string, string>;
   resolvePreprocess(overrides?: PreprocessOverrides): PreprocessSpec;
   openCapture(
     points: readonly CapturePoint[],

@@ -36,8 +36,8 @@ export interface ProbePlan {
 
 export interface Discovery {
   points: CapturePoint[];
-  /** tensors that are computed from the input but are not float, with their type: never layers */
-  nonFloat: Map<string, string>;
+  /** tensors computed from the input that cannot be layers, with why (Backbone.excludedTensors) */
+  excluded: Map<string, string>;
 }
 
 interface Probed {
@@ -83,13 +83,13 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
     await session.release();
   }
 
-  const nonFloat = new Map<string, string>();
+  const excluded = new Map<string, string>();
   const shapes = new Map<string, Dim[]>();
   for (const c of candidates) {
     const a = one.get(c.name);
     if (!a || a.dims.length < 2) continue;
     if (!FLOAT_TYPES.has(a.type)) {
-      nonFloat.set(c.name, a.type);
+      excluded.set(c.name, `holds ${a.type} values, not floats`);
       continue;
     }
     const batched = two ? a.dims[0] === 1 && two.get(c.name)?.dims[0] === 2 : a.dims[0] === plan.fixedBatch;
@@ -124,7 +124,7 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
     point.pooledSize = pooledDims(point, DEFAULT_POOLING, seq);
     points.push(point);
   }
-  return { points, nonFloat };
+  return { points, excluded };
 }
 
 const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);

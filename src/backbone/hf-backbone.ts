@@ -49,7 +49,7 @@ export class HfBackbone implements Backbone {
     readonly inputs: BackboneInput[],
     private readonly preprocessor: Preprocessor,
     readonly points: CapturePoint[],
-    readonly nonFloatTensors: ReadonlyMap<string, string>,
+    readonly excludedTensors: ReadonlyMap<string, string>,
     digest: string,
   ) {
     this.ref = source.ref;
@@ -117,7 +117,7 @@ export class HfBackbone implements Backbone {
       inputs.map((i) => ({ name: i.name, shape: i.shape ?? [] })),
       preprocessor,
       discovery.points,
-      discovery.nonFloat,
+      discovery.excluded,
       sha256(file.digest, ...folderFiles),
     );
   }

@@ -39,7 +39,7 @@ export class OnnxBackbone implements Backbone {
     readonly file: OnnxModelFile,
     readonly input: BackboneInput,
     readonly points: CapturePoint[],
-    readonly nonFloatTensors: ReadonlyMap<string, string>,
+    readonly excludedTensors: ReadonlyMap<string, string>,
   ) {
     this.ref = source.ref;
     this.name = source.name;
@@ -79,7 +79,7 @@ export class OnnxBackbone implements Backbone {
     } catch (error) {
       throw onnxRuntimeError(ref, error);
     }
-    return new OnnxBackbone(source, file, { name: input.name, shape }, discovery.points, discovery.nonFloat);
+    return new OnnxBackbone(source, file, { name: input.name, shape }, discovery.points, discovery.excluded);
   }
 
   /** The preprocessing this model needs, from its input shape and the user's overrides. */

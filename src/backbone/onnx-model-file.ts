@@ -84,9 +84,24 @@ export async function createOnnxSession(
   optimization: ort.InferenceSession.SessionOptions['graphOptimizationLevel'] = 'all',
 ): Promise<ort.InferenceSession> {
   const options = { ...sessionOptions(threads), graphOptimizationLevel: optimization };
+  const session: Record<string, string> = {};
   if (file.externalFiles.length > 0)
-    options.extra = { session: { model_external_initializers_file_folder_path: dirname(file.path) } };
+    session.model_external_initializers_file_folder_path = dirname(file.path);
+  if (isQdqModel(file.info)) session.disable_quant_qdq = '1';
+  if (Object.keys(session).length > 0) options.extra = { session };
   return ort.InferenceSession.create(bytes, options);
+}
+
+/**
+ * A model with quantized activations (QuantizeLinear on a computed tensor). ONNX Runtime fuses its
+ * DQ -> op -> Q groups into integer kernels, choosing them from the graph's shape, so any extra
+ * output near a group changes the kernel and the model's own outputs. layerlab therefore runs QDQ
+ * models as the ONNX QDQ format defines them (dequantize, float op, quantize: fusion off), where
+ * captures change nothing; every session over such a model, edited or not, uses this setting.
+ */
+export function isQdqModel(info: ModelInfo): boolean {
+  const initializers = new Set(info.graph.initializers.map((i) => i.name));
+  return info.graph.nodes.some((n) => n.opType === 'QuantizeLinear' && !initializers.has(n.inputs[0] ?? ''));
 }
 
 /** Locations named by initializers whose data_location is EXTERNAL (TensorProto fields 13 and 14). */

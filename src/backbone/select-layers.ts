@@ -9,17 +9,17 @@ import type { CapturePoint } from './capture-point.js';
 export function selectLayers(
   points: readonly CapturePoint[],
   selectors: readonly string[],
-  nonFloatTensors: ReadonlyMap<string, string> = new Map(),
+  excludedTensors: ReadonlyMap<string, string> = new Map(),
 ): CapturePoint[] {
   const blocks = blockOutputs(points);
   const chosen = new Set<CapturePoint>();
   for (const raw of selectors) {
     const selector = raw.trim();
     if (!selector) continue;
-    const type = nonFloatTensors.get(selector);
-    if (type !== undefined)
+    const why = excludedTensors.get(selector);
+    if (why !== undefined)
       throw badModel(
-        `${selector} is a ${type} tensor, not a float one, so it cannot be a layer; run \`layerlab layers MODEL --all\` to see the float tensors`,
+        `${selector} ${why}, so it cannot be a layer; run \`layerlab layers MODEL --all\` to see the capture points`,
       );
     for (const point of resolveOne(selector, points, blocks)) chosen.add(point);
   }

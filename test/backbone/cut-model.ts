@@ -1,4 +1,10 @@
-import { decodeString, ProtoWriter, readFields, WireType, type ProtoField } from '../../src/core/onnx/wire.js';
+import {
+  decodeString,
+  ProtoWriter,
+  readFields,
+  WireType,
+  type ProtoField,
+} from '../../src/core/onnx/wire.js';
 
 /**
  * The independent reference for a captured tensor: a sub-model cut at `tensor`. The graph keeps only
