@@ -3,6 +3,7 @@ import { ExitCode } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExtract } from './commands/extract.js';
 import { registerLayers } from './commands/layers.js';
+import { registerUi } from './commands/ui.js';
 import { registerTrain } from './commands/train.js';
 import { registerStore } from './commands/store.js';
 import { reportError } from './report-error.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerExtract(program);
   registerLayers(program);
+  registerUi(program);
   registerTrain(program);
   registerStore(program);
   return program;

@@ -1,4 +1,5 @@
 import type { EventSink } from '../core/events.js';
+import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
 import { createPlainPrinter, formatLayerTable } from '../ui/plain-output.js';
 import { interruptSignal } from './interrupt.js';
@@ -10,6 +11,8 @@ export interface RunPresentation {
   title: string;
   model: string;
   dataset: string;
+  /** where the run is recorded: lets the terminal view read its files and steer it */
+  home?: HomeLayout;
 }
 
 /**
@@ -38,10 +41,15 @@ export async function runWithOutput(
       return result;
     }
     const { startLiveView } = await import('../ui/live-view.js');
+    const files =
+      presentation.home === undefined
+        ? undefined
+        : (await import('./ui-data/ui-backend.js')).createUiBackend(presentation.home);
     const view = startLiveView({
       title: presentation.title,
       model: presentation.model,
       dataset: presentation.dataset,
+      ...(files === undefined ? {} : { files }),
     });
     try {
       const result = await work(view.sink, interrupt.signal);

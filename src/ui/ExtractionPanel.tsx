@@ -1,47 +1,39 @@
 import { Box, Text } from 'ink';
 import { Bar } from './Bar.js';
-import {
-  formatCount,
-  formatEta,
-  formatMegabytes,
-  formatPercent,
-  formatRate,
-  formatSeconds,
-} from './format.js';
+import { formatPercent } from './format.js';
 import { extractionFraction } from './progress.js';
+import { extractionDetails, extractionSummary, PANEL_LABEL_WIDTH } from './progress-text.js';
 import type { ExtractionState } from './run-state.js';
 import { marks, theme } from './theme.js';
 
-const LABEL_WIDTH = 10;
-const BAR_WIDTH = 24;
+export interface ExtractionPanelProps {
+  extraction: ExtractionState;
+  /** @default 24 */
+  barWidth?: number;
+}
 
-export function ExtractionPanel({ extraction }: { extraction: ExtractionState }) {
-  const layers = extraction.layers.length;
-  const allReused = layers > 0 && extraction.reused.length === layers;
+export function ExtractionPanel({ extraction, barWidth = 24 }: ExtractionPanelProps) {
+  const summary = extractionSummary(extraction);
+  const fraction = extractionFraction(extraction);
   return (
     <Box>
-      <Box width={LABEL_WIDTH} flexShrink={0}>
+      <Box width={PANEL_LABEL_WIDTH} flexShrink={0}>
         <Text bold>Features</Text>
       </Box>
       {extraction.status === 'done' ? (
         <Text>
           <Text color={theme.best}>{marks.done} </Text>
-          {extraction.cached
-            ? `reused from store (${formatSeconds(extraction.seconds ?? 0)})`
-            : `${formatCount(extraction.total)} records × ${layers} layers in ${formatSeconds(extraction.seconds ?? 0)}`}
+          {summary}
         </Text>
-      ) : allReused ? (
-        <Text>reused from store ({layers} feature sets)</Text>
+      ) : summary !== '' ? (
+        <Text>{summary}</Text>
       ) : (
         <Text>
-          <Bar fraction={extractionFraction(extraction)} width={BAR_WIDTH} color={theme.bar} track />{' '}
-          {formatPercent(extractionFraction(extraction), 0).padStart(4)}
+          <Bar fraction={fraction} width={barWidth} color={theme.bar} track />{' '}
+          {formatPercent(fraction, 0).padStart(4)}
           <Text color={theme.muted}>
             {'  '}
-            {formatCount(extraction.records)}/{formatCount(extraction.total)} records ·{' '}
-            {formatRate(extraction.recordsPerSecond)} · ETA {formatEta(extraction.etaSeconds)} · RSS{' '}
-            {formatMegabytes(extraction.rssMb)}
-            {extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : ''}
+            {extractionDetails(extraction)}
           </Text>
         </Text>
       )}

@@ -1,14 +1,31 @@
 import { useApp } from 'ink';
 import { useEffect, useSyncExternalStore } from 'react';
+import { App, LIVE_RUN } from './app/App.js';
+import type { RunFiles } from './backend.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
-import type { RunStore } from './run-store.js';
+import { LogLines } from './LogLines.js';
+import { isOver } from './run-state.js';
+import type { RunStateStore } from './run-state-store.js';
 import { RunView } from './RunView.js';
 
-/** Connects the store to the view and ends the Ink app once the run is over. */
-export function LiveApp({ store }: { store: RunStore }) {
+export interface LiveAppProps {
+  store: RunStateStore;
+  /** the run folder's files and steering queue, when the caller knows the home */
+  files?: RunFiles;
+  /** Ctrl-C while the keyboard is the UI's (raw mode swallows the signal) */
+  onInterrupt: () => void;
+}
+
+const ignoreExit = () => {};
+
+/**
+ * A launched run: its finished lines printed once above (static), the interactive run screen
+ * below while it runs, and the compact summary as the last frame, left in the terminal.
+ */
+export function LiveApp({ store, files, onInterrupt }: LiveAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { exit } = useApp();
-  const over = state.phase === 'done' || state.phase === 'failed';
+  const over = isOver(state.phase);
   useEffect(() => {
     if (!over) return;
     // One macrotask later: React flushes this effect before <Static>'s own re-render that drops the
@@ -18,7 +35,17 @@ export function LiveApp({ store }: { store: RunStore }) {
   }, [over, exit]);
   return (
     <ErrorBoundary onError={exit}>
-      <RunView state={state} />
+      <LogLines lines={state.log} />
+      {over ? (
+        <RunView state={state} log={false} />
+      ) : (
+        <App
+          live={{ runId: state.training.run ?? LIVE_RUN, state: store, files }}
+          initial={[{ screen: 'run', run: LIVE_RUN }]}
+          onExit={ignoreExit}
+          onInterrupt={onInterrupt}
+        />
+      )}
     </ErrorBoundary>
   );
 }

@@ -9,13 +9,19 @@ import type { RunState } from './run-state.js';
 import { marks, theme } from './theme.js';
 import { TrainingPanel } from './TrainingPanel.js';
 
-/** The whole run on one screen: finished lines above (static), the live stages and layer table below. */
-export function RunView({ state }: { state: RunState }) {
+export interface RunViewProps {
+  state: RunState;
+  /** print the finished lines through <Static> above the view @default true */
+  log?: boolean;
+}
+
+/** The whole run on one screen: finished lines above (static), the stages and layer table below. */
+export function RunView({ state, log = true }: RunViewProps) {
   const { extraction, training, result } = state;
   const summary = summarizeLayers(state);
   return (
     <>
-      <LogLines lines={state.log} />
+      {log ? <LogLines lines={state.log} /> : null}
       <Box flexDirection="column" marginTop={state.log.length > 0 ? 1 : 0}>
         <Header title={state.title} model={state.model} dataset={state.dataset} store={state.store} />
         {state.phase === 'starting' ? <Text color={theme.muted}>starting…</Text> : null}
@@ -27,6 +33,13 @@ export function RunView({ state }: { state: RunState }) {
           <Box marginTop={1}>
             <Text color={theme.error} bold>
               {marks.failed} failed: {state.error}
+            </Text>
+          </Box>
+        ) : null}
+        {state.phase === 'interrupted' ? (
+          <Box marginTop={1}>
+            <Text color={theme.warn} bold>
+              {marks.interrupted} {state.error}
             </Text>
           </Box>
         ) : null}

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { WorkerActivity as Activity } from './run-state.js';
 import { theme } from './theme.js';
 
-const CELL_WIDTH = 24;
+export const WORKER_CELL_WIDTH = 24;
 
 /** One compact cell per worker, wrapping, so sixteen workers still fit in a few lines. */
 export function WorkerActivity({ activity, workers }: { activity: readonly Activity[]; workers: number }) {
@@ -13,7 +13,7 @@ export function WorkerActivity({ activity, workers }: { activity: readonly Activ
       {ids.map((id) => {
         const last = byWorker.get(id);
         return (
-          <Box key={id} width={CELL_WIDTH}>
+          <Box key={id} width={WORKER_CELL_WIDTH}>
             <Text>
               <Text color={theme.muted}>w{id} </Text>
               {last === undefined ? <Text dimColor>idle</Text> : `group ${last.group} on shard ${last.shard}`}

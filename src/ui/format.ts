@@ -65,3 +65,30 @@ export function formatHead(head: HeadSummary): string {
   const optimizer = head.optimizer === 'sgd' ? '' : ` ${head.optimizer}`;
   return `${head.type}${optimizer} lr=${formatHyper(head.lr)} l2=${formatHyper(head.l2)}`;
 }
+
+/** `4.7 MB`, `812 kB`, `1.2 GB` (powers of 1024, as `du -h` shows them). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return PLACEHOLDER;
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** An ISO timestamp as local `11-21 10:01`: short enough for a list column. */
+export function formatShortDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return PLACEHOLDER;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** A loss (or any unbounded metric) with three significant digits: `0.912`, `1.43`, `12.1`. */
+export function formatLoss(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return PLACEHOLDER;
+  return Number(value.toPrecision(3)).toString();
+}

@@ -1,20 +1,26 @@
 /**
- * The interactive run view. The CLI loads this module with `await import()` only when stdin and
- * stdout are TTYs and `--json` is off, so headless runs never load Ink or React.
+ * The interactive run view of a launched run (`demo`, `extract`, `train`, `sweep` on a terminal).
+ * The CLI loads this module with `await import()` only when stdin and stdout are TTYs and `--json`
+ * is off, so headless runs never load Ink or React.
  */
 import { render } from 'ink';
+import { isLayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { TrainingResult } from '../core/result.js';
+import type { RunFiles } from './backend.js';
+import { holdConsole } from './hold-console.js';
 import { LiveApp } from './LiveApp.js';
-import type { RunFailedAction } from './run-action.js';
+import type { RunFailedAction, RunInterruptedAction } from './run-action.js';
 import { initialRunState } from './run-state.js';
-import { createRunStore } from './run-store.js';
+import { createRunStateStore } from './run-state-store.js';
 
 export interface LiveViewOptions {
   /** e.g. `"layerlab demo"` */
   title: string;
   model: string;
   dataset: string;
+  /** the run folder's files and steering queue: with them the view can steer the run it shows */
+  files?: RunFiles;
   /** @default process.stdout */
   stdout?: NodeJS.WriteStream;
   /** @default process.stdin */
@@ -26,37 +32,57 @@ export interface LiveView {
   sink: EventSink;
   /** shows the final result, then unmounts; resolves once the last frame is written */
   finish(result: TrainingResult): Promise<void>;
-  /** shows the failure, then unmounts; the caller still reports the error and sets the exit code */
+  /** shows the failure (or the interruption), then unmounts; the caller still reports the error */
   fail(error: Error): Promise<void>;
 }
 
 /** Renders at most this often; the store already coalesces bursts of events to ~10 per second. */
 const MAX_FPS = 15;
+/** How often this process's resident memory is shown anew. */
+const RSS_SAMPLE_MS = 1000;
+
+const megabytes = () => process.memoryUsage.rss() / (1024 * 1024);
 
 /** Mounts the live view. @example const view = startLiveView({ title: 'layerlab demo', model, dataset }); */
 export function startLiveView(options: LiveViewOptions): LiveView {
-  const store = createRunStore(initialRunState(options));
-  const instance = render(<LiveApp store={store} />, {
+  const store = createRunStateStore(initialRunState(options));
+  // The keyboard is the UI's (raw mode), so Ctrl-C arrives as a key: turn it back into the signal
+  // the CLI's cooperative cancellation listens for.
+  const onInterrupt = () => process.kill(process.pid, 'SIGINT');
+  const heldConsole = holdConsole();
+  const instance = render(<LiveApp store={store} files={options.files} onInterrupt={onInterrupt} />, {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,
-    // The CLI owns SIGINT (cooperative cancellation, exit code 130) and console output.
+    // The CLI owns SIGINT (cooperative cancellation, exit code 130); console output is held.
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: MAX_FPS,
   });
+  const sampler = setInterval(() => store.dispatch({ type: 'sample', rssMb: megabytes() }), RSS_SAMPLE_MS);
+  sampler.unref();
   // Subscribe now: Ink only settles the exit promise for callers already waiting when it unmounts.
   const exited = instance.waitUntilExit();
   // A render error surfaces through finish()/fail(); until then it must not be an unhandled rejection.
   exited.catch(() => {});
 
-  const end = async (action: TrainingResult | RunFailedAction): Promise<void> => {
+  const end = async (action: TrainingResult | RunFailedAction | RunInterruptedAction): Promise<void> => {
+    clearInterval(sampler);
     store.dispatch(action);
     store.flush();
-    await exited;
+    try {
+      await exited;
+    } finally {
+      heldConsole.release();
+    }
   };
   return {
     sink: (event) => store.dispatch(event),
     finish: (result) => end(result),
-    fail: (error) => end({ type: 'failed', message: error.message }),
+    fail: (error) =>
+      end(
+        isLayerlabError(error) && error.code === 'INTERRUPTED'
+          ? { type: 'interrupted', message: error.message }
+          : { type: 'failed', message: error.message },
+      ),
   };
 }

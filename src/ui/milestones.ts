@@ -5,6 +5,7 @@
  */
 import { formatCount, formatPercent, formatSeconds } from './format.js';
 import { bestRowIndex, layerRowsFromModels } from './layer-summary.js';
+import type { TrainControlEvent } from '../core/events.js';
 import type { RunAction } from './run-action.js';
 import type { RunState } from './run-state.js';
 
@@ -40,9 +41,29 @@ export function milestoneLine(state: RunState, action: RunAction): string | unde
           : `best val acc ${formatPercent(best.value)} (${best.layer}, ${best.head ?? '?'})`;
       return `epoch ${training.epochsDone}/${training.epochs}: ${summary}`;
     }
+    case 'train.control':
+      return controlLine(action);
     case 'train.end':
       return `train: done in ${formatSeconds(action.seconds)}`;
     default:
       return undefined;
   }
+}
+
+/** `steer: stop m5 applied after epoch 12`, `steer: clone m3 → m24 …`, `halving: m7 stopped after epoch 4`. */
+export function controlLine(event: TrainControlEvent): string {
+  const when = appliedWhen(event.epoch);
+  if (event.op === 'halve') return `halving: ${event.model ?? '?'} stopped ${when}`;
+  const created = (event.models ?? []).map((m) => m.id);
+  const subject = [event.op, event.model, created.length > 0 ? `→ ${created.join(', ')}` : undefined]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return event.applied
+    ? `steer: ${subject} applied ${when}`
+    : `steer: ${subject} not applied: ${event.reason ?? 'no reason given'}`;
+}
+
+/** `after epoch 12`, or `before epoch 1` for a command applied before training began. */
+export function appliedWhen(epoch: number): string {
+  return epoch === 0 ? 'before epoch 1' : `after epoch ${epoch}`;
 }

@@ -31,3 +31,12 @@ export function trainingEtaSeconds(training: TrainingState): number | undefined 
   const perUnit = training.unitSecondsTotal / training.unitsTotal;
   return (Math.max(0, remaining) * perUnit) / training.workers;
 }
+
+/**
+ * Training throughput in examples per second: examples over the summed unit time, times the workers
+ * that run units side by side. Undefined until the first unit has finished.
+ */
+export function trainingRate(training: TrainingState): number | undefined {
+  if (training.unitSecondsTotal <= 0 || training.workers === 0) return undefined;
+  return (training.examplesTotal / training.unitSecondsTotal) * training.workers;
+}

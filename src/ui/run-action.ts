@@ -7,9 +7,22 @@ export interface RunFailedAction {
   message: string;
 }
 
+/** The run was interrupted (Ctrl-C, or its process is gone); its finished work is saved. */
+export interface RunInterruptedAction {
+  type: 'interrupted';
+  message: string;
+}
+
+/** A resident-memory sample of the run's process, taken by whoever watches it. */
+export interface RunSampleAction {
+  type: 'sample';
+  rssMb: number;
+}
+
 /**
  * Everything the run-state reducer understands: the typed event stream, the final result document
  * (its `type: 'result'` already tells it apart, so an NDJSON stream can be replayed as it is), and
- * a failure, which only the UI needs.
+ * what only a watcher knows: how the run ended when it left no result, and memory samples.
  */
-export type RunAction = LayerlabEvent | TrainingResult | RunFailedAction;
+export type RunAction =
+  LayerlabEvent | TrainingResult | RunFailedAction | RunInterruptedAction | RunSampleAction;

@@ -9,7 +9,7 @@ import { reduceRunState, type RunState } from './run-state.js';
 /** Schedules `run` after `ms`; returns a canceller. Injected so tests need no clock. */
 export type Scheduler = (run: () => void, ms: number) => () => void;
 
-export interface RunStore {
+export interface RunStateStore {
   dispatch: (action: RunAction) => void;
   /** the last published state: stable between notifications, as `useSyncExternalStore` requires */
   getState: () => RunState;
@@ -18,7 +18,7 @@ export interface RunStore {
   flush: () => void;
 }
 
-export interface RunStoreOptions {
+export interface RunStateStoreOptions {
   /** @default 100 */
   intervalMs?: number;
   /** @default setTimeout */
@@ -30,7 +30,7 @@ const timeoutScheduler: Scheduler = (run, ms) => {
   return () => clearTimeout(timer);
 };
 
-export function createRunStore(initial: RunState, options: RunStoreOptions = {}): RunStore {
+export function createRunStateStore(initial: RunState, options: RunStateStoreOptions = {}): RunStateStore {
   const intervalMs = options.intervalMs ?? 100;
   const schedule = options.schedule ?? timeoutScheduler;
   const listeners = new Set<() => void>();

@@ -7,6 +7,7 @@ import type {
   ExtractProgressEvent,
   ExtractStartEvent,
   ModelEpochMetrics,
+  TrainControlEvent,
   TrainEpochEvent,
   TrainStartEvent,
   TrainUnitEvent,
@@ -15,7 +16,7 @@ import type { TrainingResult } from '../core/result.js';
 import { milestoneLine } from './milestones.js';
 import type { RunAction } from './run-action.js';
 
-export type RunPhase = 'starting' | 'extracting' | 'training' | 'done' | 'failed';
+export type RunPhase = 'starting' | 'extracting' | 'training' | 'done' | 'failed' | 'interrupted';
 
 export type StageStatus = 'pending' | 'running' | 'done';
 
@@ -46,6 +47,18 @@ export interface WorkerActivity {
   units: number;
 }
 
+/** One model's metrics at the end of one epoch. */
+export interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  valMacroF1?: number;
+}
+
+/** Whether a model still trains; `stopped` by a person, `halved` by successive halving. */
+export type ModelStatus = 'training' | 'stopped' | 'halved';
+
 export interface ModelState {
   id: string;
   layer: string;
@@ -54,6 +67,23 @@ export interface ModelState {
   latest?: ModelEpochMetrics;
   /** best validation accuracy over the epochs seen so far */
   bestValAccuracy?: number;
+  /** every epoch's metrics, oldest first: the learning curves */
+  history: readonly EpochPoint[];
+  status: ModelStatus;
+  /** how a model that joined mid-run came to be, e.g. `clone of m3` */
+  origin?: string;
+}
+
+/** A steering command (or the trainer's own halving decision) as the trainer handled it. */
+export interface ControlRecord {
+  id?: string;
+  op: TrainControlEvent['op'];
+  model?: string;
+  applied: boolean;
+  epoch: number;
+  reason?: string;
+  /** ids of the models it created */
+  created: readonly string[];
 }
 
 export interface TrainingState {
@@ -72,8 +102,14 @@ export interface TrainingState {
   /** over the whole run, for the training ETA */
   unitsTotal: number;
   unitSecondsTotal: number;
+  /** examples trained over the whole run, for the training rate */
+  examplesTotal: number;
   activity: readonly WorkerActivity[];
   models: readonly ModelState[];
+  /** steering commands handled so far, in order */
+  controls: readonly ControlRecord[];
+  /** the run process's resident memory, as last sampled by the watcher */
+  rssMb?: number;
   seconds?: number;
 }
 
@@ -133,8 +169,10 @@ export function initialRunState({ title, model, dataset }: RunHeader): RunState 
       unitsPerEpoch: 0,
       unitsTotal: 0,
       unitSecondsTotal: 0,
+      examplesTotal: 0,
       activity: [],
       models: [],
+      controls: [],
     },
     log: [],
   };
@@ -161,6 +199,8 @@ function applyAction(state: RunState, action: RunAction): RunState {
       return { ...state, training: onTrainUnit(state.training, action) };
     case 'train.epoch':
       return { ...state, training: onTrainEpoch(state.training, action) };
+    case 'train.control':
+      return { ...state, training: onTrainControl(state.training, action) };
     case 'train.end':
       return { ...state, training: { ...state.training, status: 'done', seconds: action.seconds } };
     case 'log':
@@ -169,12 +209,24 @@ function applyAction(state: RunState, action: RunAction): RunState {
       return onResult(state, action);
     case 'failed':
       return { ...state, phase: 'failed', error: action.message };
+    case 'interrupted':
+      return { ...state, phase: advance(state.phase, 'interrupted'), error: action.message };
+    case 'sample':
+      return { ...state, training: { ...state.training, rssMb: action.rssMb } };
+    default:
+      // An event type newer than this reducer (a log written by a later version) changes nothing.
+      return state;
   }
+}
+
+/** True once the run has ended, however it ended. */
+export function isOver(phase: RunPhase): boolean {
+  return phase === 'done' || phase === 'failed' || phase === 'interrupted';
 }
 
 /** Phases only move forward, and nothing leaves a finished run. */
 function advance(phase: RunPhase, to: RunPhase): RunPhase {
-  return phase === 'done' || phase === 'failed' ? phase : to;
+  return isOver(phase) ? phase : to;
 }
 
 function onExtractStart(state: RunState, event: ExtractStartEvent): RunState {
@@ -229,7 +281,7 @@ function onTrainStart(state: RunState, event: TrainStartEvent): RunState {
       workers: event.workers,
       epochs: event.epochs,
       unitsPerEpoch: event.groups * event.workers,
-      models: event.models.map((m) => ({ id: m.id, layer: m.layer, head: m.head })),
+      models: event.models.map((m) => newModel(m)),
     },
   };
 }
@@ -252,6 +304,7 @@ function onTrainUnit(training: TrainingState, event: TrainUnitEvent): TrainingSt
     unitsDone: sameEpoch ? training.unitsDone + 1 : 1,
     unitsTotal: training.unitsTotal + 1,
     unitSecondsTotal: training.unitSecondsTotal + event.seconds,
+    examplesTotal: training.examplesTotal + event.examples,
     activity: [...training.activity.filter((a) => a.worker !== event.worker), activity].sort(
       (a, b) => a.worker - b.worker,
     ),
@@ -264,7 +317,14 @@ function onTrainEpoch(training: TrainingState, event: TrainEpochEvent): Training
     const latest = metrics.get(model.id);
     if (latest === undefined) return model;
     const best = Math.max(model.bestValAccuracy ?? -Infinity, latest.valAccuracy);
-    return { ...model, latest, bestValAccuracy: best };
+    const point: EpochPoint = {
+      epoch: event.epoch,
+      trainLoss: latest.trainLoss,
+      valLoss: latest.valLoss,
+      valAccuracy: latest.valAccuracy,
+      ...(latest.valMacroF1 === undefined ? {} : { valMacroF1: latest.valMacroF1 }),
+    };
+    return { ...model, latest, bestValAccuracy: best, history: [...model.history, point] };
   });
   // Units counted so far belong to the finished epoch unless the next epoch's units already arrived.
   const finished = training.unitEpoch === event.epoch;
@@ -276,6 +336,38 @@ function onTrainEpoch(training: TrainingState, event: TrainEpochEvent): Training
     unitEpoch: finished ? undefined : training.unitEpoch,
     models,
   };
+}
+
+function newModel(model: { id: string; layer: string; head: string }, origin?: string): ModelState {
+  return { id: model.id, layer: model.layer, head: model.head, history: [], status: 'training', origin };
+}
+
+const statusAfter: Partial<Record<TrainControlEvent['op'], ModelStatus>> = {
+  stop: 'stopped',
+  halve: 'halved',
+  resume: 'training',
+};
+
+/** Applied commands change a model's status or add models; every handled command is recorded. */
+function onTrainControl(training: TrainingState, event: TrainControlEvent): TrainingState {
+  const created = event.applied ? (event.models ?? []) : [];
+  const record: ControlRecord = {
+    ...(event.id === undefined ? {} : { id: event.id }),
+    op: event.op,
+    ...(event.model === undefined ? {} : { model: event.model }),
+    applied: event.applied,
+    epoch: event.epoch,
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
+    created: created.map((m) => m.id),
+  };
+  const status = event.applied ? statusAfter[event.op] : undefined;
+  const origin = event.op === 'clone' ? `clone of ${event.model ?? '?'}` : 'added';
+  const known = new Set(training.models.map((m) => m.id));
+  const models = [
+    ...training.models.map((m) => (status !== undefined && m.id === event.model ? { ...m, status } : m)),
+    ...created.filter((m) => !known.has(m.id)).map((m) => newModel(m, origin)),
+  ];
+  return { ...training, models, controls: [...training.controls, record] };
 }
 
 function onResult(state: RunState, result: TrainingResult): RunState {

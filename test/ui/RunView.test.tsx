@@ -56,7 +56,7 @@ describe('RunView', () => {
     const frame = frameOf(trainingRun);
     expect(lineWith(frame, 'Features')).toBe('Features  ✔ 2,000 records × 3 layers in 3.2 s');
     expect(lineWith(frame, 'Training')).toBe(
-      'Training  ████████████████░░░░░░░░  67%  epoch 2 of 2 · units 2/6 · ETA 0:01',
+      'Training  ████████████████░░░░░░░░  67%  epoch 2 of 2 · units 2/6 · 3,200 ex/s · ETA 0:01',
     );
     expect(lineWith(frame, 'w0')).toMatch(/^ {10}w0 group 2 on shard 0 +w1 group 0 on shard 1$/);
     expect(lineWith(frame, 'conv1')).toMatch(/^ {2}conv1 +61\.0% +█+▎? +linear lr=0\.01 l2=1e-4$/);

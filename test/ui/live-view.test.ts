@@ -14,7 +14,13 @@ function captureTerminal() {
     },
   });
   Object.assign(stdout, { columns: 100, rows: 40 });
-  const stdin = new PassThrough();
+  // A terminal's stdin: the live view reads keys in raw mode.
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => stdin,
+    ref: () => stdin,
+    unref: () => stdin,
+  });
   return {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,

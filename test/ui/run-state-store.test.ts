@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRunStore, type Scheduler } from '../../src/ui/run-store.js';
+import { createRunStateStore, type Scheduler } from '../../src/ui/run-state-store.js';
 import { initialRunState } from '../../src/ui/run-state.js';
 import { extractProgress, extractStart, header } from './run-fixture.js';
 
@@ -16,10 +16,10 @@ function manualScheduler() {
   return { schedule, fire, pending };
 }
 
-describe('createRunStore', () => {
+describe('createRunStateStore', () => {
   it('reduces every action at once but notifies once per interval', () => {
     const timer = manualScheduler();
-    const store = createRunStore(initialRunState(header), { schedule: timer.schedule });
+    const store = createRunStateStore(initialRunState(header), { schedule: timer.schedule });
     let notified = 0;
     store.subscribe(() => notified++);
 
@@ -38,7 +38,7 @@ describe('createRunStore', () => {
 
   it('keeps the snapshot stable between notifications and publishes on flush', () => {
     const timer = manualScheduler();
-    const store = createRunStore(initialRunState(header), { schedule: timer.schedule });
+    const store = createRunStateStore(initialRunState(header), { schedule: timer.schedule });
     const first = store.getState();
     expect(store.getState()).toBe(first);
     store.dispatch(extractStart);
@@ -50,7 +50,7 @@ describe('createRunStore', () => {
 
   it('stops notifying a listener that unsubscribed', () => {
     const timer = manualScheduler();
-    const store = createRunStore(initialRunState(header), { schedule: timer.schedule });
+    const store = createRunStateStore(initialRunState(header), { schedule: timer.schedule });
     let notified = 0;
     const unsubscribe = store.subscribe(() => notified++);
     unsubscribe();
