@@ -1,0 +1,60 @@
+import type { TrainingResult } from '../core/result.js';
+
+/** One row per model of a run, as `layerlab results` prints it. */
+export interface ResultRow {
+  run: string;
+  model: string;
+  layer: string;
+  head: string;
+  status: string;
+  epochs: number;
+  value: number;
+  test: number | null;
+  best: boolean;
+}
+
+const percent = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
+
+/** A plain text table, best first, the run's best model marked with `*`. */
+export function formatResultRows(rows: readonly ResultRow[], metric: TrainingResult['metric']): string {
+  const header = ['', 'run', 'model', 'layer', 'head', 'status', 'epochs', `val ${metric}`, 'test acc'];
+  const cells = rows.map((r) => [
+    r.best ? '*' : '',
+    r.run,
+    r.model,
+    r.layer,
+    r.head,
+    r.status,
+    String(r.epochs),
+    percent(r.value),
+    percent(r.test),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const numeric = new Set([6, 7, 8]);
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...cells.map(line)].join('\n');
+}
+
+/** RFC 4180 CSV with a header row. */
+export function resultRowsCsv(rows: readonly ResultRow[]): string {
+  const quote = (v: string | number | boolean | null) => {
+    const text = v === null ? '' : String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const columns: (keyof ResultRow)[] = [
+    'run',
+    'model',
+    'layer',
+    'head',
+    'status',
+    'epochs',
+    'value',
+    'test',
+    'best',
+  ];
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c])).join(','))].join('\n');
+}
