@@ -2,10 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExtract } from './commands/extract.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerLayers } from './commands/layers.js';
-import { registerUi } from './commands/ui.js';
-import { registerTrain } from './commands/train.js';
+import { registerReport } from './commands/report.js';
+import { registerResults } from './commands/results.js';
 import { registerStore } from './commands/store.js';
+import { registerTrain } from './commands/train.js';
+import { registerUi } from './commands/ui.js';
 import { reportError } from './report-error.js';
 
 export interface GlobalOptions {
@@ -25,10 +28,13 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerDemo(program);
   registerExtract(program);
+  registerDoctor(program);
   registerLayers(program);
-  registerUi(program);
-  registerTrain(program);
+  registerReport(program);
+  registerResults(program);
   registerStore(program);
+  registerTrain(program);
+  registerUi(program);
   return program;
 }
 
