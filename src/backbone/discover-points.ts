@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { appendToGraph, type Dim } from '../core/onnx/index.js';
 import { assignBlocks } from './block-names.js';
+import { fusedAwayTensors } from './fused-tensors.js';
 import { pooledDims, DEFAULT_POOLING, type CapturePoint, type PointLayout } from './capture-point.js';
 import { createOnnxSession, feedInputs, type OnnxModelFile } from './onnx-model-file.js';
 import { inferLayouts } from './tensor-layouts.js';
@@ -46,7 +47,8 @@ interface Probed {
 }
 
 /**
- * Finds every float tensor computed from the model's inputs, with its shape. ONNX files rarely carry
+ * Finds every float tensor computed from the model's inputs that the optimized runtime graph
+ * materializes (see fused-tensors.ts), with its shape. ONNX files rarely carry
  * intermediate shapes, so the model runs with every candidate exposed as an untyped extra output
  * (ONNX Runtime infers types): once with one record, once with two (the axis that follows is the
  * batch axis) and, for token models, once with a longer sequence (axes that follow are `T`).
@@ -60,7 +62,7 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
   });
   // Fusions are pointless when every tensor is an output, and ONNX Runtime 1.30 crashes when one
   // consumes an exposed integer tensor (the position-id Range of a BERT embedding): probe unfused.
-  const session = await createOnnxSession(file, probe, 1, 'basic');
+  const session = await createOnnxSession(file, probe, 1, { graphOptimizationLevel: 'basic' });
   const run = async (batch: number, sequence: number): Promise<Map<string, Probed>> => {
     const out = await session.run(plan.feeds(batch, sequence));
     const probed = new Map<string, Probed>();
@@ -84,12 +86,20 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
   }
 
   const excluded = new Map<string, string>();
+  const fused = await fusedAwayTensors(file);
   const shapes = new Map<string, Dim[]>();
   for (const c of candidates) {
     const a = one.get(c.name);
     if (!a || a.dims.length < 2) continue;
     if (!FLOAT_TYPES.has(a.type)) {
       excluded.set(c.name, `holds ${a.type} values, not floats`);
+      continue;
+    }
+    if (fused.has(c.name)) {
+      excluded.set(
+        c.name,
+        "is fused away by ONNX Runtime's graph optimizations (capturing it would change how the model computes its outputs); capture the fused op's output",
+      );
       continue;
     }
     const batched = two ? a.dims[0] === 1 && two.get(c.name)?.dims[0] === 2 : a.dims[0] === plan.fixedBatch;

@@ -81,10 +81,11 @@ export async function createOnnxSession(
   file: OnnxModelFile,
   bytes: Uint8Array,
   threads: number,
-  optimization: ort.InferenceSession.SessionOptions['graphOptimizationLevel'] = 'all',
+  overrides: ort.InferenceSession.SessionOptions = {},
+  config: Record<string, string> = {},
 ): Promise<ort.InferenceSession> {
-  const options = { ...sessionOptions(threads), graphOptimizationLevel: optimization };
-  const session: Record<string, string> = {};
+  const options = { ...sessionOptions(threads), ...overrides };
+  const session: Record<string, string> = { ...config };
   if (file.externalFiles.length > 0)
     session.model_external_initializers_file_folder_path = dirname(file.path);
   if (isQdqModel(file.info)) session.disable_quant_qdq = '1';
