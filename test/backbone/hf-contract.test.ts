@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backbone, TextPreprocessSpec } from '../../src/backbone/backbone.js';
 import type { CapturePoint } from '../../src/backbone/capture-point.js';
-import { HfBackbone } from '../../src/backbone/hf-backbone.js';
+import type { HfBackbone } from '../../src/backbone/hf-backbone.js';
 import { loadBackbone } from '../../src/backbone/load-backbone.js';
 import type { Feeds } from '../../src/backbone/onnx-capture.js';
 import { selectLayers } from '../../src/backbone/select-layers.js';
