@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { badData } from '../core/errors.js';
 import { digestOf } from '../core/hash.js';
 import type { DataSource } from './data-source.js';
@@ -176,7 +177,9 @@ export async function openIdxDataset(ref: string, options: OpenDatasetOptions = 
   };
   return {
     ref,
-    name: basename(pairs[0]!.images).replace(/[-.]?(images|idx\d).*$/, '') || 'idx',
+    name: statSync(resolve(ref.split(',')[0]!)).isDirectory()
+      ? basename(resolve(ref))
+      : basename(pairs[0]!.images).replace(/[-.]?(images|idx\d).*$/, '') || 'idx',
     modality: 'image',
     digest: digest.digest(),
     lineage: digestOf({ reader: 'idx', images: pairs.map((p) => p.images) }),

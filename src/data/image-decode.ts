@@ -17,14 +17,20 @@ export async function decodeImage(
   bytes: Uint8Array,
   size?: readonly [number, number],
 ): Promise<DecodedImage> {
-  let image = sharp(bytes).removeAlpha().toColourspace('srgb');
-  if (size) {
-    const meta = await sharp(bytes).metadata();
-    if (meta.height !== size[0] || meta.width !== size[1])
-      image = image.resize(size[1], size[0], { fit: 'fill', kernel: 'linear' });
-  }
-  const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const decoded = await sharp(bytes)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  let { data, info } = decoded;
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+  // Most datasets already match the model's size; only the others pay for a second pipeline.
+  if (size && (info.height !== size[0] || info.width !== size[1])) {
+    ({ data, info } = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+      .resize(size[1], size[0], { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer({ resolveWithObject: true }));
+  }
   return {
     pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     height: info.height,
