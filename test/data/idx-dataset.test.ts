@@ -68,7 +68,7 @@ describe('IDX reader', () => {
     writeFileSync(images, 'not an idx file');
     await expect(openDataset(dir)).rejects.toMatchObject({
       exitCode: 65,
-      message: expect.stringMatching(/not an IDX file/),
+      message: expect.stringMatching(/not an IDX file/) as unknown as string,
     });
   });
 });
