@@ -27,6 +27,33 @@ function exactlyFusable(nodes: readonly NodeInfo[]): Set<string> {
 }
 
 /**
+ * Conv outputs read only by a residual Add. The layout stage of the optimizer (NCHWc, after the
+ * stage written out above, and renaming every tensor it touches) folds that Add into the
+ * convolution's accumulation, so these are fused too.
+ */
+function residualConvOutputs(file: OnnxModelFile): string[] {
+  const { nodes, initializers } = file.info.graph;
+  const constant = new Set([
+    ...initializers.map((i) => i.name),
+    ...nodes.filter((n) => n.opType === 'Constant').flatMap((n) => n.outputs),
+  ]);
+  const consumers = new Map<string, NodeInfo[]>();
+  for (const node of nodes)
+    for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+  return nodes
+    .filter((n) => n.opType === 'Conv')
+    .map((n) => n.outputs[0]!)
+    .filter((out) => {
+      const readers = consumers.get(out) ?? [];
+      return (
+        readers.length === 1 &&
+        (readers[0]!.opType === 'Add' || readers[0]!.opType === 'Sum') &&
+        readers[0]!.inputs.every((i) => i === out || !constant.has(i))
+      );
+    });
+}
+
+/**
  * The tensors ONNX Runtime's graph optimizations fuse away (the inside of a LayerNormalization,
  * GELU or attention pattern spelled out in primitive ops). Exposing one keeps its pattern from
  * fusing, and the fused kernel sums in another order, so the model's own outputs would change in
@@ -52,9 +79,10 @@ export async function fusedAwayTensors(file: OnnxModelFile): Promise<Set<string>
     const optimized = readModel(new Uint8Array(readFileSync(path)));
     const kept = new Set(optimized.graph.nodes.flatMap((n) => n.outputs));
     const exact = exactlyFusable(file.info.graph.nodes);
-    return new Set(
-      file.info.graph.nodes.flatMap((n) => n.outputs).filter((t) => t && !kept.has(t) && !exact.has(t)),
-    );
+    const fused = file.info.graph.nodes
+      .flatMap((n) => n.outputs)
+      .filter((t) => t && !kept.has(t) && !exact.has(t));
+    return new Set([...fused, ...residualConvOutputs(file)]);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

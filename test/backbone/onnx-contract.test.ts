@@ -1,16 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { Backbone } from '../../src/backbone/backbone.js';
-import type { ImagePreprocessSpec } from '../../src/backbone/image-preprocess.js';
-import { imageInputDims, preprocessImages } from '../../src/backbone/image-preprocess.js';
 import { OnnxBackbone } from '../../src/backbone/onnx-backbone.js';
-import type { RecordBatch } from '../../src/data/record-batch.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
 import { captureContract } from './capture-contract.js';
-import { cutReference, originalOutput } from './onnx-reference.js';
+import { onnxCase } from './onnx-case.js';
 import {
   fixedBatchCnn,
   nhwcCnn,
@@ -26,36 +21,6 @@ function writeModel(name: string, bytes: Uint8Array): string {
   const path = join(dir, `${name}.onnx`);
   writeFileSync(path, bytes);
   return path;
-}
-
-/** The image the backbone feeds, computed from the records with the model's resolved preprocessing. */
-function imageFeeds(backbone: Backbone, records: RecordBatch) {
-  if (records.kind !== 'image') throw new Error('images expected');
-  const spec = backbone.resolvePreprocess() as ImagePreprocessSpec;
-  const input = new ort.Tensor(
-    'float32',
-    preprocessImages(records, spec),
-    imageInputDims(spec, records.count),
-  );
-  return { [backbone.inputs[0]!.name]: input };
-}
-
-const fixedBatchOf = (backbone: Backbone) => {
-  const d = backbone.inputs[0]!.shape[0];
-  return typeof d === 'number' ? d : undefined;
-};
-
-/** The ONNX contract case for a model file: references are sub-models cut at each tensor. */
-export function onnxCase(name: string, path: () => string, records: () => RecordBatch) {
-  return {
-    name,
-    load: () => OnnxBackbone.load(path()),
-    records: () => Promise.resolve(records()),
-    reference: (b: Backbone, point: Parameters<typeof cutReference>[1], r: RecordBatch) =>
-      cutReference((b as OnnxBackbone).file, point, imageFeeds(b, r), fixedBatchOf(b)),
-    original: (b: Backbone, r: RecordBatch) =>
-      originalOutput((b as OnnxBackbone).file, imageFeeds(b, r), fixedBatchOf(b)),
-  };
 }
 
 captureContract(
