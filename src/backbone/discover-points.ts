@@ -90,15 +90,16 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
   const shapes = new Map<string, Dim[]>();
   for (const c of candidates) {
     const a = one.get(c.name);
-    if (!a || a.dims.length < 2) continue;
+    if (!a) continue;
     if (!FLOAT_TYPES.has(a.type)) {
       excluded.set(c.name, `holds ${a.type} values, not floats`);
       continue;
     }
+    if (a.dims.length < 2) continue;
     if (fused.has(c.name)) {
       excluded.set(
         c.name,
-        "is fused away by ONNX Runtime's graph optimizations (capturing it would change how the model computes its outputs); capture the fused op's output",
+        "is fused away by ONNX Runtime's graph optimizations (capturing it would change the model's outputs)",
       );
       continue;
     }
@@ -134,6 +135,8 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
     point.pooledSize = pooledDims(point, DEFAULT_POOLING, seq);
     points.push(point);
   }
+  for (const input of feedInputs(info)) excluded.set(input.name, 'is a model input');
+  for (const weight of info.graph.initializers) excluded.set(weight.name, 'is a weight');
   return { points, excluded };
 }
 

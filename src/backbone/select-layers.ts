@@ -19,7 +19,7 @@ export function selectLayers(
     const why = excludedTensors.get(selector);
     if (why !== undefined)
       throw badModel(
-        `${selector} ${why}, so it cannot be a layer; run \`layerlab layers MODEL --all\` to see the capture points`,
+        `${selector} ${why}, so it cannot be a layer; pick a capture point (\`layerlab layers MODEL --all\` lists them)`,
       );
     for (const point of resolveOne(selector, points, blocks)) chosen.add(point);
   }
