@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExportHead } from './commands/export-head.js';
 import { registerExtract } from './commands/extract.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLayers } from './commands/layers.js';
+import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerResults } from './commands/results.js';
 import { registerStore } from './commands/store.js';
@@ -27,9 +29,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerDemo(program);
+  registerExportHead(program);
   registerExtract(program);
   registerDoctor(program);
   registerLayers(program);
+  registerPredict(program);
   registerReport(program);
   registerResults(program);
   registerStore(program);

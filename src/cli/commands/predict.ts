@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { homeLayout, resolveHome } from '../../core/paths.js';
+import { ignoreEvents } from '../../core/events.js';
+import { loadHeadBundle } from '../../deploy/head-bundle.js';
+import { predict, writePredictionsCsv } from '../../deploy/predict.js';
+import { resolveRunDir } from '../../report/load-report.js';
+import { createPlainPrinter } from '../../ui/plain-output.js';
+import type { GlobalOptions } from '../main.js';
+import { jsonLines } from '../json-lines.js';
+import { interruptSignal } from '../interrupt.js';
+
+interface PredictFlags {
+  run: string;
+  data: string;
+  head?: string;
+  out: string;
+  textColumn?: string;
+  labelColumn?: string;
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description("apply a run's best (or a chosen) head to data, writing one prediction per record")
+    .requiredOption('--run <run>', 'a finished run (id or folder)')
+    .requiredOption('--data <ref>', 'the data to predict: same kinds of refs as extract')
+    .option('--head <id>', "a model id of the run (see `layerlab results RUN`); default: the run's best")
+    .option('--out <file>', 'the CSV to write', 'predictions.csv')
+    .option('--text-column <name>', 'tables: the text column')
+    .option('--label-column <name>', 'tables: the label column')
+    .addHelpText(
+      'after',
+      `
+Features of the head's layer are extracted with the exact preprocessing the head was trained with,
+into the feature store for that data, so predicting twice on the same data runs the backbone once.
+The CSV has a header row: id, prediction (the class name), then p_<class> probabilities, one row per
+record in the dataset's canonical order.
+
+Examples:
+  layerlab predict --run run-20261121-093512-1a2b --data ./new-images --out preds.csv
+  layerlab predict --run RUN --head m7 --data reviews.csv --text-column review --json`,
+    )
+    .action(async (flags: PredictFlags, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const home = homeLayout(resolveHome(globals.home));
+      const bundle = loadHeadBundle(resolveRunDir(home.runs, flags.run), flags.head);
+      const out = jsonLines();
+      const sink = globals.json
+        ? out.sink
+        : globals.quiet
+          ? ignoreEvents
+          : createPlainPrinter((line) => process.stderr.write(`${line}\n`));
+      const interrupt = interruptSignal();
+      try {
+        const predictions = await predict({
+          bundle,
+          data: flags.data,
+          dataOptions: {
+            ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
+            ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
+          },
+          storesRoot: home.stores,
+          sink,
+          signal: interrupt.signal,
+        });
+        const path = resolve(flags.out);
+        writePredictionsCsv(path, predictions);
+        const summary = {
+          type: 'result',
+          run: bundle.run,
+          head: bundle.modelId,
+          layer: bundle.featureSet.layer,
+          out: path,
+          records: predictions.ids.length,
+          store: predictions.store,
+          cached: predictions.cached,
+        };
+        if (globals.json) out.result(summary);
+        else
+          process.stdout.write(
+            `${path}: ${predictions.ids.length} predictions by ${bundle.modelId} on ${bundle.featureSet.layer}\n`,
+          );
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,69 @@
+import type { Backbone } from '../backbone/backbone.js';
+import type { Pooling } from '../backbone/capture-point.js';
+import { loadBackbone } from '../backbone/load-backbone.js';
+import type { OnnxModelFile } from '../backbone/onnx-model-file.js';
+import { addPooling } from '../backbone/pooling-graph.js';
+import { cutModel } from '../backbone/submodel-cut.js';
+import { configError, usageError } from '../core/errors.js';
+import { appendToGraph, GraphBuilder } from '../core/onnx/index.js';
+import type { HeadBundle } from './head-bundle.js';
+import { addHeadInference } from './head-inference-graph.js';
+
+export const SCORES_OUTPUT = 'scores';
+
+export interface ExportedHead {
+  bytes: Uint8Array;
+  inputs: string[];
+  output: typeof SCORES_OUTPUT;
+}
+
+/** The backbone a head was trained on, checked to be the same model bytes its store was built from. */
+export async function backboneOf(bundle: HeadBundle): Promise<Backbone> {
+  const backbone = await loadBackbone(bundle.store.model.ref);
+  if (backbone.digest !== bundle.store.model.digest) {
+    throw configError(
+      `${bundle.store.model.ref} changed since the store ${bundle.storeDir} was built from it; the head only fits the original model`,
+    );
+  }
+  return backbone;
+}
+
+/**
+ * One deployable ONNX model: the backbone cut at the head's layer (nodes after it are dropped), the
+ * layer's pooling, the train-split standardization and the trained head, with the backbone's inputs
+ * and one output, the class scores. Built from the original bytes (kept nodes copied verbatim), so the
+ * layer computes exactly what it computed during extraction.
+ */
+export async function exportHead(bundle: HeadBundle): Promise<ExportedHead> {
+  const backbone = await backboneOf(bundle);
+  const file = (backbone as Backbone & { file?: OnnxModelFile }).file;
+  if (!file)
+    throw usageError(
+      `export-head needs an ONNX or transformers.js backbone; ${backbone.ref} is a ${backbone.format} model`,
+    );
+  if (file.externalFiles.length > 0) {
+    throw usageError(
+      `${backbone.ref} keeps its weights in external data files; export-head writes single-file models only`,
+    );
+  }
+  const point = backbone.points.find((p) => p.name === bundle.featureSet.point);
+  if (!point)
+    throw configError(
+      `${backbone.ref} has no capture point ${bundle.featureSet.point}; derived views cannot be exported`,
+    );
+  const g = new GraphBuilder('layerlab_head', 'layerlab/');
+  const attentionMask = backbone.inputs.some((i) => i.name === 'attention_mask')
+    ? 'attention_mask'
+    : undefined;
+  const pooled = addPooling(g, point, bundle.featureSet.pooling as Pooling, {
+    opset: file.opset,
+    ...(attentionMask ? { attentionMask } : {}),
+  });
+  const scores = addHeadInference(g, pooled, bundle);
+  g.op('Identity', [scores], undefined, SCORES_OUTPUT);
+  g.output(SCORES_OUTPUT, 'float32', ['N', bundle.classes]);
+  const graph = g.build();
+  const appended = appendToGraph(file.bytes, { nodes: graph.nodes, initializers: graph.initializers });
+  const bytes = cutModel(appended, undefined, [SCORES_OUTPUT]);
+  return { bytes, inputs: backbone.inputs.map((i) => i.name), output: SCORES_OUTPUT };
+}

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LayerlabError, notFound } from '../core/errors.js';
+import type { HeadSummary } from '../core/result.js';
+import { FeatureStore } from '../store/feature-store.js';
+import type { FeatureSetManifest, StoreManifest } from '../store/manifest.js';
+import { RunStore } from '../store/run-store.js';
+import type { ModelState } from '../train/head-state.js';
+import { prepareRun } from '../train/prepare-run.js';
+import { readModelState } from '../train/run-snapshot.js';
+import type { Standardization } from '../train/standardization.js';
+import type { TrainJob, TrainOutcome } from '../train/train-job.js';
+
+/** Everything needed to apply one trained head to new data, read from its run and feature store. */
+export interface HeadBundle {
+  run: string;
+  modelId: string;
+  head: HeadSummary;
+  /** units per hidden layer ([] for logistic regression) */
+  hidden: number[];
+  weights: ModelState;
+  standardization: Standardization;
+  dims: number;
+  classes: number;
+  classNames: string[];
+  featureSet: FeatureSetManifest;
+  store: StoreManifest;
+  storeDir: string;
+}
+
+function readJson<T>(path: string, what: string): T {
+  if (!existsSync(path))
+    throw new LayerlabError('BAD_DATA', `${what} is missing (${path}); the run did not finish training`);
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The chosen head of a finished run (`headId`, else the run's best), with its weights and scaling. */
+export function loadHeadBundle(runDir: string, headId?: string): HeadBundle {
+  const run = RunStore.open(runDir);
+  const outcome = readJson<TrainOutcome>(join(runDir, 'results.json'), `run ${run.id}'s results`);
+  const { job } = readJson<{ job: TrainJob }>(join(runDir, 'run.json'), `run ${run.id}'s job`);
+  const modelId = headId ?? outcome.best.id;
+  const model = outcome.models.find((m) => m.id === modelId);
+  if (!model) {
+    throw notFound(
+      `run ${run.id} has no head ${modelId}; its heads are ${outcome.models
+        .map((m) => m.id)
+        .slice(0, 12)
+        .join(', ')}${outcome.models.length > 12 ? ', …' : ''}`,
+    );
+  }
+  const weights = readModelState(runDir, modelId);
+  if (!weights)
+    throw new LayerlabError(
+      'BAD_DATA',
+      `run ${run.id} has no saved weights for ${modelId}; resume it with \`layerlab train --resume ${run.id}\``,
+    );
+  // Standardization is a pure function of the store's train split: recompute it exactly as training did.
+  const prepared = prepareRun({
+    storeDir: job.storeDir,
+    workers: 1,
+    featureSets: [{ key: model.featureSet, layer: model.layer }],
+  });
+  const store = FeatureStore.open(job.storeDir, { write: false });
+  try {
+    const featureSet = store.featureSet(model.featureSet);
+    const manifest = store.manifest();
+    if (!featureSet || !manifest)
+      throw notFound(`the feature store ${job.storeDir} no longer holds ${model.layer}; re-extract it`);
+    return {
+      run: run.id,
+      modelId,
+      head: model.head,
+      hidden: model.head.type === 'mlp' ? [...(model.head.hidden ?? [])] : [],
+      weights,
+      standardization: prepared.featureSets[0]!.standardization,
+      dims: featureSet.dims,
+      classes: prepared.classes,
+      classNames:
+        manifest.dataset.classNames.length > 0
+          ? manifest.dataset.classNames
+          : Array.from({ length: prepared.classes }, (_, i) => String(i)),
+      featureSet,
+      store: manifest,
+      storeDir: job.storeDir,
+    };
+  } finally {
+    store.close();
+  }
+}
