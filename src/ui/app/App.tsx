@@ -1,8 +1,8 @@
 import { Box } from 'ink';
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { RunFiles, RunFollower, UiBackend } from '../backend.js';
 import { HelpOverlay } from '../common/HelpOverlay.js';
-import { tooSmall } from '../common/layout.js';
+import { MIN_COLUMNS, MIN_ROWS, tooSmall } from '../common/layout.js';
 import { useTerminalSize } from '../common/terminal-size.js';
 import { TooSmall } from '../common/TooSmall.js';
 import { HomeScreen } from '../home/HomeScreen.js';
@@ -13,7 +13,7 @@ import { atRoot, currentRoute, initialAppState, reduceApp, type Route } from './
 import { BackendContext } from './backend-context.js';
 import { NavigationContext, type Navigation } from './navigation.js';
 import { RunRoute } from './RunRoute.js';
-import { useKeys } from './use-keys.js';
+import { KeyRouterContext, useKeyRouter, type KeyHandlers } from './use-keys.js';
 
 /** The run this process launched, shown by `demo`, `train`, … on a terminal. */
 export interface LiveRun {
@@ -65,6 +65,7 @@ function FollowedRun({ backend, run, ...rest }: FollowedRunProps) {
  */
 export function App({ backend, live, initial, onExit, onInterrupt }: AppProps) {
   const size = useTerminalSize();
+  const keyRouter = useKeyRouter();
   const [state, dispatch] = useReducer(reduceApp, initial, initialAppState);
   const route = currentRoute(state);
   const small = tooSmall(size);
@@ -84,66 +85,75 @@ export function App({ backend, live, initial, onExit, onInterrupt }: AppProps) {
   );
 
   // Below the minimum size only leaving works.
-  useKeys(
-    {
-      intent: (intent) => {
-        if (intent === 'quit') navigation.quit();
-        else if (intent === 'interrupt') navigation.interrupt();
-      },
+  const tooSmallKeys = useRef<KeyHandlers>({});
+  tooSmallKeys.current = {
+    intent: (intent) => {
+      if (intent === 'quit') navigation.quit();
+      else if (intent === 'interrupt') navigation.interrupt();
     },
-    small,
-  );
+  };
+  if (small) keyRouter.current = tooSmallKeys;
 
-  const width = size.columns;
-  const height = size.rows - 1;
+  // A hidden screen (help open, terminal too small) stays mounted, so it keeps its place.
+  const width = Math.max(size.columns, MIN_COLUMNS);
+  const height = Math.max(size.rows, MIN_ROWS) - 1;
   const active = !small && !state.help;
-  let screen;
-  if (route.screen === 'run') {
-    screen =
-      live !== undefined && route.run === LIVE_RUN ? (
-        <RunRoute
-          runId={live.runId}
-          state={live.state}
-          files={live.files}
-          model={route.model}
-          width={width}
-          height={height}
-          active={active}
-          launched
-          fill={route.model !== undefined}
-        />
-      ) : backend !== undefined ? (
+  const screenFor = (at: Route, focused: boolean) => {
+    if (at.screen === 'run') {
+      if (live !== undefined && at.run === LIVE_RUN) {
+        return (
+          <RunRoute
+            runId={live.runId}
+            state={live.state}
+            files={live.files}
+            model={at.model}
+            width={width}
+            height={height}
+            active={focused}
+            launched
+            fill={at.model !== undefined}
+          />
+        );
+      }
+      return backend === undefined ? null : (
         <FollowedRun
-          key={route.run}
           backend={backend}
-          run={route.run}
-          model={route.model}
+          run={at.run}
+          model={at.model}
           width={width}
           height={height}
-          active={active}
+          active={focused}
         />
-      ) : null;
-  } else if (route.screen === 'store') {
-    screen = (
-      <StoreScreen key={route.store} storeId={route.store} width={width} height={height} active={active} />
-    );
-  } else {
-    screen = <HomeScreen width={width} height={height} active={active} />;
-  }
+      );
+    }
+    if (at.screen === 'store')
+      return <StoreScreen storeId={at.store} width={width} height={height} active={focused} />;
+    return <HomeScreen width={width} height={height} active={focused} />;
+  };
+  const top = state.stack.length - 1;
+  const routeKey = (at: Route, i: number) =>
+    `${i}:${at.screen}:${at.screen === 'run' ? at.run : at.screen === 'store' ? at.store : ''}`;
 
   return (
     <BackendContext.Provider value={backend}>
-      <NavigationContext.Provider value={navigation}>
-        <Box flexDirection="column" width={width}>
-          {small ? (
-            <TooSmall size={size} />
-          ) : state.help ? (
-            <HelpOverlay scopes={helpScopes(route)} height={height} />
-          ) : (
-            screen
-          )}
-        </Box>
-      </NavigationContext.Provider>
+      <KeyRouterContext.Provider value={keyRouter}>
+        <NavigationContext.Provider value={navigation}>
+          <Box flexDirection="column" width={size.columns}>
+            {small ? <TooSmall size={size} /> : null}
+            {!small && state.help ? <HelpOverlay scopes={helpScopes(route)} height={height} /> : null}
+            {state.stack.map((at, i) => (
+              // Every screen of the stack stays mounted (hidden), so going back finds it as it was.
+              <Box
+                key={routeKey(at, i)}
+                display={active && i === top ? 'flex' : 'none'}
+                flexDirection="column"
+              >
+                {screenFor(at, active && i === top)}
+              </Box>
+            ))}
+          </Box>
+        </NavigationContext.Provider>
+      </KeyRouterContext.Provider>
     </BackendContext.Provider>
   );
 }

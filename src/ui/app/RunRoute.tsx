@@ -1,4 +1,4 @@
-import { useReducer, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { RunFiles } from '../backend.js';
 import { ModelScreen } from '../model/ModelScreen.js';
 import { RunScreen } from '../run/RunScreen.js';
@@ -6,6 +6,7 @@ import { initialRunView, reduceRunView } from '../run/run-view.js';
 import { useSteering } from '../run/use-steering.js';
 import { isOver } from '../run-state.js';
 import type { RunStateStore } from '../run-state-store.js';
+import { useLiveReducer } from './use-live-reducer.js';
 import { usePolled } from './use-polled.js';
 
 /** How often a running run's files (results, visits, checkpoints) are read again. */
@@ -38,7 +39,7 @@ export function RunRoute(props: RunRouteProps) {
     over ? 0 : DETAIL_POLL_MS,
     `${runId}:${over}`,
   );
-  const [view, dispatch] = useReducer(reduceRunView, initialRunView);
+  const [view, dispatch, currentView] = useLiveReducer(reduceRunView, () => initialRunView);
   const steering = useSteering(runId === '' ? undefined : runId, files, state.training.controls);
   if (props.model !== undefined) {
     return (
@@ -59,6 +60,7 @@ export function RunRoute(props: RunRouteProps) {
       detail={detail.value}
       steering={steering}
       view={view}
+      currentView={currentView}
       dispatch={dispatch}
       width={props.width}
       height={props.height}

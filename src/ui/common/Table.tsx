@@ -31,8 +31,10 @@ export interface TableProps {
   height: number;
   /** the selected row, or -1 */
   cursorRow: number;
-  /** the selected column when cells are selectable; its header and cell are bracketed */
+  /** the selected column: its header is bracketed (and its cell, with `cellCursor`) */
   cursorColumn?: number;
+  /** cells are what Enter acts on (the run table), so the selected cell is bracketed too @default false */
+  cellCursor?: boolean;
   /** an unfocused table shows no cursor */
   focused?: boolean;
   /** shown instead of rows when there are none */
@@ -50,7 +52,7 @@ function framed(text: string, column: TableColumn, selected: boolean): string {
  * scroll to keep the cursor in view; widths are the caller's (see `fitColumns`).
  */
 export function Table(props: TableProps) {
-  const { columns, rows, height, cursorRow, cursorColumn, focused = true } = props;
+  const { columns, rows, height, cursorRow, cursorColumn, focused = true, cellCursor = false } = props;
   const headerLines = Math.max(1, ...columns.map((c) => c.header.length));
   const { start, end } = scrollWindow(rows.length, cursorRow, Math.max(0, height));
   const visible = rows.slice(start, end);
@@ -74,11 +76,11 @@ export function Table(props: TableProps) {
           const index = start + i;
           const current = focused && index === cursorRow;
           return (
-            <Text key={row.key} wrap="truncate" bold={current && cursorColumn === undefined}>
+            <Text key={row.key} wrap="truncate" bold={current && !cellCursor}>
               <Text color={theme.accent}>{current ? `${marks.cursor} ` : '  '}</Text>
               {columns.map((column, c) => {
                 const cell = row.cells[c] ?? { text: '' };
-                const selected = current && c === cursorColumn;
+                const selected = cellCursor && current && c === cursorColumn;
                 return (
                   <Text
                     key={column.id}

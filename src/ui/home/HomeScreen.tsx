@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
-import { useReducer } from 'react';
 import type { RunListing, StoreSummary } from '../backend.js';
 import { useBackend } from '../app/backend-context.js';
 import { useNavigation } from '../app/navigation.js';
 import { usePolled } from '../app/use-polled.js';
 import { useKeys } from '../app/use-keys.js';
+import { useLiveReducer } from '../app/use-live-reducer.js';
 import { fitColumns, matchesFilter, sortRows, tableColumns, type ColumnSpec } from '../common/columns.js';
 import { windowLabel } from '../common/cursor.js';
 import { FilterLine } from '../common/FilterLine.js';
@@ -13,7 +13,7 @@ import { splitHeight } from '../common/layout.js';
 import { cursorIndex, type ListView } from '../common/list-view.js';
 import { Table } from '../common/Table.js';
 import { theme } from '../theme.js';
-import { initialHomeView, reduceHomeView, type HomePane } from './home-view.js';
+import { initialHomeView, reduceHomeView, type HomePane, type HomeView } from './home-view.js';
 import { runColumns, runFilterTexts } from './run-columns.js';
 import { storeColumns, storeFilterTexts } from './store-columns.js';
 
@@ -64,52 +64,60 @@ export function HomeScreen({ width, height, active }: HomeScreenProps) {
   const navigation = useNavigation();
   const runs = usePolled(() => backend.listRuns(), RUNS_POLL_MS);
   const stores = usePolled(() => backend.listStores(), STORES_POLL_MS);
-  const [view, dispatch] = useReducer(reduceHomeView, undefined, initialHomeView);
+  const [view, dispatch, currentView] = useLiveReducer(reduceHomeView, initialHomeView);
 
-  const filter = view.filter.text;
-  const storePane = paneModel<StoreSummary>(
-    stores.value ?? [],
-    storeColumns,
-    view.stores,
-    width,
-    filter,
-    storeFilterTexts,
-    (s) => s.id,
-  );
-  const runPane = paneModel<RunListing>(
-    runs.value ?? [],
-    runColumns,
-    view.runs,
-    width,
-    filter,
-    runFilterTexts,
-    (r) => r.meta.id,
-  );
+  /** Everything the screen shows for a view state: keys use the live one, rendering the latest. */
+  const derive = (v: HomeView) => {
+    const filter = v.filter.text;
+    const storePane = paneModel<StoreSummary>(
+      stores.value ?? [],
+      storeColumns,
+      v.stores,
+      width,
+      filter,
+      storeFilterTexts,
+      (s) => s.id,
+    );
+    const runPane = paneModel<RunListing>(
+      runs.value ?? [],
+      runColumns,
+      v.runs,
+      width,
+      filter,
+      runFilterTexts,
+      (r) => r.meta.id,
+    );
+    const extra = (v.filter.editing || filter !== '' ? 1 : 0) + errors.length;
+    const heights = splitHeight(
+      Math.max(2, height - CHROME_LINES - extra),
+      Math.max(1, storePane.rows.length),
+      Math.max(1, runPane.rows.length),
+    );
+    const focused: PaneModel<unknown> = v.pane === 'stores' ? storePane : runPane;
+    return { filter, storePane, runPane, heights, focused };
+  };
   const errors = [stores.error, runs.error].filter((e) => e !== undefined);
-  const extra = (view.filter.editing || filter !== '' ? 1 : 0) + errors.length;
-  const heights = splitHeight(
-    Math.max(2, height - CHROME_LINES - extra),
-    Math.max(1, storePane.rows.length),
-    Math.max(1, runPane.rows.length),
-  );
-  const focused: PaneModel<unknown> = view.pane === 'stores' ? storePane : runPane;
+  const { filter, storePane, runPane, heights } = derive(view);
 
   useKeys(
     {
-      text: view.filter.editing ? (edit) => dispatch({ type: 'text', edit }) : undefined,
+      text: (edit) => (edit.kind === 'interrupt' ? navigation.interrupt() : dispatch({ type: 'text', edit })),
+      textMode: () => currentView().filter.editing,
       intent: (intent) => {
+        const live = currentView();
+        const { focused, heights: liveHeights } = derive(live);
         if (intent === 'open') {
           const key = focused.keys[focused.cursor];
           if (key === undefined) return;
           navigation.open(
-            view.pane === 'stores' ? { screen: 'store', store: key } : { screen: 'run', run: key },
+            live.pane === 'stores' ? { screen: 'store', store: key } : { screen: 'run', run: key },
           );
         } else if (intent === 'quit') navigation.quit();
         else if (intent === 'interrupt') navigation.interrupt();
         else if (intent === 'help') navigation.toggleHelp();
-        else if (intent === 'back' && filter === '') navigation.back();
+        else if (intent === 'back' && live.filter.text === '') navigation.back();
         else {
-          const page = view.pane === 'stores' ? heights.first : heights.second;
+          const page = live.pane === 'stores' ? liveHeights.first : liveHeights.second;
           const context = { keys: focused.keys, columns: focused.specs.map((c) => c.id), page };
           dispatch({ type: 'intent', intent, context });
         }

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { RunDetail } from '../backend.js';
 import { useNavigation } from '../app/navigation.js';
 import { useKeys } from '../app/use-keys.js';
+import { useLiveReducer } from '../app/use-live-reducer.js';
 import { moveIndex } from '../common/cursor.js';
 import { Footer } from '../common/Footer.js';
 import { formatLoss, formatPercent } from '../format.js';
@@ -84,11 +84,13 @@ function Lines({ lines, top, height }: { lines: readonly DetailLine[]; top: numb
 /** One model: learning curves, confusion matrix, full config, visit order and checkpoints, as tabs. */
 export function ModelScreen({ modelId, state, detail, width, height, active }: ModelScreenProps) {
   const navigation = useNavigation();
-  const [tab, setTab] = useState(0);
-  const [top, setTop] = useState(0);
+  const [view, setView, currentView] = useLiveReducer(
+    (_: { tab: number; top: number }, next: { tab: number; top: number }) => next,
+    () => ({ tab: 0, top: 0 }),
+  );
   const model = modelDetail(modelId, state, detail);
   const body = height - CHROME_LINES;
-  const lines =
+  const linesOf = (tab: number) =>
     model === undefined
       ? []
       : tab === 2
@@ -98,20 +100,26 @@ export function ModelScreen({ modelId, state, detail, width, height, active }: M
           : tab === 4
             ? checkpointLines(model)
             : [];
+  const { tab } = view;
+  const lines = linesOf(tab);
   const maxTop = Math.max(0, lines.length - body);
+  const top = Math.min(view.top, maxTop);
 
   useKeys(
     {
       intent: (intent) => {
+        const live = currentView();
         if (intent === 'left' || intent === 'right' || intent === 'nextPane') {
           const step = intent === 'left' ? -1 : 1;
-          setTab((t) => (t + step + modelTabs.length) % modelTabs.length);
-          setTop(0);
+          setView({ tab: (live.tab + step + modelTabs.length) % modelTabs.length, top: 0 });
         } else if (intent === 'back') navigation.back();
         else if (intent === 'quit') navigation.quit();
         else if (intent === 'interrupt') navigation.interrupt();
         else if (intent === 'help') navigation.toggleHelp();
-        else setTop((t) => Math.min(maxTop, moveIndex(t, intent, maxTop + 1, body)));
+        else {
+          const liveMax = Math.max(0, linesOf(live.tab).length - body);
+          setView({ ...live, top: Math.min(liveMax, moveIndex(live.top, intent, liveMax + 1, body)) });
+        }
       },
     },
     active,
@@ -162,7 +170,7 @@ export function ModelScreen({ modelId, state, detail, width, height, active }: M
             <ConfusionView {...model.confusion} width={width} />
           )
         ) : null}
-        {tab >= 2 ? <Lines lines={lines} top={Math.min(top, maxTop)} height={body} /> : null}
+        {tab >= 2 ? <Lines lines={lines} top={top} height={body} /> : null}
       </Box>
       <Footer
         width={width}

@@ -76,6 +76,7 @@ export function ResultsTable(props: ResultsTableProps) {
       height={props.height}
       cursorRow={props.cursorRow}
       cursorColumn={cursorColumn}
+      cellCursor
       focused={props.focused}
       empty="no models yet: the table fills in as training starts"
     />

@@ -1,13 +1,13 @@
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import { useBackend } from '../app/backend-context.js';
 import { useNavigation } from '../app/navigation.js';
 import { usePolled } from '../app/use-polled.js';
 import { useKeys } from '../app/use-keys.js';
+import { useLiveReducer } from '../app/use-live-reducer.js';
 import { fitColumns, sortRows, tableColumns } from '../common/columns.js';
 import { moveIndex, windowLabel } from '../common/cursor.js';
 import { Footer } from '../common/Footer.js';
-import { cursorIndex, initialListView, reduceListView } from '../common/list-view.js';
+import { cursorIndex, initialListView, reduceListView, type ListView } from '../common/list-view.js';
 import { Table } from '../common/Table.js';
 import { formatBytes, formatCount } from '../format.js';
 import { theme } from '../theme.js';
@@ -16,10 +16,17 @@ import { manifestLines } from './manifest-lines.js';
 
 const tabs = ['Feature sets', 'Manifest'] as const;
 
+interface StoreView {
+  tab: number;
+  list: ListView;
+  /** first manifest line shown */
+  top: number;
+}
+
 /** A store changes only while something extracts into it. */
 const STORE_POLL_MS = 3000;
 
-/** Title, summary, tab bar, blank line, footer (and the table's header line). */
+/** Title, summary, tab bar, blank line, footer. */
 const CHROME_LINES = 5;
 
 export interface StoreScreenProps {
@@ -34,9 +41,11 @@ export function StoreScreen({ storeId, width, height, active }: StoreScreenProps
   const backend = useBackend();
   const navigation = useNavigation();
   const store = usePolled(() => backend.storeDetail(storeId), STORE_POLL_MS, storeId);
-  const [tab, setTab] = useState(0);
-  const [list, setList] = useState(() => initialListView(defaultFeatureSetSort));
-  const [top, setTop] = useState(0);
+  const [view, setView, currentView] = useLiveReducer(
+    (_: StoreView, next: StoreView) => next,
+    (): StoreView => ({ tab: 0, list: initialListView(defaultFeatureSetSort), top: 0 }),
+  );
+  const { tab, list } = view;
 
   const body = height - CHROME_LINES;
   const specs = fitColumns(featureSetColumns, width);
@@ -49,18 +58,24 @@ export function StoreScreen({ storeId, width, height, active }: StoreScreenProps
   const cursor = cursorIndex(list, keys);
   const lines = store.value === undefined ? [] : manifestLines(store.value);
   const maxTop = Math.max(0, lines.length - body);
+  const top = Math.min(view.top, maxTop);
 
   useKeys(
     {
       intent: (intent) => {
-        if (intent === 'nextPane' || (tab === 1 && (intent === 'left' || intent === 'right'))) {
-          setTab((t) => (t + 1) % tabs.length);
+        const live = currentView();
+        if (intent === 'nextPane' || (live.tab === 1 && (intent === 'left' || intent === 'right'))) {
+          setView({ ...live, tab: (live.tab + 1) % tabs.length });
         } else if (intent === 'back') navigation.back();
         else if (intent === 'quit') navigation.quit();
         else if (intent === 'interrupt') navigation.interrupt();
         else if (intent === 'help') navigation.toggleHelp();
-        else if (tab === 1) setTop((t) => Math.min(maxTop, moveIndex(t, intent, maxTop + 1, body)));
-        else setList((v) => reduceListView(v, intent, { keys, columns: specs.map((c) => c.id), page: body }));
+        else if (live.tab === 1)
+          setView({ ...live, top: Math.min(maxTop, moveIndex(live.top, intent, maxTop + 1, body)) });
+        else {
+          const context = { keys, columns: specs.map((c) => c.id), page: body };
+          setView({ ...live, list: reduceListView(live.list, intent, context) });
+        }
       },
     },
     active,
@@ -102,20 +117,20 @@ export function StoreScreen({ storeId, width, height, active }: StoreScreenProps
             </Text>
           ))}
         </Text>
-        <Text color={theme.muted}>{tab === 0 ? windowLabel(sets.length, cursor, body) : ''}</Text>
+        <Text color={theme.muted}>{tab === 0 ? windowLabel(sets.length, cursor, body - 1) : ''}</Text>
       </Box>
-      <Box marginTop={1} flexDirection="column" height={body + 1} overflow="hidden">
+      <Box marginTop={1} flexDirection="column" height={body} overflow="hidden">
         {tab === 0 ? (
           <Table
             columns={tableColumns(specs, list.sort)}
             rows={sets.map((s) => ({ key: s.key, cells: specs.map((c) => c.cell(s)) }))}
-            height={body}
+            height={body - 1}
             cursorRow={cursor}
             cursorColumn={list.column}
             empty="no feature sets in this store"
           />
         ) : (
-          lines.slice(top, top + body + 1).map((line, i) => (
+          lines.slice(top, top + body).map((line, i) => (
             <Text key={i} bold={line.heading} wrap="truncate">
               {line.text}
             </Text>
