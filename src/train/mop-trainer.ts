@@ -26,6 +26,21 @@ export interface FinalEvaluation {
   byModel: Map<string, ModelEvaluation>;
 }
 
+const dimsOf = (ctx: TrainContext, featureSet: string) =>
+  ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
+
+/** A model's starting state, from the run seed and its id. */
+function freshState(ctx: TrainContext, model: ModelRecord): ModelState {
+  const { classes } = ctx.prepared;
+  return initialModelState(
+    headArch(model.head),
+    dimsOf(ctx, model.featureSet),
+    classes,
+    ctx.job.seed,
+    model.id,
+  );
+}
+
 /**
  * Walks the epochs of a MOP run. Between epochs the main thread owns every model's state; each epoch
  * the active models are fused into groups (Nautilus), trained with MOP (Cerebro), validated, then
@@ -55,23 +70,12 @@ export class MopTrainer {
       origin: { kind: 'search' },
       history: [],
     }));
-    const trainer = new MopTrainer(ctx, { epoch: 0, models: [], controls: [] }, new Map(), [], [], undefined);
-    for (const model of models) trainer.states.set(model.id, trainer.freshState(model));
-    return { progress: { epoch: 0, models, controls: [] }, states: trainer.states };
+    const states = new Map(models.map((m) => [m.id, freshState(ctx, m)]));
+    return { progress: { epoch: 0, models, controls: [] }, states };
   }
 
   private dims(featureSet: string): number {
-    return this.ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
-  }
-
-  private freshState(model: ModelRecord): ModelState {
-    return initialModelState(
-      headArch(model.head),
-      this.dims(model.featureSet),
-      this.ctx.prepared.classes,
-      this.ctx.job.seed,
-      model.id,
-    );
+    return dimsOf(this.ctx, featureSet);
   }
 
   label(head: ResolvedHead): string {
@@ -245,7 +249,7 @@ export class MopTrainer {
           record.id,
           warmFrom
             ? warmStart(this.states.get(warmFrom)!, headArch(record.head), dims, this.ctx.prepared.classes)
-            : this.freshState(record),
+            : freshState(this.ctx, record),
         );
       }
       this.progress.controls.push(result.ack);

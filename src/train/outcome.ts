@@ -44,7 +44,9 @@ export function buildOutcome(args: {
       finalValue: metricOf(last, metric),
       testAccuracy: onTest ? test.accuracy : null,
       testMacroF1: onTest ? test.macroF1 : null,
+      testLoss: onTest ? test.loss : null,
       testValue: onTest ? (metric === 'macro_f1' ? test.macroF1 : test.accuracy) : null,
+      confusion: confusionRows(test.confusion, args.classes),
     };
   });
   const bestRecord = [...trained].sort((a, b) => compareModels(a, b, metric))[0]!;
@@ -64,7 +66,7 @@ export function buildOutcome(args: {
       valAccuracy: best.finalValAccuracy,
       testAccuracy: best.testAccuracy,
       testValue: best.testValue,
-      confusion: confusionRows(final.byModel.get(best.id)!.confusion, args.classes),
+      confusion: best.confusion,
       confusionSplit: final.split,
     },
     visits: args.visits,

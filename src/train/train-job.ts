@@ -47,8 +47,11 @@ export interface ModelResult {
   /** null when the store has no test records */
   testAccuracy: number | null;
   testMacroF1: number | null;
+  testLoss: number | null;
   /** the ranking metric on test */
   testValue: number | null;
+  /** final weights' per-class counts, rows = true class, columns = predicted (test, else validation) */
+  confusion: number[][];
 }
 
 /** One group of one epoch as visits.json records it: enough to replay the run sequentially. */
