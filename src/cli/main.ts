@@ -9,6 +9,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerResults } from './commands/results.js';
 import { registerStore } from './commands/store.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import { registerUi } from './commands/ui.js';
 import { reportError } from './report-error.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerResults(program);
   registerStore(program);
+  registerSweep(program);
   registerTrain(program);
   registerUi(program);
   return program;

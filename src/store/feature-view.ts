@@ -67,7 +67,7 @@ export function resolveView(store: FeatureStore, name: string, anchor?: string):
   }
   const candidates = store
     .featureSets()
-    .filter((s) => s.complete && !s.temporary && s.pooling !== 'none')
+    .filter((s) => s.complete && !s.temporary && !s.derivedFrom && s.pooling !== 'none')
     .sort(graphOrder);
   const end = anchor ? findFeatureSet(store, anchor) : candidates.at(-1);
   if (!end) throw notFound(`no complete pooled feature sets in ${store.dir} to derive ${name} from`);

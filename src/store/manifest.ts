@@ -57,6 +57,8 @@ export interface FeatureSetManifest {
   temporary?: boolean;
   /** how it is being computed (`one-pass`, `staged`, `lazy`): a resumed extraction keeps the plan */
   plan?: string;
+  /** a derived view (`sum(last:4)`) stored for training: the keys of the sets it combines */
+  derivedFrom?: string[];
 }
 
 /** Bytes a feature set's batches take (16-byte header per batch, then the values). */

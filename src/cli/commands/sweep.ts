@@ -1,0 +1,123 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { homeLayout, resolveHome } from '../../core/paths.js';
+import { ignoreEvents } from '../../core/events.js';
+import { usageError } from '../../core/errors.js';
+import { formatPlan } from '../../extract/format-extract.js';
+import { parseSweepFile } from '../../sweep/parse-sweep.js';
+import { extractForSweep, runSweep } from '../../sweep/run-sweep.js';
+import { sweepJsonSchema } from '../../sweep/sweep-schema.js';
+import { sweepTrials } from '../../sweep/sweep-trials.js';
+import type { GlobalOptions } from '../main.js';
+import { chooseOutputMode } from '../output-mode.js';
+import { runWithOutput } from '../run-with-output.js';
+
+interface SweepFlags {
+  schema?: boolean;
+  resume?: string;
+  restartFailed?: boolean;
+}
+
+const EXAMPLE = `
+Sweep file (YAML or JSON; relative paths are resolved against the file's folder):
+  model: builtin:shapes-cnn
+  data: builtin:shapes            # or {ref, textColumn, labelColumn, split: {train, val, test}, seed}
+  layers: blocks                  # selection syntax, or a list
+  pooling: [mean, max]            # each pooling is a feature view of every layer
+  views: [concat(last:2)]         # derived from stored vectors
+  heads:
+    lr: {values: [0.1, 0.03, 0.01]}
+    l2: {log_uniform_values: [1.0e-5, 1.0e-2]}
+    momentum: 0.9
+    batchSize: {q_uniform: [32, 128, 32]}
+  method: random                  # or grid
+  run_cap: 48
+  epochs: 8
+  halving: 3                      # successive halving, keep the top 1/3 per rung
+  metric: {name: accuracy, goal: maximize}
+  seed: 1
+
+Examples:
+  layerlab sweep sweep.yaml
+  layerlab sweep plan sweep.yaml
+  layerlab sweep sweep.yaml --json | tail -1
+  layerlab sweep sweep.yaml --resume run-20261121-093512-1a2b
+  layerlab sweep --schema > sweep.schema.json`;
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a layer sweep declared in a YAML/JSON file (or `sweep plan FILE` to preview it)')
+    .argument('[file]', 'the sweep file, or `plan` followed by the file')
+    .argument('[planFile]', 'with `plan`: the sweep file')
+    .option('--schema', 'print the JSON Schema of sweep files and exit')
+    .option('--resume <run>', 'continue an interrupted sweep run: unfinished trials only')
+    .option('--restart-failed', 'with --resume: also continue a sweep that failed (crashed)')
+    .addHelpText('after', EXAMPLE)
+    .action(
+      async (file: string | undefined, planFile: string | undefined, flags: SweepFlags, command: Command) => {
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        if (flags.schema) {
+          process.stdout.write(`${JSON.stringify(sweepJsonSchema(), null, 2)}\n`);
+          return;
+        }
+        const home = homeLayout(resolveHome(globals.home));
+        if (file === 'plan') {
+          if (!planFile) throw usageError('usage: layerlab sweep plan FILE');
+          const sweep = parseSweepFile(planFile);
+          const { storeDir, extracted, featureSets } = await extractForSweep(sweep, home, ignoreEvents, {
+            planOnly: true,
+          });
+          const trials = sweepTrials(sweep, featureSets, basename(storeDir));
+          const plan = {
+            type: 'plan',
+            store: storeDir,
+            featureSets,
+            extraction: extracted.map((e) => ({ cached: e.cached, plan: e.plan })),
+            trials,
+          };
+          if (globals.json) {
+            process.stdout.write(`${JSON.stringify(plan)}\n`);
+            return;
+          }
+          const lines = [
+            `store ${storeDir}`,
+            `feature sets (${featureSets.length}): ${featureSets.map((s) => s.layer).join(', ')}`,
+          ];
+          for (const e of extracted)
+            lines.push(
+              e.cached ? 'extraction: every feature set is stored; nothing to compute' : formatPlan(e.plan),
+            );
+          lines.push(`trials (${trials.length}):`);
+          for (const t of trials)
+            lines.push(`  ${t.id}  ${t.model.padEnd(5)} ${t.layer.padEnd(18)} ${JSON.stringify(t.head)}`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+          return;
+        }
+        if (!file) throw usageError('usage: layerlab sweep FILE (see --help)');
+        if (planFile)
+          throw usageError(
+            `unexpected argument ${planFile}; did you mean \`layerlab sweep plan ${planFile}\`?`,
+          );
+        if (flags.restartFailed && !flags.resume) throw usageError('--restart-failed goes with --resume RUN');
+        const sweep = parseSweepFile(file);
+        await runWithOutput(
+          {
+            mode: chooseOutputMode(globals),
+            title: 'layerlab sweep',
+            model: sweep.model,
+            dataset: typeof sweep.data === 'string' ? sweep.data : sweep.data.ref,
+          },
+          (sink, signal) =>
+            runSweep({
+              sweep,
+              home,
+              sink,
+              signal,
+              ...(flags.resume ? { resume: flags.resume } : {}),
+              ...(flags.restartFailed ? { restartFailed: true } : {}),
+            }),
+        );
+      },
+    );
+}

@@ -1,0 +1,210 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Pooling } from '../backbone/capture-point.js';
+import { loadBackbone } from '../backbone/load-backbone.js';
+import { selectLayers } from '../backbone/select-layers.js';
+import { configError, isLayerlabError, notFound } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import { canonicalJson } from '../core/hash.js';
+import type { HomeLayout } from '../core/paths.js';
+import type { TrainingResult } from '../core/result.js';
+import { openDataset } from '../data/open-dataset.js';
+import type { OpenDatasetOptions } from '../data/open-options.js';
+import { extract, storeDirFor, type ExtractResult } from '../extract/extract.js';
+import { FeatureStore } from '../store/feature-store.js';
+import { materializeView } from '../store/materialize-view.js';
+import { RunStore } from '../store/run-store.js';
+import { trainingResult } from '../train/layer-results.js';
+import { newRunId } from '../train/layer-search.js';
+import { train } from '../train/train.js';
+import type { TrainJob } from '../train/train-job.js';
+import type { SweepFile } from './sweep-schema.js';
+import { sweepTrials, type Trial } from './sweep-trials.js';
+
+export interface SweepRunOptions {
+  sweep: SweepFile;
+  home: HomeLayout;
+  /** continue this sweep run (id or folder) */
+  resume?: string;
+  /** allow resuming a sweep that failed (crashed), not only one that was interrupted */
+  restartFailed?: boolean;
+  sink: EventSink;
+  signal?: AbortSignal;
+}
+
+export interface SweepResult extends TrainingResult {
+  trials: number;
+}
+
+const poolings = (sweep: SweepFile): Pooling[] => [sweep.pooling].flat() as Pooling[];
+
+function dataOptions(sweep: SweepFile): { ref: string; options: OpenDatasetOptions } {
+  if (typeof sweep.data === 'string') return { ref: sweep.data, options: { seed: sweep.seed } };
+  const { ref, textColumn, labelColumn, split, seed } = sweep.data;
+  return {
+    ref,
+    options: {
+      seed: seed ?? sweep.seed,
+      ...(textColumn ? { textColumn } : {}),
+      ...(labelColumn ? { labelColumn } : {}),
+      ...(split ? { split: { train: split.train, val: split.val } } : {}),
+    },
+  };
+}
+
+/** Extracts what the sweep reads (stored sets are reused), then stores its derived views. */
+export async function extractForSweep(
+  sweep: SweepFile,
+  home: HomeLayout,
+  sink: EventSink,
+  options: { signal?: AbortSignal; planOnly?: boolean } = {},
+): Promise<{ storeDir: string; extracted: ExtractResult[]; featureSets: { key: string; layer: string }[] }> {
+  const backbone = await loadBackbone(sweep.model);
+  const data = dataOptions(sweep);
+  const dataset = await openDataset(data.ref, data.options);
+  const points = selectLayers(backbone.points, [sweep.layers].flat());
+  const preprocess = backbone.resolvePreprocess(sweep.preprocess ?? {});
+  const storeDir = storeDirFor(home.stores, backbone, dataset, preprocess);
+  const extracted: ExtractResult[] = [];
+  for (const pooling of poolings(sweep)) {
+    extracted.push(
+      await extract({
+        backbone,
+        dataset,
+        points,
+        pooling,
+        preprocess,
+        storeDir,
+        sink,
+        threads: availableParallelism(),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.planOnly ? { planOnly: true } : {}),
+      }),
+    );
+  }
+  const featureSets = extracted.flatMap((e) => e.featureSets.map(({ key, layer }) => ({ key, layer })));
+  if (options.planOnly) {
+    // Derived views are stored at run time, from the sets above; a plan names them only.
+    for (const view of sweep.views ?? []) featureSets.push({ key: `planned:${view}`, layer: view });
+  } else if (sweep.views && sweep.views.length > 0) {
+    const store = FeatureStore.open(storeDir, { write: true });
+    try {
+      for (const view of sweep.views) {
+        const set = materializeView(store, view);
+        featureSets.push({ key: set.key, layer: set.layer });
+      }
+    } finally {
+      store.close();
+    }
+  }
+  return { storeDir, extracted, featureSets };
+}
+
+function openSweepRun(home: HomeLayout, ref: string, sweep: SweepFile, restartFailed: boolean): RunStore {
+  const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+  if (!existsSync(join(dir, 'sweep.json')))
+    throw notFound(`no sweep run ${ref}; list runs with \`layerlab results\``);
+  const run = RunStore.open(dir);
+  const saved = readFileSync(join(dir, 'sweep.json'), 'utf8');
+  if (canonicalJson(JSON.parse(saved)) !== canonicalJson(sweep)) {
+    throw configError(
+      `the sweep file changed since ${run.id} started; resume it with the file it started with, or start a new sweep`,
+    );
+  }
+  const { status } = run.meta();
+  if (status === 'done') return run; // its saved result is printed again
+  if (status === 'failed' && !restartFailed) {
+    throw configError(
+      `sweep ${run.id} failed (${run.meta().error ?? 'see its events'}); pass --restart-failed to re-run its unfinished trials from their last checkpoint`,
+    );
+  }
+  return run;
+}
+
+/** The result line a finished sweep run logged last. */
+function finishedResult(run: RunStore): SweepResult | undefined {
+  return run
+    .readEvents()
+    .events.filter((e) => e.type === 'result')
+    .at(-1) as SweepResult | undefined;
+}
+
+/**
+ * `layerlab sweep FILE`: extracts only the feature sets that are not stored yet, then trains every
+ * trial with MOP in one run under the home (events, trials and the sweep file kept in it). With
+ * `resume`, continues that run: extraction from the first missing batch, training from the last
+ * finished unit; finished trials are not trained again.
+ */
+export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
+  const started = performance.now();
+  const { sweep, home } = options;
+  const run = options.resume
+    ? openSweepRun(home, options.resume, sweep, options.restartFailed === true)
+    : RunStore.create(home.runs, newRunId(), {
+        command: 'sweep',
+        model: sweep.model,
+        data: dataOptions(sweep).ref,
+      });
+  if (!options.resume) writeFileSync(join(run.dir, 'sweep.json'), `${JSON.stringify(sweep, null, 2)}\n`);
+  else {
+    const finished = run.meta().status === 'done' ? finishedResult(run) : undefined;
+    if (finished) return finished;
+    run.update({ status: 'running', pid: process.pid });
+  }
+  const sink: EventSink = (event) => {
+    run.appendEvent(event);
+    options.sink(event);
+  };
+  try {
+    const { storeDir, extracted, featureSets } = await extractForSweep(
+      sweep,
+      home,
+      sink,
+      options.signal ? { signal: options.signal } : {},
+    );
+    run.update({ store: storeDir });
+    const extractSeconds = (performance.now() - started) / 1000;
+    const trials = sweepTrials(sweep, featureSets, basename(storeDir));
+    writeFileSync(join(run.dir, 'trials.json'), `${JSON.stringify(trials, null, 2)}\n`);
+    const job: TrainJob = {
+      storeDir,
+      featureSets,
+      heads: [],
+      models: trials.map((t: Trial) => ({ featureSet: t.featureSet, head: t.head })),
+      epochs: sweep.epochs,
+      workers: sweep.workers ?? availableParallelism(),
+      seed: sweep.seed,
+      metric: sweep.metric.name,
+      ...(sweep.halving === undefined
+        ? {}
+        : { halving: typeof sweep.halving === 'number' ? sweep.halving : sweep.halving.eta }),
+    };
+    const outcome = await train(job, {
+      sink,
+      runDir: run.dir,
+      control: run,
+      resume: options.resume !== undefined && existsSync(join(run.dir, 'run.json')),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const total = (performance.now() - started) / 1000;
+    const result: SweepResult = {
+      ...trainingResult({
+        outcome,
+        store: storeDir,
+        cached: extracted.every((e) => e.cached),
+        seconds: { extract: extractSeconds, train: total - extractSeconds, total },
+      }),
+      trials: trials.length,
+    };
+    run.appendEvent(result);
+    run.finish('done');
+    return result;
+  } catch (error) {
+    run.finish(
+      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
+      String((error as Error).message ?? error),
+    );
+    throw error;
+  }
+}
