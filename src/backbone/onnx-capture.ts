@@ -26,37 +26,59 @@ export interface OnnxCaptureSpec {
 }
 
 /**
- * Graph surgery for one pass: the selected tensors, pooled inside the graph, are appended as extra
- * outputs to the original bytes (which are kept whole, so the model's own outputs are computed as
- * before), and a session over them returns one [count, dims] array per point.
+ * Graph surgery for one pass: the selected tensors, pooled inside the graph and concatenated into
+ * one [N, sum of dims] tensor, appended as an extra output to the original bytes (kept whole, so
+ * the model's own outputs are computed as before). One output, not one per point, because each
+ * output costs a tensor hand-over per run, which dominates small models run record by record.
  */
-export async function openOnnxCapture(spec: OnnxCaptureSpec): Promise<CaptureSession> {
-  const { file, points, pooling } = spec;
+export function captureModel(
+  file: OnnxModelFile,
+  points: readonly CapturePoint[],
+  pooling: Pooling,
+  attentionMask?: string,
+): { bytes: Uint8Array; output: string } {
   const g = new GraphBuilder('layerlab_capture', 'layerlab/');
-  const outputs = points.map((p) =>
-    addPooling(g, p, pooling, { opset: file.opset, attentionMask: spec.attentionMask }),
-  );
-  for (const name of outputs) g.output(name, 'float32');
+  const pooled = points.map((p) => addPooling(g, p, pooling, { opset: file.opset, attentionMask }));
+  const output = pooled.length === 1 ? pooled[0]! : g.op('Concat', pooled, { axis: 1 });
+  g.output(output, 'float32');
   const graph = g.build();
-  const edited = appendToGraph(file.bytes, {
+  const bytes = appendToGraph(file.bytes, {
     nodes: graph.nodes,
     outputs: graph.outputs,
     initializers: graph.initializers,
   });
+  return { bytes, output };
+}
+
+/** Splits [count, sum of dims] rows into one [count, dims[i]] array per view. */
+export function splitViews(rows: Float32Array, count: number, dims: readonly number[]): Float32Array[] {
+  const width = dims.reduce((a, b) => a + b, 0);
+  let offset = 0;
+  return dims.map((d) => {
+    const view = new Float32Array(count * d);
+    for (let r = 0; r < count; r++)
+      view.set(rows.subarray(r * width + offset, r * width + offset + d), r * d);
+    offset += d;
+    return view;
+  });
+}
+
+/** A session over `captureModel`'s edit that returns one [count, dims] array per point and batch. */
+export async function openOnnxCapture(spec: OnnxCaptureSpec): Promise<CaptureSession> {
+  const { file, points, pooling } = spec;
+  const { bytes: edited, output } = captureModel(file, points, pooling, spec.attentionMask);
   const session = await createOnnxSession(file, edited, spec.threads);
   const runChunk = async (feeds: Feeds): Promise<Float32Array[]> => {
     let result: ort.InferenceSession.ReturnType;
     try {
-      result = await session.run(feeds, outputs);
+      result = await session.run(feeds, [output]);
     } catch (error) {
       throw spec.runError(error);
     }
-    return outputs.map((name) => {
-      const tensor = result[name]!;
-      const copy = Float32Array.from(tensor.data as Float32Array);
-      tensor.dispose();
-      return copy;
-    });
+    const tensor = result[output]!;
+    const views = splitViews(tensor.data as Float32Array, tensor.dims[0]!, spec.dims);
+    tensor.dispose();
+    return views;
   };
   return {
     views: points.map((p) => viewName(p.name, pooling)),
