@@ -75,6 +75,8 @@ export interface PassContext {
 
 /** Commits in flight at once: enough to hide LMDB's fsync behind the next batch's compute. */
 const COMMITS_IN_FLIGHT = 2;
+/** Bytes written between remaps of the store (see FeatureStore.remap): memory stays flat. */
+const REMAP_BYTES = 16 * 2 ** 20;
 
 function storeError(dir: string, error: unknown): LayerlabError {
   if (error instanceof LayerlabError) return error;
@@ -114,6 +116,7 @@ export async function runPass(pass: Pass, context: PassContext): Promise<void> {
     );
   const reads = pass.source === 'records' ? new ReadAhead(work, context.prefetch, readRecords) : undefined;
   const commits: Promise<void>[] = [];
+  let sinceRemap = 0;
   const settle = async () => {
     await reads?.drain();
     await Promise.allSettled(commits);
@@ -157,8 +160,14 @@ export async function runPass(pass: Pass, context: PassContext): Promise<void> {
       });
       commits.push(store.commitBatch(w.batch, entries, undefined, skipped));
       if (skipped.length > 0) context.onSkipped(skipped);
-      while (commits.length >= COMMITS_IN_FLIGHT)
+      sinceRemap += entries.reduce((a, e) => a + e.values.byteLength, 0);
+      const limit = sinceRemap >= REMAP_BYTES ? 0 : COMMITS_IN_FLIGHT - 1;
+      while (commits.length > limit)
         await commits.shift()!.catch((e: unknown) => Promise.reject(storeError(store.dir, e)));
+      if (sinceRemap >= REMAP_BYTES) {
+        await store.remap();
+        sinceRemap = 0;
+      }
       context.onRecords(w.rows - w.from);
     }
     await Promise.all(commits).catch((error: unknown) => Promise.reject(storeError(store.dir, error)));

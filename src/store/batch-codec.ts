@@ -37,7 +37,9 @@ export function encodeBatch(
   if (dtype === 'float32') {
     new Float32Array(out.buffer, HEADER_BYTES, rows * dims).set(values);
   } else {
-    for (let i = 0; i < values.length; i++) view.setUint16(HEADER_BYTES + 2 * i, toHalf(values[i]!), true);
+    // Little-endian hosts only (every platform Node ships for); the header is 16 bytes, so aligned.
+    const halves = new Uint16Array(out.buffer, HEADER_BYTES, rows * dims);
+    for (let i = 0; i < values.length; i++) halves[i] = toHalf(values[i]!);
   }
   return out;
 }
@@ -78,9 +80,25 @@ export function decodeRowsInto(
     );
     return;
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const from = HEADER_BYTES + firstRow * dims * 2;
-  for (let i = 0; i < count; i++) target[offset + i] = fromHalf(view.getUint16(from + 2 * i, true));
+  const from = bytes.byteOffset + HEADER_BYTES + firstRow * dims * 2;
+  // lmdb's buffer may start at an odd address; a Uint16Array needs an even one.
+  const halves =
+    from % 2 === 0
+      ? new Uint16Array(bytes.buffer, from, count)
+      : new Uint16Array(bytes.slice(from - bytes.byteOffset, from - bytes.byteOffset + count * 2).buffer);
+  const table = halfTable();
+  for (let i = 0; i < count; i++) target[offset + i] = table[halves[i]!]!;
+}
+
+let halfValues: Float32Array | undefined;
+
+/** Every IEEE half as a float32, so decoding a value is one table read. */
+function halfTable(): Float32Array {
+  if (!halfValues) {
+    halfValues = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfValues[h] = fromHalf(h);
+  }
+  return halfValues;
 }
 
 /** Decodes into `target` at `offset` when given (one copy straight into the caller's array). */

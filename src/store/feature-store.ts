@@ -59,8 +59,14 @@ export interface BatchEntry {
 }
 
 const pad = (n: number) => String(n).padStart(8, '0');
-const batchKey = (set: string, batch: number) => `f/${set}/${pad(batch)}`;
-const hashKey = (set: string, batch: number) => `h/${set}/${pad(batch)}`;
+/*
+ * Batch keys lead with the batch number, so everything one transaction writes (every set's batch and
+ * hash) is adjacent in the B-tree: one insertion point per commit. Keys led by the set instead made
+ * LMDB copy-on-write a leaf page per set per commit, each read through the memory map, and the
+ * process's resident memory grew with the store.
+ */
+const batchKey = (set: string, batch: number) => `b/${pad(batch)}/${set}/v`;
+const hashKey = (set: string, batch: number) => `b/${pad(batch)}/${set}/h`;
 const setKey = (set: string) => `set/${set}`;
 const skipKey = (row: number) => `skip/${pad(row)}`;
 
@@ -82,12 +88,20 @@ interface StoredTable {
 export class FeatureStore {
   private constructor(
     readonly dir: string,
-    private readonly env: RootDatabase,
-    private readonly meta: Database<string, string>,
-    private readonly data: Database<Uint8Array, string>,
+    private env: RootDatabase,
+    private meta: Database<string, string>,
+    private data: Database<Uint8Array, string>,
     private readonly lock: WriterLock | undefined,
     private readonly lease: ReaderLease | undefined,
+    private readonly readOnly: boolean,
   ) {}
+
+  private static openEnv(dir: string, readOnly: boolean) {
+    const env = open({ path: join(dir, 'features.mdb'), maxDbs: 4, readOnly, compression: false });
+    const meta = env.openDB<string, string>({ name: 'meta', encoding: 'string' });
+    const data = env.openDB<Uint8Array, string>({ name: 'data', encoding: 'binary' });
+    return { env, meta, data };
+  }
 
   static exists(dir: string): boolean {
     return existsSync(join(dir, 'features.mdb'));
@@ -111,15 +125,8 @@ export class FeatureStore {
     const lock = options.write ? WriterLock.acquire(dir) : undefined;
     const lease = options.write ? undefined : ReaderLease.take(dir);
     try {
-      const env = open({
-        path: join(dir, 'features.mdb'),
-        maxDbs: 4,
-        readOnly: !options.write,
-        compression: false,
-      });
-      const meta = env.openDB<string, string>({ name: 'meta', encoding: 'string' });
-      const data = env.openDB<Uint8Array, string>({ name: 'data', encoding: 'binary' });
-      return new FeatureStore(dir, env, meta, data, lock, lease);
+      const { env, meta, data } = FeatureStore.openEnv(dir, !options.write);
+      return new FeatureStore(dir, env, meta, data, lock, lease, !options.write);
     } catch (error) {
       lock?.release();
       lease?.release();
@@ -303,10 +310,9 @@ export class FeatureStore {
   }
 
   private removeSetInTransaction(key: string): void {
-    for (const prefix of ['f', 'h']) {
-      const range = { start: `${prefix}/${key}/`, end: `${prefix}/${key}0` };
-      for (const k of [...this.data.getKeys(range)]) this.data.removeSync(k);
-    }
+    const infix = `/${key}/`;
+    for (const k of [...this.data.getKeys({ start: 'b/', end: 'b0' })])
+      if (k.includes(infix)) this.data.removeSync(k);
     this.meta.removeSync(setKey(key));
   }
 
@@ -341,10 +347,15 @@ export class FeatureStore {
     return out;
   }
 
-  /** All rows of a feature set, in storage order, as one Float32Array (one copy from LMDB). */
-  readFeatures(key: string): Float32Array {
+  /**
+   * All rows of a feature set, in storage order, as one Float32Array: one copy from LMDB's memory
+   * map, into `into` when given (a buffer reused across reads skips the page faults of a fresh one).
+   */
+  readFeatures(key: string, into?: Float32Array): Float32Array {
     const set = this.completeSet(key);
-    const out = new Float32Array(set.records * set.dims);
+    if (into && into.length < set.records * set.dims)
+      throw new RangeError(`readFeatures: ${into.length} values cannot hold ${set.records}×${set.dims}`);
+    const out = into ?? new Float32Array(set.records * set.dims);
     let offset = 0;
     for (let batch = 0; batch < set.batches; batch++) {
       const bytes = this.batchBytes(key, batch);
@@ -375,8 +386,19 @@ export class FeatureStore {
     }
     for (const [batch, positions] of [...positionsByBatch].sort((a, b) => a[0] - b[0])) {
       const bytes = this.batchBytes(key, batch);
-      for (const i of positions)
-        decodeRowsInto(bytes, rows[i]! - batch * set.batchSize, 1, out, i * set.dims);
+      // Rows that are consecutive both in the batch and in the result are copied in one go.
+      for (let p = 0; p < positions.length;) {
+        const i = positions[p]!;
+        let run = 1;
+        while (
+          p + run < positions.length &&
+          positions[p + run] === i + run &&
+          rows[i + run] === rows[i]! + run
+        )
+          run++;
+        decodeRowsInto(bytes, rows[i]! - batch * set.batchSize, run, out, i * set.dims);
+        p += run;
+      }
     }
     return out;
   }
@@ -407,6 +429,16 @@ export class FeatureStore {
       hashes.push(hash ? new TextDecoder().decode(hash) : 'missing');
     }
     return sha256(hashes.join('\n')).slice(0, 32);
+  }
+
+  /**
+   * Closes and reopens the LMDB environment (call with no commit in flight). LMDB reads the pages it
+   * copies on write through its memory map, and a mapped page stays in the process's resident set
+   * until unmapped, so a long extraction remaps now and then to keep its memory flat.
+   */
+  async remap(): Promise<void> {
+    await this.env.close();
+    ({ env: this.env, meta: this.meta, data: this.data } = FeatureStore.openEnv(this.dir, this.readOnly));
   }
 
   /**

@@ -134,3 +134,20 @@ describe('feature store row reads', () => {
     store.close();
   });
 });
+
+describe('feature store remap', () => {
+  it('keeps every committed batch across a remap of the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlab-store-'));
+    const store = FeatureStore.open(dir, { write: true });
+    store.initialize(manifest, { labels: new Int32Array(10), split: new Uint8Array(10), ids: [...'abcdefghij'] });
+    store.beginFeatureSet(set('a', 2));
+    const values = Float32Array.from({ length: 20 }, (_, i) => i);
+    await store.commitBatch(0, [{ key: 'a', values: values.subarray(0, 8), rows: 4, dims: 2 }]);
+    await store.remap();
+    await store.commitBatch(1, [{ key: 'a', values: values.subarray(8, 16), rows: 4, dims: 2 }]);
+    await store.commitBatch(2, [{ key: 'a', values: values.subarray(16), rows: 2, dims: 2 }]);
+    store.completeFeatureSet('a');
+    expect(Array.from(store.readFeatures('a'))).toEqual(Array.from(values));
+    store.close();
+  });
+});

@@ -39,7 +39,7 @@ describe('verify', () => {
     // Flip one byte of batch 2 behind the store's back.
     const env = open({ path: join(storeDir, 'features.mdb'), maxDbs: 4, compression: false });
     const data = env.openDB<Uint8Array, string>({ name: 'data', encoding: 'binary' });
-    const batchKey = `f/${key}/00000002`;
+    const batchKey = `b/00000002/${key}/v`;
     const bytes = new Uint8Array(data.getBinary(batchKey)!);
     bytes[20] = bytes[20]! ^ 0xff;
     await data.put(batchKey, bytes);
