@@ -43,6 +43,10 @@ export interface BackboneInput {
 export interface CaptureSession {
   /** feature view names, in the order `run` returns them */
   readonly views: string[];
+  /**
+   * Values per record of each view: `pooledDims(point, pooling)`, with raw (`none`) token tensors
+   * counted at the preprocessing's max length, which they are padded to.
+   */
   readonly dims: number[];
   /** Preprocesses and runs one batch of records; returns one [count, dims] array per view. */
   run(records: RecordBatch): Promise<Float32Array[]>;

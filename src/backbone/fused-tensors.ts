@@ -27,9 +27,9 @@ function exactlyFusable(nodes: readonly NodeInfo[]): Set<string> {
 }
 
 /**
- * Conv outputs read only by a residual Add. The layout stage of the optimizer (NCHWc, after the
- * stage written out above, and renaming every tensor it touches) folds that Add into the
- * convolution's accumulation, so these are fused too.
+ * Conv outputs read only by a residual Add. ONNX Runtime's last optimization stage (the NCHWc
+ * layout, which renames every tensor it touches, so its written-out graph cannot be compared by
+ * name) folds that Add into the convolution's accumulation: these are fused too.
  */
 function residualConvOutputs(file: OnnxModelFile): string[] {
   const { nodes, initializers } = file.info.graph;
@@ -55,10 +55,11 @@ function residualConvOutputs(file: OnnxModelFile): string[] {
 
 /**
  * The tensors ONNX Runtime's graph optimizations fuse away (the inside of a LayerNormalization,
- * GELU or attention pattern spelled out in primitive ops). Exposing one keeps its pattern from
- * fusing, and the fused kernel sums in another order, so the model's own outputs would change in
- * their last bits. ONNX Runtime writes the graph it optimized (fusion level, as capture sessions
- * use) to a scratch folder; the tensors missing from it are the fused ones.
+ * GELU or attention pattern spelled out in primitive ops, a residual Add folded into a Conv).
+ * Exposing one keeps its pattern from fusing, and the fused kernel sums in another order, so the
+ * model's own outputs would change in their last bits. ONNX Runtime writes the graph it optimized
+ * at the fusion level to a scratch folder (deleted afterwards); the tensors missing from it are
+ * the fused ones, less the exactly fusable ones, plus the residual convolutions.
  */
 export async function fusedAwayTensors(file: OnnxModelFile): Promise<Set<string>> {
   const scratch = mkdtempSync(join(tmpdir(), 'layerlab-optimized-'));

@@ -18,7 +18,7 @@ import { discoverPoints, type Discovery } from './discover-points.js';
 import { downloadHubModel } from './hf-download.js';
 import { PROCESSOR_FILE, readHfFolder, TOKENIZER_FILES } from './hf-folder.js';
 import { HfImageProcessor } from './hf-image.js';
-import { loadTransformers } from './hf-runtime.js';
+import { loadTransformers, type TransformersJs } from './hf-runtime.js';
 import { probeTextFeeds, TEXT_INPUTS, TextTokenizer } from './hf-text.js';
 import type { ResolvedModelRef } from './model-ref.js';
 import { openOnnxCapture } from './onnx-capture.js';
@@ -67,46 +67,15 @@ export class HfBackbone implements Backbone {
     const inputs = feedInputs(file.info);
     const names = new Set(inputs.map((i) => i.name));
     const pixelInput = imageInput(inputs);
-    let preprocessor: Preprocessor;
-    let discovery: Discovery;
-    if (names.has('input_ids')) {
-      const unknown = inputs.filter((i) => !TEXT_INPUTS.includes(i.name));
-      if (unknown.length > 0)
-        throw badModel(
-          `${source.ref} takes ${unknown.map((i) => i.name).join(', ')}, which layerlab cannot fill from text; it feeds ${TEXT_INPUTS.join(', ')}`,
-        );
-      const tokenizer = await TextTokenizer.load(transformers, folder, config, names);
-      preprocessor = { kind: 'text', tokenizer };
-      discovery = await discover(source.ref, file, {
-        feeds: (batch, sequence) => probeTextFeeds(names, batch, sequence),
-        sequenceLength: tokenizer.maxLength,
-        inputLayouts: new Map(),
-        recordInputs: ['input_ids'],
-      });
-    } else if (pixelInput) {
-      const processor = HfImageProcessor.read(transformers, folder, pixelInput.shape ?? []);
-      preprocessor = {
-        kind: 'image',
-        processor,
-        input: { name: pixelInput.name, shape: pixelInput.shape ?? [] },
-      };
-      const [height, width] = processor.resolve().resize;
-      const batchDim = pixelInput.shape?.[0];
-      discovery = await discover(source.ref, file, {
-        feeds: (batch) => {
-          const dims = [batch, 3, height, width];
-          return {
-            [pixelInput.name]: new ort.Tensor('float32', new Float32Array(batch * 3 * height * width), dims),
-          };
-        },
-        fixedBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : undefined,
-        inputLayouts: new Map([[pixelInput.name, 'channels-first']]),
-      });
-    } else {
+    let opened: { preprocessor: Preprocessor; discovery: Discovery };
+    if (names.has('input_ids'))
+      opened = await openText(source.ref, transformers, folder, config, file, inputs);
+    else if (pixelInput) opened = await openImage(source.ref, transformers, folder, file, pixelInput);
+    else
       throw badModel(
         `cannot tell what ${source.ref} takes (inputs ${inputs.map((i) => `${i.name} [${(i.shape ?? []).join(', ')}]`).join('; ')}); layerlab feeds text models input_ids and image models pixel_values`,
       );
-    }
+    const { preprocessor, discovery } = opened;
     const folderFiles = ['config.json', ...TOKENIZER_FILES, PROCESSOR_FILE]
       .filter((f) => existsSync(join(folder, f)))
       .flatMap((f) => [f, readFileSync(join(folder, f))]);
@@ -176,6 +145,58 @@ export class HfBackbone implements Backbone {
       runError: (error) => onnxRuntimeError(ref, error),
     });
   }
+}
+
+/** A text model: its tokenizer, and capture points probed with token sequences of two lengths. */
+async function openText(
+  ref: string,
+  transformers: TransformersJs,
+  folder: string,
+  config: Record<string, unknown>,
+  file: OnnxModelFile,
+  inputs: ValueInfo[],
+): Promise<{ preprocessor: Preprocessor; discovery: Discovery }> {
+  const names = new Set(inputs.map((i) => i.name));
+  const unknown = inputs.filter((i) => !TEXT_INPUTS.includes(i.name));
+  if (unknown.length > 0)
+    throw badModel(
+      `${ref} takes ${unknown.map((i) => i.name).join(', ')}, which layerlab cannot fill from text; it feeds ${TEXT_INPUTS.join(', ')}`,
+    );
+  const tokenizer = await TextTokenizer.load(transformers, folder, config, names);
+  const discovery = await discover(ref, file, {
+    feeds: (batch, sequence) => probeTextFeeds(names, batch, sequence),
+    sequenceLength: tokenizer.maxLength,
+    inputLayouts: new Map(),
+    recordInputs: ['input_ids'],
+  });
+  return { preprocessor: { kind: 'text', tokenizer }, discovery };
+}
+
+/** An image model: its image processor, and capture points probed at the processor's size. */
+async function openImage(
+  ref: string,
+  transformers: TransformersJs,
+  folder: string,
+  file: OnnxModelFile,
+  pixelInput: ValueInfo,
+): Promise<{ preprocessor: Preprocessor; discovery: Discovery }> {
+  const shape = pixelInput.shape ?? [];
+  const processor = HfImageProcessor.read(transformers, folder, shape);
+  const [height, width] = processor.resolve().resize;
+  const batchDim = shape[0];
+  const discovery = await discover(ref, file, {
+    feeds: (batch) => ({
+      [pixelInput.name]: new ort.Tensor('float32', new Float32Array(batch * 3 * height * width), [
+        batch,
+        3,
+        height,
+        width,
+      ]),
+    }),
+    fixedBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : undefined,
+    inputLayouts: new Map([[pixelInput.name, 'channels-first']]),
+  });
+  return { preprocessor: { kind: 'image', processor, input: { name: pixelInput.name, shape } }, discovery };
 }
 
 function imageInput(inputs: ValueInfo[]): ValueInfo | undefined {
