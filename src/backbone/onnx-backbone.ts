@@ -8,7 +8,7 @@ import type {
   CaptureSession,
   PreprocessOverrides,
 } from './backbone.js';
-import { pooledDims, type CapturePoint, type Pooling } from './capture-point.js';
+import { gridSize, pooledDims, type CapturePoint, type Pooling } from './capture-point.js';
 import { discoverPoints } from './discover-points.js';
 import {
   imageInputDims,
@@ -94,6 +94,14 @@ export class OnnxBackbone implements Backbone {
   ): Promise<CaptureSession> {
     const { preprocess } = options;
     if (preprocess.kind !== 'image') throw badModel(`${this.ref} takes images, not ${preprocess.kind}`);
+    // Shapes of a model that takes any image size were measured at the probe size; sizes of raw and
+    // grid-pooled captures hold only there.
+    const sized = pooling === 'none' || gridSize(pooling) !== undefined;
+    const probed = this.input.shape.some((d, axis) => axis > 0 && typeof d !== 'number');
+    if (sized && probed && preprocess.resize.some((d) => d !== PROBE_SPATIAL))
+      throw badModel(
+        `${this.ref} takes any image size and layerlab measured its tensors at ${PROBE_SPATIAL}x${PROBE_SPATIAL}; --pool ${pooling} needs --resize ${PROBE_SPATIAL},${PROBE_SPATIAL} (or use --pool mean|max)`,
+      );
     const batchDim = this.input.shape[0];
     const ref = this.ref;
     const inputName = this.input.name;

@@ -7,6 +7,7 @@ import { tinyCnn } from '../fixtures/tiny-cnn.js';
 import { captureContract } from './capture-contract.js';
 import { onnxCase } from './onnx-case.js';
 import {
+  anySizeCnn,
   fixedBatchCnn,
   nhwcCnn,
   qdqCnn,
@@ -105,5 +106,25 @@ describe('ONNX-specific capture', () => {
     expect(backbone.weightBytes).toBeGreaterThan(backbone.file.bytes.length + 1000);
     writeFileSync(join(folder, 'weights.bin'), new Uint8Array(10));
     await expect(OnnxBackbone.load(join(folder, 'model.onnx'))).rejects.toMatchObject({ exitCode: 65 });
+  });
+
+  it('measures a model that takes any image size at 224x224 and needs --resize to capture', async () => {
+    const backbone = await OnnxBackbone.load(writeModel('any-size', anySizeCnn()));
+    expect(backbone.points.find((p) => p.name === 'block1/relu')?.shape).toEqual(['N', 4, 224, 224]);
+    expect(() => backbone.resolvePreprocess()).toThrow(
+      expect.objectContaining({
+        exitCode: 65,
+        message: expect.stringMatching(/pass --resize H,W/) as string,
+      }),
+    );
+    const preprocess = backbone.resolvePreprocess({ resize: [12, 10] });
+    const points = backbone.points.filter((p) => p.name === 'block1/relu');
+    const session = await backbone.openCapture(points, 'max', { threads: 1, preprocess });
+    const [pooled] = await session.run(randomImages(2, 12, 10));
+    await session.release();
+    expect(pooled!.length).toBe(8);
+    await expect(backbone.openCapture(points, 'grid:2', { threads: 1, preprocess })).rejects.toThrow(
+      /takes any image size .* --pool grid:2 needs --resize 224,224/,
+    );
   });
 });

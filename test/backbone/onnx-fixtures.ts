@@ -207,3 +207,23 @@ export function smallCnnGraph(): GraphSpec {
   g.output('logits', 'float32');
   return g.build();
 }
+
+/** A fully convolutional CNN that takes any image size: [N,3,H,W] -> conv/relu -> GAP -> logits. */
+export function anySizeCnn(): Uint8Array {
+  const rng = new Rng(15);
+  const g = new GraphBuilder('any-size-cnn');
+  const x = g.input('image', 'float32', ['N', 3, 'H', 'W']);
+  const conv = g.op('Conv', [x, g.initializer('block1/w', 'float32', [4, 3, 3, 3], weights(rng, 108))], {
+    pads: [1, 1, 1, 1],
+  });
+  const relu = g.op('Relu', [conv], undefined, 'block1/relu');
+  const flat = g.op('Flatten', [g.op('GlobalAveragePool', [relu], undefined, 'head/pool')], { axis: 1 });
+  g.op(
+    'MatMul',
+    [flat, g.initializer('head/w', 'float32', [4, 3], weights(rng, 12))],
+    undefined,
+    'head/logits',
+  );
+  g.output('head/logits', 'float32');
+  return encodeModel({ graph: g.build(), opsets: [{ domain: '', version: 13 }] });
+}
