@@ -8,16 +8,25 @@ import { canonicalJson } from '../core/hash.js';
  */
 export class DatasetDigest {
   private readonly hash: Hash;
+  /** lines fed to the hash a few thousand at a time: one update per line costs more than hashing */
+  private pending: string[] = [];
 
   constructor(description: unknown) {
     this.hash = createHash('sha256').update(canonicalJson(description)).update('\n');
   }
 
   add(id: string, contentHash: string, label: string): void {
-    this.hash.update(`${id}\t${contentHash}\t${label}\n`);
+    this.pending.push(`${id}\t${contentHash}\t${label}\n`);
+    if (this.pending.length >= 4096) this.flush();
+  }
+
+  private flush(): void {
+    this.hash.update(this.pending.join(''));
+    this.pending = [];
   }
 
   digest(): string {
+    this.flush();
     return this.hash.digest('hex').slice(0, 16);
   }
 }

@@ -49,9 +49,12 @@ export function reconcileRecords(
   dataset: DataSource,
 ): RecordPlan {
   if (!stored) return { kind: 'new', table: freshTable(dataset), added: 0 };
-  const canonicalIndex = new Map(dataset.ids.map((id, i) => [id, i]));
   const { table } = stored;
   const sameRecords = stored.digest === dataset.digest && table.ids.length === dataset.size;
+  // The common case, a re-run on unchanged data: same records in the same order, no lookups needed.
+  if (sameRecords && !table.order && table.ids.every((id, i) => id === dataset.ids[i]))
+    return { kind: 'same', table: freshTable(dataset), added: 0 };
+  const canonicalIndex = new Map(dataset.ids.map((id, i) => [id, i]));
   const hashes = dataset.recordHashes;
   if (!sameRecords) {
     if (!hashes || !table.hashes)

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { LayerlabError } from '../core/errors.js';
-import { SKIPPED_SPLIT, type FeatureStore } from './feature-store.js';
+import type { FeatureStore } from './feature-store.js';
 import { resolveView } from './feature-view.js';
 import { NpyWriter, writeNpy } from './npy-writer.js';
 
@@ -55,9 +55,7 @@ export async function exportFeatures(store: FeatureStore, options: ExportOptions
       'BAD_DATA',
       `${view.name} covers ${set.records} of ${table.ids.length} records; re-run \`layerlab extract\``,
     );
-  // Canonical order, skipped records left out.
-  const canonical = table.order ?? Int32Array.from(table.ids.keys());
-  const rows = Int32Array.from(Array.from(canonical).filter((row) => table.split[row] !== SKIPPED_SPLIT));
+  const rows = store.canonicalRows({ withSkipped: false });
   mkdirSync(options.out, { recursive: true });
   const temp = (file: string) => join(options.out, `.${file}.${process.pid}.tmp`);
   const files =

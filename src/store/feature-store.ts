@@ -194,6 +194,17 @@ export class FeatureStore {
     };
   }
 
+  /**
+   * Storage rows in the dataset's canonical order (DESIGN.md, "Feature export"), optionally without
+   * the records that failed to decode: what exports and predictions list rows by. Appends make the
+   * two orders differ (new files land in the middle of a folder's order, but after stored rows).
+   */
+  canonicalRows(options: { withSkipped?: boolean } = {}): Int32Array {
+    const table = this.records();
+    const rows = table.order ?? Int32Array.from(table.ids.keys());
+    return options.withSkipped === false ? rows.filter((row) => table.split[row] !== SKIPPED_SPLIT) : rows;
+  }
+
   /** Records that failed to decode, by storage row. */
   skipped(): SkippedRow[] {
     const rows: SkippedRow[] = [];

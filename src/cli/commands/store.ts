@@ -13,6 +13,7 @@ import { collectGarbage, removeStore } from '../../store/gc-store.js';
 import { listStoreDirs, resolveStoreRef, summarizeStore } from '../../store/store-catalog.js';
 import { verifyStore } from '../../store/verify-store.js';
 import type { GlobalOptions } from '../main.js';
+import { reportError } from '../report-error.js';
 
 const print = (json: boolean | undefined, doc: unknown, text: () => string) =>
   process.stdout.write(json ? `${JSON.stringify(doc)}\n` : `${text()}\n`);
@@ -78,7 +79,14 @@ Examples:
       const { root, json } = storesRoot(command);
       const report = verifyStore(resolveStoreRef(ref, root), options.layer ? { keys: options.layer } : {});
       print(json, report, () => formatVerification(report));
-      if (!report.ok) process.exitCode = new LayerlabError('BAD_DATA', '').exitCode;
+      if (!report.ok)
+        process.exitCode = reportError(
+          new LayerlabError(
+            'BAD_DATA',
+            `store ${report.store} failed verification (${report.problems[0] ?? 'see the report'}); re-extract the damaged feature sets after \`layerlab store gc --layer\``,
+          ),
+          json === true,
+        );
     });
 
   store
