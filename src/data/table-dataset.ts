@@ -4,7 +4,7 @@ import { badData, configError } from '../core/errors.js';
 import { digestOf } from '../core/hash.js';
 import type { DataSource, SkippedRecord } from './data-source.js';
 import { datasetDigest } from './dataset-digest.js';
-import { DelimitedParser, LineSplitter, type ParsedRow } from './delimited-parser.js';
+import { DelimitedParser, isInvalidUtf8, LineSplitter, type ParsedRow } from './delimited-parser.js';
 import { DigestCache, stampOf } from './digest-cache.js';
 import { buildLabelMap } from './label-map.js';
 import type { OpenDatasetOptions } from './open-options.js';
@@ -115,7 +115,8 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     const id = String(row++);
     const cells = read(parsed);
     const skip = (reason: string) => {
-      if (strict) throw badData(`${path} row ${id}: ${reason} (--strict)`);
+      if (strict)
+        throw badData(`${path} row ${id}: ${reason}; fix the row, or run without --strict to skip it`);
       scan.skipped.push({ id, reason });
     };
     if (typeof cells === 'string') return skip(cells);
@@ -128,6 +129,7 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     };
     const text = cell(cells[chosen.text]);
     const label = cell(cells[chosen.label])?.trim();
+    checkLabelKind(cells[chosen.label], id);
     if (text === undefined) return skip(`no ${chosen.text} value`);
     if (!label) return skip(`no ${chosen.label} value`);
     scan.ids.push(id);
@@ -137,12 +139,31 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     scan.rawLabels.push(label);
     scan.rawSplits.push(chosen.split ? (cell(cells[chosen.split]) ?? '') : '');
   };
+  // JSON labels 1 and "1" would silently become one class: a file must write its labels one way.
+  let firstLabel: { kind: string; row: string; value: unknown } | undefined;
+  const checkLabelKind = (value: unknown, row: string) => {
+    const kind = typeof value;
+    if (value === undefined || value === null || (kind !== 'number' && kind !== 'string')) return;
+    firstLabel ??= { kind, row, value };
+    if (kind !== firstLabel.kind)
+      throw badData(
+        `${path}: labels mix numbers and strings (row ${firstLabel.row}: ${JSON.stringify(firstLabel.value)}, row ${row}: ${JSON.stringify(value)}); write every label the same way`,
+      );
+  };
   const parser =
     format === 'jsonl' ? new LineSplitter(onRow) : new DelimitedParser(format === 'csv' ? 0x2c : 0x09, onRow);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
-    parser.push(chunk);
-  parser.end();
-  if (!chosen) throw badData(`${path} has no data rows`);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+      parser.push(chunk);
+    parser.end();
+  } catch (error) {
+    if (isInvalidUtf8(error))
+      throw badData(
+        `${path}: row ${row} is not valid UTF-8; save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)`,
+      );
+    throw error;
+  }
+  if (!chosen) throw badData(`${path} has no data rows; add rows of text and label after the header`);
   return { scan, columns: chosen };
 }
 

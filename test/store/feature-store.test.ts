@@ -139,7 +139,11 @@ describe('feature store remap', () => {
   it('keeps every committed batch across a remap of the environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'layerlab-store-'));
     const store = FeatureStore.open(dir, { write: true });
-    store.initialize(manifest, { labels: new Int32Array(10), split: new Uint8Array(10), ids: [...'abcdefghij'] });
+    store.initialize(manifest, {
+      labels: new Int32Array(10),
+      split: new Uint8Array(10),
+      ids: [...'abcdefghij'],
+    });
     store.beginFeatureSet(set('a', 2));
     const values = Float32Array.from({ length: 20 }, (_, i) => i);
     await store.commitBatch(0, [{ key: 'a', values: values.subarray(0, 8), rows: 4, dims: 2 }]);
