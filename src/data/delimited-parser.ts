@@ -8,7 +8,12 @@ export interface ParsedRow {
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
-const decoder = new TextDecoder('utf-8');
+// fatal: bytes that are not UTF-8 (a Latin-1 export, say) throw instead of turning into U+FFFD
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether an error is the decoder's refusal of bytes that are not UTF-8. */
+export const isInvalidUtf8 = (error: unknown) =>
+  error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
 
 /**
  * A streaming CSV/TSV parser (RFC 4180 quoting: `"a,b"`, `""` for a quote, newlines inside quotes)
