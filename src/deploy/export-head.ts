@@ -18,8 +18,8 @@ export interface ExportedHead {
 }
 
 /** The backbone a head was trained on, checked to be the same model bytes its store was built from. */
-export async function backboneOf(bundle: HeadBundle): Promise<Backbone> {
-  const backbone = await loadBackbone(bundle.store.model.ref);
+export async function backboneOf(bundle: HeadBundle, home?: string): Promise<Backbone> {
+  const backbone = await loadBackbone(bundle.store.model.ref, home ? { home } : {});
   if (backbone.digest !== bundle.store.model.digest) {
     throw configError(
       `${bundle.store.model.ref} changed since the store ${bundle.storeDir} was built from it; the head only fits the original model`,

@@ -59,11 +59,17 @@ export async function extractForSweep(
   home: HomeLayout,
   sink: EventSink,
   options: { signal?: AbortSignal; planOnly?: boolean } = {},
-): Promise<{ storeDir: string; extracted: ExtractResult[]; featureSets: { key: string; layer: string }[] }> {
-  const backbone = await loadBackbone(sweep.model);
+): Promise<{
+  storeDir: string;
+  extracted: ExtractResult[];
+  featureSets: { key: string; layer: string }[];
+  /** derived views this call stored (they were not complete in the store before) */
+  viewsComputed: string[];
+}> {
+  const backbone = await loadBackbone(sweep.model, { home: home.root });
   const data = dataOptions(sweep);
   const dataset = await openDataset(data.ref, data.options);
-  const points = selectLayers(backbone.points, [sweep.layers].flat());
+  const points = selectLayers(backbone.points, [sweep.layers].flat(), backbone.excludedTensors);
   const preprocess = backbone.resolvePreprocess(sweep.preprocess ?? {});
   const storeDir = storeDirFor(home.stores, backbone, dataset, preprocess);
   const extracted: ExtractResult[] = [];
@@ -84,21 +90,29 @@ export async function extractForSweep(
     );
   }
   const featureSets = extracted.flatMap((e) => e.featureSets.map(({ key, layer }) => ({ key, layer })));
+  const viewsComputed: string[] = [];
   if (options.planOnly) {
     // Derived views are stored at run time, from the sets above; a plan names them only.
     for (const view of sweep.views ?? []) featureSets.push({ key: `planned:${view}`, layer: view });
   } else if (sweep.views && sweep.views.length > 0) {
     const store = FeatureStore.open(storeDir, { write: true });
     try {
+      const stored = new Set(
+        store
+          .featureSets()
+          .filter((s) => s.complete)
+          .map((s) => s.key),
+      );
       for (const view of sweep.views) {
         const set = materializeView(store, view);
+        if (!stored.has(set.key)) viewsComputed.push(set.layer);
         featureSets.push({ key: set.key, layer: set.layer });
       }
     } finally {
       store.close();
     }
   }
-  return { storeDir, extracted, featureSets };
+  return { storeDir, extracted, featureSets, viewsComputed };
 }
 
 function openSweepRun(home: HomeLayout, ref: string, sweep: SweepFile, restartFailed: boolean): RunStore {
@@ -157,7 +171,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     options.sink(event);
   };
   try {
-    const { storeDir, extracted, featureSets } = await extractForSweep(
+    const { storeDir, extracted, featureSets, viewsComputed } = await extractForSweep(
       sweep,
       home,
       sink,
@@ -192,7 +206,8 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
       ...trainingResult({
         outcome,
         store: storeDir,
-        cached: extracted.every((e) => e.cached),
+        // Contract: true only when every feature set, derived views included, was reused.
+        cached: extracted.every((e) => e.cached) && viewsComputed.length === 0,
         seconds: { extract: extractSeconds, train: total - extractSeconds, total },
       }),
       trials: trials.length,

@@ -59,9 +59,9 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
     options.sink(event);
   };
   try {
-    const backbone = await loadBackbone(options.model);
+    const backbone = await loadBackbone(options.model, { home: options.home.root });
     const dataset = await openDataset(options.data);
-    const points = selectLayers(backbone.points, options.layers);
+    const points = selectLayers(backbone.points, options.layers, backbone.excludedTensors);
     const preprocess = backbone.resolvePreprocess(options.preprocess);
     const storeDir = options.store ?? storeDirFor(options.home.stores, backbone, dataset, preprocess);
     run.update({ store: storeDir });

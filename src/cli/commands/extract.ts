@@ -98,11 +98,11 @@ Examples:
       const config = resolveExtractConfig(flags);
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);
-      const backbone = await loadBackbone(model);
+      const backbone = await loadBackbone(model, { home: home.root });
       const dataset = await openDataset(data, { ...config.data, cacheDir: join(home.root, 'cache') });
       const interrupt = interruptSignal();
       try {
-        const points = selectLayers(backbone.points, config.layers);
+        const points = selectLayers(backbone.points, config.layers, backbone.excludedTensors);
         const preprocess = backbone.resolvePreprocess(config.preprocess);
         const storeDir = config.store ?? storeDirFor(home.stores, backbone, dataset, preprocess);
         const json = mode === 'json' ? jsonLines() : undefined;
