@@ -17,8 +17,12 @@ export function Header({ title, model, dataset, store }: HeaderProps) {
       <Text>
         <Text color={theme.muted}>model </Text>
         {model}
-        <Text color={theme.muted}> · data </Text>
-        {dataset}
+        {dataset === '' ? null : (
+          <>
+            <Text color={theme.muted}> · data </Text>
+            {dataset}
+          </>
+        )}
       </Text>
       {store === undefined ? null : (
         <Text wrap="truncate-middle">

@@ -9,7 +9,9 @@ import type { Route } from './app/app-state.js';
 import type { UiBackend } from './backend.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { holdConsole } from './hold-console.js';
+import { FixedTerminalSize, type TerminalSize } from './common/terminal-size.js';
 import { enterFullScreen } from './full-screen.js';
+import { followTerminalSize, sizeOf } from './terminal-resize.js';
 
 export interface BrowseOptions {
   backend: UiBackend;
@@ -65,12 +67,21 @@ export async function browse(options: BrowseOptions): Promise<number> {
   const onCode = (value: number) => {
     code = value;
   };
-  const instance = render(<Root backend={options.backend} initial={initial} onCode={onCode} />, {
+  const tree = (size: TerminalSize) => (
+    <FixedTerminalSize size={size}>
+      <Root backend={options.backend} initial={initial} onCode={onCode} />
+    </FixedTerminalSize>
+  );
+  const instance = render(tree(sizeOf(stdout)), {
     stdout,
     stdin,
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: MAX_FPS,
+  });
+  const stopFollowing = followTerminalSize(stdout, (size) => {
+    screen.clear();
+    instance.rerender(tree(size));
   });
   const onSignal = () => {
     code = 130;
@@ -83,6 +94,7 @@ export async function browse(options: BrowseOptions): Promise<number> {
     return code;
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
+    stopFollowing();
     screen.leave();
     heldConsole.release();
   }

@@ -8,7 +8,9 @@ import { isLayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { TrainingResult } from '../core/result.js';
 import type { RunFiles } from './backend.js';
+import { FixedTerminalSize, type TerminalSize } from './common/terminal-size.js';
 import { holdConsole } from './hold-console.js';
+import { followTerminalSize, sizeOf } from './terminal-resize.js';
 import { LiveApp } from './LiveApp.js';
 import type { RunFailedAction, RunInterruptedAction } from './run-action.js';
 import { initialRunState } from './run-state.js';
@@ -50,14 +52,21 @@ export function startLiveView(options: LiveViewOptions): LiveView {
   // the CLI's cooperative cancellation listens for.
   const onInterrupt = () => process.kill(process.pid, 'SIGINT');
   const heldConsole = holdConsole();
-  const instance = render(<LiveApp store={store} files={options.files} onInterrupt={onInterrupt} />, {
-    stdout: options.stdout ?? process.stdout,
+  const stdout = options.stdout ?? process.stdout;
+  const tree = (size: TerminalSize) => (
+    <FixedTerminalSize size={size}>
+      <LiveApp store={store} files={options.files} onInterrupt={onInterrupt} />
+    </FixedTerminalSize>
+  );
+  const instance = render(tree(sizeOf(stdout)), {
+    stdout,
     stdin: options.stdin ?? process.stdin,
     // The CLI owns SIGINT (cooperative cancellation, exit code 130); console output is held.
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: MAX_FPS,
   });
+  const stopFollowing = followTerminalSize(stdout, (size) => instance.rerender(tree(size)));
   const sampler = setInterval(() => store.dispatch({ type: 'sample', rssMb: megabytes() }), RSS_SAMPLE_MS);
   sampler.unref();
   // Subscribe now: Ink only settles the exit promise for callers already waiting when it unmounts.
@@ -67,6 +76,7 @@ export function startLiveView(options: LiveViewOptions): LiveView {
 
   const end = async (action: TrainingResult | RunFailedAction | RunInterruptedAction): Promise<void> => {
     clearInterval(sampler);
+    stopFollowing();
     store.dispatch(action);
     store.flush();
     try {

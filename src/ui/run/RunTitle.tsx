@@ -7,7 +7,10 @@ import { runPhaseLabel } from './run-phase.js';
 /** The run's name and state, then what it trains on. */
 export function RunTitle({ runId, state, width }: { runId: string; state: RunState; width: number }) {
   const phase = runPhaseLabel(state);
-  const store = state.store === undefined ? '' : ` · store ${state.store.split(/[\\/]/).pop() ?? ''}`;
+  const store = state.store === undefined ? undefined : `store ${state.store.split(/[\\/]/).pop() ?? ''}`;
+  const refs = [state.model, state.dataset, store]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' · ');
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
@@ -20,7 +23,7 @@ export function RunTitle({ runId, state, width }: { runId: string; state: RunSta
         </Text>
       </Text>
       <Text color={theme.muted} wrap="truncate">
-        {truncateMiddle(`${state.model} · ${state.dataset}${store}`, width)}
+        {truncateMiddle(refs, width)}
       </Text>
       {state.phase === 'failed' || state.phase === 'interrupted' ? (
         <Text color={state.phase === 'failed' ? theme.error : theme.warn} wrap="truncate">
