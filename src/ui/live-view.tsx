@@ -12,7 +12,7 @@ import { FixedTerminalSize, type TerminalSize } from './common/terminal-size.js'
 import { holdConsole } from './hold-console.js';
 import { followTerminalSize, sizeOf } from './terminal-resize.js';
 import { LiveApp } from './LiveApp.js';
-import type { RunFailedAction, RunInterruptedAction } from './run-action.js';
+import type { RunFailedAction, RunFinishedAction, RunInterruptedAction } from './run-action.js';
 import { initialRunState } from './run-state.js';
 import { createRunStateStore } from './run-state-store.js';
 
@@ -36,6 +36,8 @@ export interface LiveView {
   finish(result: TrainingResult): Promise<void>;
   /** shows the failure (or the interruption), then unmounts; the caller still reports the error */
   fail(error: Error): Promise<void>;
+  /** ends a run that has no result document (`extract`): the last frame shows what was done */
+  end(): Promise<void>;
 }
 
 /** Renders at most this often; the store already coalesces bursts of events to ~10 per second. */
@@ -74,7 +76,9 @@ export function startLiveView(options: LiveViewOptions): LiveView {
   // A render error surfaces through finish()/fail(); until then it must not be an unhandled rejection.
   exited.catch(() => {});
 
-  const end = async (action: TrainingResult | RunFailedAction | RunInterruptedAction): Promise<void> => {
+  const end = async (
+    action: TrainingResult | RunFailedAction | RunInterruptedAction | RunFinishedAction,
+  ): Promise<void> => {
     clearInterval(sampler);
     stopFollowing();
     store.dispatch(action);
@@ -88,6 +92,7 @@ export function startLiveView(options: LiveViewOptions): LiveView {
   return {
     sink: (event) => store.dispatch(event),
     finish: (result) => end(result),
+    end: () => end({ type: 'finished' }),
     fail: (error) =>
       end(
         isLayerlabError(error) && error.code === 'INTERRUPTED'

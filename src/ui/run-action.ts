@@ -13,6 +13,11 @@ export interface RunInterruptedAction {
   message: string;
 }
 
+/** A run with no result document (an extraction alone) ended successfully. */
+export interface RunFinishedAction {
+  type: 'finished';
+}
+
 /** A resident-memory sample of the run's process, taken by whoever watches it. */
 export interface RunSampleAction {
   type: 'sample';
@@ -25,4 +30,9 @@ export interface RunSampleAction {
  * what only a watcher knows: how the run ended when it left no result, and memory samples.
  */
 export type RunAction =
-  LayerlabEvent | TrainingResult | RunFailedAction | RunInterruptedAction | RunSampleAction;
+  | LayerlabEvent
+  | TrainingResult
+  | RunFailedAction
+  | RunInterruptedAction
+  | RunFinishedAction
+  | RunSampleAction;

@@ -211,6 +211,8 @@ function applyAction(state: RunState, action: RunAction): RunState {
       return { ...state, phase: 'failed', error: action.message };
     case 'interrupted':
       return { ...state, phase: advance(state.phase, 'interrupted'), error: action.message };
+    case 'finished':
+      return { ...state, phase: advance(state.phase, 'done') };
     case 'sample':
       return { ...state, training: { ...state.training, rssMb: action.rssMb } };
     default:

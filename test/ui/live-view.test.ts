@@ -1,7 +1,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startLiveView } from '../../src/ui/live-view.js';
-import { header, result, trainedRun } from './run-fixture.js';
+import { interrupted } from '../../src/core/errors.js';
+import { extractEnd, extractProgress, extractStart, header, result, trainedRun } from './run-fixture.js';
 import { stripAnsi } from './strip-ansi.js';
 
 /** A terminal stand-in that keeps everything Ink writes. */
@@ -52,6 +53,29 @@ describe('startLiveView', () => {
     expect(count(text, 'epoch 1/2: best val acc 86.0%')).toBe(1);
     expect(count(text, 'train: done in 12.3 s')).toBe(1);
     expect(text.trimEnd().endsWith('total 15.6 s')).toBe(true);
+  });
+
+  it('ends a run without a result document (an extraction) on what it did', async () => {
+    const terminal = captureTerminal();
+    const view = startLiveView({
+      ...header,
+      title: 'layerlab extract',
+      stdout: terminal.stdout,
+      stdin: terminal.stdin,
+    });
+    for (const event of [extractStart, extractProgress, extractEnd]) view.sink(event);
+    await view.end();
+    const text = terminal.text();
+    expect(text.trimEnd().endsWith('Features  ✔ 2,000 records × 3 layers in 3.2 s')).toBe(true);
+    expect(count(text, 'extract: done, 2,000 records in 3.2 s')).toBe(1);
+  });
+
+  it('shows an interruption as such', async () => {
+    const terminal = captureTerminal();
+    const view = startLiveView({ ...header, stdout: terminal.stdout, stdin: terminal.stdin });
+    view.sink(trainedRun[0]!);
+    await view.fail(interrupted());
+    expect(terminal.text()).toContain('■ interrupted; finished work is saved');
   });
 
   it('shows a failure and still resolves, leaving the error to the caller', async () => {

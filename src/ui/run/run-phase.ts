@@ -7,7 +7,9 @@ export function runPhaseLabel(state: RunState): { mark: string; text: string; co
     case 'starting':
       return { mark: marks.running, text: 'starting', color: theme.accent };
     case 'extracting':
-      return { mark: marks.running, text: 'extracting features', color: theme.accent };
+      return state.extraction.status === 'done'
+        ? { mark: marks.running, text: 'preparing training', color: theme.accent }
+        : { mark: marks.running, text: 'extracting features', color: theme.accent };
     case 'training':
       return { mark: marks.running, text: 'training', color: theme.accent };
     case 'done':
