@@ -131,8 +131,15 @@ export function writePredictionsCsv(path: string, predictions: Predictions): voi
       ].join(','),
     );
   });
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${lines.join('\n')}\n`);
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${lines.join('\n')}\n`);
+    renameSync(tmp, path);
+  } catch (error) {
+    throw new LayerlabError(
+      'IO',
+      `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass --out with a writable path`,
+    );
+  }
 }

@@ -26,7 +26,7 @@ export interface PassBuildContext {
 }
 
 const outputsOf = (sets: readonly WantedSet[]) =>
-  sets.map((s) => ({ key: s.key, dims: s.dims, dtype: s.dtype }));
+  sets.map((s) => ({ key: s.key, dims: s.dims, dtype: s.dtype, layer: s.layer }));
 
 function captureSession(context: PassBuildContext, sets: readonly WantedSet[]): () => Promise<PassSession> {
   return async () => {

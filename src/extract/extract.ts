@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backbone, PreprocessSpec } from '../backbone/backbone.js';
 import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
-import { configError } from '../core/errors.js';
+import { badData, configError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
 import type { DataSource, ReadOptions, SkippedRecord } from '../data/data-source.js';
@@ -127,6 +128,13 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   };
   const wanted = wantedSets(backbone.points, options.points, pooling, dtype, identity);
   const skipped: SkippedRecord[] = [...(dataset.skipped ?? [])];
+  if (dataset.size === 0) throw nothingReadable(dataset.ref, skipped.length, skipped[0]);
+  if (dataset.modality !== options.preprocess.kind) {
+    const [takes, holds] = options.preprocess.kind === 'image' ? ['images', 'text'] : ['text', 'images'];
+    throw badData(
+      `${backbone.ref} takes ${takes}, but ${dataset.ref} holds ${holds}; pass a dataset of ${takes}, or a model that takes ${holds}`,
+    );
+  }
   const result = (
     cached: boolean,
     plan: ExtractionPlan,
@@ -282,6 +290,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       }),
     );
     sink({ type: 'log', level: 'info', message: describePlan(plan) });
+    refuseFullDisk(storeDir, plan.forecast.storeBytes);
     const steps = buildPasses(plan, missing, {
       backbone,
       parts,
@@ -327,6 +336,9 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
         onRecords: (n) => progress((done += n)),
         onSkipped: (rows) => skipped.push(...rows.map(({ id, reason }) => ({ id, reason }))),
       });
+      // Feature sets of records none of which decoded would be all placeholders: never complete them.
+      const undecoded = store.skipped();
+      if (undecoded.length >= records) throw nothingReadable(dataset.ref, records, undecoded[0]);
       // Completion is the last write of each pass; the final one also drops every staged boundary.
       const temporaries =
         i === steps.length - 1
@@ -346,6 +358,31 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   } finally {
     store.close();
   }
+}
+
+/**
+ * Fails before the first batch when the forecast store growth (with a margin for LMDB's pages) does
+ * not fit the free space: a disk that fills mid-extraction fails later, and less clearly.
+ */
+function refuseFullDisk(storeDir: string, storeBytes: number): void {
+  const { bavail, bsize } = statfsSync(storeDir);
+  const free = bavail * bsize;
+  const needed = storeBytes * 1.25 + 2 ** 20;
+  if (needed > free) {
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+    throw new LayerlabError(
+      'IO',
+      `the store ${storeDir} needs about ${mib(needed)} but ${mib(free)} are free; free disk space or pass --store elsewhere`,
+    );
+  }
+}
+
+function nothingReadable(ref: string, count: number, first: SkippedRecord | undefined): Error {
+  if (count === 0) return badData(`${ref} holds no records; pass a dataset with labelled records`);
+  const example = first ? ` (${first.id}: ${first.reason})` : '';
+  return badData(
+    `none of the ${count} records could be read${example}; check ${ref} holds data the model can take, or fix those files`,
+  );
 }
 
 function checkIdentity(snapshot: StoreSnapshot, dir: string, identity: SetIdentity): void {

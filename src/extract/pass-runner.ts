@@ -1,4 +1,4 @@
-import { badData, interrupted, LayerlabError } from '../core/errors.js';
+import { badData, badModel, interrupted, LayerlabError } from '../core/errors.js';
 import { readIndices, type DataSource, type ReadOptions } from '../data/data-source.js';
 import type { RecordBatch } from '../data/record-batch.js';
 import type { StorageDtype } from '../store/batch-codec.js';
@@ -10,6 +10,8 @@ export interface PassOutput {
   key: string;
   dims: number;
   dtype: StorageDtype;
+  /** the feature view name, for messages */
+  layer?: string;
 }
 
 export interface PassSession {
@@ -90,6 +92,16 @@ function storeError(dir: string, error: unknown): LayerlabError {
   );
 }
 
+/** Features no head can learn from: the model (or its preprocessing) is broken, so stop before storing them. */
+function refuseNonFinite(values: Float32Array, output: PassOutput): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!))
+      throw badModel(
+        `the model gives NaN or infinite values at ${output.layer ?? output.key}; check the preprocessing (--scale, --mean, --std), or leave that layer out with --layers`,
+      );
+  }
+}
+
 function concatRows(old: Float32Array, fresh: Float32Array): Float32Array {
   const out = new Float32Array(old.length + fresh.length);
   out.set(old);
@@ -148,6 +160,7 @@ export async function runPass(pass: Pass, context: PassContext): Promise<void> {
         input = { kind: 'boundary', values: values.subarray(w.from * perRow), rows: w.rows - w.from };
       }
       const outputs = await session.run(input);
+      pass.outputs.forEach((output, i) => refuseNonFinite(outputs[i]!, output));
       const entries: BatchEntry[] = [];
       pass.outputs.forEach((output, i) => {
         const kept = w.stored[i]!;
@@ -158,7 +171,10 @@ export async function runPass(pass: Pass, context: PassContext): Promise<void> {
           values = concatRows(store.readBatch(output.key, w.batch).subarray(0, kept * output.dims), values);
         entries.push({ key: output.key, values, rows: w.rows, dims: output.dims, dtype: output.dtype });
       });
-      commits.push(store.commitBatch(w.batch, entries, undefined, skipped));
+      const commit = store.commitBatch(w.batch, entries, undefined, skipped);
+      // awaited below; until then a failed commit (disk full) must not count as an unhandled rejection
+      commit.catch(() => {});
+      commits.push(commit);
       if (skipped.length > 0) context.onSkipped(skipped);
       sinceRemap += entries.reduce((a, e) => a + e.values.byteLength, 0);
       const limit = sinceRemap >= REMAP_BYTES ? 0 : COMMITS_IN_FLIGHT - 1;

@@ -70,6 +70,15 @@ const hashKey = (set: string, batch: number) => `b/${pad(batch)}/${set}/h`;
 const setKey = (set: string) => `set/${set}`;
 const skipKey = (row: number) => `skip/${pad(row)}`;
 
+/** A store written by a newer layerlab may lay its records out differently: never read or extend it. */
+function refuseNewerFormat(dir: string, manifest: StoreManifest | undefined): void {
+  if (manifest && manifest.formatVersion > STORE_FORMAT_VERSION)
+    throw new LayerlabError(
+      'CONFIG',
+      `store ${dir} has format version ${manifest.formatVersion}, newer than this layerlab reads (${STORE_FORMAT_VERSION}); upgrade layerlab, or extract into another --store`,
+    );
+}
+
 interface StoredTable {
   labels: number[];
   split: number[];
@@ -126,7 +135,14 @@ export class FeatureStore {
     const lease = options.write ? undefined : ReaderLease.take(dir);
     try {
       const { env, meta, data } = FeatureStore.openEnv(dir, !options.write);
-      return new FeatureStore(dir, env, meta, data, lock, lease, !options.write);
+      const store = new FeatureStore(dir, env, meta, data, lock, lease, !options.write);
+      try {
+        refuseNewerFormat(dir, store.manifest());
+      } catch (error) {
+        store.close();
+        throw error;
+      }
+      return store;
     } catch (error) {
       lock?.release();
       lease?.release();
@@ -136,7 +152,15 @@ export class FeatureStore {
 
   private getJson<T>(key: string): T | undefined {
     const text = this.meta.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new LayerlabError(
+        'BAD_DATA',
+        `store ${this.dir} is damaged (its ${key.split('/')[0]} record is not valid JSON); remove it with \`layerlab store gc\` and extract again`,
+      );
+    }
   }
 
   manifest(): StoreManifest | undefined {

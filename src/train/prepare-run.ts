@@ -54,6 +54,14 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
       throw badData(
         `the store ${job.storeDir} has no validation records; re-extract with a validation split`,
       );
+    const trainClasses = new Set(Array.from(rows.train, (r) => labels[r]!));
+    if (trainClasses.size < 2) {
+      const [only = 0] = trainClasses;
+      const name = store.manifest()?.dataset.classNames[only] ?? String(only);
+      throw badData(
+        `the store's train split holds only one class (${name}); a classifier needs at least two: add records of other classes and extract again`,
+      );
+    }
     const maxLabel = labels.reduce((m, l) => Math.max(m, l), 0);
     const classes = Math.max(store.manifest()?.dataset.classNames.length ?? 0, maxLabel + 1, 2);
     const featureSets = job.featureSets.map(({ key, layer }, i) => {

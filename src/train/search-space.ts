@@ -81,7 +81,9 @@ export function readHeadSpaceFile(path: string): HeadSpace {
   try {
     document = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw configError(`heads file ${path} is not valid YAML/JSON: ${(error as Error).message}`);
+    // the YAML parser's message ends with a code frame over several lines: keep its first line
+    const reason = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw configError(`heads file ${path} is not valid YAML/JSON: ${reason}; fix it there`);
   }
   return parseHeadSpace(document, path);
 }
