@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, usageError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExportHead } from './commands/export-head.js';
 import { registerExtract } from './commands/extract.js';
@@ -20,7 +20,14 @@ export interface GlobalOptions {
   quiet?: boolean;
 }
 
-export function buildProgram(): Command {
+/**
+ * `jsonErrors`: `--json` is on the command line, so a usage error commander finds is reported as the
+ * contract's JSON error object (by `main`) instead of commander's text.
+ */
+export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
+  const writeErr = (s: string) => {
+    if (!options.jsonErrors) process.stderr.write(s);
+  };
   const program = new Command('layerlab')
     .description('Find which layer of a pre-trained backbone transfers best to your task.')
     .option('--home <dir>', 'where stores and runs live (default: $LAYERLAB_HOME or ~/.cache/layerlab)')
@@ -28,7 +35,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output, only results')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
   registerDemo(program);
   registerExportHead(program);
   registerExtract(program);
@@ -46,15 +53,26 @@ export function buildProgram(): Command {
 
 /** The bin entry: parse, run, map every outcome to the exit-code table. Never calls process.exit mid-flow. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const jsonRequested = argv
+    .slice(2, argv.includes('--') ? argv.indexOf('--') : undefined)
+    .includes('--json');
+  const program = buildProgram({ jsonErrors: jsonRequested });
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; anything commander rejects is a usage error.
-      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      if (error.exitCode === 0) process.exitCode = ExitCode.ok;
+      else if (jsonRequested) process.exitCode = reportError(usageError(commanderMessage(error)), true);
+      else process.exitCode = ExitCode.usage;
       return;
     }
-    process.exitCode = reportError(error, program.opts<GlobalOptions>().json === true);
+    process.exitCode = reportError(error, jsonRequested || program.opts<GlobalOptions>().json === true);
   }
+}
+
+/** Commander's message without its `error: ` prefix; a command that needs a subcommand says so. */
+function commanderMessage(error: CommanderError): string {
+  if (error.code === 'commander.help') return 'a subcommand is needed (run with --help for the list)';
+  return `${error.message.replace(/^error: /, '')} (run with --help for usage)`;
 }
