@@ -43,11 +43,12 @@ def main(folder):
             return loss, np.concatenate([(x.T @ g + l2 * w).ravel(), g.sum(axis=0)])
 
         fit = minimize(objective, np.zeros(d * c + c), jac=True, method="L-BFGS-B",
-                       options={"maxiter": 20000, "maxfun": 40000, "gtol": 1e-7, "ftol": 1e-15})
+                       options={"maxiter": 5000, "maxfun": 10000, "gtol": 1e-6, "ftol": 1e-15})
         w = fit.x[: d * c].reshape(d, c)
         b = fit.x[d * c :]
         _, grad = objective(fit.x)
         accuracy = {s: float(((xs @ w + b).argmax(axis=1) == ys).mean()) for s, (xs, ys) in parts.items() if s != "train"}
+        print(f"l2={l2}: {fit.nit} iterations, {fit.message}", file=sys.stderr)
         results.append({"l2": l2, "iterations": int(fit.nit), "gradientNorm": float(np.abs(grad).max()),
                         "objective": float(fit.fun), **accuracy})
     print(json.dumps({"solver": "scipy.optimize L-BFGS-B " + __import__("scipy").__version__, "results": results}))

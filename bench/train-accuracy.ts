@@ -81,7 +81,13 @@ function scipyReference(
       JSON.stringify({ dims: table.dims, classes: table.classes, l2, ...counts }),
     );
     const script = join(import.meta.dirname, '..', '..', 'bench', 'train-accuracy-reference.py');
-    return JSON.parse(execFileSync('python3', [script, dir], { encoding: 'utf8', maxBuffer: 1 << 20 })) as {
+    return JSON.parse(
+      execFileSync('python3', [script, dir], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    ) as {
       solver: string;
       results: ReferenceRow[];
     };
@@ -119,13 +125,16 @@ function tsReference(
   };
 }
 
+const only = process.argv[2]; // `digits` or `fashion`: one dataset
 const settings: Setting[] = [
   { table: loadDigits(), lr: [0.1, 0.03, 0.01], l2: [1e-4, 1e-3, 1e-2], epochs: 30, batchSize: 32 },
-  { table: loadFashionMnist(), lr: [0.03, 0.01, 0.003], l2: [1e-5, 1e-4, 1e-3], epochs: 15, batchSize: 128 },
+  { table: loadFashionMnist(), lr: [0.03, 0.01, 0.003], l2: [1e-4, 1e-3], epochs: 15, batchSize: 128 },
 ];
 const useScipy = scipyAvailable();
 const summary: Record<string, unknown>[] = [];
-for (const { table, lr, l2, epochs, batchSize } of settings) {
+for (const { table, lr, l2, epochs, batchSize } of settings.filter(
+  (s) => !only || s.table?.name.toLowerCase().includes(only),
+)) {
   if (!table) {
     console.log('dataset not in the shared assets: skipped');
     continue;
@@ -191,4 +200,4 @@ for (const { table, lr, l2, epochs, batchSize } of settings) {
     store.remove();
   }
 }
-recordResult('train-accuracy', { results: summary });
+recordResult(only ? `train-accuracy-${only}` : 'train-accuracy', { results: summary });

@@ -4,6 +4,8 @@ import {
   batchSize,
   logSoftmax,
   oneHot,
+  sharedInput,
+  sharedInputGradient,
   stackForward,
   stackPrefix,
   standardize,
@@ -28,8 +30,7 @@ export interface GroupGraphSpec {
 const OPSET = [{ domain: '', version: 17 }];
 
 /** ones [1, B], so Σ over the batch is a MatMul: ONNX Runtime's ReduceSum order differs with K. */
-function batchOnes(g: GraphBuilder, x: string): string {
-  const batchDim = g.op('Slice', [g.op('Shape', [x]), g.constInt64([0]), g.constInt64([1])]);
+function batchOnes(g: GraphBuilder, batchDim: string): string {
   return g.op('ConstantOfShape', [g.op('Concat', [g.constInt64([1]), batchDim], { axis: 0 })], {
     value: { tensor: { name: 'one', dtype: 'float32', dims: [1], data: Float32Array.from([1]) } },
   });
@@ -49,11 +50,10 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
   const g = new GraphBuilder('fused_head_train');
   const x = g.input('X', 'float32', ['B', spec.dims]);
   const y = g.input('y', 'int64', ['B']);
-  const xs = standardize(g, x, spec.dims, spec.mean, spec.std);
-  const xsT = g.op('Transpose', [xs]);
+  const input = sharedInput(g, x, standardize(g, x, spec.dims, spec.mean, spec.std), spec.dims);
   const onehot = oneHot(g, y, spec.classes);
   const batch = batchSize(g, x);
-  const ones = batchOnes(g, x);
+  const ones = batchOnes(g, input.batchDim);
 
   spec.stacks.forEach((arch, i) => {
     const p = stackPrefix(i);
@@ -69,7 +69,7 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
         ? adamStep(g, p, lr)
         : { lr, momentum: g.input(`${p}momentum`, 'float32', [k, 1, 1]) };
 
-    const forward = stackForward(g, p, arch, xs, weights, { masks: arch.dropout });
+    const forward = stackForward(g, p, arch, input, spec.classes, weights, { masks: arch.dropout });
     const logp = logSoftmax(g, forward.logits);
     const sampleWeight = g.op('MatMul', [onehot, cw]); // [K, B, 1]: each row's class weight
     const logLikelihood = g.op(
@@ -83,10 +83,14 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
     g.op('ReduceSum', [hits, g.constInt64([1])], { keepdims: 0 }, `${p}correct`);
 
     let d = g.op('Div', [g.op('Mul', [g.op('Sub', [g.op('Exp', [logp]), onehot]), sampleWeight]), batch]);
+    const widths = layerWidths(arch, spec.dims, spec.classes);
     for (let l = arch.hidden.length; l >= 0; l--) {
       const w = weights.w[l]!;
-      const aT = l === 0 ? xsT : g.op('Transpose', [forward.inputs[l]!], { perm: [0, 2, 1] });
-      const dw = g.op('Add', [g.op('MatMul', [aT, d]), g.op('Mul', [l2, w])]);
+      const product =
+        l === 0
+          ? sharedInputGradient(g, input, d, widths[1]!)
+          : g.op('MatMul', [g.op('Transpose', [forward.inputs[l]!], { perm: [0, 2, 1] }), d]);
+      const dw = g.op('Add', [product, g.op('Mul', [l2, w])]);
       const db = g.op('Squeeze', [g.op('MatMul', [ones, d]), g.constInt64([1])]);
       if (l > 0) {
         let da = g.op('MatMul', [d, g.op('Transpose', [w], { perm: [0, 2, 1] })]);
@@ -100,7 +104,6 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
       applyUpdate(g, p, `b${l}`, db, hyper, 2);
     }
 
-    const widths = layerWidths(arch, spec.dims, spec.classes);
     for (let l = 0; l + 1 < widths.length; l++) {
       g.output(nextName(`${p}W${l}`), 'float32', [k, widths[l]!, widths[l + 1]!]);
       g.output(nextName(`${p}b${l}`), 'float32', [k, widths[l + 1]!]);
@@ -121,12 +124,12 @@ export function buildEvalGraph(spec: GroupGraphSpec): Uint8Array {
   const g = new GraphBuilder('fused_head_eval');
   const x = g.input('X', 'float32', ['B', spec.dims]);
   const y = g.input('y', 'int64', ['B']);
-  const xs = standardize(g, x, spec.dims, spec.mean, spec.std);
+  const input = sharedInput(g, x, standardize(g, x, spec.dims, spec.mean, spec.std), spec.dims);
   const onehot = oneHot(g, y, spec.classes);
   spec.stacks.forEach((arch, i) => {
     const p = stackPrefix(i);
     const weights = weightInputs(g, p, arch, spec.dims, spec.classes);
-    const forward = stackForward(g, p, arch, xs, weights, { masks: false });
+    const forward = stackForward(g, p, arch, input, spec.classes, weights, { masks: false });
     const logLikelihood = g.op(
       'ReduceSum',
       [g.op('Mul', [onehot, logSoftmax(g, forward.logits)]), g.constInt64([1, 2])],

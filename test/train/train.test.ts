@@ -8,6 +8,7 @@ import { replaySequential } from '../../src/train/replay.js';
 import { readSnapshot, snapshotPath } from '../../src/train/run-snapshot.js';
 import { train } from '../../src/train/train.js';
 import type { TrainJob, TrainOutcome } from '../../src/train/train-job.js';
+import { differingTensors } from './same-bits.js';
 import { createSyntheticStore, type SyntheticStore } from './synthetic-store.js';
 
 /** Both head types, both optimizers, dropout, both schedules, class weights. */
@@ -35,12 +36,8 @@ const heads: HeadConfig[] = [
   },
 ];
 
-export function expectSameStates(runDirA: string, runDirB: string): void {
-  const a = readSnapshot(runDirA)!.states;
-  const b = readSnapshot(runDirB)!.states;
-  expect([...a.keys()]).toEqual([...b.keys()]);
-  for (const [id, state] of a)
-    for (const [name, t] of Object.entries(state)) expect(b.get(id)![name]!.data).toEqual(t.data);
+function expectSameStates(runDirA: string, runDirB: string): void {
+  expect(differingTensors(readSnapshot(runDirA)!.states, readSnapshot(runDirB)!.states)).toEqual([]);
 }
 
 describe('train (MOP over real worker threads and a real LMDB store)', () => {
@@ -118,9 +115,7 @@ describe('train (MOP over real worker threads and a real LMDB store)', () => {
 
   it('gives the same weights as sequential training over the recorded visit order, bit for bit', async () => {
     const replayed = await replaySequential(runDir);
-    const { states } = readSnapshot(runDir)!;
-    for (const [id, state] of states)
-      for (const [name, t] of Object.entries(state)) expect(replayed.get(id)![name]!.data).toEqual(t.data);
+    expect(differingTensors(readSnapshot(runDir)!.states, replayed)).toEqual([]);
   });
 
   it('is deterministic: the same seed gives the same results and the same snapshot bytes', async () => {
