@@ -51,7 +51,7 @@ export function lineChart(
 ): string {
   const width = 460;
   const height = 220;
-  const left = 48;
+  const left = 58;
   const bottom = 28;
   const top = 12;
   const all = series.flatMap((s) => s.values.filter(Number.isFinite));
