@@ -186,43 +186,52 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   const parts = onnxPartsOf(backbone);
   const read: ReadOptions =
     options.preprocess.kind === 'image' ? { imageSize: options.preprocess.resize } : {};
-  if (options.planOnly) {
-    const missing = wanted.filter((w) => !(peek.kind === 'same' && completeNow(snapshot).has(w.key)));
-    const rows = peek.kind === 'append' ? peek.added : peek.table.ids.length;
-    if (missing.length === 0 || rows === 0) {
-      return {
-        ...result(true, nothingToCompute(budget), completeNow(snapshot), peek.table.ids.length),
-        dryRun: true,
-      };
-    }
-    const timing = await probeTiming({
-      backbone,
-      dataset,
-      sets: missing,
-      pooling,
-      preprocess: options.preprocess,
-      threads,
-      read,
-    });
-    const plan = planExtraction(
+  // Plan from the read-only look first: `--plan` stops here, and a plan that does not fit fails
+  // before the store is created or anything in it changes.
+  const preMissing = wanted.filter((w) => !(peek.kind === 'same' && completeNow(snapshot).has(w.key)));
+  const preRows = peek.kind === 'append' ? peek.added : peek.table.ids.length;
+  const preBatch =
+    preMissing.map((w) => snapshot?.sets.get(w.key)?.batchSize).find((b) => b !== undefined) ??
+    options.batchSize;
+  const prePlan = async (timed: boolean) =>
+    planExtraction(
       planInputFor({
         backbone,
         parts,
         preprocess: options.preprocess,
-        sets: missing,
-        records: rows,
+        sets: preMissing,
+        records: preRows,
         memoryBudgetBytes: budget,
         cores: threads,
         maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH,
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(preBatch ? { batchSize: preBatch } : {}),
         dtype,
         strategy: options.strategy ?? 'auto',
-        timing,
+        ...(timed
+          ? {
+              timing: await probeTiming({
+                backbone,
+                dataset,
+                sets: preMissing,
+                pooling,
+                preprocess: options.preprocess,
+                threads,
+                read,
+              }),
+            }
+          : {}),
         baseBytes: process.memoryUsage.rss(),
       }),
     );
-    return { ...result(false, plan, completeNow(snapshot), peek.table.ids.length), dryRun: true };
+  const nothingMissing = preMissing.length === 0 || preRows === 0;
+  if (options.planOnly) {
+    const plan = nothingMissing ? nothingToCompute(budget) : await prePlan(true);
+    return {
+      ...result(nothingMissing, plan, completeNow(snapshot), peek.table.ids.length),
+      dryRun: true,
+    };
   }
+  if (!nothingMissing) await prePlan(false);
 
   const store = FeatureStore.open(storeDir, { write: true });
   try {

@@ -86,8 +86,10 @@ describe('layerlab extract', () => {
   });
 
   it('fails with exit 78 and the memory needed when nothing fits', async () => {
-    const run = await runCli(['extract', model, data, '--store', join(tempDir(), 's'), '--memory', '20M']);
+    const store = join(tempDir(), 's');
+    const run = await runCli(['extract', model, data, '--store', store, '--memory', '20M']);
     expect(run.code).toBe(78);
+    expect(existsSync(store)).toBe(false); // nothing half-written
     expect(run.stderr).toMatch(/does not fit in 20 MiB .*needs \d+ MiB.*raise --memory/);
   });
 
