@@ -1,14 +1,35 @@
-import { ExitCode, isLayerlabError } from '../core/errors.js';
+import { ExitCode, isLayerlabError, LayerlabError } from '../core/errors.js';
+
+/**
+ * Operating-system failures that describe the machine, not a bug (a full disk, a read-only mount,
+ * wherever in the program they surface): known errors, one line naming the fix.
+ */
+function machineStateError(error: unknown): LayerlabError | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  const where = path ? ` writing ${path}` : '';
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new LayerlabError(
+      'IO',
+      `no space left on the device${where} (${code}); free disk space, or pass --home or --store elsewhere`,
+    );
+  if (code === 'EROFS')
+    return new LayerlabError(
+      'STORE_NOT_WRITABLE',
+      `read-only file system${where}; pass --home or --store with a writable folder`,
+    );
+  return undefined;
+}
 
 /**
  * The one reporter for failures: known errors print one line naming the fix, unknown ones their
  * stack. With `--json` the error is one JSON object on stderr (DESIGN.md, "--json").
  */
 export function reportError(
-  error: unknown,
+  failure: unknown,
   json: boolean,
   stderr: NodeJS.WritableStream = process.stderr,
 ): number {
+  const error = machineStateError(failure) ?? failure;
   if (isLayerlabError(error)) {
     if (json)
       stderr.write(

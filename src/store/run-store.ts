@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { notFound } from '../core/errors.js';
+import { LayerlabError, notFound } from '../core/errors.js';
 
 /**
  * A run's folder under `<home>/runs/<id>`: `run-meta.json` (what, where, status), `events.ndjson`
@@ -80,7 +80,14 @@ export class RunStore {
     meta: Omit<RunMeta, 'id' | 'pid' | 'host' | 'startedAt' | 'status'>,
   ): RunStore {
     const dir = join(runsRoot, id);
-    mkdirSync(join(dir, 'control'), { recursive: true });
+    try {
+      mkdirSync(join(dir, 'control'), { recursive: true });
+    } catch (error) {
+      throw new LayerlabError(
+        'STORE_NOT_WRITABLE',
+        `cannot create the run folder ${dir} (${(error as NodeJS.ErrnoException).code}); pass --home with a writable folder`,
+      );
+    }
     const store = new RunStore(dir, id);
     writeJsonAtomic(store.metaPath, {
       ...meta,
