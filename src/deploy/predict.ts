@@ -89,8 +89,12 @@ export async function predict(options: PredictOptions): Promise<Predictions> {
   let features: Float32Array;
   let ids: string[];
   try {
-    features = store.readFeatures(set.key);
-    ids = store.records().ids;
+    // Canonical order (DESIGN.md, "Predictions"), which appends to a folder make differ from storage
+    // order; records that failed to decode are left out.
+    const rows = store.canonicalRows({ withSkipped: false });
+    const stored = store.records().ids;
+    features = store.readRows(set.key, rows);
+    ids = Array.from(rows, (row) => stored[row]!);
   } finally {
     store.close();
   }
