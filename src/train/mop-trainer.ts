@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { interrupted } from '../core/errors.js';
 import type { ModelEpochMetrics } from '../core/events.js';
-import type { ControlAck } from '../store/run-store.js';
 import { writeJsonAtomic } from './atomic-write.js';
 import { removeUnitCheckpoints } from './checkpoint.js';
-import { applyControl, type ControlSource } from './controls.js';
+import type { ControlSource } from './controls.js';
+import { applyControls, applyHalving } from './epoch-boundary.js';
 import { trainEpoch } from './epoch-runner.js';
 import { evaluateGroups, type ModelEvaluation } from './evaluation.js';
 import { fuseGroups, type FusedGroup, type ModelSpec } from './fused-groups.js';
@@ -12,7 +12,6 @@ import { headArch } from './head-arch.js';
 import { headLabel, type ResolvedHead } from './head-config.js';
 import { groupHyper } from './group-hyper.js';
 import type { GroupState } from './group-state.js';
-import { successiveHalving } from './halving.js';
 import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from './head-state.js';
 import { learningRate } from './lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
@@ -204,60 +203,23 @@ export class MopTrainer {
 
   /** Halving, then steering commands, then the snapshot; acknowledgements only once it is on disk. */
   private boundary(epoch: number): void {
-    const { job, sink } = this.ctx;
-    if (job.halving !== undefined && epoch > 0) {
-      const decision = successiveHalving(this.progress.models, job.halving, job.epochs, job.metric);
-      for (const id of decision.halt) {
-        this.progress.models.find((m) => m.id === id)!.status = 'halted';
-        sink({
-          type: 'train.control',
-          op: 'halve',
-          model: id,
-          applied: true,
-          epoch,
-          reason: `not in the top 1/${job.halving} of its rung`,
-        });
-      }
-      for (const id of decision.promote) {
-        this.progress.models.find((m) => m.id === id)!.status = 'active';
-        sink({
-          type: 'train.control',
-          op: 'resume',
-          model: id,
-          applied: true,
-          epoch,
-          reason: 'promoted by successive halving',
-        });
-      }
-    }
-    const acks: ControlAck[] = [];
-    for (const queued of this.control?.pendingControls() ?? []) {
-      const handled = this.progress.controls.find((a) => a.id === queued.id);
-      if (handled) {
-        acks.push(handled);
-        continue;
-      }
-      const result = applyControl(this.progress, queued, {
-        epoch,
-        featureSets: job.featureSets,
-        label: (head) => this.label(head),
-      });
-      if (result.created) {
-        const { record, warmFrom } = result.created;
-        const dims = this.dims(record.featureSet);
-        this.states.set(
-          record.id,
-          warmFrom
-            ? warmStart(this.states.get(warmFrom)!, headArch(record.head), dims, this.ctx.prepared.classes)
-            : freshState(this.ctx, record),
-        );
-      }
-      this.progress.controls.push(result.ack);
-      acks.push(result.ack);
-      sink(result.event);
-    }
+    const { ctx } = this;
+    applyHalving(ctx, this.progress, epoch);
+    const acks = applyControls(ctx, this.progress, this.control, epoch, (record, warmFrom) =>
+      this.states.set(
+        record.id,
+        warmFrom
+          ? warmStart(
+              this.states.get(warmFrom)!,
+              headArch(record.head),
+              this.dims(record.featureSet),
+              ctx.prepared.classes,
+            )
+          : freshState(ctx, record),
+      ),
+    );
     this.progress.epoch = epoch;
-    writeSnapshot(this.ctx.runDir, this.progress, this.states);
+    writeSnapshot(ctx.runDir, this.progress, this.states);
     for (const ack of acks) this.control?.acknowledge(ack);
   }
 
