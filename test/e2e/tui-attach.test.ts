@@ -92,7 +92,8 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       await tmux.waitFor('ui', `stop ${model} · sent, waiting for the next epoch boundary`);
       screen = await tmux.waitFor('ui', new RegExp(`✔ stop ${model} · applied after epoch \\d+`));
       const epoch = Number(new RegExp(`applied after epoch (\\d+)`).exec(screen)![1]);
-      expect(screen).toMatch(/\d+\.\d%\*?‖/);
+      // the table marks the stopped model once the run's train.control event is read
+      await tmux.waitFor('ui', /\d+\.\d%\*?‖/);
 
       // The run store agrees: acknowledged, logged, and the model trained up to that boundary only.
       const acks = readdirSync(join(runDir, 'control'))

@@ -39,7 +39,7 @@ describe('HomeScreen', () => {
     expect(lineWith(frame, 'run-8')).toMatch(
       /^› +run-8 +● running +[█▏▎▍▌▋▊▉]+ +epoch 2\/2 +86\.0% +pool3 +demo/,
     );
-    expect(lineWith(frame, 'run-7')).toMatch(/✔ done +████████ 2 epochs +91\.3% +pool3/);
+    expect(lineWith(frame, 'run-7')).toMatch(/✔ done +█████ 2 epochs +91\.3% +pool3/);
     expect(frame).toContain('? help');
   });
 

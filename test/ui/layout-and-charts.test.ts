@@ -107,3 +107,12 @@ describe('run screen layout', () => {
     expect(layout.headerHeight).toBe(2);
   });
 });
+
+describe('line chart with more points than columns', () => {
+  it('draws each column at the mean of its points', () => {
+    const points = Array.from({ length: 100 }, (_, i) => ({ x: i + 1, y: i % 2 === 0 ? 0 : 1 }));
+    const plot = plotSeries([{ name: 'noisy', glyph: '*', points }], 10, 5, { min: 0, max: 1 });
+    // every column averages to 0.5: one flat line in the middle row
+    expect(plot.cells.map((row) => row.filter((c) => c !== undefined).length)).toEqual([0, 0, 10, 0, 0]);
+  });
+});

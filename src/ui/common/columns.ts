@@ -32,6 +32,9 @@ export interface SortState {
 /** Rows of the marker column the table draws before the cells. */
 export const MARKER_WIDTH = 2;
 
+/** Priority 0 (never dropped) is the most important of all. */
+const importance = (c: { priority: number }) => (c.priority === 0 ? Infinity : c.priority);
+
 /** The columns that fit in `width`, in their original order, flexible ones shrunk as needed. */
 export function fitColumns<Row>(specs: readonly ColumnSpec<Row>[], width: number): ColumnSpec<Row>[] {
   const available = width - MARKER_WIDTH;
@@ -44,13 +47,16 @@ export function fitColumns<Row>(specs: readonly ColumnSpec<Row>[], width: number
     const lowest = droppable.reduce((a, b) => (b.priority < a.priority ? b : a));
     kept = kept.filter((c) => c !== lowest);
   }
+  // Shrink the least important flexible columns first.
   let excess = total() - available;
-  return kept.map((c) => {
-    if (excess <= 0 || c.minWidth === undefined) return c;
+  const cuts = new Map<ColumnSpec<Row>, number>();
+  for (const c of [...kept].sort((a, b) => importance(a) - importance(b))) {
+    if (excess <= 0 || c.minWidth === undefined) continue;
     const cut = Math.min(excess, c.width - c.minWidth);
+    cuts.set(c, cut);
     excess -= cut;
-    return { ...c, width: c.width - cut };
-  });
+  }
+  return kept.map((c) => ({ ...c, width: c.width - (cuts.get(c) ?? 0) }));
 }
 
 export function tableColumns<Row>(specs: readonly ColumnSpec<Row>[], sort?: SortState): TableColumn[] {

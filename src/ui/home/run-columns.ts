@@ -51,14 +51,14 @@ export function runBest(state: RunState): { layer: string; value: number } | und
   return row?.value === undefined ? undefined : { layer: row.layer, value: row.value };
 }
 
-const PROGRESS_BAR = 8;
+const PROGRESS_BAR = 5;
 
 export const runColumns: readonly ColumnSpec<RunListing>[] = [
   {
     id: 'run',
     title: 'run',
-    width: 28,
-    minWidth: 16,
+    // never shortened: runs of one day differ only at the end of their ids
+    width: 26,
     priority: 0,
     cell: (r) => ({ text: r.meta.id, bold: r.meta.status === 'running' && !r.stale }),
     sortValue: (r) => r.meta.id,
@@ -77,7 +77,7 @@ export const runColumns: readonly ColumnSpec<RunListing>[] = [
   {
     id: 'progress',
     title: 'progress',
-    width: 24,
+    width: 22,
     priority: 5,
     cell: (r) => {
       const { fraction, label } = runProgress(r.state);
@@ -99,7 +99,7 @@ export const runColumns: readonly ColumnSpec<RunListing>[] = [
   {
     id: 'layer',
     title: 'best layer',
-    width: 16,
+    width: 14,
     priority: 3,
     cell: (r) => ({ text: runBest(r.state)?.layer ?? '' }),
     sortValue: (r) => runBest(r.state)?.layer,

@@ -1,6 +1,7 @@
 /**
  * A small character line chart: series of (x, y) points drawn into a grid of cells, consecutive
- * points joined, each series with its own glyph so the chart reads without colour. Pure.
+ * points joined (several points in one column drawn as their mean), each series with its own glyph
+ * so the chart reads without colour. Pure.
  */
 
 export interface Series {
@@ -59,13 +60,22 @@ export function plotSeries(
     return Math.round(((yMax - clamped) / (yMax - yMin)) * (height - 1));
   };
   series.forEach((s, index) => {
-    const ps = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-    ps.forEach((p, i) => {
-      const next = ps[i + 1];
-      const c0 = column(p.x);
-      const c1 = next === undefined ? c0 : column(next.x);
-      for (let c = c0; c <= c1; c++) {
-        const t = c1 === c0 ? 0 : (c - c0) / (c1 - c0);
+    // More epochs than columns: each column shows the mean of its epochs, so the curve stays a curve.
+    const sums = new Map<number, { sum: number; count: number }>();
+    for (const p of s.points) {
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+      const c = column(p.x);
+      const entry = sums.get(c) ?? { sum: 0, count: 0 };
+      entry.sum += p.y;
+      entry.count++;
+      sums.set(c, entry);
+    }
+    const means = [...sums].sort((a, b) => a[0] - b[0]).map(([c, { sum, count }]) => ({ c, y: sum / count }));
+    means.forEach((p, i) => {
+      const next = means[i + 1];
+      const last = next === undefined ? p.c : next.c;
+      for (let c = p.c; c <= last; c++) {
+        const t = last === p.c ? 0 : (c - p.c) / (last - p.c);
         const y = next === undefined ? p.y : p.y + t * (next.y - p.y);
         const r = row(y);
         if (cells[r] !== undefined && c >= 0 && c < width) cells[r][c] = index;
