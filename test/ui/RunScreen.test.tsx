@@ -118,6 +118,13 @@ describe('RunScreen (running run): steering', () => {
     expect(frame).toContain('x stop · r resume · c clone · a add');
   });
 
+  it('shows the run’s latest warning under its title', async () => {
+    const { ui, backend } = await openRun('run-8');
+    backend.followers.get('run-8')!.push({ type: 'log', level: 'warn', message: 'worker: low memory' });
+    const frame = await ui.waitFor('warning: worker: low memory');
+    expect(frame.split('\n')[2]).toBe('warning: worker: low memory');
+  });
+
   it('x stops the selected config: sent, then confirmed when the trainer applies it', async () => {
     const { ui, backend } = await openRun('run-8');
     await ui.press('l', 'l', 'x');

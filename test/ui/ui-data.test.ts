@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -294,6 +294,20 @@ describe('following a run', () => {
       run.finish('failed', 'store is locked');
       await until(() => follower.state.getState().phase === 'failed');
       expect(follower.state.getState()).toMatchObject({ phase: 'failed', error: 'store is locked' });
+    } finally {
+      follower.close();
+    }
+  });
+
+  it('says once when the log cannot be read, and keeps following', async () => {
+    const run = makeRun('run-20261121-130000-ffff', { finished: false });
+    appendFileSync(join(run.dir, 'events.ndjson'), 'not json\n');
+    const follower = followRun(run.dir, { intervalMs: 10 });
+    try {
+      await until(() => follower.state.getState().log.some((l) => l.level === 'warn'));
+      const warnings = follower.state.getState().log.filter((l) => l.level === 'warn');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.text).toMatch(/^cannot read the run's log: /);
     } finally {
       follower.close();
     }

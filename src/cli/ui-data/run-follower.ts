@@ -51,10 +51,23 @@ export function followRun(dir: string, options: FollowOptions = {}): RunFollower
     }
   };
 
-  tick();
+  let warned = false;
+  /** A log that cannot be read now (removed, unreadable line) is said once and tried again later. */
+  const safeTick = (): void => {
+    try {
+      tick();
+    } catch (error) {
+      if (warned) return;
+      warned = true;
+      const message = error instanceof Error ? error.message : String(error);
+      store.dispatch({ type: 'log', level: 'warn', message: `cannot read the run's log: ${message}` });
+    }
+  };
+
+  safeTick();
   store.flush();
   const timer = setInterval(() => {
-    tick();
+    safeTick();
     if (finished) {
       clearInterval(timer);
       store.flush();

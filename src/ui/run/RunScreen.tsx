@@ -135,7 +135,7 @@ export function RunScreen(props: RunScreenProps) {
   const sortedBy = view.sort.column === 'layer' && !view.sort.reversed ? 'depth' : view.sort.column;
   return (
     <Box flexDirection="column" width={width} height={fill ? height : undefined}>
-      <RunTitle runId={props.runId} state={state} width={width} />
+      <RunTitle runId={props.runId} state={state} width={width} warning={model.warning} />
       {extraction.status === 'pending' ? null : (
         <ExtractionPanel extraction={extraction} barWidth={model.barWidth} />
       )}

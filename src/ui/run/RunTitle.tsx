@@ -5,7 +5,15 @@ import { marks, theme } from '../theme.js';
 import { runPhaseLabel } from './run-phase.js';
 
 /** The run's name and state, then what it trains on. */
-export function RunTitle({ runId, state, width }: { runId: string; state: RunState; width: number }) {
+export interface RunTitleProps {
+  runId: string;
+  state: RunState;
+  width: number;
+  /** the run's latest warning, if any */
+  warning?: string;
+}
+
+export function RunTitle({ runId, state, width, warning }: RunTitleProps) {
   const phase = runPhaseLabel(state);
   const store = state.store === undefined ? undefined : `store ${state.store.split(/[\\/]/).pop() ?? ''}`;
   const refs = [state.model, state.dataset, store]
@@ -25,6 +33,11 @@ export function RunTitle({ runId, state, width }: { runId: string; state: RunSta
       <Text color={theme.muted} wrap="truncate">
         {truncateMiddle(refs, width)}
       </Text>
+      {warning === undefined ? null : (
+        <Text color={theme.warn} wrap="truncate">
+          warning: {warning}
+        </Text>
+      )}
       {state.phase === 'failed' || state.phase === 'interrupted' ? (
         <Text color={state.phase === 'failed' ? theme.error : theme.warn} wrap="truncate">
           {state.phase === 'failed' ? marks.failed : marks.interrupted} {state.error}

@@ -43,6 +43,8 @@ export interface RunScreenModel {
   summary: LayerSummary;
   bestLayer: string | undefined;
   running: boolean;
+  /** the run's latest warning (a worker's stderr, an unreadable log), shown under the title */
+  warning: string | undefined;
   barWidth: number;
   matrixLayout: MatrixLayout;
   layout: RunLayout;
@@ -79,6 +81,7 @@ export function runScreenModel({
   const cursorColumn = Math.min(view.column, columns.length - 1);
   const summary = summarizeLayers(state);
   const barWidth = width >= WIDE ? 24 : 12;
+  const warning = state.log.findLast((line) => line.level === 'warn')?.text;
   const { extraction, training } = state;
   const progress =
     (extraction.status === 'running' ? progressLines(barWidth, extractionDetails(extraction), width) : 0) +
@@ -88,7 +91,8 @@ export function runScreenModel({
       : training.status === 'done'
         ? 1
         : 0) +
-    (state.phase === 'failed' || state.phase === 'interrupted' ? 1 : 0);
+    (state.phase === 'failed' || state.phase === 'interrupted' ? 1 : 0) +
+    (warning === undefined ? 0 : 1);
   const layoutOfMatrix = matrixLayout(layers, matrix.heads, width, cursorColumn);
   const layout = runLayout({
     height,
@@ -113,6 +117,7 @@ export function runScreenModel({
     summary,
     bestLayer: summary.rows[summary.bestIndex]?.layer,
     running: !isOver(state.phase),
+    warning,
     barWidth,
     matrixLayout: layoutOfMatrix,
     layout,
