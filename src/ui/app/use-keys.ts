@@ -16,7 +16,7 @@ export interface KeyHandlers {
  * Keys that arrive together are handled one by one, each in the mode the previous one left
  * (see `useLiveReducer`).
  */
-export function handleKeys(handlers: KeyHandlers | undefined, input: string, key: Key): void {
+function handleKeys(handlers: KeyHandlers | undefined, input: string, key: Key): void {
   for (const [press, pressKey] of keyPresses(input, key)) {
     if (handlers === undefined) return;
     const { intent, text, textMode } = handlers;

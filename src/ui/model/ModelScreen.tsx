@@ -13,7 +13,7 @@ import { checkpointLines, configLines, visitLines, type DetailLine } from './det
 import { CHART_EXTRA_LINES, LineChart } from './LineChart.js';
 import { modelDetail, type ModelDetail } from './model-detail.js';
 
-export const modelTabs = ['Curves', 'Confusion', 'Config', 'Visits', 'Checkpoint'] as const;
+const modelTabs = ['Curves', 'Confusion', 'Config', 'Visits', 'Checkpoint'] as const;
 
 export interface ModelScreenProps {
   modelId: string;

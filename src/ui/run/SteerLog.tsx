@@ -5,7 +5,7 @@ import { marks, theme } from '../theme.js';
 import { describeCommand, steerOutcome, type SentCommand } from './steering.js';
 
 /** Commands shown under the table: the latest few. */
-export const STEER_LOG_LINES = 3;
+const STEER_LOG_LINES = 3;
 
 export function steerLogLines(sent: readonly SentCommand[], notice: string | undefined): number {
   return Math.min(sent.length, STEER_LOG_LINES) + (notice === undefined ? 0 : 1);

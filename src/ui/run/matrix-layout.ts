@@ -12,7 +12,7 @@ import { FIRST_HEAD_COLUMN } from './results-matrix.js';
 const VALUE_WIDTH = 9;
 const MAX_HEAD_WIDTH = 14;
 const MAX_LAYER_WIDTH = 26;
-export const MAX_HEADER_LINES = 3;
+const MAX_HEADER_LINES = 3;
 
 export interface MatrixLayout {
   layerWidth: number;

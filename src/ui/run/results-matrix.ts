@@ -167,8 +167,6 @@ export function buildMatrix(models: readonly MatrixModel[], metricId: MetricId):
 }
 
 /** The table's columns: `layer`, `best`, then one per head configuration. */
-export const LAYER_COLUMN = 0;
-export const BEST_COLUMN = 1;
 export const FIRST_HEAD_COLUMN = 2;
 
 export interface MatrixSort {

@@ -30,7 +30,7 @@ const FIXED_LINES = 2 + 2 + 1;
 const MIN_TABLE_ROWS = 3;
 
 /** Chart title and blank line above it. */
-export const CHART_CHROME = 2;
+const CHART_CHROME = 2;
 
 export function runLayout(input: RunLayoutInput): RunLayout {
   let left =
