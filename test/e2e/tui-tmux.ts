@@ -4,6 +4,7 @@
  * on its own tmux server (-L), so nothing touches the user's tmux.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const tmuxAvailable = spawnSync('tmux', ['-V']).status === 0;
@@ -121,7 +122,12 @@ export class Tmux {
     return Number(EXIT_MARK.exec(screen)![1]);
   }
 
+  /** Stops this test's tmux server and removes its socket file. */
   kill(): void {
+    const path = spawnSync('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    if (path !== '') rmSync(path, { force: true });
   }
 }
