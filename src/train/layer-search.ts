@@ -86,7 +86,7 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
         workers: options.workers,
         seed: options.seed,
       },
-      { sink, runDir: run.dir, signal: options.signal },
+      { sink, runDir: run.dir, control: run, ...(options.signal ? { signal: options.signal } : {}) },
     );
     const total = (performance.now() - started) / 1000;
     const result = trainingResult({

@@ -64,7 +64,7 @@ Examples:
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);
       await runWithOutput(
-        { mode, title: 'layerlab demo', model: DEMO_MODEL, dataset: DEMO_DATA },
+        { mode, title: 'layerlab demo', model: DEMO_MODEL, dataset: DEMO_DATA, home },
         (sink, signal) =>
           runLayerSearch({
             model: DEMO_MODEL,

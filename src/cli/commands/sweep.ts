@@ -105,6 +105,7 @@ export function registerSweep(program: Command): void {
           {
             mode: chooseOutputMode(globals),
             title: 'layerlab sweep',
+            home,
             model: sweep.model,
             dataset: typeof sweep.data === 'string' ? sweep.data : sweep.data.ref,
           },

@@ -138,6 +138,7 @@ Examples:
         {
           mode: chooseOutputMode(globals),
           title: 'layerlab train',
+          home,
           model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
           dataset: '',
         },
