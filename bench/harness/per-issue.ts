@@ -68,22 +68,36 @@ export async function runPerIssue(log: (line: string) => void): Promise<PerIssue
   return outcomes;
 }
 
-/** `--quick`: the figures each per-issue benchmark last recorded, labelled as such (nothing re-run). */
+/**
+ * `--quick`: the figures each per-issue benchmark last recorded, labelled as such (nothing re-run).
+ * A benchmark that keeps no results file of its own (it prints a table) is read from the last full
+ * run's summary.
+ */
 export function recordedPerIssue(): PerIssueOutcome[] {
+  const summaryPath = join(packageRoot(), 'bench', 'results', 'summary.json');
+  const summary = existsSync(summaryPath)
+    ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as { perIssue?: PerIssueOutcome[]; recordedAt?: string })
+    : undefined;
   return PER_ISSUE.map(({ id, what }) => {
     const recorded = readRecorded(id);
-    return recorded
-      ? { id, what, status: 'recorded earlier' as const, ...recorded }
-      : { id, what, status: 'not recorded' as const, figures: [] };
+    if (recorded) return { id, what, status: 'recorded earlier' as const, ...recorded };
+    const fromSummary = summary?.perIssue?.find((p) => p.id === id && p.status === 'measured');
+    if (fromSummary)
+      return {
+        ...fromSummary,
+        status: 'recorded earlier' as const,
+        ...(summary?.recordedAt ? { recordedAt: summary.recordedAt } : {}),
+      };
+    return { id, what, status: 'not recorded' as const, figures: [] };
   });
 }
 
 export function formatPerIssue(outcomes: readonly PerIssueOutcome[]): string {
   return outcomes
     .map((o) => {
-      const head = `${o.what}: ${o.status}${o.seconds === undefined ? '' : ` in ${o.seconds} s`}${
-        o.status === 'recorded earlier' && o.recordedAt ? ` (${o.recordedAt})` : ''
-      }`;
+      const timing = o.seconds !== undefined && o.status !== 'recorded earlier' ? ` in ${o.seconds} s` : '';
+      const when = o.status === 'recorded earlier' && o.recordedAt ? ` (${o.recordedAt})` : '';
+      const head = `${o.what}: ${o.status}${timing}${when}`;
       const body = [...o.figures.map((f) => `${f.path} = ${f.value}`), ...(o.table ?? [])].map(
         (l) => `    ${l}`,
       );
