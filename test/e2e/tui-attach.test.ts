@@ -124,5 +124,7 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       expect(await tmux.exitStatus('train')).toBe(130);
       expect(tmux.capture('train')).toContain('interrupted; finished work is saved');
     },
+    // Two processes and a UI share 2 cores with the rest of the suite: let the waits above decide.
+    600_000,
   );
 });

@@ -98,18 +98,20 @@ export class Tmux {
   }
 
   /**
-   * Waits until the screen shows `text` (or matches it) and has stopped changing (a capture taken
-   * while the UI redraws can hold half of each frame); returns that screen.
+   * Waits until the screen shows `text` (or matches it) in two captures in a row, so a capture taken
+   * while the UI redraws (which can hold half of each frame) is not trusted; returns the last screen.
+   * The rest of the screen may keep changing: a live run's ETA and memory figures never sit still.
    */
-  waitFor(window: string, text: string | RegExp, capMs = 60_000): Promise<string> {
+  waitFor(window: string, text: string | RegExp, capMs = 120_000): Promise<string> {
     const shows = (screen: string) => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
-    let previous = '';
+    let previousShowed = false;
     return poll(
       () => {
         const screen = this.capture(window);
-        const settled = screen === previous;
-        previous = screen;
-        return settled && shows(screen) ? screen : undefined;
+        const showed = shows(screen);
+        const confirmed = showed && previousShowed;
+        previousShowed = showed;
+        return confirmed ? screen : undefined;
       },
       capMs,
       () => `${String(text)} in window ${window}; the screen was:\n${this.capture(window)}`,
