@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import type { CliRun } from './cli-run.js';
 import { createRobustnessWorld, type RobustnessWorld } from './fixtures/robustness-world.js';
@@ -78,6 +78,7 @@ describe('non-TTY hygiene', () => {
     beforeAll(async () => {
       world = await createRobustnessWorld();
     });
+    afterAll(() => world?.dispose());
     const home = () => ['--home', world.home];
 
     /** Each command on the tiny world, as plain output and as --json. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { randomIdx, writeIdxPair } from '../data/write-datasets.js';
 import { expectCleanFailure, expectCleanJsonFailure } from './fixtures/expect-failure.js';
 import { failureCatalogue, type FailureCase } from './fixtures/failure-catalogue.js';
@@ -10,7 +10,7 @@ import { parseNdjson } from './cli-run.js';
 import type { RobustnessWorld } from './fixtures/robustness-world.js';
 import { rewriteStoreMeta } from './fixtures/store-meta.js';
 import { storeSnapshot } from './fixtures/store-snapshot.js';
-import { mountTmpfs, unmount } from './fixtures/tmpfs-mount.js';
+import { mountTmpfs } from './fixtures/tmpfs-mount.js';
 
 /** A copy of the shared store whose manifest says a newer layerlab wrote it. */
 const newerStore = (name: string) => async (w: RobustnessWorld) => {
@@ -110,16 +110,13 @@ const cases: FailureCase[] = [
   },
 ];
 
-const mounts: string[] = [];
-afterAll(() => mounts.forEach(unmount));
-
 failureCatalogue('robustness: stores, homes and interruptions', cases, (world) => {
   it('extract: a read-only home (a read-only tmpfs mount)', async (context) => {
     const w = world();
     const home = join(w.root, 'read-only-home');
     const refused = mountTmpfs(home, { size: '1m', readOnly: true });
     if (refused) return context.skip(refused);
-    mounts.push(home);
+    w.mounts.push(home);
     const run = await w.cli(['--home', home, 'extract', w.model, w.data]);
     // mkdir on a read-only mount reports ENOENT or EROFS, depending on the kernel
     expectCleanFailure(run, 73, /cannot create the store .*; pass --home or --store with a writable folder/);
@@ -130,7 +127,7 @@ failureCatalogue('robustness: stores, homes and interruptions', cases, (world) =
     const disk = join(w.root, 'small-disk');
     const refused = mountTmpfs(disk, { size: '2m' });
     if (refused) return context.skip(refused);
-    mounts.push(disk);
+    w.mounts.push(disk);
     const onDisk = join(disk, 'existing-store');
     const copied = await w.cli(['extract', w.model, w.data, '--layers', 'head/pool', '--store', onDisk]);
     expect(copied.code, copied.stderr).toBe(0);
