@@ -10,6 +10,10 @@ export interface TimedRun {
   totalSeconds: number;
   /** from train.start to the last train.epoch: the MOP epochs (training and validation) */
   epochSeconds: number;
+  /** the epochs after the first (steady state: sessions built, shard memory touched) */
+  steadySeconds: number;
+  /** train examples × models × epochs after the first */
+  steadyExampleModels: number;
   /** train examples × models × epochs each model trained */
   exampleModels: number;
 }
@@ -19,18 +23,30 @@ export async function timedTrain(job: TrainJob, trainRows: number): Promise<Time
   const runDir = mkdtempSync(join(tmpdir(), 'layerlab-bench-run-'));
   let startedAt = 0;
   let lastEpochAt = 0;
+  let firstEpochAt = 0;
+  let firstEpochModels = 0;
   const began = performance.now();
   try {
     const outcome = await train(job, {
       runDir,
       sink: (event) => {
         if (event.type === 'train.start') startedAt = performance.now();
-        if (event.type === 'train.epoch') lastEpochAt = performance.now();
+        if (event.type === 'train.epoch') {
+          lastEpochAt = performance.now();
+          if (event.epoch === 1) [firstEpochAt, firstEpochModels] = [lastEpochAt, event.models.length];
+        }
       },
     });
     const totalSeconds = (performance.now() - began) / 1000;
     const exampleModels = trainRows * outcome.models.reduce((n, m) => n + m.head.epochs, 0);
-    return { outcome, totalSeconds, epochSeconds: (lastEpochAt - startedAt) / 1000, exampleModels };
+    return {
+      outcome,
+      totalSeconds,
+      epochSeconds: (lastEpochAt - startedAt) / 1000,
+      exampleModels,
+      steadySeconds: (lastEpochAt - firstEpochAt) / 1000,
+      steadyExampleModels: exampleModels - trainRows * firstEpochModels,
+    };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

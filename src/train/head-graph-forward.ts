@@ -21,7 +21,7 @@ export interface StackForward {
 
 export const stackPrefix = (stack: number): string => `s${stack}/`;
 
-/** Standardization is part of the graph (train-split mean and std as initializers), so exports keep it. */
+/** (X − mean) / std in the graph, with the train-split statistics as initializers (e.g. for an exported head). */
 export function standardize(
   g: GraphBuilder,
   x: string,
@@ -57,8 +57,6 @@ export function weightInputs(
 export interface SharedInput {
   /** Xs [B, D] */
   xs: string;
-  /** Xsᵀ [D, B] */
-  xsT: string;
   /** the batch size as an int64 [1] (for reshapes) */
   batchDim: string;
   dims: number;
@@ -66,7 +64,7 @@ export interface SharedInput {
 
 export function sharedInput(g: GraphBuilder, x: string, xs: string, dims: number): SharedInput {
   const batchDim = g.op('Slice', [g.op('Shape', [x]), g.constInt64([0]), g.constInt64([1])]);
-  return { xs, xsT: g.op('Transpose', [xs]), batchDim, dims };
+  return { xs, batchDim, dims };
 }
 
 const withBias = (g: GraphBuilder, y: string, b: string) =>
@@ -74,7 +72,7 @@ const withBias = (g: GraphBuilder, y: string, b: string) =>
 
 /**
  * First layer of every head of a stack at once, as one wide GEMM: Wᵀ stacked to [K·out, D] times
- * Xsᵀ [D, B]. K only changes the GEMM's row count, so each head's rows are summed exactly as when it
+ * Xsᵀ [D, B] (Gemm reads Xs transposed, without a copy). K only changes the GEMM's row count, so each head's rows are summed exactly as when it
  * runs alone (fused = alone, bit for bit), and the GEMM is K times taller instead of K narrow ones
  * (much faster for few classes). Returns [K, B, out].
  */
@@ -89,7 +87,7 @@ export function sharedInputLayer(
     g.op('Transpose', [w], { perm: [0, 2, 1] }),
     g.constInt64([-1, input.dims]),
   ]);
-  const product = g.op('MatMul', [stacked, input.xsT]); // [K·out, B]
+  const product = g.op('Gemm', [stacked, input.xs], { transB: 1 }); // [K·out, B], Xs read transposed in place
   const shape = g.op('Concat', [g.constInt64([-1, out]), input.batchDim], { axis: 0 });
   return withBias(g, g.op('Transpose', [g.op('Reshape', [product, shape])], { perm: [0, 2, 1] }), b);
 }

@@ -16,18 +16,24 @@ import { nextName } from './group-state.js';
 
 /**
  * A fused group's graphs: every stack of heads reads the same standardized batch, so the features
- * are read and standardized once per step for all of them (Nautilus, SIGMOD 2022).
+ * are read once per step for all of them (Nautilus, SIGMOD 2022).
  */
 export interface GroupGraphSpec {
   dims: number;
   classes: number;
-  /** train-split mean and std per feature */
-  mean: Float32Array;
-  std: Float32Array;
+  /**
+   * Train-split mean and std per feature, applied in the graph. Absent: X arrives standardized (the
+   * shard workers standardize their rows once, when they load them, rather than every step).
+   */
+  mean?: Float32Array;
+  std?: Float32Array;
   stacks: HeadArch[];
 }
 
 const OPSET = [{ domain: '', version: 17 }];
+
+const standardized = (g: GraphBuilder, x: string, spec: GroupGraphSpec) =>
+  spec.mean && spec.std ? standardize(g, x, spec.dims, spec.mean, spec.std) : x;
 
 /** ones [1, B], so Σ over the batch is a MatMul: ONNX Runtime's ReduceSum order differs with K. */
 function batchOnes(g: GraphBuilder, batchDim: string): string {
@@ -50,7 +56,7 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
   const g = new GraphBuilder('fused_head_train');
   const x = g.input('X', 'float32', ['B', spec.dims]);
   const y = g.input('y', 'int64', ['B']);
-  const input = sharedInput(g, x, standardize(g, x, spec.dims, spec.mean, spec.std), spec.dims);
+  const input = sharedInput(g, x, standardized(g, x, spec), spec.dims);
   const onehot = oneHot(g, y, spec.classes);
   const batch = batchSize(g, x);
   const ones = batchOnes(g, input.batchDim);
@@ -124,7 +130,7 @@ export function buildEvalGraph(spec: GroupGraphSpec): Uint8Array {
   const g = new GraphBuilder('fused_head_eval');
   const x = g.input('X', 'float32', ['B', spec.dims]);
   const y = g.input('y', 'int64', ['B']);
-  const input = sharedInput(g, x, standardize(g, x, spec.dims, spec.mean, spec.std), spec.dims);
+  const input = sharedInput(g, x, standardized(g, x, spec), spec.dims);
   const onehot = oneHot(g, y, spec.classes);
   spec.stacks.forEach((arch, i) => {
     const p = stackPrefix(i);

@@ -4,6 +4,7 @@ import { archKey } from './head-arch.js';
 import { buildEvalGraph, buildTrainGraph } from './head-graph.js';
 import { createHeadSession } from './ort-session.js';
 import { labelRows, reorderRows, type SplitRows } from './shard-data.js';
+import { standardizeInPlace } from './standardization.js';
 import { epochOrder } from './sharding.js';
 import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
 import type { GroupState, HyperValues } from './group-state.js';
@@ -29,7 +30,8 @@ const SESSION_CACHE = 32;
 
 /**
  * What a shard worker holds: its rows of every feature set it trains on (read once from the store,
- * which is then closed) and ONNX Runtime sessions per graph shape, built on first use. Thread-agnostic:
+ * which is then closed, and standardized with the train-split statistics) and ONNX Runtime sessions
+ * per graph shape, built on first use. Thread-agnostic:
  * the worker thread drives it, and tests drive it in-process for sequential replays.
  */
 export class ShardRuntime {
@@ -49,7 +51,13 @@ export class ShardRuntime {
     try {
       const { labels } = store.records();
       for (const set of init.featureSets) {
-        const read = (rows: Int32Array) => labelRows(store.readRows(set.key, rows), labels, set.dims, rows);
+        const read = (rows: Int32Array) =>
+          labelRows(
+            standardizeInPlace(store.readRows(set.key, rows), set.mean, set.std),
+            labels,
+            set.dims,
+            rows,
+          );
         sets.set(set.key, {
           init: set,
           train: read(init.rows.train),
@@ -85,13 +93,8 @@ export class ShardRuntime {
     this.sessions.set(key, entry);
     if (!entry[kind]) {
       const set = this.set(group.featureSet).init;
-      const spec = {
-        dims: set.dims,
-        classes: this.init.classes,
-        mean: set.mean,
-        std: set.std,
-        stacks: group.stacks.map((s) => s.arch),
-      };
+      // rows are standardized once at load, so the graphs take them as they are
+      const spec = { dims: set.dims, classes: this.init.classes, stacks: group.stacks.map((s) => s.arch) };
       entry[kind] = await createHeadSession(kind === 'train' ? buildTrainGraph(spec) : buildEvalGraph(spec));
     }
     await this.evict();

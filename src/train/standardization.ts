@@ -31,3 +31,20 @@ export function computeStandardization(
   const std = Float32Array.from(variance, (v) => (v > 1e-12 ? Math.sqrt(v) : 1));
   return { mean: Float32Array.from(mean64), std };
 }
+
+/**
+ * (x − mean) / std over rows of `mean.length` features, in place, rounding like float32 arithmetic
+ * (the difference, then the quotient), so it equals the graph's own Sub and Div bit for bit.
+ */
+export function standardizeInPlace(
+  values: Float32Array,
+  mean: Float32Array,
+  std: Float32Array,
+): Float32Array {
+  const dims = mean.length;
+  for (let i = 0; i < values.length; i++) {
+    const d = i % dims;
+    values[i] = Math.fround(values[i]! - mean[d]!) / std[d]!;
+  }
+  return values;
+}

@@ -6,6 +6,8 @@ import type { StateTensor } from './group-state.js';
  * tensors in header order, little-endian.
  */
 const MAGIC = 0x3143_4c4c; // "LLC1" little-endian
+/** On little-endian hosts (all ONNX Runtime platforms in practice) tensors are copied as bytes. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 interface TensorIndex {
   tensors: { name: string; dims: number[] }[];
@@ -25,7 +27,9 @@ export function encodeTensorFile(header: object, tensors: Record<string, StateTe
   let offset = dataStart;
   for (const name of names) {
     const data = tensors[name]!.data;
-    for (let i = 0; i < data.length; i++, offset += 4) view.setFloat32(offset, data[i]!, true);
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
+    else for (let i = 0; i < data.length; i++) view.setFloat32(offset + 4 * i, data[i]!, true);
+    offset += data.byteLength;
   }
   return out;
 }
@@ -41,7 +45,9 @@ export function decodeTensorFile<H extends object>(
   const tensors: Record<string, StateTensor> = {};
   for (const { name, dims } of header.tensors) {
     const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < data.length; i++, offset += 4) data[i] = view.getFloat32(offset, true);
+    if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(offset, offset + data.byteLength));
+    else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(offset + 4 * i, true);
+    offset += data.byteLength;
     tensors[name] = { dims, data };
   }
   return { header, tensors };
