@@ -81,7 +81,12 @@ function rowReader(format: TableFormat, header: string[] | undefined): RowReader
       }
     };
   }
-  return (row) => Object.fromEntries(header!.map((name, i) => [name, row.fields[i]]));
+  const delimiter = format === 'csv' ? 'comma' : 'tab';
+  // more fields than the header: a value with an unquoted delimiter, which would shift every column
+  return (row) =>
+    row.fields.length > header!.length
+      ? `${row.fields.length} fields where the header has ${header!.length} (quote values that contain a ${delimiter})`
+      : Object.fromEntries(header!.map((name, i) => [name, row.fields[i]]));
 }
 
 const cell = (value: unknown) =>
@@ -179,7 +184,8 @@ export async function openTableDataset(ref: string, options: OpenDatasetOptions 
   const wanted = { text: options.textColumn, label: options.labelColumn, split: options.splitColumn };
   const cache = DigestCache.open<{ scan: TableScan; columns: Columns }>(
     options.cacheDir,
-    `table:${path}:${JSON.stringify(wanted)}:${options.strict === true}`,
+    // v2: rows with more fields than the header are skipped (scans cached before are redone)
+    `table:v2:${path}:${JSON.stringify(wanted)}:${options.strict === true}`,
   );
   const stamp = stampOf(path);
   let scanned = cache.get(path, stamp);

@@ -45,6 +45,20 @@ describe('CSV/TSV/JSONL readers', () => {
     await expect(openDataset(path, { labelColumn: 'nope' })).rejects.toThrow(/columns: sentence, y, comment/);
   });
 
+  it('skips a row with more fields than the header (an unquoted comma would shift its label)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'reviews.csv');
+    writeFileSync(path, 'text,label\ngood film,pos\nslow, but fine,pos\nbad film,neg\n');
+    const { data, texts: read } = await texts(path);
+    expect(read).toEqual(['good film', 'bad film']);
+    expect(data.skipped).toEqual([
+      { id: '1', reason: '3 fields where the header has 2 (quote values that contain a comma)' },
+    ]);
+    await expect(openDataset(path, { strict: true })).rejects.toThrow(
+      /reviews\.csv row 1: 3 fields where the header has 2/,
+    );
+  });
+
   it('reads JSON Lines with any label type, and a split column', async () => {
     const dir = tempDir();
     const path = join(dir, 'data.jsonl');
