@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { statfsSync } from 'node:fs';
+import { existsSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backbone, PreprocessSpec } from '../backbone/backbone.js';
 import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
-import { badData, configError, LayerlabError } from '../core/errors.js';
+import { badData, configError, isLayerlabError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
 import type { DataSource, ReadOptions, SkippedRecord } from '../data/data-source.js';
@@ -233,6 +233,10 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   }
   if (!nothingMissing) await prePlan(false);
 
+  // A store this call creates and then fails to fill is removed rather than left half-written; an
+  // interrupted one (Ctrl-C) stays, so the same command resumes it from its first missing batch.
+  const createdHere = !existsSync(storeDir);
+  let removeOnClose = false;
   const store = FeatureStore.open(storeDir, { write: true });
   try {
     const current = snapshotStore(storeDir, store);
@@ -364,8 +368,13 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
     }
     endEvent(false);
     return result(false, plan, reused, records);
+  } catch (error) {
+    const interrupted = isLayerlabError(error) && error.code === 'INTERRUPTED';
+    removeOnClose = createdHere && !interrupted && !store.featureSets().some((s) => s.complete);
+    throw error;
   } finally {
     store.close();
+    if (removeOnClose) rmSync(storeDir, { recursive: true, force: true });
   }
 }
 

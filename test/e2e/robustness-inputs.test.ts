@@ -112,9 +112,10 @@ const cases: FailureCase[] = [
   },
   {
     name: 'extract: a model whose features are NaN',
-    args: (w) => ['extract', w.bad.models.nan, w.data],
+    args: (w) => ['extract', w.bad.models.nan, w.data, '--store', `${w.root}/nan-store`],
     exit: 65,
     fix: /NaN or infinite values at pre\/nan.*check the preprocessing/,
+    absent: (w) => `${w.root}/nan-store`,
   },
   {
     name: 'extract: a model whose features are infinite',
