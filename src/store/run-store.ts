@@ -13,7 +13,8 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LayerlabError, notFound } from '../core/errors.js';
+import { isLayerlabError, LayerlabError, notFound } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
 
 /**
  * A run's folder under `<home>/runs/<id>`: `run-meta.json` (what, where, status), `events.ndjson`
@@ -129,6 +130,28 @@ export class RunStore {
 
   finish(status: Exclude<RunStatus, 'running'>, error?: string): void {
     this.update({ status, endedAt: new Date().toISOString(), ...(error ? { error } : {}) });
+  }
+
+  /**
+   * Runs `work` as this run: every event it emits also goes to the run's log (so `layerlab ui` can
+   * follow the run from elsewhere) before `forward`; the result it returns is logged last and the
+   * run marked done, or, when it throws, marked interrupted or failed with the error's message.
+   */
+  async record<R extends object>(forward: EventSink, work: (sink: EventSink) => Promise<R>): Promise<R> {
+    const sink: EventSink = (event) => {
+      this.appendEvent(event);
+      forward(event);
+    };
+    try {
+      const result = await work(sink);
+      this.appendEvent(result);
+      this.finish('done');
+      return result;
+    } catch (error) {
+      const interrupted = isLayerlabError(error) && error.code === 'INTERRUPTED';
+      this.finish(interrupted ? 'interrupted' : 'failed', String((error as Error).message ?? error));
+      throw error;
+    }
   }
 
   appendEvent(event: object): void {

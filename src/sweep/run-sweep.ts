@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Pooling } from '../backbone/capture-point.js';
 import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
-import { configError, isLayerlabError, notFound } from '../core/errors.js';
+import { configError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { canonicalJson } from '../core/hash.js';
 import type { HomeLayout } from '../core/paths.js';
@@ -166,11 +166,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     if (finished) return finished;
     run.update({ status: 'running', pid: process.pid });
   }
-  const sink: EventSink = (event) => {
-    run.appendEvent(event);
-    options.sink(event);
-  };
-  try {
+  return run.record(options.sink, async (sink) => {
     const { storeDir, extracted, featureSets, viewsComputed } = await extractForSweep(
       sweep,
       home,
@@ -212,14 +208,6 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
       }),
       trials: trials.length,
     };
-    run.appendEvent(result);
-    run.finish('done');
     return result;
-  } catch (error) {
-    run.finish(
-      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
-      String((error as Error).message ?? error),
-    );
-    throw error;
-  }
+  });
 }

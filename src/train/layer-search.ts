@@ -7,7 +7,6 @@ import { selectLayers } from '../backbone/select-layers.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
-import { isLayerlabError } from '../core/errors.js';
 import { RunStore } from '../store/run-store.js';
 import { openDataset } from '../data/open-dataset.js';
 import { extract, storeDirFor } from '../extract/extract.js';
@@ -53,12 +52,7 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
     model: options.model,
     data: options.data,
   });
-  // Every event also goes to the run's log, so `layerlab ui` can follow this run from elsewhere.
-  const sink: EventSink = (event) => {
-    run.appendEvent(event);
-    options.sink(event);
-  };
-  try {
+  return run.record(options.sink, async (sink) => {
     const backbone = await loadBackbone(options.model, { home: options.home.root });
     const dataset = await openDataset(options.data);
     const points = selectLayers(backbone.points, options.layers, backbone.excludedTensors);
@@ -95,14 +89,6 @@ export async function runLayerSearch(options: LayerSearchOptions): Promise<Train
       cached: extracted.cached,
       seconds: { extract: extractSeconds, train: total - extractSeconds, total },
     });
-    run.appendEvent(result);
-    run.finish('done');
     return result;
-  } catch (error) {
-    run.finish(
-      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
-      String((error as Error).message ?? error),
-    );
-    throw error;
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLayerlabError, notFound } from '../core/errors.js';
+import { notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { RankingMetric, TrainingResult } from '../core/result.js';
@@ -104,12 +104,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
       store: options.store,
     });
   }
-  // Every event also goes to the run's log, so `layerlab ui` can follow this run from elsewhere.
-  const sink: EventSink = (event) => {
-    run.appendEvent(event);
-    options.sink(event);
-  };
-  try {
+  return run.record(options.sink, async (sink) => {
     const resultsPath = join(run.dir, 'results.json');
     const outcome: TrainOutcome =
       // a finished run is not trained again: resuming it prints its result
@@ -129,14 +124,6 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
       cached: true,
       seconds: { extract: 0, train: seconds, total: seconds },
     });
-    run.appendEvent(result);
-    run.finish('done');
     return result;
-  } catch (error) {
-    run.finish(
-      isLayerlabError(error) && error.code === 'INTERRUPTED' ? 'interrupted' : 'failed',
-      String((error as Error).message ?? error),
-    );
-    throw error;
-  }
+  });
 }
