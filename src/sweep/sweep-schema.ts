@@ -1,22 +1,23 @@
 import { z } from 'zod';
+import { headParameterShape, numericDistributionSchemas, scalarSchema } from '../train/search-space.js';
 
 /**
  * The sweep file (W&B-sweep-like, YAML or JSON), validated at the edge; `layerlab sweep --schema`
  * publishes it as JSON Schema. Relative paths inside are resolved against the file's own folder.
  */
 const positiveInt = z.number().int().positive();
-const scalar = z.union([z.number(), z.string()]);
-const pair = z.tuple([z.number(), z.number()]);
+const scalar = scalarSchema;
 
-/** A head parameter: a value, a list (grid axis), or a distribution, in either of two spellings. */
+/**
+ * A head parameter: a value, a list (grid axis), or a distribution, in either of two spellings (the
+ * trainer's head space, and W&B's `value`/`values`/`distribution` forms, which headsToSpace converts).
+ */
 const parameter = z.union([
   scalar,
   z.array(z.union([scalar, z.array(scalar)])).min(1),
   z.strictObject({ value: z.union([scalar, z.array(scalar)]) }),
   z.strictObject({ values: z.array(z.union([scalar, z.array(scalar)])).min(1) }),
-  z.strictObject({ log_uniform_values: pair }),
-  z.strictObject({ uniform: pair }),
-  z.strictObject({ int_uniform: pair }),
+  ...numericDistributionSchemas,
   z.strictObject({ q_uniform: z.tuple([z.number(), z.number(), z.number().positive()]) }),
   z.strictObject({
     distribution: z.enum(['uniform', 'log_uniform_values', 'int_uniform', 'q_uniform']),
@@ -26,18 +27,7 @@ const parameter = z.union([
   }),
 ]);
 
-export const headsBlockSchema = z.strictObject({
-  type: parameter.optional(),
-  hidden: parameter.optional(),
-  optimizer: parameter.optional(),
-  lr: parameter.optional(),
-  l2: parameter.optional(),
-  momentum: parameter.optional(),
-  batchSize: parameter.optional(),
-  dropout: parameter.optional(),
-  schedule: parameter.optional(),
-  classWeight: parameter.optional(),
-});
+export const headsBlockSchema = z.strictObject(headParameterShape(parameter));
 
 const dataSchema = z.union([
   z.string().min(1),

@@ -9,19 +9,24 @@ import { configError, notFound } from '../core/errors.js';
  * search) or a distribution. Keys beyond the contract's (`schedule`, `classWeight`, `layer`) are
  * optional extras; `layer` takes `--layers` selectors and makes the layer a search parameter.
  */
-const scalar = z.union([z.number(), z.string()]);
-const value = z.union([scalar, z.array(scalar)]);
+export const scalarSchema = z.union([z.number(), z.string()]);
+const value = z.union([scalarSchema, z.array(scalarSchema)]);
 const pair = z.tuple([z.number(), z.number()]);
 
-export const distributionSchema = z.union([
+/** The distributions over numbers, spelled alike in head spaces and sweep files. */
+export const numericDistributionSchemas = [
   z.strictObject({ log_uniform_values: pair }),
   z.strictObject({ uniform: pair }),
   z.strictObject({ int_uniform: pair }),
+] as const;
+
+export const distributionSchema = z.union([
+  ...numericDistributionSchemas,
   z.strictObject({ choice: z.array(value).min(1) }),
 ]);
 export type Distribution = z.infer<typeof distributionSchema>;
 
-const parameter = z.union([scalar, z.array(value).min(1), distributionSchema]);
+const parameter = z.union([scalarSchema, z.array(value).min(1), distributionSchema]);
 export type ParameterSpec = z.infer<typeof parameter>;
 
 export const PARAMETERS = [
@@ -38,17 +43,25 @@ export const PARAMETERS = [
 ] as const;
 export type ParameterName = (typeof PARAMETERS)[number];
 
+/** Every head parameter, each optional and taking `spec` (sweep files spell parameters their own way). */
+export function headParameterShape<T extends z.ZodType>(spec: T) {
+  const optional = spec.optional();
+  return {
+    type: optional,
+    hidden: optional,
+    optimizer: optional,
+    lr: optional,
+    l2: optional,
+    momentum: optional,
+    batchSize: optional,
+    dropout: optional,
+    schedule: optional,
+    classWeight: optional,
+  } satisfies Record<ParameterName, z.ZodOptional<T>>;
+}
+
 export const headSpaceSchema = z.strictObject({
-  type: parameter.optional(),
-  hidden: parameter.optional(),
-  optimizer: parameter.optional(),
-  lr: parameter.optional(),
-  l2: parameter.optional(),
-  momentum: parameter.optional(),
-  batchSize: parameter.optional(),
-  dropout: parameter.optional(),
-  schedule: parameter.optional(),
-  classWeight: parameter.optional(),
+  ...headParameterShape(parameter),
   layer: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
 });
 export type HeadSpace = z.infer<typeof headSpaceSchema>;
