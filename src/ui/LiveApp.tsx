@@ -14,6 +14,11 @@ export interface LiveAppProps {
   files?: RunFiles;
   /** Ctrl-C while the keyboard is the UI's (raw mode swallows the signal) */
   onInterrupt: () => void;
+  /**
+   * The interactive run screen (results table, keys) while the run goes on; false shows the compact
+   * progress view instead, for work that trains nothing (`extract`). @default true
+   */
+  interactive?: boolean;
 }
 
 const ignoreExit = () => {};
@@ -22,7 +27,7 @@ const ignoreExit = () => {};
  * A launched run: its finished lines printed once above (static), the interactive run screen
  * below while it runs, and the compact summary as the last frame, left in the terminal.
  */
-export function LiveApp({ store, files, onInterrupt }: LiveAppProps) {
+export function LiveApp({ store, files, onInterrupt, interactive = true }: LiveAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { exit } = useApp();
   const over = isOver(state.phase);
@@ -36,7 +41,7 @@ export function LiveApp({ store, files, onInterrupt }: LiveAppProps) {
   return (
     <ErrorBoundary onError={exit}>
       <LogLines lines={state.log} />
-      {over ? (
+      {over || !interactive ? (
         <RunView state={state} log={false} />
       ) : (
         <App

@@ -23,6 +23,8 @@ export interface LiveViewOptions {
   dataset: string;
   /** the run folder's files and steering queue: with them the view can steer the run it shows */
   files?: RunFiles;
+  /** the interactive run screen while running; false for work that trains nothing @default true */
+  interactive?: boolean;
   /** @default process.stdout */
   stdout?: NodeJS.WriteStream;
   /** @default process.stdin */
@@ -57,7 +59,12 @@ export function startLiveView(options: LiveViewOptions): LiveView {
   const stdout = options.stdout ?? process.stdout;
   const tree = (size: TerminalSize) => (
     <FixedTerminalSize size={size}>
-      <LiveApp store={store} files={options.files} onInterrupt={onInterrupt} />
+      <LiveApp
+        store={store}
+        files={options.files}
+        onInterrupt={onInterrupt}
+        interactive={options.interactive ?? true}
+      />
     </FixedTerminalSize>
   );
   const instance = render(tree(sizeOf(stdout)), {

@@ -106,14 +106,26 @@ Examples:
         const preprocess = backbone.resolvePreprocess(config.preprocess);
         const storeDir = config.store ?? storeDirFor(home.stores, backbone, dataset, preprocess);
         const json = mode === 'json' ? jsonLines() : undefined;
+        // on a terminal the live view shows the extraction; Ink is loaded only then
+        const live =
+          mode === 'ink' && !config.planOnly
+            ? (await import('../../ui/live-view.js')).startLiveView({
+                title: 'layerlab extract',
+                model,
+                dataset: data,
+                interactive: false,
+              })
+            : undefined;
         const plain = createPlainPrinter((line) => process.stderr.write(`${line}\n`));
         const sink: EventSink = json
           ? json.sink
-          : globals.quiet
-            ? (event) => {
-                if (event.type === 'log' && event.level === 'warn') plain(event);
-              }
-            : plain;
+          : live
+            ? live.sink
+            : globals.quiet
+              ? (event) => {
+                  if (event.type === 'log' && event.level === 'warn') plain(event);
+                }
+              : plain;
         const result = await extract({
           backbone,
           dataset,
@@ -133,7 +145,11 @@ Examples:
           ...(config.progressIntervalMs === undefined
             ? {}
             : { progressIntervalMs: config.progressIntervalMs }),
+        }).catch(async (error: unknown) => {
+          await live?.fail(error instanceof Error ? error : new Error(String(error)));
+          throw error;
         });
+        await live?.end();
         if (json) json.result(resultDocument(result));
         else {
           if (config.planOnly) process.stdout.write(`${formatPlan(result.plan)}\n\n`);
