@@ -63,7 +63,8 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       const runsBefore = new Set(existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')) : []);
       tmux.start(
         'train',
-        layerlab(['--home', home, 'train', '--store', store, '--epochs', '400', '--workers', '2']),
+        // far more epochs than the test lasts (it ends the run with Ctrl-C): an epoch can take 0.1 s
+        layerlab(['--home', home, 'train', '--store', store, '--epochs', '20000', '--workers', '2']),
       );
       const run = await until(
         () => readdirSync(join(home, 'runs')).find((id) => !runsBefore.has(id)),
@@ -79,7 +80,7 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       tmux.window('ui', layerlab(['--home', home, 'ui', run]));
       let screen = await tmux.waitFor('ui', `${run} ● training`);
       expect(screen).toMatch(
-        /Training {2}.+ epoch \d+ of 400 · units \d+\/\d+ · [\d,]+ ex\/s · ETA [\d:]+ · RSS \d+ MB/,
+        /Training {2}.+ epoch \d+ of 20,?000 · units \d+\/\d+ · [\d,]+ ex\/s · ETA [\d:]+ · RSS \d+ MB/,
       );
       expect(screen).toMatch(/w0 group \d+ on shard \d/);
       expect(screen).toContain('x stop · r resume · c clone · a add');
@@ -89,8 +90,13 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       screen = await tmux.waitFor('ui', /Val accuracy · .* (m\d+)\s*$/m);
       const model = /Val accuracy · .* (m\d+)\s*$/m.exec(screen)![1]!;
       tmux.keys('ui', 'x');
-      await tmux.waitFor('ui', `stop ${model} · sent, waiting for the next epoch boundary`);
-      screen = await tmux.waitFor('ui', new RegExp(`✔ stop ${model} · applied after epoch \\d+`));
+      // "sent" lasts until the next boundary, which may come before two captures see it
+      const applied = `✔ stop ${model} · applied after epoch \\d+`;
+      await tmux.waitFor(
+        'ui',
+        new RegExp(`stop ${model} · sent, waiting for the next epoch boundary|${applied}`),
+      );
+      screen = await tmux.waitFor('ui', new RegExp(applied));
       const epoch = Number(new RegExp(`applied after epoch (\\d+)`).exec(screen)![1]);
       // the table marks the stopped model once the run's train.control event is read
       await tmux.waitFor('ui', /\d+\.\d%\*?‖/);
