@@ -124,7 +124,7 @@ export function buildTrainGraph(spec: GroupGraphSpec): Uint8Array {
 
 /**
  * Evaluation of every head of the group on a batch: per stack lossSum [K] (summed, unweighted
- * cross-entropy) and pred [K, B] int64 (arg-max class). Takes only the weights, not optimizer state.
+ * cross-entropy) and pred [K, B] int32 (arg-max class). Takes only the weights, not optimizer state.
  */
 export function buildEvalGraph(spec: GroupGraphSpec): Uint8Array {
   const g = new GraphBuilder('fused_head_eval');
@@ -142,9 +142,10 @@ export function buildEvalGraph(spec: GroupGraphSpec): Uint8Array {
       { keepdims: 0 },
     );
     g.op('Neg', [logLikelihood], undefined, `${p}lossSum`);
-    g.op('ArgMax', [forward.logits], { axis: 2, keepdims: 0 }, `${p}pred`);
+    // int32, so the workers tally confusion matrices without a BigInt conversion per prediction
+    g.op('Cast', [g.op('ArgMax', [forward.logits], { axis: 2, keepdims: 0 })], { to: 6 }, `${p}pred`);
     g.output(`${p}lossSum`, 'float32', [`${p}K`]);
-    g.output(`${p}pred`, 'int64', [`${p}K`, 'B']);
+    g.output(`${p}pred`, 'int32', [`${p}K`, 'B']);
   });
   return encodeModel({ graph: g.build(), opsets: OPSET, producerName: 'layerlab' });
 }

@@ -143,15 +143,16 @@ export async function evaluateRows(
       X: new ort.Tensor('float32', rows.x.subarray(start * dims, end * dims), [n, dims]),
       y: new ort.Tensor('int64', rows.y.subarray(start, end), [n]),
     });
+    const truths = Int32Array.from(rows.y.subarray(start, end), Number);
     let k = 0;
     stacks.forEach((stack, i) => {
       const loss = outputOf(outputs, `${stackPrefix(i)}lossSum`).data as Float32Array;
-      const pred = outputOf(outputs, `${stackPrefix(i)}pred`).data as BigInt64Array;
+      const pred = outputOf(outputs, `${stackPrefix(i)}pred`).data as Int32Array;
       for (let j = 0; j < stack.models.length; j++, k++) {
         lossSum[k] = lossSum[k]! + loss[j]!;
         for (let r = 0; r < n; r++) {
-          const truth = Number(rows.y[start + r]!);
-          const guess = Number(pred[j * n + r]!);
+          const truth = truths[r]!;
+          const guess = pred[j * n + r]!;
           if (truth === guess) correct[k] = correct[k]! + 1;
           confusion[(k * classes + truth) * classes + guess]!++;
         }

@@ -1,0 +1,68 @@
+/**
+ * A thread of the step-ceiling measurement: the training-step graph of one fused group of K
+ * logistic-regression heads, run by the real unit runner over rows this thread made itself. Nothing
+ * else: no store, no scheduler, no state moving between threads, no checkpoints, no validation.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Rng } from '../src/core/random.js';
+import { headArch } from '../src/train/head-arch.js';
+import { buildTrainGraph } from '../src/train/head-graph.js';
+import { initialModelState, packStack } from '../src/train/head-state.js';
+import { createHeadSession } from '../src/train/ort-session.js';
+import type { GroupState, HyperValues } from '../src/train/group-state.js';
+import { resolveHead } from '../src/train/head-config.js';
+import { runTrainUnit } from '../src/train/unit-runner.js';
+import { linearHeads } from './train-bench-store.js';
+
+export interface StepCeilingSetup {
+  rows: number;
+  dims: number;
+  classes: number;
+  heads: number;
+  batchSize: number;
+  /** groups trained one after the other per request (the MOP job's fused groups) */
+  groups: number;
+}
+
+const setup = workerData as StepCeilingSetup;
+const { rows, dims, classes, heads, batchSize, groups } = setup;
+const rng = new Rng(7);
+const x = Float32Array.from({ length: rows * dims }, () => rng.normal());
+const y = BigInt64Array.from({ length: rows }, () => BigInt(rng.int(classes)));
+const resolved = linearHeads(heads, batchSize).map(resolveHead);
+const arch = headArch(resolved[0]!);
+const session = await createHeadSession(buildTrainGraph({ dims, classes, stacks: [arch] }));
+const column = (values: number[]) => ({ dims: [values.length, 1, 1], data: Float32Array.from(values) });
+const hyper: HyperValues = {
+  's0/lr': column(resolved.map((h) => h.lr)),
+  's0/l2': column(resolved.map((h) => h.l2)),
+  's0/momentum': column(resolved.map((h) => h.momentum)),
+  's0/cw': { dims: [heads, classes, 1], data: new Float32Array(heads * classes).fill(1) },
+};
+const states: GroupState[] = Array.from({ length: groups }, (_, g) =>
+  packStack(
+    0,
+    resolved.map((_, k) => initialModelState(arch, dims, classes, 1, `g${g}m${k}`)),
+  ),
+);
+const stacks = [{ arch, models: resolved.map((_, k) => `m${k}`), dropout: resolved.map(() => 0) }];
+
+/** On each message (a row count): trains every group over that many rows; replies with the milliseconds. */
+parentPort!.on('message', (count: number) => {
+  void (async () => {
+    const started = performance.now();
+    for (let g = 0; g < groups; g++) {
+      const result = await runTrainUnit(
+        session,
+        { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count) },
+        batchSize,
+        stacks,
+        states[g]!,
+        hyper,
+        { seed: 1, epoch: 1, shard: 0 },
+      );
+      states[g] = result.state;
+    }
+    parentPort!.postMessage(performance.now() - started);
+  })();
+});
