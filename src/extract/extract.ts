@@ -108,6 +108,15 @@ function nothingToCompute(budget: number): ExtractionPlan {
   };
 }
 
+/** Whether a store holds a finished feature set; on doubt (it cannot be read) yes, so nothing is removed. */
+function anyComplete(store: FeatureStore): boolean {
+  try {
+    return store.featureSets().some((s) => s.complete);
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Materializes the requested feature sets at most once, ever. Sets already stored are reused; a
  * dataset that grew has only its new records extracted and appended; an interrupted or killed
@@ -370,7 +379,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
     return result(false, plan, reused, records);
   } catch (error) {
     const interrupted = isLayerlabError(error) && error.code === 'INTERRUPTED';
-    removeOnClose = createdHere && !interrupted && !store.featureSets().some((s) => s.complete);
+    removeOnClose = createdHere && !interrupted && !anyComplete(store);
     throw error;
   } finally {
     store.close();

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { headParameterShape, numericDistributionSchemas, scalarSchema } from '../train/search-space.js';
+import {
+  headParameterShape,
+  numericDistributionSchemas,
+  scalarSchema as scalar,
+} from '../train/search-space.js';
 
 /**
  * The sweep file (W&B-sweep-like, YAML or JSON), validated at the edge; `layerlab sweep --schema`
  * publishes it as JSON Schema. Relative paths inside are resolved against the file's own folder.
  */
 const positiveInt = z.number().int().positive();
-const scalar = scalarSchema;
 
 /**
  * A head parameter: a value, a list (grid axis), or a distribution, in either of two spellings (the
