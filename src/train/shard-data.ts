@@ -21,15 +21,40 @@ export function labelRows(
   return { dims, count: rows.length, x, y };
 }
 
-/** The same rows re-ordered by `order` (positions into `rows`). */
-export function reorderRows(rows: SplitRows, order: ArrayLike<number>): SplitRows {
-  const { dims } = rows;
-  const x = new Float32Array(order.length * dims);
-  const y = new BigInt64Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    const at = order[i]!;
-    x.set(rows.x.subarray(at * dims, (at + 1) * dims), i * dims);
-    y[i] = rows.y[at]!;
+/** A split's rows as a training unit reads them: in `order` (positions into the rows) when given. */
+export interface UnitRows extends SplitRows {
+  order?: Int32Array;
+}
+
+/**
+ * The unit's rows batch after batch: views into the rows when they are in order, else each batch's
+ * rows gathered into one buffer reused for every batch (the caller is done with a batch before it
+ * asks for the next). An epoch's shuffle so costs one batch of memory, not a copy of the shard, and
+ * the gathered batch is still in cache when the step graph reads it.
+ */
+export function* unitBatches(rows: UnitRows, batchSize: number): Generator<SplitRows> {
+  const { dims, order } = rows;
+  if (!order) {
+    for (let start = 0; start < rows.count; start += batchSize) {
+      const end = Math.min(rows.count, start + batchSize);
+      yield {
+        dims,
+        count: end - start,
+        x: rows.x.subarray(start * dims, end * dims),
+        y: rows.y.subarray(start, end),
+      };
+    }
+    return;
   }
-  return { dims, count: order.length, x, y };
+  const x = new Float32Array(Math.min(batchSize, order.length) * dims);
+  const y = new BigInt64Array(Math.min(batchSize, order.length));
+  for (let start = 0; start < order.length; start += batchSize) {
+    const count = Math.min(order.length, start + batchSize) - start;
+    for (let i = 0; i < count; i++) {
+      const at = order[start + i]!;
+      x.set(rows.x.subarray(at * dims, (at + 1) * dims), i * dims);
+      y[i] = rows.y[at]!;
+    }
+    yield { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count) };
+  }
 }

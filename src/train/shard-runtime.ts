@@ -3,7 +3,7 @@ import { FeatureStore } from '../store/feature-store.js';
 import { archKey } from './head-arch.js';
 import { buildEvalGraph, buildTrainGraph } from './head-graph.js';
 import { createHeadSession } from './ort-session.js';
-import { labelRows, reorderRows, type SplitRows } from './shard-data.js';
+import { labelRows, type SplitRows, type UnitRows } from './shard-data.js';
 import { standardizeInPlace } from './standardization.js';
 import { epochOrder } from './sharding.js';
 import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
@@ -15,8 +15,8 @@ interface FeatureSetShard {
   train: SplitRows;
   val: SplitRows;
   test: SplitRows;
-  /** this epoch's row order, shared by every group that visits the shard in the epoch */
-  epochRows?: { epoch: number; rows: SplitRows };
+  /** this epoch's row order (positions into `train`), shared by every group that visits the shard */
+  epochOrder?: { epoch: number; order: Int32Array };
 }
 
 /** Sessions for one graph shape; K and B are symbolic, so any heads of these architectures run on them. */
@@ -77,12 +77,12 @@ export class ShardRuntime {
     return set;
   }
 
-  private rowsFor(set: FeatureSetShard, epoch: number): SplitRows {
-    if (set.epochRows?.epoch !== epoch) {
+  private rowsFor(set: FeatureSetShard, epoch: number): UnitRows {
+    if (set.epochOrder?.epoch !== epoch) {
       const order = epochOrder(this.init.seed, epoch, this.init.shard, set.train.count);
-      set.epochRows = { epoch, rows: reorderRows(set.train, order) };
+      set.epochOrder = { epoch, order };
     }
-    return set.epochRows.rows;
+    return { ...set.train, order: set.epochOrder.order };
   }
 
   private async session(group: GroupRun, kind: 'train' | 'eval'): Promise<ort.InferenceSession> {

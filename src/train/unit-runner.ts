@@ -5,7 +5,7 @@ import { stackPrefix } from './head-graph-forward.js';
 import { ort, outputOf } from './ort-session.js';
 import type { GroupState, HyperValues } from './group-state.js';
 import { nextName } from './group-state.js';
-import type { SplitRows } from './shard-data.js';
+import { unitBatches, type SplitRows, type UnitRows } from './shard-data.js';
 
 /** One stack of a group as the runner needs it: its graph shape, model ids and dropout rates. */
 export interface UnitStack {
@@ -36,14 +36,14 @@ export interface TrainUnitResult {
 const tensorOf = (t: { dims: number[]; data: Float32Array }) => new ort.Tensor('float32', t.data, t.dims);
 
 /**
- * One MOP unit: a fused group takes consecutive mini-batches of a shard's rows (already in this
- * epoch's order), one training-step graph run per batch; the last batch may be smaller. The same
+ * One MOP unit: a fused group takes consecutive mini-batches of a shard's rows in this epoch's
+ * order, one training-step graph run per batch; the last batch may be smaller. The same
  * function runs in the shard workers and in sequential replays, which is what makes MOP's
  * sequential-SGD equivalence checkable bit for bit.
  */
 export async function runTrainUnit(
   session: ort.InferenceSession,
-  rows: SplitRows,
+  rows: UnitRows,
   batchSize: number,
   stacks: readonly UnitStack[],
   state: GroupState,
@@ -65,20 +65,21 @@ export async function runTrainUnit(
   const lossSum = new Float64Array(heads);
   const correct = new Float64Array(heads);
   let steps = 0;
-  for (let start = 0; start < rows.count; start += batchSize) {
+  let examples = 0;
+  for (const batch of unitBatches(rows, batchSize)) {
     if (context.cancel && Atomics.load(context.cancel, 0) !== 0) throw interrupted();
-    const end = Math.min(rows.count, start + batchSize);
+    const n = batch.count;
     const feeds: Record<string, ort.Tensor> = {
       ...fixed,
       ...current,
-      X: new ort.Tensor('float32', rows.x.subarray(start * dims, end * dims), [end - start, dims]),
-      y: new ort.Tensor('int64', rows.y.subarray(start, end), [end - start]),
+      X: new ort.Tensor('float32', batch.x, [n, dims]),
+      y: new ort.Tensor('int64', batch.y, [n]),
     };
     stacks.forEach((stack, i) => {
-      masks[i]?.next(end - start, stack.arch.hidden).forEach((mask, l) => {
+      masks[i]?.next(n, stack.arch.hidden).forEach((mask, l) => {
         feeds[`${stackPrefix(i)}mask${l}`] = new ort.Tensor('float32', mask, [
           stack.models.length,
-          end - start,
+          n,
           stack.arch.hidden[l]!,
         ]);
       });
@@ -95,13 +96,14 @@ export async function runTrainUnit(
       }
     });
     steps++;
+    examples += n;
   }
   // Fresh copies: output buffers belong to the addon and a transferred state must own its memory.
   const next: GroupState = {};
   for (const [name, t] of Object.entries(state)) {
     next[name] = { dims: t.dims, data: (current[name]!.data as Float32Array).slice() };
   }
-  return { state: next, lossSum, correct, steps, examples: rows.count };
+  return { state: next, lossSum, correct, steps, examples };
 }
 
 export interface EvaluationResult {
