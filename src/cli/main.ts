@@ -51,8 +51,24 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   return program;
 }
 
-/** The bin entry: parse, run, map every outcome to the exit-code table. Never calls process.exit mid-flow. */
+/**
+ * The reader of stdout went away (`layerlab results | head -1`): stop quietly, as a program killed by
+ * SIGPIPE would, instead of dying on an unhandled 'error' event with a stack trace. Work cut short so
+ * (a training run) resumes like any killed run.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? ExitCode.ok);
+  });
+}
+
+/**
+ * The bin entry: parse, run, map every outcome to the exit-code table. Never calls process.exit
+ * mid-flow (but for a closed stdout, see above).
+ */
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedStdout();
   const jsonRequested = argv
     .slice(2, argv.includes('--') ? argv.indexOf('--') : undefined)
     .includes('--json');
