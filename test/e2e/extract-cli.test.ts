@@ -135,51 +135,55 @@ describe('layerlab extract', () => {
     });
   });
 
-  it('stops cleanly between batches on SIGINT (exit 130) and resumes to completion', async () => {
-    const big = join(tempDir(), 'big');
-    writeIdxPair(big, 'train', randomIdx(4000, 5), { gz: true });
-    const store = join(tempDir(), 'interrupted');
-    const args = [
-      bin,
-      'extract',
-      model,
-      big,
-      '--store',
-      store,
-      '--batch-size',
-      '8',
-      '--json',
-      '--progress-ms',
-      '0',
-    ];
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, CI: '1' },
+  // SIGHUP: the terminal that ran it closed
+  it.each(['SIGINT', 'SIGHUP'] as const)(
+    'stops cleanly between batches on %s (exit 130) and resumes to completion',
+    async (signal) => {
+      const big = join(tempDir(), 'big');
+      writeIdxPair(big, 'train', randomIdx(4000, 5), { gz: true });
+      const store = join(tempDir(), 'interrupted');
+      const args = [
+        bin,
+        'extract',
+        model,
+        big,
+        '--store',
+        store,
+        '--batch-size',
+        '8',
+        '--json',
+        '--progress-ms',
+        '0',
+      ];
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, args, {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, CI: '1' },
+        });
+        let sent = false;
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('"records":80')) {
+            sent = true;
+            child.kill(signal);
+          }
+        });
+        child.on('close', resolve);
       });
-      let sent = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (!sent && chunk.toString().includes('"records":80')) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.on('close', resolve);
-    });
-    expect(code).toBe(130);
-    const partial = FeatureStore.open(store, { write: false });
-    const sets = partial.featureSets();
-    expect(sets.every((s) => !s.complete)).toBe(true);
-    expect(partial.storedBatches(sets[0]!.key)).toBeGreaterThan(0);
-    expect(partial.storedBatches(sets[0]!.key)).toBeLessThan(500);
-    expect(sets.every((s) => partial.verifyFeatureSet(s.key).length === 0)).toBe(true);
-    partial.close();
-    const resumed = await runCli(['extract', model, big, '--store', store, '--batch-size', '8', '--json']);
-    expect(resumed.code).toBe(0);
-    const last = parseNdjson(resumed.stdout).at(-1)!;
-    expect(last, JSON.stringify(last).slice(0, 400)).toMatchObject({ cached: false });
-    expect((last.featureSets as { records: number }[]).every((s) => s.records === 4000)).toBe(true);
-  });
+      expect(code).toBe(130);
+      const partial = FeatureStore.open(store, { write: false });
+      const sets = partial.featureSets();
+      expect(sets.every((s) => !s.complete)).toBe(true);
+      expect(partial.storedBatches(sets[0]!.key)).toBeGreaterThan(0);
+      expect(partial.storedBatches(sets[0]!.key)).toBeLessThan(500);
+      expect(sets.every((s) => partial.verifyFeatureSet(s.key).length === 0)).toBe(true);
+      partial.close();
+      const resumed = await runCli(['extract', model, big, '--store', store, '--batch-size', '8', '--json']);
+      expect(resumed.code).toBe(0);
+      const last = parseNdjson(resumed.stdout).at(-1)!;
+      expect(last, JSON.stringify(last).slice(0, 400)).toMatchObject({ cached: false });
+      expect((last.featureSets as { records: number }[]).every((s) => s.records === 4000)).toBe(true);
+    },
+  );
 
   it('has help with examples', async () => {
     const help = await runCli(['extract', '--help']);
