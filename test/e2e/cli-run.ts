@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface CliRun {
   code: number | null;
@@ -7,15 +8,12 @@ export interface CliRun {
   stderr: string;
 }
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
+/** The CLI's entry, as a user's shell runs it. */
+export const cliBin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 
-/** Runs the real CLI (compiled by `npm test`'s build step) with no terminal attached. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** Everything a child process prints and its exit code, once it has closed. */
+export function collectRun(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, CI: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -23,6 +21,16 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the real CLI (compiled by `npm test`'s build step) with no terminal attached. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return collectRun(
+    spawn(process.execPath, [cliBin, ...args], {
+      env: { ...process.env, CI: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 export function parseNdjson(stdout: string): Record<string, unknown>[] {

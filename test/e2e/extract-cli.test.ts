@@ -6,9 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FeatureStore } from '../../src/store/feature-store.js';
 import { randomIdx, tempDir, writeIdxPair, writeImages } from '../data/write-datasets.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
-import { parseNdjson, runCli } from './cli-run.js';
-
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
+import { cliBin as bin, parseNdjson, runCli } from './cli-run.js';
 
 describe('layerlab extract', () => {
   let model: string;

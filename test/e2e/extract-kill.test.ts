@@ -6,9 +6,8 @@ import { Rng } from '../../src/core/random.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
 import { randomIdx, tempDir, writeIdxPair } from '../data/write-datasets.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
-import { runCli } from './cli-run.js';
+import { cliBin as bin, runCli } from './cli-run.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 const RECORDS = 240;
 const BATCH = 8;
 const LAYERS = 'block1/conv,block1/relu,block2/relu,head/pool,head/logits';

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import type { CliRun } from './cli-run.js';
+import { cliBin as bin, collectRun, type CliRun } from './cli-run.js';
 import { createRobustnessWorld, type RobustnessWorld } from './fixtures/robustness-world.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 const ESC = '\u001b';
 
 /** Every command path the program registers: `extract`, `store ls`, … (help subcommands aside). */
@@ -19,19 +17,13 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
 /** Runs the CLI the way a script or CI log does: `layerlab … | cat` with CI=1. */
 function piped(args: string[], env: NodeJS.ProcessEnv = { CI: '1' }): Promise<CliRun> {
   const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    // pipefail: the exit code is layerlab's, not cat's
-    const child = spawn('bash', ['-c', `set -o pipefail; ${quoted} | cat`], {
+  // pipefail: the exit code is layerlab's, not cat's
+  return collectRun(
+    spawn('bash', ['-c', `set -o pipefail; ${quoted} | cat`], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 function expectNoEscapes(run: CliRun): void {

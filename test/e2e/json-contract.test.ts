@@ -77,7 +77,7 @@ import type { StoreVerification } from '../../src/store/verify-store.js';
 import type { SweepResult } from '../../src/sweep/run-sweep.js';
 import type { Trial } from '../../src/sweep/sweep-trials.js';
 import type { ResolvedHead } from '../../src/train/head-config.js';
-import { runCli, type CliRun } from './cli-run.js';
+import { cliBin, collectRun, runCli, type CliRun } from './cli-run.js';
 
 /**
  * Issue 7: every command's `--json` output validated against its contract schema
@@ -86,29 +86,20 @@ import { runCli, type CliRun } from './cli-run.js';
  * and exit code are checked.
  */
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
-
 /** Runs the CLI and calls `onLine` with each stdout line as it arrives. */
 function runCliStreaming(args: string[], onLine: (line: string) => void): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      lines.forEach(onLine);
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    env: { ...process.env, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let pending = '';
+  child.stdout.on('data', (d: Buffer) => {
+    pending += d.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    lines.forEach(onLine);
+  });
+  return collectRun(child);
 }
 
 /** `fn` over `items`, `size` at a time (the CLI processes share a small machine). */

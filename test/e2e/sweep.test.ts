@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainingResult } from '../../src/core/result.js';
-import { parseNdjson, runCli } from './cli-run.js';
+import { cliBin as bin, parseNdjson, runCli } from './cli-run.js';
 
 const SWEEP = `model: builtin:shapes-cnn
 data: builtin:shapes
@@ -22,8 +22,6 @@ epochs: 3
 workers: 2
 seed: 3
 `;
-
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 
 /** Starts a sweep and kill -9s it once `units` training units have finished; resolves its run id. */
 function killDuringTraining(home: string, file: string, units: number): Promise<string> {

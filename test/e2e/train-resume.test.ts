@@ -5,10 +5,8 @@ import { Rng } from '../../src/core/random.js';
 import type { TrainingResult } from '../../src/core/result.js';
 import { readSnapshot } from '../../src/train/run-snapshot.js';
 import { differingTensors } from '../train/same-bits.js';
-import { parseNdjson, runCli } from './cli-run.js';
+import { cliBin as bin, parseNdjson, runCli } from './cli-run.js';
 import { createTrainFixture, type TrainFixture } from './train-store.js';
-
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 
 /**
  * Runs the CLI with --json and SIGKILLs it (kill -9: no cleanup, no handlers) once `shouldKill` says

@@ -5,14 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cliBin as bin } from './cli-run.js';
 
 export const tmuxAvailable = spawnSync('tmux', ['-V']).status === 0;
 
 /** Appended to a suite's name: why it did not run. */
 export const skipReason = tmuxAvailable ? '' : ' (skipped: tmux is not installed)';
-
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'layerlab.js');
 
 /**
  * A shell command line running the real CLI as a user would on a terminal: CI unset (it would turn
