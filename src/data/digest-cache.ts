@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256 } from '../core/hash.js';
 
 /** What identifies a file's bytes cheaply: size and modification time, as git's index does. */
@@ -67,9 +68,7 @@ export class DigestCache<T> {
     const kept = Object.fromEntries([...this.entries].filter(([key]) => this.used.has(key)));
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(kept));
-      renameSync(temp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(kept));
     } catch {
       // a cache that cannot be written only costs time on the next open
     }

@@ -8,11 +8,10 @@ import {
   readSync,
   closeSync,
   fstatSync,
-  renameSync,
-  writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { isLayerlabError, LayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 
@@ -59,12 +58,6 @@ export interface ControlAck {
   reason?: string;
   /** ids of models it created (clone, add) */
   models?: string[];
-}
-
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
 }
 
 let nextControlSeq = 0;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { interrupted } from '../core/errors.js';
 import type { ModelEpochMetrics } from '../core/events.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { removeUnitCheckpoints } from './checkpoint.js';
 import type { ControlSource } from './controls.js';
 import { applyControls, applyHalving } from './epoch-boundary.js';

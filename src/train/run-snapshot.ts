@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ControlAck } from '../store/run-store.js';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { checkpointDir } from './checkpoint.js';
 import type { ModelState } from './head-state.js';
 import type { ModelRecord } from './model-record.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EventSink } from '../core/events.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { checkpointDir } from './checkpoint.js';
 import type { ControlSource } from './controls.js';
 import { MopTrainer } from './mop-trainer.js';
