@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, usageError } from '../core/errors.js';
+import { layerlabVersion } from '../core/package-version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExportHead } from './commands/export-head.js';
 import { registerExtract } from './commands/extract.js';
@@ -33,6 +34,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
     .option('--home <dir>', 'where stores and runs live (default: $LAYERLAB_HOME or ~/.cache/layerlab)')
     .option('--json', 'machine-readable output: JSON documents or NDJSON events on stdout')
     .option('-q, --quiet', 'no progress output, only results')
+    .version(layerlabVersion(), '-V, --version', 'print the version of layerlab')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../backbone/ort-runtime.js';
 import type { Pooling } from '../backbone/capture-point.js';
 import type { PreprocessSpec } from '../backbone/backbone.js';
 import { configError, LayerlabError } from '../core/errors.js';

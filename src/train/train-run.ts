@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { notFound } from '../core/errors.js';
+import { isLayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { RankingMetric, TrainingResult } from '../core/result.js';
@@ -8,11 +8,23 @@ import { FeatureStore } from '../store/feature-store.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from './layer-results.js';
 import { newRunId } from './layer-search.js';
+import { readRunJob } from './run-job-file.js';
+import { readRunResults } from './run-results.js';
 import { expandSearch, type SearchMode } from './search.js';
 import type { HeadSpace } from './search-space.js';
 import { selectFeatureSets } from './select-feature-sets.js';
 import { train } from './train.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
+
+/** A resumed run's results when it finished; undefined when it did not, or they are damaged. */
+function readFinishedResults(runDir: string): TrainOutcome | undefined {
+  try {
+    return readRunResults(runDir);
+  } catch (error) {
+    if (isLayerlabError(error) && error.code === 'BAD_DATA') return undefined;
+    throw error;
+  }
+}
 
 export interface TrainRunOptions {
   home: HomeLayout;
@@ -91,7 +103,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   let job: TrainJob;
   if (options.resume) {
     run = openRun(options.home, options.resume);
-    job = (JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')) as { job: TrainJob }).job;
+    job = readRunJob(run.dir);
     run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
@@ -105,18 +117,18 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     });
   }
   return run.record(options.sink, async (sink) => {
-    const resultsPath = join(run.dir, 'results.json');
+    // a finished run is not trained again: resuming it prints its result (a damaged results file is
+    // rebuilt from the checkpoints instead)
+    const finished = options.resume ? readFinishedResults(run.dir) : undefined;
     const outcome: TrainOutcome =
-      // a finished run is not trained again: resuming it prints its result
-      options.resume && existsSync(resultsPath)
-        ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as TrainOutcome)
-        : await train(job, {
-            sink,
-            runDir: run.dir,
-            control: run,
-            resume: options.resume !== undefined,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+      finished ??
+      (await train(job, {
+        sink,
+        runDir: run.dir,
+        control: run,
+        resume: options.resume !== undefined,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }));
     const seconds = (performance.now() - started) / 1000;
     const result = trainingResult({
       outcome,

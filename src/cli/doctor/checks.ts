@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../backbone/ort-runtime.js';
 import { open } from 'lmdb';
 import { encodeModel, GraphBuilder } from '../../core/onnx/index.js';
 import { filesystemKind } from '../../core/filesystem-types.js';
