@@ -4,7 +4,7 @@
  */
 import type { EventSink, ExtractProgressEvent } from '../core/events.js';
 import type { TrainingResult } from '../core/result.js';
-import { hashBar } from './bar.js';
+import { hashBar } from './bar-glyphs.js';
 import {
   formatCount,
   formatEta,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, blockBar, hashBar } from '../../src/ui/bar.js';
+import { barFraction, blockBar, hashBar } from '../../src/ui/bar-glyphs.js';
 import {
   formatCount,
   formatEta,
