@@ -6,6 +6,7 @@ import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import { badData, configError, isLayerlabError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
+import { formatBytes } from '../core/format-bytes.js';
 import type { DataSource, ReadOptions, SkippedRecord } from '../data/data-source.js';
 import type { StorageDtype } from '../store/batch-codec.js';
 import { FeatureStore } from '../store/feature-store.js';
@@ -396,10 +397,9 @@ function refuseFullDisk(storeDir: string, storeBytes: number): void {
   const free = bavail * bsize;
   const needed = storeBytes * 1.25 + 2 ** 20;
   if (needed > free) {
-    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     throw new LayerlabError(
       'IO',
-      `the store ${storeDir} needs about ${mib(needed)} but ${mib(free)} are free; free disk space or pass --store elsewhere`,
+      `the store ${storeDir} needs about ${formatBytes(needed)} but ${formatBytes(free)} are free; free disk space or pass --store elsewhere`,
     );
   }
 }
@@ -495,8 +495,6 @@ function findAnchor(
   return undefined;
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-
 /** One line for the log: plan, batch, threads, forecast. */
 export function describePlan(plan: ExtractionPlan): string {
   const stages =
@@ -506,7 +504,7 @@ export function describePlan(plan: ExtractionPlan): string {
   const seconds = plan.forecast.seconds === undefined ? '' : `, ~${plan.forecast.seconds.toFixed(1)} s`;
   return (
     `plan: ${plan.mode}${stages}, batch ${plan.batchSize}, ${plan.concurrency.ortThreads} threads; ` +
-    `forecast peak ${mib(plan.forecast.peakBytes)} of ${mib(plan.forecast.memoryBudgetBytes)}, ` +
-    `store +${mib(plan.forecast.storeBytes)}${seconds} — ${plan.reason}`
+    `forecast peak ${formatBytes(plan.forecast.peakBytes)} of ${formatBytes(plan.forecast.memoryBudgetBytes)}, ` +
+    `store +${formatBytes(plan.forecast.storeBytes)}${seconds} — ${plan.reason}`
   );
 }

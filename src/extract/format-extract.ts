@@ -1,13 +1,14 @@
+import { formatBytes } from '../core/format-bytes.js';
 import type { ExtractResult } from './extract.js';
 import type { ExtractionPlan } from './plan.js';
-
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i > 0 && /^[\d.,]+( MiB| s)?$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) =>
+        i > 0 && /^[\d.,]+( [KMGT]?i?B| s)?$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!),
+      )
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)];
@@ -30,7 +31,7 @@ export function formatPlan(plan: ExtractionPlan): string {
           String(i + 1),
           s.from,
           s.points.join(', '),
-          mib(s.peakBytes),
+          formatBytes(s.peakBytes),
           s.seconds === undefined ? '-' : `${s.seconds.toFixed(1)} s`,
         ]),
       ),
@@ -38,10 +39,10 @@ export function formatPlan(plan: ExtractionPlan): string {
   }
   lines.push(
     '',
-    `forecast: peak RAM ${mib(forecast.peakBytes)} of a ${mib(forecast.memoryBudgetBytes)} budget · ` +
-      `store +${mib(forecast.storeBytes)}` +
+    `forecast: peak RAM ${formatBytes(forecast.peakBytes)} of a ${formatBytes(forecast.memoryBudgetBytes)} budget · ` +
+      `store +${formatBytes(forecast.storeBytes)}` +
       (forecast.boundaryBytes > 0
-        ? ` (+${mib(forecast.boundaryBytes)} of stage boundaries while it runs)`
+        ? ` (+${formatBytes(forecast.boundaryBytes)} of stage boundaries while it runs)`
         : '') +
       (forecast.seconds === undefined ? '' : ` · ~${forecast.seconds.toFixed(1)} s`),
   );

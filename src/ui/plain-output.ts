@@ -4,16 +4,9 @@
  */
 import type { EventSink, ExtractProgressEvent } from '../core/events.js';
 import type { TrainingResult } from '../core/result.js';
-import { hashBar } from './bar.js';
-import {
-  formatCount,
-  formatEta,
-  formatHyper,
-  formatMegabytes,
-  formatPercent,
-  formatRate,
-  formatSeconds,
-} from './format.js';
+import { hashBar } from './bar-glyphs.js';
+import { formatMebibytes } from '../core/format-bytes.js';
+import { formatCount, formatEta, formatHyper, formatPercent, formatRate, formatSeconds } from './format.js';
 import { resultBestIndex } from './layer-summary.js';
 import type { LogLine } from './run-state.js';
 import { initialRunState, reduceRunState } from './run-state.js';
@@ -70,7 +63,7 @@ function progressLine(event: ExtractProgressEvent): string {
   const fraction = event.total > 0 ? event.records / event.total : 0;
   return (
     `extract: ${formatPercent(fraction, 0)} · ${formatCount(event.records)}/${formatCount(event.total)} records · ` +
-    `${formatRate(event.recordsPerSecond)} · ETA ${formatEta(event.etaSeconds)} · RSS ${formatMegabytes(event.rssMb)}`
+    `${formatRate(event.recordsPerSecond)} · ETA ${formatEta(event.etaSeconds)} · RSS ${formatMebibytes(event.rssMb)}`
   );
 }
 

@@ -2,7 +2,8 @@
  * The words beside the progress bars, built once here so the panels draw them and the layout can
  * measure them (a line too long for the terminal wraps, and the screen budgets for it). Pure.
  */
-import { formatCount, formatEta, formatMegabytes, formatRate, formatSeconds } from './format.js';
+import { formatMebibytes } from '../core/format-bytes.js';
+import { formatCount, formatEta, formatRate, formatSeconds } from './format.js';
 import { currentEpoch, trainingEtaSeconds, trainingRate } from './progress.js';
 import type { ExtractionState, TrainingState } from './run-state.js';
 
@@ -25,7 +26,7 @@ export function extractionDetails(extraction: ExtractionState): string {
   return (
     `${formatCount(extraction.records)}/${formatCount(extraction.total)} records · ` +
     `${formatRate(extraction.recordsPerSecond)} · ETA ${formatEta(extraction.etaSeconds)} · RSS ` +
-    `${formatMegabytes(extraction.rssMb)}` +
+    `${formatMebibytes(extraction.rssMb)}` +
     (extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : '')
   );
 }
@@ -44,7 +45,7 @@ export function trainingDetails(training: TrainingState): string {
     `units ${training.unitsDone}/${training.unitsPerEpoch}` +
     (rate === undefined ? '' : ` · ${formatCount(Math.round(rate))} ex/s`) +
     ` · ETA ${formatEta(trainingEtaSeconds(training))}` +
-    (training.rssMb === undefined ? '' : ` · RSS ${formatMegabytes(training.rssMb)}`)
+    (training.rssMb === undefined ? '' : ` · RSS ${formatMebibytes(training.rssMb)}`)
   );
 }
 

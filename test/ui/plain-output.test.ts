@@ -71,7 +71,7 @@ describe('createPlainPrinter', () => {
       'extract: 40%',
       'extract: 50%',
     ]);
-    expect(progressLines[0]).toBe('extract: 10% · 200/2,000 records · 500 rec/s · ETA 0:04 · RSS 400 MB');
+    expect(progressLines[0]).toBe('extract: 10% · 200/2,000 records · 500 rec/s · ETA 0:04 · RSS 400 MiB');
 
     clock = 6000;
     sink(progress(1010));

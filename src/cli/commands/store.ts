@@ -3,12 +3,8 @@ import { LayerlabError, usageError } from '../../core/errors.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { exportFeatures, type ExportFormat } from '../../store/export-features.js';
 import { FeatureStore } from '../../store/feature-store.js';
-import {
-  formatBytes,
-  formatStoreInfo,
-  formatStoreList,
-  formatVerification,
-} from '../../store/format-store.js';
+import { formatBytes } from '../../core/format-bytes.js';
+import { formatStoreInfo, formatStoreList, formatVerification } from '../../store/format-store.js';
 import { collectGarbage, removeStore } from '../../store/gc-store.js';
 import { listStoreDirs, resolveStoreRef, summarizeStore } from '../../store/store-catalog.js';
 import { verifyStore } from '../../store/verify-store.js';
