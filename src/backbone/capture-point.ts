@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors.js';
 import type { Dim } from '../core/onnx/index.js';
+import type { Quantization } from './quantized-tensors.js';
 
 /**
  * How a tensor's axes read, which decides what pooling means for it (DESIGN.md, "Pooling"):
@@ -26,6 +27,11 @@ export interface CapturePoint {
   layout?: PointLayout;
   /** element type when it is not float32 (captured values are always returned as float32) */
   dtype?: 'float16' | 'float64';
+  /**
+   * a quantized model's integer tensor (or a DequantizeLinear output read back from one): capture
+   * dequantizes `tensor` with the scale and zero point its producing op quantized it with
+   */
+  quantized?: Quantization;
 }
 
 /**

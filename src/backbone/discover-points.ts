@@ -4,6 +4,7 @@ import { assignBlocks } from './block-names.js';
 import { fusedAwayTensors } from './fused-tensors.js';
 import { pooledDims, DEFAULT_POOLING, type CapturePoint, type PointLayout } from './capture-point.js';
 import { createOnnxSession, feedInputs, type OnnxModelFile } from './onnx-model-file.js';
+import { dequantizedTensors, quantizedTensors, type Quantization } from './quantized-tensors.js';
 import { inferLayouts } from './tensor-layouts.js';
 
 /** Ops whose outputs do not depend on the input's values: never features. */
@@ -87,21 +88,34 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
 
   const excluded = new Map<string, string>();
   const fused = await fusedAwayTensors(file);
+  const weights = new Set(info.graph.initializers.map((i) => i.name));
+  const quantized = quantizedTensors(info.graph.nodes, weights);
+  const dequantized = dequantizedTensors(info.graph.nodes, weights);
+  // Integer tensors of quantized models, and fused-away dequantized ones, read through a DequantizeLinear.
+  const readAs = new Map<string, Quantization>();
   const shapes = new Map<string, Dim[]>();
   for (const c of candidates) {
     const a = one.get(c.name);
     if (!a) continue;
     if (!FLOAT_TYPES.has(a.type)) {
-      excluded.set(c.name, `holds ${a.type} values, not floats`);
-      continue;
+      const q = a.type === 'uint8' || a.type === 'int8' ? quantized.get(c.name) : undefined;
+      if (!q) {
+        excluded.set(c.name, `holds ${a.type} values, not floats`);
+        continue;
+      }
+      readAs.set(c.name, q);
     }
     if (a.dims.length < 2) continue;
     if (fused.has(c.name)) {
-      excluded.set(
-        c.name,
-        "is fused away by ONNX Runtime's graph optimizations (capturing it would change the model's outputs)",
-      );
-      continue;
+      const dq = dequantized.get(c.name);
+      if (!dq || fused.has(dq.tensor) || !quantized.has(dq.tensor)) {
+        excluded.set(
+          c.name,
+          "is fused away by ONNX Runtime's graph optimizations (capturing it would change the model's outputs)",
+        );
+        continue;
+      }
+      readAs.set(c.name, dq);
     }
     const batched = two ? a.dims[0] === 1 && two.get(c.name)?.dims[0] === 2 : a.dims[0] === plan.fixedBatch;
     if (!batched) continue;
@@ -111,7 +125,7 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
       a.dims.map((d, axis) => (axis === 0 ? 'N' : b && d === shortSeq && b.dims[axis] === longSeq ? 'T' : d)),
     );
   }
-  const blocks = assignBlocks(info.graph.nodes, new Set(info.graph.initializers.map((i) => i.name)));
+  const blocks = assignBlocks(info.graph.nodes, weights);
   const layouts = inferLayouts(
     info.graph.nodes,
     new Map([...shapes].map(([name, shape]) => [name, shape.length])),
@@ -131,7 +145,9 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
       pooledSize: 0,
       layout: layouts.get(c.name) ?? 'vector',
     };
-    if (type !== 'float32') point.dtype = type === 'float16' ? 'float16' : 'float64';
+    const quantization = readAs.get(c.name);
+    if (quantization) point.quantized = quantization;
+    else if (type !== 'float32') point.dtype = type === 'float16' ? 'float16' : 'float64';
     point.pooledSize = pooledDims(point, DEFAULT_POOLING, seq);
     points.push(point);
   }

@@ -34,7 +34,15 @@ export function addPooling(
   const mismatch = poolingMismatch(point, pooling);
   if (mismatch) throw badModel(mismatch);
   const ops = new OpsetOps(g, context.opset);
-  const x = point.dtype ? ops.toFloat(point.name) : point.name;
+  const x = point.quantized
+    ? g.op('DequantizeLinear', [
+        point.quantized.tensor,
+        point.quantized.scale,
+        ...(point.quantized.zeroPoint ? [point.quantized.zeroPoint] : []),
+      ])
+    : point.dtype
+      ? ops.toFloat(point.name)
+      : point.name;
   const layout = pointLayout(point);
   if (layout === 'vector') return point.shape.length === 2 ? g.op('Identity', [x]) : ops.flatten(x);
   if (pooling === 'none') return ops.flatten(x);

@@ -3,13 +3,16 @@ import type { CapturePoint } from './capture-point.js';
 
 /**
  * Resolves `--layers` selectors (DESIGN.md, "Layer selection") against the capture points, in graph
- * order, without duplicates: exact names, globs (`block*\/relu`), `blocks` (the last point of each
- * block), `last:K` and `every:K` over blocks, and block indices (negative from the end).
+ * order, without duplicates: exact names, block names (`layer2.1`: the block's output), globs
+ * (`block*\/relu`), `blocks` (the last point of each block), `last:K` and `every:K` over blocks, and
+ * block indices (negative from the end). An exact capture point name wins over every other reading,
+ * because older PyTorch exports name tensors `54`, `107`: `onNote` hears when a selector was both.
  */
 export function selectLayers(
   points: readonly CapturePoint[],
   selectors: readonly string[],
   excludedTensors: ReadonlyMap<string, string> = new Map(),
+  onNote: (message: string) => void = () => {},
 ): CapturePoint[] {
   const blocks = blockOutputs(points);
   const chosen = new Set<CapturePoint>();
@@ -21,7 +24,7 @@ export function selectLayers(
       throw badModel(
         `${selector} ${why}, so it cannot be a layer; pick a capture point (\`layerlab layers MODEL --all\` lists them)`,
       );
-    for (const point of resolveOne(selector, points, blocks)) chosen.add(point);
+    for (const point of resolveOne(selector, points, blocks, onNote)) chosen.add(point);
   }
   if (chosen.size === 0)
     throw usageError('--layers selected nothing; run `layerlab layers MODEL` to see the capture points');
@@ -55,8 +58,24 @@ function resolveOne(
   selector: string,
   points: readonly CapturePoint[],
   blocks: CapturePoint[],
+  onNote: (message: string) => void,
 ): CapturePoint[] {
+  const exact = points.find((p) => p.name === selector);
+  if (exact) {
+    if (/^-?\d+$/.test(selector) && blocks.length > 0) {
+      const indexed = blocks.at(Number(selector));
+      if (indexed !== exact)
+        onNote(
+          indexed
+            ? `--layers ${selector}: took the capture point named ${selector}, not block index ${selector} (${indexed.name}); select that one by its name`
+            : `--layers ${selector}: took the capture point named ${selector} (the model has no block index ${selector})`,
+        );
+    }
+    return [exact];
+  }
   if (selector === 'blocks' || selector === 'all') return selector === 'all' ? [...points] : blocks;
+  const block = blocks.find((p) => p.block === selector);
+  if (block) return [block];
   const countMatch = /^(last|every):(\d+)$/.exec(selector);
   if (countMatch) {
     const k = Number(countMatch[2]);
@@ -86,8 +105,6 @@ function resolveOne(
       throw badModel(`no capture point matches ${selector}; run \`layerlab layers MODEL\` to list them`);
     return matched;
   }
-  const exact = points.find((p) => p.name === selector);
-  if (exact) return [exact];
   const nearest = [...points]
     .sort((a, b) => editDistance(selector, a.name) - editDistance(selector, b.name))
     .slice(0, 3)

@@ -7,6 +7,8 @@ const CHANNELS_FIRST_OPS = new Set([
   'ConvTranspose',
   'ConvInteger',
   'QLinearConv',
+  'QLinearGlobalAveragePool',
+  'QLinearAveragePool',
   'MaxPool',
   'AveragePool',
   'LpPool',
@@ -69,6 +71,9 @@ const LAYOUT_PRESERVING_OPS = new Set([
   'DequantizeLinear',
   'QLinearAdd',
   'QLinearMul',
+  'QLinearLeakyRelu',
+  'QLinearSigmoid',
+  'QLinearConcat',
 ]);
 
 const sameArray = (a: readonly number[], b: readonly number[]) =>
@@ -107,6 +112,8 @@ function layoutOf(
   ranks: ReadonlyMap<string, number>,
 ): PointLayout {
   if (rank <= 2) return 'vector';
+  // ONNX Runtime's quantized pools also take NHWC maps (com.microsoft, attribute channels_last)
+  if (node.attributes.channels_last === 1) return 'channels-last';
   if (CHANNELS_FIRST_OPS.has(node.opType)) return 'channels-first';
   const source = node.inputs.find((i) => ranks.get(i) === rank && layouts.has(i));
   const inherited = source === undefined ? undefined : layouts.get(source);

@@ -44,6 +44,7 @@ export function planInputFor(context: PlanContext): PlanInput {
         parts !== undefined &&
         next !== undefined &&
         set.point.dtype === undefined &&
+        set.point.quantized === undefined &&
         canCut(parts, set.point.name, next.point.name),
     };
   });

@@ -82,3 +82,38 @@ describe('layer selection (--layers)', () => {
     expect(() => selectLayers(points, ['last:0'])).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });
+
+describe('numeric tensor names and block names (--layers)', () => {
+  // As older PyTorch exports name them: block outputs `2`, `5`, `7` are block indices 0, 1, 2.
+  const torch = [
+    point('2', 'layer1.0', 'Relu'),
+    point('3', 'layer2.0', 'Conv'),
+    point('4', 'layer2.0', 'Relu'),
+    point('5', 'layer2.0', 'GlobalAveragePool'),
+    point('6', 'layer2.0', 'Flatten'),
+    point('7', 'fc', 'MatMul'),
+  ];
+
+  it('takes an exact name over a block index, and says so when the selector is both', () => {
+    const notes: string[] = [];
+    expect(names(selectLayers(torch, ['5'], new Map(), (n) => notes.push(n)))).toEqual(['5']);
+    expect(notes).toEqual(['--layers 5: took the capture point named 5 (the model has no block index 5)']);
+    notes.length = 0;
+    expect(names(selectLayers(torch, ['2'], new Map(), (n) => notes.push(n)))).toEqual(['2']);
+    expect(notes).toEqual([
+      '--layers 2: took the capture point named 2, not block index 2 (7); select that one by its name',
+    ]);
+    // a number that names no point is still a block index, and `-1` is the last block
+    notes.length = 0;
+    expect(names(selectLayers(torch, ['1', '-1'], new Map(), (n) => notes.push(n)))).toEqual(['5', '7']);
+    expect(notes).toEqual([]);
+  });
+
+  it('takes a block name as the block output, as `layerlab layers` prints it in the block column', () => {
+    expect(names(selectLayers(torch, ['layer2.0']))).toEqual(['5']);
+    expect(names(selectLayers(points, ['encoder.layer.1', 'pooler']))).toEqual([
+      '/encoder/layer.1/output/LayerNorm/Add_1_output_0',
+      'pooler',
+    ]);
+  });
+});

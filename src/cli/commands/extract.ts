@@ -45,7 +45,7 @@ export function registerExtract(program: Command): void {
     )
     .option(
       '--layers <selectors>',
-      'capture points: names, globs, blocks, last:K, every:K, block indices',
+      'capture points: names, block names, globs, blocks, last:K, every:K, block indices',
       'blocks',
     )
     .option('--pool <pooling>', 'mean | max | cls | grid:K | none', 'mean')
@@ -102,7 +102,10 @@ Examples:
       const dataset = await openDataset(data, { ...config.data, cacheDir: join(home.root, 'cache') });
       const interrupt = interruptSignal();
       try {
-        const points = selectLayers(backbone.points, config.layers, backbone.excludedTensors);
+        const notes: string[] = [];
+        const points = selectLayers(backbone.points, config.layers, backbone.excludedTensors, (note) =>
+          notes.push(note),
+        );
         const preprocess = backbone.resolvePreprocess(config.preprocess);
         const storeDir = config.store ?? storeDirFor(home.stores, backbone, dataset, preprocess);
         const json = mode === 'json' ? jsonLines() : undefined;
@@ -126,6 +129,7 @@ Examples:
                   if (event.type === 'log' && event.level === 'warn') plain(event);
                 }
               : plain;
+        for (const message of notes) sink({ type: 'log', level: 'warn', message });
         const result = await extract({
           backbone,
           dataset,

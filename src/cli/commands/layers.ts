@@ -53,7 +53,7 @@ export function registerLayers(program: Command): void {
     .option('--all', 'every float tensor, not one per block')
     .option(
       '--layers <selectors>',
-      'show only what these selectors pick (names, globs, blocks, last:K, every:K, -1)',
+      'show only what these selectors pick (names, block names, globs, blocks, last:K, every:K, -1)',
     )
     .option(
       '--allow-remote',
@@ -68,6 +68,7 @@ the model's max length), pooled the values per record after the default pooling 
 Examples:
   layerlab layers builtin:shapes-cnn
   layerlab layers builtin:tiny-bert --layers last:2
+  layerlab layers resnet18.onnx --layers layer2.1,107   # a block name; a tensor named 107 (not index 107)
   layerlab layers model.onnx --all --json
   layerlab layers ./my-bert-folder            # config.json + onnx/model.onnx + tokenizer.json
   layerlab layers ./my-bert-folder/onnx/model_quantized.onnx
@@ -80,7 +81,10 @@ Examples:
         home: resolveHome(globals.home),
       });
       const points = options.layers
-        ? selectLayers(backbone.points, options.layers.split(','), backbone.excludedTensors)
+        ? selectLayers(backbone.points, options.layers.split(','), backbone.excludedTensors, (note) => {
+            // stderr: under --json stdout carries the one JSON document only
+            if (!globals.json) process.stderr.write(`layerlab: ${note}\n`);
+          })
         : options.all
           ? backbone.points
           : blockOutputs(backbone.points);
