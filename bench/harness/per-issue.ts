@@ -11,6 +11,10 @@ export const PER_ISSUE = [
   { id: 'extract-rss', what: 'memory scaling (peak RSS at 10N ÷ at N records)' },
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
+  {
+    id: 'train-workers-layers',
+    what: 'MOP scaling by fused-group count (2 workers ÷ 1 ÷ step-graph ceiling, 1–8 layers × 8 heads)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

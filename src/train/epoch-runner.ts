@@ -1,16 +1,12 @@
-import { Rng } from '../core/random.js';
 import { readUnitCheckpoint, writeUnitCheckpoint, type UnitCheckpointHeader } from './checkpoint.js';
 import type { FusedGroup } from './fused-groups.js';
-import { headFlops } from './head-arch.js';
 import { groupRun } from './group-run.js';
 import { stateBuffers, type GroupState, type HyperValues } from './group-state.js';
 import { executePlan } from './mop-executor.js';
-import { planEpoch, type EpochPlan } from './mop-plan.js';
+import { epochRng, planEpoch, type EpochPlan } from './mop-plan.js';
 import type { MopUnit } from './mop-scheduler.js';
 import type { TrainContext } from './train-context.js';
-
-/** Per-step cost of a graph run beyond its arithmetic, in multiply-adds (a planning estimate). */
-const STEP_OVERHEAD = 20_000;
+import { unitCost } from './unit-cost.js';
 
 export interface EpochTrainResult {
   plan: EpochPlan;
@@ -21,21 +17,16 @@ export interface EpochTrainResult {
   trainAccuracy: number[][];
 }
 
-/** Estimated compute of a unit, for the scheduler's virtual clock: deterministic, never measured. */
-function unitCost(
+/** Estimated compute of a unit, for the scheduler's virtual clock. */
+function costOf(
   ctx: TrainContext,
   groups: readonly FusedGroup[],
   shardRows: readonly number[],
-  { group, shard }: MopUnit,
-): number {
-  const g = groups[group]!;
-  const rows = shardRows[shard]!;
-  const dims = ctx.prepared.featureSets.find((s) => s.key === g.featureSet)!.dims;
-  const flops = g.stacks.reduce(
-    (n, s) => n + s.models.length * headFlops(s.arch, dims, ctx.prepared.classes),
-    0,
-  );
-  return Math.ceil(rows / g.batchSize) * STEP_OVERHEAD + rows * flops;
+  unit: MopUnit,
+) {
+  const group = groups[unit.group]!;
+  const dims = ctx.prepared.featureSets.find((s) => s.key === group.featureSet)!.dims;
+  return unitCost(group, dims, ctx.prepared.classes, shardRows[unit.shard]!);
 }
 
 const sameModels = (a: readonly string[], b: readonly string[]) =>
@@ -57,8 +48,8 @@ export async function trainEpoch(
   shardRows: readonly number[],
 ): Promise<EpochTrainResult> {
   const { runDir, pool, sink } = ctx;
-  const rng = Rng.derive(ctx.job.seed, `mop:epoch:${epoch}`);
-  const plan = planEpoch(groups.length, pool.size, (unit) => unitCost(ctx, groups, shardRows, unit), rng);
+  const rng = epochRng(ctx.job.seed, epoch);
+  const plan = planEpoch(groups.length, pool.size, (unit) => costOf(ctx, groups, shardRows, unit), rng);
 
   const states: GroupState[] = [];
   const progress: UnitCheckpointHeader[] = [];

@@ -11,10 +11,12 @@ import { fuseGroups, type FusedGroup, type ModelSpec } from './fused-groups.js';
 import { headArch } from './head-arch.js';
 import { headLabel, type ResolvedHead } from './head-config.js';
 import { groupHyper } from './group-hyper.js';
+import { splitForMakespan } from './group-splits.js';
 import type { GroupState } from './group-state.js';
 import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from './head-state.js';
 import { learningRate } from './lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
+import { epochRng } from './mop-plan.js';
 import { writeSnapshot, type RunProgress } from './run-snapshot.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
@@ -84,7 +86,12 @@ export class MopTrainer {
     );
   }
 
-  groupsOf(models: readonly ModelRecord[]): FusedGroup[] {
+  /**
+   * The models fused into groups (Nautilus); for a training epoch, cut further where that shortens
+   * the epoch's planned makespan on these workers (a function of the seed and epoch, so a resumed
+   * run regroups the same way). Evaluation keeps groups whole: every worker runs every group there.
+   */
+  groupsOf(models: readonly ModelRecord[], epoch?: number): FusedGroup[] {
     const specs: ModelSpec[] = models.map((m) => ({
       index: m.index,
       id: m.id,
@@ -92,12 +99,19 @@ export class MopTrainer {
       layer: m.layer,
       head: m.head,
     }));
-    return fuseGroups(specs, {
-      workers: this.ctx.pool.size,
+    const fused = fuseGroups(specs, {
+      workers: 1,
       dims: (set) => this.dims(set),
       classes: this.ctx.prepared.classes,
       maxGroupBytes: this.ctx.job.maxGroupBytes,
     });
+    if (epoch === undefined) return fused;
+    return splitForMakespan(fused, {
+      shardRows: this.shardRows,
+      dims: (set) => this.dims(set),
+      classes: this.ctx.prepared.classes,
+      rng: () => epochRng(this.ctx.job.seed, epoch),
+    }).groups;
   }
 
   pack(group: FusedGroup): GroupState {
@@ -140,7 +154,7 @@ export class MopTrainer {
         });
         break;
       }
-      await this.trainOneEpoch(epoch, this.groupsOf(active));
+      await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
       this.boundary(epoch);
       removeUnitCheckpoints(this.ctx.runDir, epoch + 1);
       if (signal?.aborted) throw interrupted();
