@@ -41,6 +41,26 @@ export default tseslint.config(
     },
   },
   {
+    // triage sits between store and train: it reads stored feature sets and train imports it.
+    files: ['src/triage/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '../extract/*',
+            '../train/*',
+            '../sweep/*',
+            '../deploy/*',
+            '../report/*',
+            '../cli/*',
+            '../ui/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ui/**'],
     rules: {
       'no-restricted-imports': [
