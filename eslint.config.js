@@ -11,7 +11,7 @@ export const stageTiers = [
   ['data'],
   ['backbone'],
   ['store'],
-  ['extract'],
+  ['extract', 'triage'],
   ['train'],
   ['sweep', 'deploy', 'report'],
   ['ui'],

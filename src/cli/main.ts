@@ -12,6 +12,7 @@ import { registerResults } from './commands/results.js';
 import { registerStore } from './commands/store.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
+import { registerTriage } from './commands/triage.js';
 import { registerUi } from './commands/ui.js';
 import { reportError } from './report-error.js';
 
@@ -49,6 +50,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerStore(program);
   registerSweep(program);
   registerTrain(program);
+  registerTriage(program);
   registerUi(program);
   return program;
 }

@@ -1,5 +1,6 @@
 import type { ReportModel, ReportModelRow } from './report-model.js';
 import { barChart, escapeHtml, lineChart } from './svg-charts.js';
+import { triageSection } from './triage-section.js';
 
 const percent = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`;
@@ -116,6 +117,7 @@ export function renderReportHtml(model: ReportModel): string {
 </div>
 <h2>Best validation ${escapeHtml(result.metric)} by layer</h2>
 ${layerChart(model)}
+${triageSection(result.triage)}
 <h2>Learning curves of the best heads</h2>
 <div class="curves">${curves(model)}</div>
 <h2>Confusion matrix of the best head (${model.best.split} split)</h2>

@@ -6,6 +6,7 @@ import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import { configError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { canonicalJson } from '../core/hash.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
@@ -19,6 +20,7 @@ import { trainingResult } from '../train/layer-results.js';
 import { newRunId } from '../train/layer-search.js';
 import { train } from '../train/train.js';
 import type { TrainJob } from '../train/train-job.js';
+import { triageFeatureSets, triageMessage } from '../train/triage-sets.js';
 import type { SweepFile } from './sweep-schema.js';
 import { sweepTrials, type Trial } from './sweep-trials.js';
 
@@ -167,13 +169,19 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     run.update({ status: 'running', pid: process.pid });
   }
   return run.record(options.sink, async (sink) => {
-    const { storeDir, extracted, featureSets, viewsComputed } = await extractForSweep(
-      sweep,
-      home,
-      sink,
-      options.signal ? { signal: options.signal } : {},
-    );
+    const {
+      storeDir,
+      extracted,
+      featureSets: extractedSets,
+      viewsComputed,
+    } = await extractForSweep(sweep, home, sink, options.signal ? { signal: options.signal } : {});
     run.update({ store: storeDir });
+    const triaged = sweep.triage ? triageFeatureSets(storeDir, extractedSets, sweep.triage) : undefined;
+    const featureSets = triaged?.kept ?? extractedSets;
+    if (triaged) {
+      writeJsonAtomic(join(run.dir, 'triage.json'), triaged.summary);
+      sink({ type: 'log', level: 'info', message: triageMessage(triaged.summary) });
+    }
     const extractSeconds = (performance.now() - started) / 1000;
     const trials = sweepTrials(sweep, featureSets, basename(storeDir));
     writeFileSync(join(run.dir, 'trials.json'), `${JSON.stringify(trials, null, 2)}\n`);
@@ -207,6 +215,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
         seconds: { extract: extractSeconds, train: total - extractSeconds, total },
       }),
       trials: trials.length,
+      ...(triaged ? { triage: triaged.summary } : {}),
     };
     return result;
   });

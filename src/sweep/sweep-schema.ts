@@ -87,6 +87,13 @@ export const sweepSchema = z.strictObject({
   epochs: positiveInt.default(5),
   halving: z.union([z.number().gt(1), z.strictObject({ eta: z.number().gt(1) })]).optional(),
   workers: positiveInt.optional(),
+  /** score the swept layers in closed form first and train only the best `keep` (`layerlab triage`) */
+  triage: z
+    .strictObject({
+      keep: positiveInt,
+      method: z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']).optional(),
+    })
+    .optional(),
   metric: z
     .strictObject({ name: z.enum(['accuracy', 'macro_f1']), goal: z.enum(['maximize']).default('maximize') })
     .default({ name: 'accuracy', goal: 'maximize' }),

@@ -7,6 +7,7 @@ import type { RankingMetric } from '../../core/result.js';
 import { parseHeadSpace, readHeadSpaceFile, type HeadSpace } from '../../train/search-space.js';
 import type { SearchMode } from '../../train/search.js';
 import { runTrain } from '../../train/train-run.js';
+import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/score-feature-sets.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
@@ -34,6 +35,8 @@ interface TrainFlags {
   halving?: string;
   groupMemory?: string;
   resume?: string;
+  triage?: string;
+  triageMethod: TriageMethod;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -79,6 +82,15 @@ export function registerTrain(program: Command): void {
       'memory budget of one fused head group; larger groups are split (default 512)',
     )
     .option(
+      '--triage <K>',
+      'score the selected layers in closed form first (see `layerlab triage`) and train only the best K',
+    )
+    .addOption(
+      new Option('--triage-method <name>', 'the score --triage ranks by')
+        .choices([...TRIAGE_METHODS])
+        .default(DEFAULT_TRIAGE_METHOD),
+    )
+    .option(
       '--resume <run>',
       'continue a run (id or folder) that crashed or was killed; other flags come from the run',
     )
@@ -108,6 +120,7 @@ Examples:
   layerlab train --store ~/.cache/layerlab/stores/shapes-cnn--shapes--1a2b3c --workers 2
   layerlab train --store STORE --layers 'last:2' --heads heads.yaml --epochs 20 --json | tail -1
   layerlab train --store STORE --heads heads.yaml --search random --samples 40 --halving 3
+  layerlab train --store STORE --triage 3                 # train the 3 best-scored layers only
   layerlab train --resume run-20261121-093512-1a2b`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
@@ -133,6 +146,9 @@ Examples:
           ? { maxGroupBytes: positiveInt(flags.groupMemory, '--group-memory') * 2 ** 20 }
           : {}),
         ...(flags.resume ? { resume: flags.resume } : {}),
+        ...(flags.triage
+          ? { triage: { keep: positiveInt(flags.triage, '--triage'), method: flags.triageMethod } }
+          : {}),
       };
       await runWithOutput(
         {

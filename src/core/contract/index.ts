@@ -13,6 +13,7 @@ export * from './events.js';
 export * from './results.js';
 export * from './runs.js';
 export * from './store.js';
+export * from './triage.js';
 export { headSummarySchema, preprocessingSchema, resolvedHeadSchema } from './shared.js';
 export { commandOutputs, type CommandOutput } from './registry.js';
 

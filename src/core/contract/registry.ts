@@ -7,6 +7,7 @@ import {
   sweepPlanSchema,
 } from './documents.js';
 import { errorSchema } from './error.js';
+import { triageSchema } from './triage.js';
 import {
   eventSchema,
   extractEndEventSchema,
@@ -73,6 +74,7 @@ export const documentSchemas = {
   doctor: doctorSchema,
   'sweep.plan': sweepPlanSchema,
   'sweep.schema': sweepFileSchemaSchema,
+  triage: triageSchema,
 } as const;
 
 /**
@@ -105,5 +107,6 @@ export const commandOutputs: Record<string, CommandOutput> = {
   doctor: document(doctorSchema),
   'sweep plan': document(sweepPlanSchema),
   'sweep --schema': document(sweepFileSchemaSchema),
+  triage: document(triageSchema),
   ui: { kind: 'error-only' },
 };

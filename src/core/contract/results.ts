@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainTriageSchema } from './triage.js';
 import { bytes, count, headSummarySchema, path, positiveCount, rankingMetric, seconds } from './shared.js';
 
 /**
@@ -30,6 +31,8 @@ export const trainingResultSchema = z.strictObject({
     test: metricValue.nullable(),
     head: headSummarySchema,
   }),
+  /** with `--triage K` (a sweep's `triage: {keep}`): the scores, and which sets were trained */
+  triage: trainTriageSchema.optional(),
 });
 
 /** `sweep`: a training result with the number of trials the sweep declared. */
