@@ -186,7 +186,7 @@ export class MopTrainer {
     });
     writeJsonAtomic(join(ctx.runDir, 'visits.json'), { epochs: this.visits });
 
-    const val = await evaluateGroups(ctx.pool, groups, trained.states, 'val', ctx.prepared.classes);
+    const val = await evaluateGroups(ctx.transport, groups, trained.states, 'val', ctx.prepared.classes);
     const metrics: ModelEpochMetrics[] = [];
     for (const group of groups) {
       this.unpack(group, trained.states[group.id]!);
@@ -244,7 +244,7 @@ export class MopTrainer {
     const trained = this.progress.models.filter((m) => m.history.length > 0);
     const groups = this.groupsOf(trained);
     const results = await evaluateGroups(
-      ctx.pool,
+      ctx.transport,
       groups,
       groups.map((g) => this.pack(g)),
       split,
