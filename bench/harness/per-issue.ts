@@ -15,6 +15,10 @@ export const PER_ISSUE = [
     id: 'train-workers-layers',
     what: 'MOP scaling by fused-group count (2 workers ÷ 1 ÷ step-graph ceiling, 1–8 layers × 8 heads)',
   },
+  {
+    id: 'startup',
+    what: 'start-up (median ms of --help, --version, results, store ls, usage errors ÷ node -e 0)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

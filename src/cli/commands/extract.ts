@@ -1,14 +1,9 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadBackbone } from '../../backbone/load-backbone.js';
-import { selectLayers } from '../../backbone/select-layers.js';
 import type { EventSink } from '../../core/events.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
-import { openDataset } from '../../data/open-dataset.js';
-import { extract, storeDirFor, type ExtractResult } from '../../extract/extract.js';
-import { resolveExtractConfig, type ExtractFlags } from '../../extract/extract-config.js';
-import { formatExtractResult, formatPlan } from '../../extract/format-extract.js';
-import { createPlainPrinter } from '../../ui/plain-output.js';
+import type { ExtractResult } from '../../extract/extract.js';
+import type { ExtractFlags } from '../../extract/extract-config.js';
 import { interruptSignal } from '../interrupt.js';
 import { jsonLines } from '../json-lines.js';
 import type { GlobalOptions } from '../main.js';
@@ -95,6 +90,24 @@ Examples:
     )
     .action(async (model: string, data: string, flags: ExtractFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      // the engines (ONNX Runtime, sharp, lmdb) load when extract runs, not for --help (start-up time)
+      const [
+        { loadBackbone },
+        { selectLayers },
+        { openDataset },
+        { extract, storeDirFor },
+        { resolveExtractConfig },
+        { formatExtractResult, formatPlan },
+        { createPlainPrinter },
+      ] = await Promise.all([
+        import('../../backbone/load-backbone.js'),
+        import('../../backbone/select-layers.js'),
+        import('../../data/open-dataset.js'),
+        import('../../extract/extract.js'),
+        import('../../extract/extract-config.js'),
+        import('../../extract/format-extract.js'),
+        import('../../ui/plain-output.js'),
+      ]);
       const config = resolveExtractConfig(flags);
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);

@@ -2,9 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
-import { loadHeadBundle } from '../../deploy/head-bundle.js';
-import { predict, writePredictionsCsv } from '../../deploy/predict.js';
-import { resolveRunDir } from '../../report/load-report.js';
 import { createPlainPrinter } from '../../ui/plain-output.js';
 import type { GlobalOptions } from '../main.js';
 import { jsonLines } from '../json-lines.js';
@@ -44,6 +41,11 @@ Examples:
     .action(async (flags: PredictFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
+      const [{ loadHeadBundle }, { predict, writePredictionsCsv }, { resolveRunDir }] = await Promise.all([
+        import('../../deploy/head-bundle.js'),
+        import('../../deploy/predict.js'),
+        import('../../report/load-report.js'),
+      ]);
       const bundle = loadHeadBundle(resolveRunDir(home.runs, flags.run), flags.head);
       const out = jsonLines();
       const sink = globals.json

@@ -1,15 +1,13 @@
 import { Option, type Command } from 'commander';
 import { LayerlabError, usageError } from '../../core/errors.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
-import { exportFeatures, type ExportFormat } from '../../store/export-features.js';
-import { FeatureStore } from '../../store/feature-store.js';
-import { formatBytes } from '../../core/format-bytes.js';
-import { formatStoreInfo, formatStoreList, formatVerification } from '../../store/format-store.js';
-import { collectGarbage, removeStore } from '../../store/gc-store.js';
-import { listStoreDirs, resolveStoreRef, summarizeStore } from '../../store/store-catalog.js';
-import { verifyStore } from '../../store/verify-store.js';
+import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
+
+// The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
+const catalog = () => import('../../store/store-catalog.js');
+const formats = () => import('../../store/format-store.js');
 
 const print = (json: boolean | undefined, doc: unknown, text: () => string) =>
   process.stdout.write(json ? `${JSON.stringify(doc)}\n` : `${text()}\n`);
@@ -42,8 +40,12 @@ Examples:
     .command('ls')
     .description('list the stores under the home with their feature sets and sizes')
     .addHelpText('after', '\nExamples:\n  layerlab store ls\n  layerlab --home /data/ll store ls --json')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ listStoreDirs, summarizeStore }, { formatStoreList }] = await Promise.all([
+        catalog(),
+        formats(),
+      ]);
       const stores = listStoreDirs(root).map(summarizeStore);
       print(json, { stores }, () => formatStoreList(stores, root));
     });
@@ -56,8 +58,12 @@ Examples:
       'after',
       '\nExamples:\n  layerlab store info shapes-cnn--shapes\n  layerlab store info ./my-store --json',
     )
-    .action((ref: string, _options: unknown, command: Command) => {
+    .action(async (ref: string, _options: unknown, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ resolveStoreRef, summarizeStore }, { formatStoreInfo }] = await Promise.all([
+        catalog(),
+        formats(),
+      ]);
       const summary = summarizeStore(resolveStoreRef(ref, root));
       print(json, summary, () => formatStoreInfo(summary));
     });
@@ -71,8 +77,13 @@ Examples:
       'after',
       '\nExamples:\n  layerlab store verify shapes-cnn--shapes\n  layerlab store verify ./my-store --layer block2/relu --json',
     )
-    .action((ref: string, options: { layer?: string[] }, command: Command) => {
+    .action(async (ref: string, options: { layer?: string[] }, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ resolveStoreRef }, { formatVerification }, { verifyStore }] = await Promise.all([
+        catalog(),
+        formats(),
+        import('../../store/verify-store.js'),
+      ]);
       const report = verifyStore(resolveStoreRef(ref, root), options.layer ? { keys: options.layer } : {});
       print(json, report, () => formatVerification(report));
       if (!report.ok)
@@ -117,6 +128,11 @@ Examples:
         const { root, json } = storesRoot(command);
         if (!options.layer && !options.view)
           throw usageError('pass --layer NAME or --view V; `layerlab store info STORE` lists the layers');
+        const [{ resolveStoreRef }, { FeatureStore }, { exportFeatures }] = await Promise.all([
+          catalog(),
+          import('../../store/feature-store.js'),
+          import('../../store/export-features.js'),
+        ]);
         const opened = FeatureStore.open(resolveStoreRef(ref, root), { write: false });
         try {
           const summary = await exportFeatures(opened, {
@@ -166,6 +182,8 @@ Examples:
         if (options.all && !ref)
           throw usageError('--all removes one store: name it (`layerlab store ls` lists them)');
         if (options.all && options.layer) throw usageError('pass --all or --layer, not both');
+        const [{ listStoreDirs, resolveStoreRef }, { formatBytes }, { collectGarbage, removeStore }] =
+          await Promise.all([catalog(), formats(), import('../../store/gc-store.js')]);
         const dirs = ref ? [resolveStoreRef(ref, root)] : listStoreDirs(root);
         const removed: { store: string; layers?: string[]; whole?: boolean; reclaimedBytes?: number }[] = [];
         for (const dir of dirs) {

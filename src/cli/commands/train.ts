@@ -4,23 +4,24 @@ import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
-import { parseHeadSpace, readHeadSpaceFile, type HeadSpace } from '../../train/search-space.js';
 import type { SearchMode } from '../../train/search.js';
-import { runTrain } from '../../train/train-run.js';
 import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/score-feature-sets.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
 
-/** Without --heads: logistic regression, 2 learning rates × 2 L2 strengths, cosine-annealed. */
-export const DEFAULT_HEAD_SPACE: HeadSpace = parseHeadSpace({
+/**
+ * Without --heads: logistic regression, 2 learning rates × 2 L2 strengths, cosine-annealed. Parsed
+ * when train runs: the parser (zod) is not loaded for --help (start-up time).
+ */
+export const DEFAULT_HEADS = {
   type: 'linear',
   lr: [0.1, 0.01],
   l2: [1e-4, 1e-2],
   momentum: 0.9,
   batchSize: 64,
   schedule: 'cosine',
-});
+};
 
 interface TrainFlags {
   store?: string;
@@ -127,11 +128,9 @@ Examples:
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
       if (!flags.store && !flags.resume) throw usageError('train needs --store DIR, or --resume RUN');
-      const space = flags.heads ? readHeadSpaceFile(flags.heads) : DEFAULT_HEAD_SPACE;
       const options = {
         home,
         layers: flags.layers ? flags.layers.split(',') : [],
-        space,
         search: flags.search,
         epochs: positiveInt(flags.epochs, '--epochs'),
         workers: positiveInt(flags.workers, '--workers'),
@@ -150,6 +149,12 @@ Examples:
           ? { triage: { keep: positiveInt(flags.triage, '--triage'), method: flags.triageMethod } }
           : {}),
       };
+      // the trainer (ONNX Runtime, lmdb, zod) loads once the flags are known to be good
+      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain }] = await Promise.all([
+        import('../../train/search-space.js'),
+        import('../../train/train-run.js'),
+      ]);
+      const space = flags.heads ? readHeadSpaceFile(flags.heads) : parseHeadSpace(DEFAULT_HEADS);
       await runWithOutput(
         {
           mode: chooseOutputMode(globals),
@@ -158,7 +163,7 @@ Examples:
           model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
           dataset: '',
         },
-        (sink, signal) => runTrain({ ...options, sink, signal }),
+        (sink, signal) => runTrain({ ...options, space, sink, signal }),
       );
     });
 }
