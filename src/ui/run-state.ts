@@ -25,6 +25,10 @@ export interface ExtractionState {
   layers: readonly string[];
   /** feature sets found in the store and reused as they are */
   reused: readonly string[];
+  /** feature sets kept and extended with the records the dataset gained */
+  appended: readonly string[];
+  /** records the dataset gained, extracted for `appended` only */
+  appendedRecords: number;
   records: number;
   total: number;
   recordsPerSecond: number;
@@ -152,6 +156,8 @@ export function initialRunState({ title, model, dataset }: RunHeader): RunState 
       status: 'pending',
       layers: [],
       reused: [],
+      appended: [],
+      appendedRecords: 0,
       records: 0,
       total: 0,
       recordsPerSecond: 0,
@@ -243,6 +249,8 @@ function onExtractStart(state: RunState, event: ExtractStartEvent): RunState {
       status: 'running',
       layers: event.layers,
       reused: event.reused,
+      appended: event.appended ?? [],
+      appendedRecords: event.appendedRecords ?? 0,
       total: event.records,
     },
   };

@@ -54,6 +54,25 @@ describe('createPlainPrinter', () => {
     expect(lines.some((l) => ESCAPE.test(l))).toBe(false);
   });
 
+  it('says the new records of a grown dataset are appended, not that every set is computed', () => {
+    const lines: string[] = [];
+    const sink = createPlainPrinter((line) => lines.push(line), { now: () => 0 });
+    const layers = ['conv1', 'conv2', 'pool3'];
+    sink({ ...extractStart, records: 2010, layers, reused: [], appended: layers, appendedRecords: 10 });
+    sink({
+      ...extractStart,
+      records: 2010,
+      layers: [...layers, 'fc'],
+      reused: [],
+      appended: layers,
+      appendedRecords: 10,
+    });
+    expect(lines).toEqual([
+      `extract: 10 new records appended to 3 feature sets → store ${store}`,
+      `extract: 10 new records appended to 3 feature sets, 2,010 records × 1 new layers → store ${store}`,
+    ]);
+  });
+
   it('prints extraction progress every 10%, or after the interval when progress is slow', () => {
     let clock = 0;
     const lines: string[] = [];
