@@ -144,13 +144,16 @@ export interface RunHeader {
   model: string;
   /** dataset reference; when empty, taken from extract.start */
   dataset: string;
+  /** the feature store; else taken from extract.start */
+  store?: string;
 }
 
-export function initialRunState({ title, model, dataset }: RunHeader): RunState {
+export function initialRunState({ title, model, dataset, store }: RunHeader): RunState {
   return {
     title,
     model,
     dataset,
+    ...(store === undefined ? {} : { store }),
     phase: 'starting',
     extraction: {
       status: 'pending',

@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
 import { parseHeadSpace, readHeadSpaceFile, type HeadSpace } from '../../train/search-space.js';
 import type { SearchMode } from '../../train/search.js';
-import { runTrain } from '../../train/train-run.js';
+import { runTrain, trainRunRefs } from '../../train/train-run.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
@@ -139,8 +138,8 @@ Examples:
           mode: chooseOutputMode(globals),
           title: 'layerlab train',
           home,
-          model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
-          dataset: '',
+          // the store's manifest names the model and dataset (its folder name is only a slug)
+          ...trainRunRefs(home, options),
         },
         (sink, signal) => runTrain({ ...options, sink, signal }),
       );
