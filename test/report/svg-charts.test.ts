@@ -3,7 +3,7 @@ import { metricAxis } from '../../src/core/metric-axis.js';
 import { barChart, lineChart } from '../../src/report/svg-charts.js';
 
 const widths = (svg: string) => [...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
-const tickLabels = (svg: string) => [...svg.matchAll(/class="tick">([^<]+)</g)].map((m) => m[1]);
+const tickLabels = (svg: string) => [...svg.matchAll(/class="tick">([^<]+)</g)].map((m) => m[1]!);
 
 /** A BERT-style encoder on movie-review sentiment: every layer between 59.1 and 61.2 %. */
 const layers = [
