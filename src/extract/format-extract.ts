@@ -49,20 +49,57 @@ export function formatPlan(plan: ExtractionPlan): string {
   return lines.join('\n');
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A set's status column: what happened to it (or, with `--plan`, what would). */
+function statusText(set: ExtractResult['featureSets'][number], dryRun: boolean): string {
+  const status = set.status ?? (set.reused ? 'stored' : 'computed');
+  if (status === 'stored') return 'stored';
+  const records = set.computedRecords ?? set.records;
+  if (dryRun) return status === 'appended' ? `to append ${records}` : 'to compute';
+  return status === 'appended' ? `appended ${records}` : status;
+}
+
+/** What the extraction did, in one clause: `appended 10 records to 3 feature sets, computed 1`. */
+function whatHappened(result: ExtractResult): string {
+  const total = result.featureSets.length;
+  const count = (status: string) =>
+    result.featureSets.filter((s) => (s.status ?? (s.reused ? 'stored' : 'computed')) === status).length;
+  const appended = result.appended?.featureSets ?? 0;
+  const parts: string[] = [];
+  if (appended > 0)
+    parts.push(
+      `${result.dryRun ? 'would append' : 'appended'} ${plural(result.appended!.records, 'record')} to ${plural(appended, 'feature set')}`,
+    );
+  const resumed = count('resumed');
+  if (resumed > 0)
+    parts.push(`${result.dryRun ? 'would resume' : 'resumed'} ${plural(resumed, 'feature set')}`);
+  const computed = count('computed');
+  if (computed > 0) {
+    const sets = parts.length === 0 ? `${computed} of ${plural(total, 'feature set')}` : String(computed);
+    parts.push(result.dryRun ? `${sets} to compute` : `computed ${sets}`);
+  }
+  // `computed 2 of 6 feature sets` already says the other 4 were stored
+  const stored = count('stored');
+  if (stored > 0 && (appended > 0 || resumed > 0)) parts.push(`${stored} stored`);
+  return parts.join(', ');
+}
+
 /** The plain-text result: one row per feature set, then a summary line. */
 export function formatExtractResult(result: ExtractResult): string {
   const rows = result.featureSets.map((s) => [
     s.layer,
     String(s.dims),
     String(s.records),
-    s.reused ? 'stored' : result.dryRun ? 'to compute' : 'computed',
+    statusText(s, result.dryRun === true),
   ]);
-  const computed = result.featureSets.filter((s) => !s.reused).length;
-  const summary = result.dryRun
-    ? `${computed} of ${result.featureSets.length} feature sets to compute`
-    : result.cached
-      ? `all ${result.featureSets.length} feature sets were stored: nothing computed`
-      : `computed ${computed} of ${result.featureSets.length} feature sets (${result.plan.mode}, batch ${result.plan.batchSize}) in ${result.seconds.toFixed(1)} s`;
+  const summary = result.cached
+    ? result.dryRun
+      ? `0 of ${plural(result.featureSets.length, 'feature set')} to compute`
+      : `all ${result.featureSets.length} feature sets were stored: nothing computed`
+    : result.dryRun
+      ? whatHappened(result)
+      : `${whatHappened(result)} (${result.plan.mode}, batch ${result.plan.batchSize}) in ${result.seconds.toFixed(1)} s`;
   const skipped =
     result.skipped.length > 0
       ? [

@@ -96,8 +96,37 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
   };
 }
 
+const runDirOf = (home: HomeLayout, ref: string) =>
+  existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+
+/**
+ * What a `train` run works on, for titles: the store's manifest (model and dataset refs), or the
+ * resumed run's record. Empty when they cannot be read yet: `runTrain` reports why, properly.
+ */
+export function trainRunRefs(
+  home: HomeLayout,
+  options: Pick<TrainRunOptions, 'store' | 'resume'>,
+): { model: string; dataset: string; store?: string } {
+  try {
+    if (options.resume) {
+      const meta = RunStore.open(runDirOf(home, options.resume)).meta();
+      return { model: meta.model, dataset: meta.data, ...(meta.store ? { store: meta.store } : {}) };
+    }
+    if (!options.store || !FeatureStore.exists(options.store)) return { model: '', dataset: '' };
+    const store = FeatureStore.open(options.store, { write: false });
+    try {
+      const manifest = store.manifest();
+      return { model: manifest?.model.ref ?? '', dataset: manifest?.dataset.ref ?? '', store: options.store };
+    } finally {
+      store.close();
+    }
+  } catch {
+    return { model: '', dataset: '' };
+  }
+}
+
 function openRun(home: HomeLayout, ref: string): RunStore {
-  const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+  const dir = runDirOf(home, ref);
   if (!existsSync(join(dir, 'run.json')))
     throw notFound(`no training run ${ref}; list runs with \`layerlab results\``);
   return RunStore.open(dir);

@@ -15,7 +15,9 @@ export function extractionSummary(extraction: ExtractionState): string {
   if (extraction.status === 'done') {
     return extraction.cached
       ? `reused from store (${formatSeconds(extraction.seconds ?? 0)})`
-      : `${formatCount(extraction.total)} records × ${layers} layers in ${formatSeconds(extraction.seconds ?? 0)}`;
+      : extraction.appended.length > 0 && extraction.appended.length + extraction.reused.length === layers
+        ? `appended ${formatCount(extraction.appendedRecords)} records to ${extraction.appended.length} feature sets in ${formatSeconds(extraction.seconds ?? 0)}`
+        : `${formatCount(extraction.total)} records × ${layers} layers in ${formatSeconds(extraction.seconds ?? 0)}`;
   }
   if (layers > 0 && extraction.reused.length === layers) return `reused from store (${layers} feature sets)`;
   return '';
@@ -27,7 +29,8 @@ export function extractionDetails(extraction: ExtractionState): string {
     `${formatCount(extraction.records)}/${formatCount(extraction.total)} records · ` +
     `${formatRate(extraction.recordsPerSecond)} · ETA ${formatEta(extraction.etaSeconds)} · RSS ` +
     `${formatMebibytes(extraction.rssMb)}` +
-    (extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : '')
+    (extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : '') +
+    (extraction.appended.length > 0 ? ` · ${extraction.appended.length} of ${layers} appended to` : '')
   );
 }
 

@@ -15,17 +15,20 @@ function resultDocument(result: ExtractResult) {
     type: 'result',
     store: result.store,
     cached: result.cached,
-    featureSets: result.featureSets.map(({ layer, dims, records, key, reused }) => ({
+    featureSets: result.featureSets.map(({ layer, dims, records, key, reused, status, computedRecords }) => ({
       layer,
       dims,
       records,
       key,
       reused,
+      ...(status ? { status } : {}),
+      ...(computedRecords === undefined ? {} : { computedRecords }),
     })),
     plan: result.plan,
     seconds: result.seconds,
     skipped: result.skipped,
     ...(result.dryRun ? { dryRun: true } : {}),
+    ...(result.appended ? { appended: result.appended } : {}),
   };
 }
 

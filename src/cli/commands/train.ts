@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
@@ -150,7 +149,7 @@ Examples:
           : {}),
       };
       // the trainer (ONNX Runtime, lmdb, zod) loads once the flags are known to be good
-      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain }] = await Promise.all([
+      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain, trainRunRefs }] = await Promise.all([
         import('../../train/search-space.js'),
         import('../../train/train-run.js'),
       ]);
@@ -160,8 +159,8 @@ Examples:
           mode: chooseOutputMode(globals),
           title: 'layerlab train',
           home,
-          model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
-          dataset: '',
+          // the store's manifest names the model and dataset (its folder name is only a slug)
+          ...trainRunRefs(home, options),
         },
         (sink, signal) => runTrain({ ...options, space, sink, signal }),
       );
