@@ -59,14 +59,26 @@ export function captureModel(
 
 /** Splits [count, sum of dims] rows into one [count, dims[i]] array per view. */
 export function splitViews(rows: Float32Array, count: number, dims: readonly number[]): Float32Array[] {
+  const views = dims.map((d) => new Float32Array(count * d));
+  scatterRows(rows, count, dims, views, 0);
+  return views;
+}
+
+/** Copies [count, sum of dims] rows into the views, from record `start` on. */
+function scatterRows(
+  rows: Float32Array,
+  count: number,
+  dims: readonly number[],
+  views: Float32Array[],
+  start: number,
+): void {
   const width = dims.reduce((a, b) => a + b, 0);
   let offset = 0;
-  return dims.map((d) => {
-    const view = new Float32Array(count * d);
+  dims.forEach((d, i) => {
+    const view = views[i]!;
     for (let r = 0; r < count; r++)
-      view.set(rows.subarray(r * width + offset, r * width + offset + d), r * d);
+      view.set(rows.subarray(r * width + offset, r * width + offset + d), (start + r) * d);
     offset += d;
-    return view;
   });
 }
 
@@ -75,28 +87,29 @@ export async function openOnnxCapture(spec: OnnxCaptureSpec): Promise<CaptureSes
   const { file, points, pooling } = spec;
   const { bytes: edited, output } = captureModel(file, points, pooling, spec.attentionMask);
   const session = await createOnnxSession(file, edited, spec.threads);
-  const runChunk = async (on: ort.InferenceSession, feeds: Feeds): Promise<Float32Array[]> => {
-    let result: ort.InferenceSession.ReturnType;
+  const runRows = async (on: ort.InferenceSession, feeds: Feeds): Promise<ort.Tensor> => {
     try {
-      result = await on.run(feeds, [output]);
+      return (await on.run(feeds, [output]))[output]!;
     } catch (error) {
       throw spec.runError(error);
     }
-    const tensor = result[output]!;
+  };
+  const runChunk = async (on: ort.InferenceSession, feeds: Feeds): Promise<Float32Array[]> => {
+    const tensor = await runRows(on, feeds);
     const views = splitViews(tensor.data as Float32Array, tensor.dims[0]!, spec.dims);
     tensor.dispose();
     return views;
   };
   const fixedBatch = spec.fixedBatch;
+  // Record by record straight into the batch's views: no per-record arrays besides ORT's own output.
   const perChunk = async (feeds: Feeds, count: number, size: number): Promise<Float32Array[]> => {
     const out = spec.dims.map((d) => new Float32Array(count * d));
     for (let start = 0; start < count; start += size) {
       const take = Math.min(size, count - start);
-      const chunk = await runChunk(session, sliceFeeds(feeds, count, start, take, size));
+      const tensor = await runRows(session, sliceFeeds(feeds, count, start, take, size));
       // A padded last chunk keeps only its real records.
-      chunk.forEach((values, i) =>
-        out[i]!.set(values.subarray(0, take * spec.dims[i]!), start * spec.dims[i]!),
-      );
+      scatterRows(tensor.data as Float32Array, take, spec.dims, out, start);
+      tensor.dispose();
     }
     return out;
   };
@@ -152,12 +165,21 @@ function sameBytes(a: Float32Array, b: Float32Array): boolean {
   );
 }
 
-/** Records [start, start + take) of every feed, padded to `size` records by repeating the last. */
+/**
+ * Records [start, start + take) of every feed, padded to `size` records by repeating the last; a
+ * full chunk is a view of the feed's data, not a copy.
+ */
 function sliceFeeds(feeds: Feeds, count: number, start: number, take: number, size: number): Feeds {
   const out: Feeds = {};
   for (const [name, tensor] of Object.entries(feeds)) {
     const perRecord = tensor.size / count;
     const data = tensor.data as Float32Array | BigInt64Array;
+    const dims = [size, ...tensor.dims.slice(1)];
+    if (take === size) {
+      const view = data.subarray(start * perRecord, (start + take) * perRecord);
+      out[name] = new ort.Tensor(tensor.type as 'float32', view as Float32Array, dims);
+      continue;
+    }
     const chunk = new (data.constructor as Float32ArrayConstructor | BigInt64ArrayConstructor)(
       size * perRecord,
     );
@@ -165,10 +187,7 @@ function sliceFeeds(feeds: Feeds, count: number, start: number, take: number, si
       const from = (start + Math.min(r, take - 1)) * perRecord;
       (chunk as Float32Array).set((data as Float32Array).subarray(from, from + perRecord), r * perRecord);
     }
-    out[name] = new ort.Tensor(tensor.type as 'float32', chunk as Float32Array, [
-      size,
-      ...tensor.dims.slice(1),
-    ]);
+    out[name] = new ort.Tensor(tensor.type as 'float32', chunk as Float32Array, dims);
   }
   return out;
 }
