@@ -134,6 +134,14 @@ async function plainLoop(
   return { seconds, runSeconds, records: dataset.size, checksum };
 }
 
+/** The same backbone with the symbolic-batch copy turned off: the record-by-record fallback. */
+function perRecordOnly(backbone: Backbone): Backbone {
+  const off = Object.create(backbone) as Backbone;
+  off.openCapture = (points, pooling, options) =>
+    backbone.openCapture(points, pooling, { ...options, symbolicBatch: false });
+  return off;
+}
+
 async function layerlab(backbone: Backbone, c: Case, points: readonly CapturePoint[]) {
   const storeDir = join(scratch('layerlab-bench-fixed-'), 'store');
   const started = performance.now();
@@ -168,6 +176,8 @@ function cli(c: Case): number {
       c.data,
       '--layers',
       c.layers.join(','),
+      '--threads',
+      String(threads),
       ...c.flags,
     ],
     { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 },
@@ -183,10 +193,12 @@ for (const c of cases()) {
   // Interleaved, loop first, so a warm page cache favours neither side.
   const loop = await plainLoop(backbone, c, points);
   const ours = await layerlab(backbone, c, points);
+  const fixed = backbone.inputs[0]!.shape[0] === 1;
+  const fallback = fixed ? await layerlab(perRecordOnly(backbone), c, points) : undefined;
   const cliSeconds = values['no-cli'] ? undefined : cli(c);
   const row = {
     model: c.name,
-    fixedBatch: backbone.inputs[0]!.shape[0] === 1,
+    fixedBatch: fixed,
     layers: points.length,
     records: ours.records,
     loopSeconds: round(loop.seconds, 2),
@@ -195,10 +207,14 @@ for (const c of cases()) {
     cliSeconds: cliSeconds === undefined ? undefined : round(cliSeconds, 2),
     batchSize: ours.batchSize,
     ratio: round(ours.seconds / loop.seconds, 2),
+    /** the record-by-record fallback (a model whose batch cannot be made symbolic) ÷ the loop */
+    perRecordRatio: fallback ? round(fallback.seconds / loop.seconds, 2) : undefined,
+    perRecordSeconds: fallback ? round(fallback.seconds, 2) : undefined,
   };
   rows.push(row);
   console.log(
-    `${row.model}: layerlab ${row.layerlabSeconds} s (CLI ${row.cliSeconds ?? '-'} s) ÷ per-record loop ${row.loopSeconds} s (ORT runs alone ${row.loopRunSeconds} s) = ${row.ratio}`,
+    `${row.model}: layerlab ${row.layerlabSeconds} s (CLI ${row.cliSeconds ?? '-'} s) ÷ per-record loop ${row.loopSeconds} s (ORT runs alone ${row.loopRunSeconds} s) = ${row.ratio}` +
+      (fallback ? `; record by record ${row.perRecordSeconds} s, ratio ${row.perRecordRatio}` : ''),
   );
 }
 recordResult('extract-fixed-batch', { quick: values.quick, threads, cases: rows });

@@ -61,6 +61,8 @@ export interface CaptureSession {
 export interface CaptureOptions {
   threads: number;
   preprocess: PreprocessSpec;
+  /** let a model with a fixed batch of 1 run whole batches once verified (ONNX) @default true */
+  symbolicBatch?: boolean;
 }
 
 /**

@@ -96,6 +96,18 @@ describe('fixed batch of 1 made symbolic', () => {
     }
   });
 
+  it('runs record by record when the caller turns the symbolic copy off', async () => {
+    const backbone = await OnnxBackbone.load(write('fixed-off', fixedBatchCnn()));
+    const session = await backbone.openCapture(backbone.points.slice(-1), 'mean', {
+      threads: 1,
+      preprocess: backbone.resolvePreprocess(),
+      symbolicBatch: false,
+    });
+    await session.run(randomImages(3, 8, 8, 3, 26));
+    expect(session.batching).toBe('per-record');
+    await session.release();
+  });
+
   it('falls back to record-by-record runs when the symbolic copy computes something else', async () => {
     const backbone = await OnnxBackbone.load(write('mixing', batchMixingCnn()));
     const point = backbone.points.find((p) => p.name === 'block2/mixed')!;
