@@ -19,6 +19,10 @@ export const PER_ISSUE = [
     id: 'startup',
     what: 'start-up (median ms of --help, --version, results, store ls, usage errors ÷ node -e 0)',
   },
+  {
+    id: 'extract-fixed-batch',
+    what: 'extraction speed (layerlab extract ÷ a per-record ORT loop; fixed-batch models)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

@@ -51,11 +51,18 @@ export interface CaptureSession {
   /** Preprocesses and runs one batch of records; returns one [count, dims] array per view. */
   run(records: RecordBatch): Promise<Float32Array[]>;
   release(): Promise<void>;
+  /**
+   * How a model with a fixed batch runs (ONNX): record by record, or whole batches through a copy
+   * with a symbolic batch (`verifying` until its first batch has matched record-by-record runs).
+   */
+  readonly batching?: 'per-record' | 'verifying' | 'whole-batch';
 }
 
 export interface CaptureOptions {
   threads: number;
   preprocess: PreprocessSpec;
+  /** let a model with a fixed batch of 1 run whole batches once verified (ONNX) @default true */
+  symbolicBatch?: boolean;
 }
 
 /**

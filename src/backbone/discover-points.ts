@@ -4,7 +4,7 @@ import { assignBlocks } from './block-names.js';
 import { fusedAwayTensors } from './fused-tensors.js';
 import { pooledDims, DEFAULT_POOLING, type CapturePoint, type PointLayout } from './capture-point.js';
 import { createOnnxSession, feedInputs, type OnnxModelFile } from './onnx-model-file.js';
-import { dequantizedTensors, quantizedTensors, type Quantization } from './quantized-tensors.js';
+import { quantizedTensors, type Quantization } from './quantized-tensors.js';
 import { inferLayouts } from './tensor-layouts.js';
 
 /** Ops whose outputs do not depend on the input's values: never features. */
@@ -90,8 +90,7 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
   const fused = await fusedAwayTensors(file);
   const weights = new Set(info.graph.initializers.map((i) => i.name));
   const quantized = quantizedTensors(info.graph.nodes, weights);
-  const dequantized = dequantizedTensors(info.graph.nodes, weights);
-  // Integer tensors of quantized models, and fused-away dequantized ones, read through a DequantizeLinear.
+  // Integer tensors of quantized models, read through a DequantizeLinear.
   const readAs = new Map<string, Quantization>();
   const shapes = new Map<string, Dim[]>();
   for (const c of candidates) {
@@ -107,15 +106,11 @@ export async function discoverPoints(file: OnnxModelFile, plan: ProbePlan): Prom
     }
     if (a.dims.length < 2) continue;
     if (fused.has(c.name)) {
-      const dq = dequantized.get(c.name);
-      if (!dq || fused.has(dq.tensor) || !quantized.has(dq.tensor)) {
-        excluded.set(
-          c.name,
-          "is fused away by ONNX Runtime's graph optimizations (capturing it would change the model's outputs)",
-        );
-        continue;
-      }
-      readAs.set(c.name, dq);
+      excluded.set(
+        c.name,
+        "is fused away by ONNX Runtime's graph optimizations (capturing it would change the model's outputs)",
+      );
+      continue;
     }
     const batched = two ? a.dims[0] === 1 && two.get(c.name)?.dims[0] === 2 : a.dims[0] === plan.fixedBatch;
     if (!batched) continue;

@@ -112,6 +112,7 @@ export class OnnxBackbone implements Backbone {
       threads: options.threads,
       dims: points.map((p) => pooledDims(p, pooling)),
       fixedBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : undefined,
+      ...(options.symbolicBatch === false ? {} : { batchInput: inputName }),
       encode(records) {
         if (records.kind !== 'image') throw badData(`${ref} takes images, but the dataset holds text`);
         const input = new ort.Tensor(

@@ -3,6 +3,8 @@ import type { NodeInfo } from '../core/onnx/index.js';
 /**
  * How to read an integer tensor of a quantized model as floats: `DequantizeLinear(tensor, scale,
  * zeroPoint)`, with the scale and zero point (graph constants) its producing op quantized it with.
+ * `tensor` is the point's own name today; it is kept apart so a float point could be read back from
+ * the integer tensor it was dequantized from.
  */
 export interface Quantization {
   /** the uint8/int8 tensor holding the values */
@@ -75,29 +77,6 @@ export function quantizedTensors(
     }
     if (!params) continue;
     for (const tensor of node.outputs) if (tensor) out.set(tensor, { ...params, tensor });
-  }
-  return out;
-}
-
-/**
- * The float outputs of DequantizeLinear nodes with constant parameters, read back from their
- * integer input: capturing the input and dequantizing it again leaves the original node (and the
- * fusions ONNX Runtime makes with it) alone.
- */
-export function dequantizedTensors(
-  nodes: readonly NodeInfo[],
-  initializers: ReadonlySet<string>,
-): Map<string, Quantization> {
-  const constant = new Set([
-    ...initializers,
-    ...nodes.filter((n) => n.opType === 'Constant').flatMap((n) => n.outputs),
-  ]);
-  const out = new Map<string, Quantization>();
-  for (const node of nodes) {
-    if (node.opType !== 'DequantizeLinear' || node.attributes.axis !== undefined) continue;
-    const [tensor, scale, zeroPoint] = node.inputs;
-    if (!tensor || !scale || !constant.has(scale) || (zeroPoint && !constant.has(zeroPoint))) continue;
-    out.set(node.outputs[0]!, zeroPoint ? { tensor, scale, zeroPoint } : { tensor, scale });
   }
   return out;
 }
