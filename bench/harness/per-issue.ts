@@ -12,6 +12,10 @@ export const PER_ISSUE = [
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
   {
+    id: 'step-cost',
+    what: "the unit-cost model's calibration (cutting 8 fused heads in two: measured ÷ model)",
+  },
+  {
     id: 'train-workers-layers',
     what: 'MOP scaling by fused-group count (2 workers ÷ 1 ÷ step-graph ceiling, 1–8 layers × 8 heads)',
   },

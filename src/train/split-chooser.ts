@@ -32,6 +32,13 @@ export interface SplitChoice {
 const MIN_GAIN = 0.01;
 /** Bounds the planning work per epoch; past a handful of extra pieces per worker nothing is gained. */
 const MAX_CANDIDATES = 48;
+/**
+ * Bounds it for large runs too: planning n units shuffles the pending units for each, about n²/2
+ * draws, so the candidates planned together stay under this many units squared (about a second).
+ */
+const MAX_PLANNING_WORK = 1e8;
+
+const totalPieces = (pieces: readonly number[]) => pieces.reduce((a, b) => a + b, 0);
 
 /**
  * Chooses how many pieces to cut each fused group into so that the MOP epoch, planned by Cerebro's
@@ -64,6 +71,7 @@ export function chooseSplits(problem: SplitProblem): SplitChoice {
   const lowerBound = unsplit.shardLoad;
   let best = { pieces: [...pieces], makespan: unsplit.makespan };
   let current = unsplit;
+  let work = (totalPieces(pieces) * shards) ** 2;
   for (let candidate = 0; candidate < MAX_CANDIDATES; candidate++) {
     if (best.makespan <= lowerBound * (1 + MIN_GAIN)) break;
     let longest = -1;
@@ -72,6 +80,8 @@ export function chooseSplits(problem: SplitProblem): SplitChoice {
     });
     if (longest < 0) break;
     pieces[longest] = pieces[longest]! + 1;
+    work += (totalPieces(pieces) * shards) ** 2;
+    if (work > MAX_PLANNING_WORK) break;
     current = evaluate(pieces);
     if (current.shardLoad >= best.makespan) break;
     if (current.makespan < best.makespan * (1 - MIN_GAIN))

@@ -2,11 +2,13 @@ import { headFlops, type HeadArch } from './head-arch.js';
 
 /**
  * Per-step cost of a graph run beyond its arithmetic, in multiply-adds: ONNX Runtime's run call,
- * feeding the batch, copying the state out. Calibrated on the step graph here (2026-12-01, a loaded
- * 2-core machine): a 256-row step of K fused 512-wide logistic-regression heads (10 classes) took
- * about 0.15–0.5 ms plus 0.14 ms per head, i.e. the fixed part is worth about two such heads.
+ * feeding the batch, copying the state out. `bench/step-cost.ts` fits `step = fixed + K × per head`
+ * to the fused step of K 512-wide logistic-regression heads (10 classes, batch 256); on this project's
+ * loaded 2-core machine (2026-12-01) the fixed part came out at 8–25 M multiply-adds from run to run,
+ * and the earlier quiet-machine finding that halving 16-head groups cost ~15% of throughput implies
+ * ~11 M. About three such heads' arithmetic; re-run the calibration on a quiet machine to refine it.
  */
-export const STEP_OVERHEAD = 8_000_000;
+export const STEP_OVERHEAD = 12_000_000;
 
 /** Per-unit cost beyond its steps (the hop: the state's transfer, its checkpoint, the reply). */
 export const UNIT_OVERHEAD = 10_000_000;

@@ -86,6 +86,24 @@ describe('choosing group splits for the epoch makespan', () => {
     }
   });
 
+  it('bounds the planning work of large runs: few candidates when there are thousands of units', () => {
+    // 300 groups on 16 workers, the first of them so large that cutting it keeps paying
+    let planned = 0;
+    const small = equalGroups(300, 8, 16, 1);
+    const problem: SplitProblem = {
+      ...small,
+      maxPieces: [4096, ...small.maxPieces.slice(1)],
+      pieceCosts: (g, pieces) =>
+        g === 0
+          ? Array.from({ length: pieces }, () => new Array<number>(16).fill(2 + 4096 / pieces))
+          : small.pieceCosts(g, pieces),
+      rng: () => (planned++, small.rng()),
+    };
+    const choice = chooseSplits(problem);
+    expect(planned).toBeLessThanOrEqual(5);
+    expect(choice.makespan).toBeLessThan(choice.unsplitMakespan);
+  });
+
   it('is deterministic: the same problem and stream give the same split', () => {
     for (const seed of seeds.slice(0, 5))
       expect(chooseSplits(equalGroups(5, 8, 2, seed))).toEqual(chooseSplits(equalGroups(5, 8, 2, seed)));
