@@ -81,7 +81,9 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       type: 'train.start',
       run,
       models: trainer.progress.models.map((m) => ({ id: m.id, layer: m.layer, head: trainer.label(m.head) })),
-      groups: trainer.groupsOf(trainer.progress.models.filter((m) => m.status === 'active')).length,
+      groups: trainer.groupsOf(
+        trainer.progress.models.filter((m) => m.status === 'active' && m.head.type !== 'ridge'),
+      ).length,
       workers: resolved.workers,
       epochs: resolved.epochs,
       ...(snapshot ? { resumedAfter: snapshot.progress.epoch } : {}),
