@@ -88,6 +88,7 @@ export class MopTrainer {
   }
 
   groupsOf(models: readonly ModelRecord[]): FusedGroup[] {
+    if (models.length === 0) return []; // a run of ridge heads only has nothing to train
     const specs: ModelSpec[] = models.map((m) => ({
       index: m.index,
       id: m.id,

@@ -144,4 +144,34 @@ describe('type: ridge heads through train, results, predict and export-head (rea
       expect(rows[r + 1]!.split(',')[1]).toBe(classes[row.indexOf(Math.max(...row))]);
     }
   });
+
+  it('runs a search space of ridge heads only: nothing to train, every layer solved', async () => {
+    const { home, store } = fixture;
+    const heads = join(home, 'ridge-only.yaml');
+    writeFileSync(heads, 'type: ridge\n');
+    const run = await runCli([
+      '--home',
+      home,
+      'train',
+      '--store',
+      store,
+      '--layers',
+      'block1/pool,logits',
+      '--heads',
+      heads,
+      '--epochs',
+      '3',
+      '--workers',
+      '2',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { events, result } = checkJsonLines(run.stdout, trainingResultSchema);
+    expect(events.filter((e) => e.type === 'train.unit')).toHaveLength(0);
+    expect(result.layers.map((l) => [l.layer, l.best.head.type, l.best.head.epochs])).toEqual([
+      ['block1/pool', 'ridge', 1],
+      ['logits', 'ridge', 1],
+    ]);
+  });
 });
