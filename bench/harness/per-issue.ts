@@ -11,6 +11,10 @@ export const PER_ISSUE = [
   { id: 'extract-rss', what: 'memory scaling (peak RSS at 10N ÷ at N records)' },
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
+  {
+    id: 'triage-evidence',
+    what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {
