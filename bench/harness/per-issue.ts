@@ -27,6 +27,10 @@ export const PER_ISSUE = [
     id: 'extract-fixed-batch',
     what: 'extraction speed (layerlab extract ÷ a per-record ORT loop; fixed-batch models)',
   },
+  {
+    id: 'triage-evidence',
+    what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

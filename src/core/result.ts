@@ -2,7 +2,7 @@
 export interface HeadSummary {
   /** model id within the run */
   id: string;
-  type: 'linear' | 'mlp';
+  type: 'linear' | 'mlp' | 'ridge';
   lr: number;
   l2: number;
   batchSize: number;

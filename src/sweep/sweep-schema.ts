@@ -87,6 +87,10 @@ export const sweepSchema = z.strictObject({
   epochs: positiveInt.default(5),
   halving: z.union([z.number().gt(1), z.strictObject({ eta: z.number().gt(1) })]).optional(),
   workers: positiveInt.optional(),
+  metric: z
+    .strictObject({ name: z.enum(['accuracy', 'macro_f1']), goal: z.enum(['maximize']).default('maximize') })
+    .default({ name: 'accuracy', goal: 'maximize' }),
+  seed: z.number().int().default(1),
   /** score the swept layers in closed form first and train only the best `keep` (`layerlab triage`) */
   triage: z
     .strictObject({
@@ -94,10 +98,6 @@ export const sweepSchema = z.strictObject({
       method: z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']).optional(),
     })
     .optional(),
-  metric: z
-    .strictObject({ name: z.enum(['accuracy', 'macro_f1']), goal: z.enum(['maximize']).default('maximize') })
-    .default({ name: 'accuracy', goal: 'maximize' }),
-  seed: z.number().int().default(1),
 });
 
 export type SweepFile = z.infer<typeof sweepSchema>;

@@ -17,6 +17,7 @@ import { initialModelState, packStack, unpackStack, warmStart, type ModelState }
 import { learningRate } from './lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
 import { epochRng } from './mop-plan.js';
+import { solveRidgeHead } from './ridge-head.js';
 import { writeSnapshot, type RunProgress } from './run-snapshot.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
@@ -26,6 +27,8 @@ export interface FinalEvaluation {
   split: 'test' | 'val';
   byModel: Map<string, ModelEvaluation>;
 }
+
+const isRidge = (m: ModelRecord) => m.head.type === 'ridge';
 
 const dimsOf = (ctx: TrainContext, featureSet: string) =>
   ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
@@ -92,6 +95,7 @@ export class MopTrainer {
    * run regroups the same way). Evaluation keeps groups whole: every worker runs every group there.
    */
   groupsOf(models: readonly ModelRecord[], epoch?: number): FusedGroup[] {
+    if (models.length === 0) return []; // a run of ridge heads only has nothing to train
     const specs: ModelSpec[] = models.map((m) => ({
       index: m.index,
       id: m.id,
@@ -145,7 +149,8 @@ export class MopTrainer {
     const { job, sink, signal } = this.ctx;
     if (fresh) this.boundary(0);
     for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
-      const active = this.progress.models.filter((m) => m.status === 'active');
+      await this.solveRidgeHeads(epoch);
+      const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
       if (active.length === 0) {
         sink({
           type: 'log',
@@ -159,6 +164,57 @@ export class MopTrainer {
       removeUnitCheckpoints(this.ctx.runDir, epoch + 1);
       if (signal?.aborted) throw interrupted();
     }
+  }
+
+  /**
+   * Ridge heads are solved in closed form, never trained: each one not solved yet (a fresh run's, or
+   * one added between epochs) gets its weights from one decomposition on the main thread, then one
+   * validation pass on the workers like any head, recorded as its only epoch. They never enter MOP's
+   * fused training groups.
+   */
+  private async solveRidgeHeads(epoch: number): Promise<void> {
+    const { ctx } = this;
+    const pending = this.progress.models.filter(
+      (m) => isRidge(m) && m.status === 'active' && m.history.length === 0,
+    );
+    if (pending.length === 0) return;
+    const fits = new Map<string, ReturnType<typeof solveRidgeHead>>();
+    for (const model of pending) {
+      const set = ctx.prepared.featureSets.find((s) => s.key === model.featureSet)!;
+      const fit =
+        fits.get(model.featureSet) ??
+        solveRidgeHead(ctx.job.storeDir, set, ctx.prepared.rows.train, ctx.prepared.classes);
+      fits.set(model.featureSet, fit);
+      this.states.set(model.id, fit.state);
+    }
+    const groups = this.groupsOf(pending);
+    const val = await evaluateGroups(
+      ctx.transport,
+      groups,
+      groups.map((g) => this.pack(g)),
+      'val',
+      ctx.prepared.classes,
+    );
+    groups.forEach((group, g) =>
+      group.models.forEach((id, k) => {
+        const model = pending.find((m) => m.id === id)!;
+        const fit = fits.get(model.featureSet)!;
+        const v = val[g]![k]!;
+        model.history.push({
+          epoch,
+          trainLoss: fit.trainLoss,
+          trainAccuracy: fit.trainAccuracy,
+          valLoss: v.loss,
+          valAccuracy: v.accuracy,
+          valMacroF1: v.macroF1,
+        });
+        ctx.sink({
+          type: 'log',
+          level: 'info',
+          message: `${model.id} (ridge on ${model.layer}) solved in closed form, λ = ${fit.lambda.toPrecision(3)}: validation accuracy ${(v.accuracy * 100).toFixed(1)}%`,
+        });
+      }),
+    );
   }
 
   private async trainOneEpoch(epoch: number, groups: FusedGroup[]): Promise<void> {

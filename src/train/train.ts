@@ -82,7 +82,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       run,
       models: trainer.progress.models.map((m) => ({ id: m.id, layer: m.layer, head: trainer.label(m.head) })),
       groups: trainer.groupsOf(
-        trainer.progress.models.filter((m) => m.status === 'active'),
+        trainer.progress.models.filter((m) => m.status === 'active' && m.head.type !== 'ridge'),
         trainer.progress.epoch + 1,
       ).length,
       workers: resolved.workers,

@@ -50,8 +50,9 @@ describe('train --triage K (real CLI)', () => {
     expect(result.layers.map((l) => l.layer).sort()).toEqual([...top2].sort());
     const start = events.find((e) => e.type === 'train.start') as { models: { layer: string }[] };
     expect(new Set(start.models.map((m) => m.layer))).toEqual(new Set(top2));
-    const log = events.find((e) => e.type === 'log' && String(e.message).startsWith('triage by logme'));
-    expect(String(log?.message)).toContain(`triaged out ${scored.layers[2]!.layer}`);
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    const log = logs.find((message) => message.startsWith('triage by logme'));
+    expect(log).toContain(`triaged out ${scored.layers[2]!.layer}`);
 
     const results = await runCli(['--home', home, 'results', result.run, '--json']);
     expect((JSON.parse(results.stdout) as { triage: unknown }).triage).toEqual(result.triage);

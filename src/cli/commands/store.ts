@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { LayerlabError, usageError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format-bytes.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
@@ -182,8 +183,10 @@ Examples:
         if (options.all && !ref)
           throw usageError('--all removes one store: name it (`layerlab store ls` lists them)');
         if (options.all && options.layer) throw usageError('pass --all or --layer, not both');
-        const [{ listStoreDirs, resolveStoreRef }, { formatBytes }, { collectGarbage, removeStore }] =
-          await Promise.all([catalog(), formats(), import('../../store/gc-store.js')]);
+        const [{ listStoreDirs, resolveStoreRef }, { collectGarbage, removeStore }] = await Promise.all([
+          catalog(),
+          import('../../store/gc-store.js'),
+        ]);
         const dirs = ref ? [resolveStoreRef(ref, root)] : listStoreDirs(root);
         const removed: { store: string; layers?: string[]; whole?: boolean; reclaimedBytes?: number }[] = [];
         for (const dir of dirs) {

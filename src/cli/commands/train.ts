@@ -105,7 +105,7 @@ epochs), and continue it with --resume after a crash or kill.
 
 Head search space file (keys: type, hidden, lr, l2, batchSize, optimizer, momentum, dropout, and
 optionally schedule, classWeight, layer); each a value, a list (grid axis) or a distribution:
-  type: [linear, mlp]
+  type: [linear, mlp]          # or ridge: solved in closed form, λ by GCV, no epochs
   hidden: [64, 128]            # one hidden layer of 64 or of 128; two layers: "256x128"
   lr: {log_uniform_values: [1e-4, 1e-1]}
   l2: [0, 1e-4]
