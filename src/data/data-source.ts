@@ -45,6 +45,8 @@ export interface DataSource {
   /** content hash per record, canonical order: lets a grown dataset keep the records it had */
   recordHashes?: readonly string[];
   splitRule?: SplitRule;
+  /** each record's group (`--group-column`), canonical order; absent without a group column */
+  groups?: readonly string[];
   /** records left out while opening, listed for the user */
   skipped?: readonly SkippedRecord[];
   /** Records [start, start+count), decoded but not preprocessed for any model. */
