@@ -42,6 +42,11 @@ export interface DataSource {
    * files or rows are added, so a grown dataset finds its store and appends. Defaults to `digest`.
    */
   lineage?: string;
+  /**
+   * Record ids are keys (a table's id column), not positions: a deleted or changed record retires
+   * its stored row and only changed records are extracted again, instead of the whole store.
+   */
+  keyedIds?: boolean;
   /** content hash per record, canonical order: lets a grown dataset keep the records it had */
   recordHashes?: readonly string[];
   splitRule?: SplitRule;

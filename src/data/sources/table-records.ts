@@ -41,6 +41,16 @@ export async function openTableRecords(
   source: TableSource,
   options: OpenDatasetOptions = {},
 ): Promise<DataSource> {
+  try {
+    return await recordsOf(source, options);
+  } catch (error) {
+    // an open connection would keep the process alive after the error is reported
+    await source.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function recordsOf(source: TableSource, options: OpenDatasetOptions): Promise<DataSource> {
   const columns = chooseColumns(source, options);
   const strict = options.strict === true;
   const wanted = [
@@ -200,6 +210,7 @@ export async function openTableRecords(
     split,
     ids,
     recordHashes: hashes,
+    keyedIds: true,
     splitRule: columns.split
       ? { method: 'column', column: columns.split }
       : { method: 'hash', seed, ...fractions },
