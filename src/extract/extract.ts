@@ -492,13 +492,24 @@ function applyRecordPlan(
       batches: Math.ceil(records / set.batchSize),
       complete: false,
     }));
-    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, grown);
+    store.updateRecords(
+      { ...manifest, updatedAt: new Date().toISOString() },
+      plan.table,
+      grown,
+      plan.retired,
+    );
   } else if (
     !sameTable(snapshot.records!.table, plan.table) ||
     describeStore(snapshot.manifest) !== describeStore(manifest)
   ) {
-    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, []);
+    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, [], plan.retired);
   }
+  if (plan.kind !== 'reset' && plan.retired?.length)
+    sink({
+      type: 'log',
+      level: 'info',
+      message: `${plan.retired.length} stored records deleted or changed in the source: set aside, changed ones extracted again`,
+    });
   return plan.table.ids.length;
 }
 

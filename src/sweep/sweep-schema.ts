@@ -38,6 +38,12 @@ const dataSchema = z.union([
     ref: z.string().min(1),
     textColumn: z.string().optional(),
     labelColumn: z.string().optional(),
+    splitColumn: z.string().optional(),
+    idColumn: z.string().optional(),
+    imageColumn: z.string().optional(),
+    groupColumn: z.string().optional(),
+    table: z.string().optional(),
+    query: z.string().optional(),
     split: z
       .strictObject({
         train: z.number().min(0).max(1),

@@ -106,7 +106,12 @@ Examples:
       '--view <view>',
       'a derived view over the last K stored layers: sum(last:K), mean(last:K), concat(last:K)',
     )
-    .addOption(new Option('--format <format>', 'npy or csv').choices(['npy', 'csv']).default('npy'))
+    .addOption(
+      new Option('--format <format>', 'npy, csv or parquet')
+        .choices(['npy', 'csv', 'parquet'])
+        .default('npy'),
+    )
+    .option('--all', 'parquet: one table (features.parquet) with a FLOAT[] column per feature set')
     .requiredOption('--out <dir>', 'folder to write into')
     .addHelpText(
       'after',
@@ -114,34 +119,53 @@ Examples:
 npy writes features.npy (float32), labels.npy (int64), split.npy (uint8: 0 train, 1 val, 2 test) and
 meta.json (layer, pooling, dims, label names, record ids), rows in the dataset's canonical order.
 csv writes features.csv (id, label, split, f0..) and meta.json.
+parquet writes one <layer>.parquet per feature set (every set of the store unless --layer/--view
+names one): columns id, label (int64), split (uint8) and features (FLOAT[]), the same values as
+.npy; with --all, one features.parquet with a FLOAT[] column per set. pandas, polars and DuckDB
+read them.
 
 Examples:
   layerlab store export shapes-cnn--shapes --layer block3/relu --out features/
   layerlab store export ./my-store --view 'concat(last:2)' --format csv --out features/
-  python -c "import numpy as np; x = np.load('features/features.npy'); print(x.shape)"`,
+  layerlab store export ./my-store --format parquet --all --out features/
+  python -c "import numpy as np; x = np.load('features/features.npy'); print(x.shape)"
+  duckdb -c "SELECT id, label, len(features) FROM 'features/block3_relu.parquet' LIMIT 3"`,
     )
     .action(
       async (
         ref: string,
-        options: { layer?: string; view?: string; format: ExportFormat; out: string },
+        options: {
+          layer?: string;
+          view?: string;
+          format: ExportFormat | 'parquet';
+          all?: boolean;
+          out: string;
+        },
         command: Command,
       ) => {
         const { root, json } = storesRoot(command);
-        if (!options.layer && !options.view)
+        if (options.all && options.format !== 'parquet')
+          throw usageError('--all is for --format parquet; drop it or add --format parquet');
+        if (options.format !== 'parquet' && !options.layer && !options.view)
           throw usageError('pass --layer NAME or --view V; `layerlab store info STORE` lists the layers');
-        const [{ resolveStoreRef }, { FeatureStore }, { exportFeatures }] = await Promise.all([
-          catalog(),
-          import('../../store/feature-store.js'),
-          import('../../store/export-features.js'),
-        ]);
+        const [{ resolveStoreRef }, { FeatureStore }, { exportFeatures }, { exportParquet }] =
+          await Promise.all([
+            catalog(),
+            import('../../store/feature-store.js'),
+            import('../../store/export-features.js'),
+            import('../../store/export-parquet.js'),
+          ]);
         const opened = FeatureStore.open(resolveStoreRef(ref, root), { write: false });
         try {
-          const summary = await exportFeatures(opened, {
+          const selection = {
             ...(options.layer ? { layer: options.layer } : {}),
             ...(options.view ? { view: options.view } : {}),
-            format: options.format,
             out: options.out,
-          });
+          };
+          const summary =
+            options.format === 'parquet'
+              ? await exportParquet(opened, { ...selection, all: options.all === true })
+              : await exportFeatures(opened, { ...selection, format: options.format });
           print(
             json,
             summary,
