@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, usageError } from '../core/errors.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExportHead } from './commands/export-head.js';
 import { registerExtract } from './commands/extract.js';
@@ -12,6 +13,7 @@ import { registerStore } from './commands/store.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import { registerUi } from './commands/ui.js';
+import { registerWorker } from './commands/worker.js';
 import { reportError } from './report-error.js';
 
 export interface GlobalOptions {
@@ -36,6 +38,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
+  registerCluster(program);
   registerDemo(program);
   registerExportHead(program);
   registerExtract(program);
@@ -48,6 +51,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerSweep(program);
   registerTrain(program);
   registerUi(program);
+  registerWorker(program);
   return program;
 }
 
