@@ -13,7 +13,7 @@ export const stageTiers = [
   ['store'],
   ['extract', 'triage'],
   ['train'],
-  ['sweep', 'deploy', 'report'],
+  ['sweep', 'deploy', 'report', 'cluster'],
   ['ui'],
   ['cli'],
 ];

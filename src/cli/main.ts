@@ -11,6 +11,7 @@ type Register = (program: Command) => void;
  * each command's own imports its engines (ONNX Runtime, lmdb, sharp, zod schemas) only in its action.
  */
 const commands: Record<string, () => Promise<Register>> = {
+  cluster: async () => (await import('./commands/cluster.js')).registerCluster,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   'export-head': async () => (await import('./commands/export-head.js')).registerExportHead,
   extract: async () => (await import('./commands/extract.js')).registerExtract,
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Register>> = {
   train: async () => (await import('./commands/train.js')).registerTrain,
   triage: async () => (await import('./commands/triage.js')).registerTriage,
   ui: async () => (await import('./commands/ui.js')).registerUi,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
 };
 
 /** The command the arguments name (the first word after the global options), when it is one. */

@@ -7,6 +7,7 @@ import { documentSchemas, errorSchema, eventSchema, eventSchemas, resultSchemas 
  * error object on stderr. `contractJsonSchemas()` publishes them as JSON Schema (draft 2020-12);
  * `checkJsonLines`, `checkDocument` and `checkErrorOutput` validate a command's real output.
  */
+export * from './cluster.js';
 export * from './documents.js';
 export * from './error.js';
 export * from './events.js';

@@ -6,6 +6,7 @@ import {
   sweepFileSchemaSchema,
   sweepPlanSchema,
 } from './documents.js';
+import { clusterStatusSchema, workerLineSchema } from './cluster.js';
 import { errorSchema } from './error.js';
 import { triageSchema } from './triage.js';
 import {
@@ -75,6 +76,8 @@ export const documentSchemas = {
   'sweep.plan': sweepPlanSchema,
   'sweep.schema': sweepFileSchemaSchema,
   triage: triageSchema,
+  'cluster.status': clusterStatusSchema,
+  'worker.line': workerLineSchema,
 } as const;
 
 /**
@@ -82,7 +85,11 @@ export const documentSchemas = {
  * document. Failures print `errorSchema` on stderr instead (`ui` only ever fails under `--json`).
  */
 export type CommandOutput =
-  { kind: 'events'; result: z.ZodType } | { kind: 'document'; document: z.ZodType } | { kind: 'error-only' };
+  | { kind: 'events'; result: z.ZodType }
+  | { kind: 'document'; document: z.ZodType }
+  /** a long-lived process: one object per line, no result line */
+  | { kind: 'lines'; line: z.ZodType }
+  | { kind: 'error-only' };
 
 const events = (result: z.ZodType): CommandOutput => ({ kind: 'events', result });
 const document = (schema: z.ZodType): CommandOutput => ({ kind: 'document', document: schema });
@@ -109,4 +116,6 @@ export const commandOutputs: Record<string, CommandOutput> = {
   'sweep --schema': document(sweepFileSchemaSchema),
   triage: document(triageSchema),
   ui: { kind: 'error-only' },
+  worker: { kind: 'lines', line: workerLineSchema },
+  'cluster status': document(clusterStatusSchema),
 };
