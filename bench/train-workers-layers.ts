@@ -8,7 +8,7 @@
  * Beside them, what the planner predicts in virtual time (deterministic): the 1-worker plan's
  * makespan ÷ the 2-worker plan's, with the groups cut for the makespan and with the old rule (cut only
  * when there are fewer groups than workers), the packing (lower bound ÷ planned makespan) and the
- * pieces chosen per epoch.
+ * pieces chosen per epoch; and the predicted ratios' mean and worst over seeds 1–20.
  * Run: npm run build && node dist/bench/train-workers-layers.js [--rounds 3] [--layers 1,2,3,5,8] [--quick]
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -88,6 +88,25 @@ for (const layers of LAYERS) {
       epochs: EPOCHS,
       seed: SEED,
     });
+    // the same prediction over other seeds (each seed plans differently): the mean and the worst
+    const overSeeds = Array.from({ length: 20 }, (_, i) =>
+      predictScaling({
+        featureSets: store.featureSets,
+        heads: linearHeads(HEADS, BATCH),
+        dims: DIMS,
+        classes: CLASSES,
+        trainRows,
+        epochs: EPOCHS,
+        seed: i + 1,
+      }),
+    );
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const seeds = {
+      ratio: round(mean(overSeeds.map((p) => p.ratio))),
+      worstRatio: round(Math.min(...overSeeds.map((p) => p.ratio))),
+      oldRuleRatio: round(mean(overSeeds.map((p) => p.oldRuleRatio))),
+      oldRuleWorstRatio: round(Math.min(...overSeeds.map((p) => p.oldRuleRatio))),
+    };
     const result = {
       layers,
       ratio: round(ratio),
@@ -100,6 +119,7 @@ for (const layers of LAYERS) {
         oldRuleRatio: round(predicted.oldRuleRatio),
         packingFraction: round(predicted.packing),
         pieces: predicted.pieces,
+        seeds1to20: seeds,
       },
       rounds: {
         workers1: steady[1]!.map(Math.round),
@@ -112,7 +132,9 @@ for (const layers of LAYERS) {
       `${layers} layer(s) × ${HEADS} heads: 2 workers ÷ 1 = ${ratio.toFixed(2)}×, step-graph ceiling ` +
         `${ceilingRatio.toFixed(2)}×, efficiency ${(ratio / ceilingRatio).toFixed(2)}; predicted ` +
         `${predicted.ratio.toFixed(2)}× (old rule ${predicted.oldRuleRatio.toFixed(2)}×), packing ` +
-        `${predicted.packing.toFixed(2)}, pieces per epoch ${predicted.pieces.map((p) => p.join('')).join(' ')}`,
+        `${predicted.packing.toFixed(2)}, pieces per epoch ${predicted.pieces.map((p) => p.join('')).join(' ')}; ` +
+        `predicted over seeds 1–20: mean ${seeds.ratio.toFixed(2)}× (old rule ${seeds.oldRuleRatio.toFixed(2)}×), ` +
+        `worst ${seeds.worstRatio.toFixed(2)}× (old rule ${seeds.oldRuleWorstRatio.toFixed(2)}×)`,
     );
   } finally {
     await ceiling.close();
