@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { layerBars } from '../../src/ui/layer-axis.js';
+import type { LayerRow } from '../../src/ui/layer-summary.js';
 
 describe('layerBars', () => {
-  const rows = [
-    { layer: '/embeddings/LayerNorm/Add_1_output_0', value: 0.591 },
-    { layer: '/encoder/layer.0/output/LayerNorm/Add_1_output_0', value: 0.603 },
-    { layer: '/encoder/layer.1/output/LayerNorm/Add_1_output_0', value: 0.612 },
-    { layer: '/encoder/layer.2/output/LayerNorm/Add_1_output_0' }, // no metric yet
+  const rows: LayerRow[] = [
+    { layer: '/embeddings/LayerNorm/Add_1_output_0', value: 0.591, head: undefined },
+    { layer: '/encoder/layer.0/output/LayerNorm/Add_1_output_0', value: 0.603, head: undefined },
+    { layer: '/encoder/layer.1/output/LayerNorm/Add_1_output_0', value: 0.612, head: undefined },
+    { layer: '/encoder/layer.2/output/LayerNorm/Add_1_output_0', value: undefined, head: undefined }, // no metric yet
   ];
 
   it('scales bars to the values and names the range', () => {
