@@ -12,7 +12,7 @@ export function formatEndToEnd(outcomes: readonly PairOutcome[]): string {
     times(e.phaseRatios.extract),
     times(e.phaseRatios.train),
     `${pct(e.statusQuo.bestAccuracy)} / ${pct(e.layerlab.bestAccuracy)}${e.accuracy.agree ? '' : ' (DIFFER)'}`,
-    `${e.statusQuo.peakRssMb} / ${e.layerlab.peakRssMb} MB`,
+    `${e.statusQuo.peakRssMb} / ${e.layerlab.peakRssMb} MiB`,
     mib(e.layerlab.storeBytes),
   ]);
   return formatTable(

@@ -25,8 +25,8 @@ export function formatSoak(outcome: SoakOutcome | undefined): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [
     `soak: ${outcome.iterations} training runs in ${outcome.seconds} s, warm-up ${Math.round(v.warmupSeconds)} s`,
-    `    RSS ${v.rssStartMb} → ${v.rssEndMb} MB after warm-up: growth ${pct(v.rssGrowth)} (peak ${pct(v.rssPeakGrowth)}; target ≤ 5%)`,
-    `    heap ${v.heapStartMb} → ${v.heapEndMb} MB; open descriptors ${v.openFdsGrowth >= 0 ? '+' : ''}${v.openFdsGrowth}, active handles ${v.activeResourcesGrowth >= 0 ? '+' : ''}${v.activeResourcesGrowth}`,
+    `    RSS ${v.rssStartMb} → ${v.rssEndMb} MiB after warm-up: growth ${pct(v.rssGrowth)} (peak ${pct(v.rssPeakGrowth)}; target ≤ 5%)`,
+    `    heap ${v.heapStartMb} → ${v.heapEndMb} MiB; open descriptors ${v.openFdsGrowth >= 0 ? '+' : ''}${v.openFdsGrowth}, active handles ${v.activeResourcesGrowth >= 0 ? '+' : ''}${v.activeResourcesGrowth}`,
     `    ${v.pass ? 'PASS' : 'FAIL'}`,
   ].join('\n');
 }

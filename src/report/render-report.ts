@@ -1,6 +1,7 @@
 import { layerLabels } from '../core/layer-labels.js';
 import { metricAxis } from '../core/metric-axis.js';
 import type { ReportModel, ReportModelRow } from './report-model.js';
+import { modelStatusText } from './results-table.js';
 import { barChart, escapeHtml, lineChart } from './svg-charts.js';
 import { triageSection } from './triage-section.js';
 
@@ -38,12 +39,6 @@ function layerChart(model: ReportModel, labels: ReadonlyMap<string, string>): st
   );
   return barChart(bars, `best validation ${model.result.metric} by layer`, axis);
 }
-
-/**
- * A model's status in a finished run: `active` in the outcome means it trained to the last epoch
- * (it was never stopped or halved), which a reader takes for "still running".
- */
-export const modelStatusText = (status: string): string => (status === 'active' ? 'finished' : status);
 
 function resultsTable(model: ReportModel): string {
   const rows = [...model.models].sort((a, b) => b.finalValue - a.finalValue);

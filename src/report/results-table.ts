@@ -13,6 +13,13 @@ export interface ResultRow {
   best: boolean;
 }
 
+/**
+ * A model's status as people read it in a finished run: `active` in the outcome means it trained to
+ * the last epoch (never stopped or halved), which reads as "still running". CSV and JSON keep the
+ * stored value (the machine contract's enum).
+ */
+export const modelStatusText = (status: string): string => (status === 'active' ? 'finished' : status);
+
 const percent = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
 
 /** A plain text table, best first, the run's best model marked with `*`. */
@@ -24,7 +31,7 @@ export function formatResultRows(rows: readonly ResultRow[], metric: TrainingRes
     r.model,
     r.layer,
     r.head,
-    r.status,
+    modelStatusText(r.status),
     String(r.epochs),
     percent(r.value),
     percent(r.test),

@@ -7,7 +7,9 @@ import { axisFraction, metricAxis, type MetricAxis } from '../core/metric-axis.j
 export const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const percent = (v: number) => `${Number((v * 100).toFixed(1))}%`;
+const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+/** Axis ticks: `60%`, `62.5%` (no `.0` on round steps). */
+const tickPercent = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 export interface Bar {
   label: string;
@@ -51,16 +53,16 @@ export function barChart(bars: readonly Bar[], title: string, axis: MetricAxis):
   const x = (v: number) => (labelWidth + axisFraction(axis, v) * plotWidth).toFixed(1);
   const ticks = axis.ticks.map(
     (t) =>
-      `<line x1="${x(t)}" x2="${x(t)}" y1="24" y2="${height - 4}" class="grid"/><text x="${x(t)}" y="18" text-anchor="middle" class="tick">${percent(t)}</text>`,
+      `<line x1="${x(t)}" x2="${x(t)}" y1="24" y2="${height - 4}" class="grid"/><text x="${x(t)}" y="18" text-anchor="middle" class="tick">${tickPercent(t)}</text>`,
   );
   const start =
     axis.ticks[0] === axis.lo
       ? ''
-      : `<text x="${x(axis.lo)}" y="18" text-anchor="start" class="tick">${percent(axis.lo)}</text>`;
+      : `<text x="${x(axis.lo)}" y="18" text-anchor="start" class="tick">${tickPercent(axis.lo)}</text>`;
   const chance =
     axis.chance === undefined
       ? ''
-      : `<line x1="${x(axis.chance)}" x2="${x(axis.chance)}" y1="24" y2="${height - 4}" class="chance"><title>chance level ${percent(axis.chance)}</title></line><text x="${x(axis.chance)}" y="${height + 10}" text-anchor="middle" class="tick">chance ${percent(axis.chance)}</text>`;
+      : `<line x1="${x(axis.chance)}" x2="${x(axis.chance)}" y1="24" y2="${height - 4}" class="chance"><title>chance level ${percent(axis.chance)}</title></line><text x="${x(axis.chance)}" y="${height + 10}" text-anchor="middle" class="tick">chance ${tickPercent(axis.chance)}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + (axis.chance === undefined ? 0 : 14)}" role="img" aria-label="${escapeHtml(title)}">${ticks.join('')}${start}${rows.join('')}${chance}</svg>`;
 }
 
@@ -107,7 +109,7 @@ export function lineChart(
     .join('  ');
   const yTicks = axis.ticks.map(
     (v) =>
-      `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${options.unit ? percent(v) : String(Number(v.toPrecision(3)))}</text><line x1="${left}" x2="${width - 12}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`,
+      `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${options.unit ? tickPercent(v) : String(Number(v.toPrecision(3)))}</text><line x1="${left}" x2="${width - 12}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`,
   );
   if (axis.chance !== undefined)
     yTicks.push(

@@ -32,6 +32,9 @@ describe('results and report of finished runs (real CLI)', () => {
     const table = await runCli(['--home', home, 'results', first.run]);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/model\s+layer\s+head\s+status\s+epochs\s+val accuracy\s+test acc/);
+    // a finished run's models that trained every epoch read "finished", not "active"
+    expect(lines.slice(1).some((l) => /\sfinished\s/.test(l))).toBe(true);
+    expect(lines.slice(1).some((l) => /\sactive\s/.test(l))).toBe(false);
     expect(lines[1]).toMatch(
       new RegExp(`^\\*\\s+${first.run}\\s+\\S+\\s+${first.best.layer.replace('/', '\\/')}`),
     );

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlAck } from '../../src/store/run-store.js';
 import { parseNdjson, runCli } from './cli-run.js';
@@ -75,6 +75,10 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
         () => (events(runDir).filter((e) => e.type === 'train.epoch').length >= 2 ? true : undefined),
         'two epochs',
       );
+      // its own live view names the model and data from the store's manifest, not the store folder
+      const own = tmux.capture('train');
+      expect(own).toMatch(/builtin:shapes-cnn · builtin:shapes/);
+      expect(own.split('\n').map((l) => l.trim())).not.toContain(basename(store));
 
       // Attach from another terminal.
       tmux.window('ui', layerlab(['--home', home, 'ui', run]));

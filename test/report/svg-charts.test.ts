@@ -51,7 +51,7 @@ describe('report charts', () => {
     const long = '/encoder/layer.0/attention/output/LayerNorm/Add_1_output_0';
     const svg = barChart([{ label: long, value: 0.6, highlight: true }], 'by layer', metricAxis([0.6]));
     expect(svg).toMatch(/>\/encoder\/layer\.0\/[^<]*…[^<]*Add_1_output_0<\/text>/);
-    expect(svg).toContain(`<title>${long}: 60%</title>`);
+    expect(svg).toContain(`<title>${long}: 60.0%</title>`);
   });
 
   it('does not start learning curves at zero', () => {

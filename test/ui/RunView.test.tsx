@@ -59,7 +59,7 @@ describe('RunView', () => {
       'Training  ████████████████░░░░░░░░  67%  epoch 2 of 2 · units 2/6 · 3,200 ex/s · ETA 0:01',
     );
     expect(lineWith(frame, 'w0')).toMatch(/^ {10}w0 group 2 on shard 0 +w1 group 0 on shard 1$/);
-    expect(lineWith(frame, 'conv1')).toMatch(/^ {2}conv1 +61\.0% +█+▎? +linear lr=0\.01 l2=1e-4$/);
+    expect(lineWith(frame, 'conv1')).toMatch(/^ {2}conv1 +61\.0% +█+[▏▎▍▌▋▊▉]? +linear lr=0\.01 l2=1e-4$/);
     expect(lineWith(frame, 'conv2')).toMatch(/^ {2}conv2 +78\.0% +█+/);
     expect(lineWith(frame, 'pool3')).toMatch(/^▶ pool3 +86\.0% +█+/);
     // Finished lines sit above the live area.

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { Bar } from '../Bar.js';
 import { truncateMiddle } from '../common/fit.js';
 import { formatPercent } from '../format.js';
+import { layerBars } from '../layer-axis.js';
 import type { LayerSummary } from '../layer-summary.js';
 import { marks, theme } from '../theme.js';
 
@@ -17,16 +18,18 @@ export interface LayerChartProps {
 
 /**
  * Best validation metric by layer, as horizontal bars in depth order: where in the network the
- * features transfer best. Bars use the absolute 0–100% scale, so lengths compare across runs.
+ * features transfer best. Bars use an axis scaled to the values (its range is in the title), so
+ * layers a point or two apart still draw bars of different length; long tensor names show as blocks.
  */
 export function LayerChart({ summary, width, metric }: LayerChartProps) {
   const { rows, bestIndex } = summary;
-  const layerWidth = Math.min(MAX_LAYER_WIDTH, Math.max(...rows.map((r) => r.layer.length), 5)) + 2;
+  const bars = layerBars(rows);
+  const layerWidth = Math.min(MAX_LAYER_WIDTH, Math.max(...bars.labels.map((l) => l.length), 5)) + 2;
   const barWidth = Math.max(4, width - layerWidth - VALUE_WIDTH - 4);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold>
-        Best {metric} by layer <Text color={theme.muted}>(0–100%)</Text>
+        Best {metric} by layer <Text color={theme.muted}>{bars.range}</Text>
       </Text>
       {rows.map((row, i) => {
         const best = i === bestIndex;
@@ -35,10 +38,10 @@ export function LayerChart({ summary, width, metric }: LayerChartProps) {
           <Text key={row.layer} wrap="truncate">
             <Text color={color} bold={best}>
               {best ? `${marks.best} ` : '  '}
-              {truncateMiddle(row.layer, layerWidth - 2).padEnd(layerWidth - 2)}
+              {truncateMiddle(bars.labels[i]!, layerWidth - 2).padEnd(layerWidth - 2)}
               {formatPercent(row.value).padStart(VALUE_WIDTH)}
             </Text>{' '}
-            <Bar fraction={row.value ?? 0} width={barWidth} color={best ? theme.best : theme.bar} />
+            <Bar fraction={bars.fractions[i]!} width={barWidth} color={best ? theme.best : theme.bar} />
           </Text>
         );
       })}
