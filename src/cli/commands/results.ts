@@ -5,6 +5,7 @@ import { RunStore } from '../../store/run-store.js';
 import { loadReportModel, resolveRunDir } from '../../report/load-report.js';
 import { formatResultRows, resultRowsCsv } from '../../report/results-table.js';
 import { runRows } from '../../report/run-rows.js';
+import { triageText } from '../../report/triage-section.js';
 import type { GlobalOptions } from '../main.js';
 
 interface ResultsFlags {
@@ -60,7 +61,8 @@ Examples:
       } else if (format === 'csv') {
         process.stdout.write(`${resultRowsCsv(rows)}\n`);
       } else {
-        process.stdout.write(`${formatResultRows(rows, models[0]!.result.metric)}\n`);
+        const triaged = runs.length === 1 ? triageText(models[0]!.result.triage) : '';
+        process.stdout.write(`${formatResultRows(rows, models[0]!.result.metric)}${triaged}\n`);
       }
     });
 }
