@@ -36,7 +36,7 @@ function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
     skipped,
     pairs: pairs.map((p) => {
       const data = p.data;
-      if (data.kind === 'builtin') return { ...p, data: { ...data, count: quick ? 2000 : 4000 } };
+      if (data.kind === 'builtin') return p; // builtin:shapes is used whole (4,000 records)
       if (data.kind === 'idx') return { ...p, data: { ...data, train: 3000, test: 500 } };
       return { ...p, data: { ...data, perClass: { train: 120, test: 30 } } };
     }),

@@ -15,3 +15,14 @@ export function triageSection(triage: TrainTriage | undefined): string {
   return `<h2>Triage: ${escapeHtml(triage.method)}, top ${triage.keep} trained (${triage.seconds.toFixed(2)} s)</h2>
 <table class="triage"><thead><tr><th>rank</th><th>layer</th><th>score</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
+
+/** The same as text under `layerlab results RUN`: the sets triage left out, with their scores. */
+export function triageText(triage: TrainTriage | undefined): string {
+  if (!triage) return '';
+  const out = triage.layers.filter((l) => !l.kept);
+  if (out.length === 0) return '';
+  const listed = out.map(
+    (l) => `${l.layer} (${l.score === null ? '–' : l.score.toPrecision(4)}, rank ${l.rank})`,
+  );
+  return `\ntriaged out by ${triage.method} (top ${triage.keep} trained): ${listed.join(', ')}`;
+}

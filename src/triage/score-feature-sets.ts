@@ -12,7 +12,7 @@ export const TRIAGE_METHODS = ['logme', 'transrate', 'hscore', 'shrinkage-hscore
 export type TriageMethod = (typeof TRIAGE_METHODS)[number];
 
 /** The method `triage` and `--triage K` use unless told: chosen by bench/triage-evidence.ts (docs/triage.md). */
-export const DEFAULT_TRIAGE_METHOD: TriageMethod = 'ridge';
+export const DEFAULT_TRIAGE_METHOD: TriageMethod = 'logme';
 
 /** Sets wider than this are projected down to it before scoring. @default 128 */
 export const DEFAULT_TRIAGE_DIMS = 128;

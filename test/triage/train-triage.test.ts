@@ -56,6 +56,8 @@ describe('train --triage K (real CLI)', () => {
 
     const results = await runCli(['--home', home, 'results', result.run, '--json']);
     expect((JSON.parse(results.stdout) as { triage: unknown }).triage).toEqual(result.triage);
+    const table = await runCli(['--home', home, 'results', result.run]);
+    expect(table.stdout).toContain(`triaged out by logme (top 2 trained): ${scored.layers[2]!.layer}`);
     const out = join(home, 'triage-report.html');
     expect((await runCli(['--home', home, 'report', result.run, '--out', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');

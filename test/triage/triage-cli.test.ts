@@ -54,7 +54,7 @@ describe('layerlab triage (real CLI on a store extracted from the built-in pair)
     const plain = await runCli(args);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^rank +layer +score/);
-    expect(plain.stdout).toMatch(/2 feature sets scored by ridge in/);
+    expect(plain.stdout).toMatch(/2 feature sets scored by logme in/); // the default method
   });
 
   it('fails with the contract exit codes on a bad method (2) and a missing store (66)', async () => {

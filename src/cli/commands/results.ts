@@ -49,12 +49,17 @@ Examples:
       if (runs.length > 1 && !flags.compare)
         throw usageError('several runs given: add --compare to put them in one table');
       // the report readers (lmdb, zod) load only for a run's results, not for the list (start-up time)
-      const [{ loadReportModel, resolveRunDir }, { formatResultRows, resultRowsCsv }, { runRows }] =
-        await Promise.all([
-          import('../../report/load-report.js'),
-          import('../../report/results-table.js'),
-          import('../../report/run-rows.js'),
-        ]);
+      const [
+        { loadReportModel, resolveRunDir },
+        { formatResultRows, resultRowsCsv },
+        { runRows },
+        { triageText },
+      ] = await Promise.all([
+        import('../../report/load-report.js'),
+        import('../../report/results-table.js'),
+        import('../../report/run-rows.js'),
+        import('../../report/triage-section.js'),
+      ]);
       const models = runs.map((ref) => loadReportModel(resolveRunDir(runsRoot, ref)));
       const rows = models.flatMap(runRows).sort((a, b) => b.value - a.value);
       if (format === 'json') {
@@ -64,7 +69,8 @@ Examples:
       } else if (format === 'csv') {
         process.stdout.write(`${resultRowsCsv(rows)}\n`);
       } else {
-        process.stdout.write(`${formatResultRows(rows, models[0]!.result.metric)}\n`);
+        const triaged = runs.length === 1 ? triageText(models[0]!.result.triage) : '';
+        process.stdout.write(`${formatResultRows(rows, models[0]!.result.metric)}${triaged}\n`);
       }
     });
 }
