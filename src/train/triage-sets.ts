@@ -1,5 +1,6 @@
 import type { TrainTriage } from '../core/result.js';
-import { DEFAULT_TRIAGE_METHOD, scoreFeatureSets, type TriageMethod } from '../triage/score-feature-sets.js';
+import { DEFAULT_TRIAGE_METHOD, type TriageMethod } from '../triage/methods.js';
+import { scoreFeatureSets } from '../triage/score-feature-sets.js';
 import type { SelectedFeatureSet } from './select-feature-sets.js';
 
 export interface TriageRequest {

@@ -5,17 +5,8 @@ import { logme } from './logme.js';
 import { randomProjection } from './project.js';
 import { readMoments, readScaling, rowChunks, transformChunk } from './read-moments.js';
 import { ridgeScores, solveRidge } from './ridge.js';
+import { DEFAULT_TRIAGE_DIMS, type TriageMethod } from './methods.js';
 import { transrate } from './transrate.js';
-
-/** Every closed-form way `triage` scores a feature set against its labels; higher is better. */
-export const TRIAGE_METHODS = ['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge'] as const;
-export type TriageMethod = (typeof TRIAGE_METHODS)[number];
-
-/** The method `triage` and `--triage K` use unless told: chosen by bench/triage-evidence.ts (docs/triage.md). */
-export const DEFAULT_TRIAGE_METHOD: TriageMethod = 'logme';
-
-/** Sets wider than this are projected down to it before scoring. @default 128 */
-export const DEFAULT_TRIAGE_DIMS = 128;
 
 export interface TriageOptions {
   method: TriageMethod;

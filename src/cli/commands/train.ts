@@ -4,7 +4,7 @@ import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
 import type { SearchMode } from '../../train/search.js';
-import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/score-feature-sets.js';
+import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/methods.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';

@@ -1,15 +1,12 @@
 import { Option, type Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { FeatureStore } from '../../store/feature-store.js';
-import { selectFeatureSets } from '../../train/select-feature-sets.js';
 import {
   DEFAULT_TRIAGE_DIMS,
   DEFAULT_TRIAGE_METHOD,
-  scoreFeatureSets,
   TRIAGE_METHODS,
   type TriageMethod,
-  type TriageResult,
-} from '../../triage/score-feature-sets.js';
+} from '../../triage/methods.js';
+import type { TriageResult } from '../../triage/score-feature-sets.js';
 import type { GlobalOptions } from '../main.js';
 
 interface TriageFlags {
@@ -27,10 +24,15 @@ const integer = (value: string, flag: string, min: number): number => {
 };
 
 /** The stored sets `--layers` selects (all complete ones by default), in graph order. */
-export function storedSelection(
+async function storedSelection(
   storeDir: string,
   layers: readonly string[],
-): { key: string; layer: string }[] {
+): Promise<{ key: string; layer: string }[]> {
+  // the store (lmdb) and the numerics load in the action only (start-up time)
+  const [{ FeatureStore }, { selectFeatureSets }] = await Promise.all([
+    import('../../store/feature-store.js'),
+    import('../../train/select-feature-sets.js'),
+  ]);
   const store = FeatureStore.open(storeDir, { write: false });
   try {
     return selectFeatureSets(store.featureSets(), layers);
@@ -90,11 +92,12 @@ Examples:
   layerlab triage --store STORE --method logme --json
   layerlab triage --store STORE --layers 'block*' --method transrate --dims 64`,
     )
-    .action((flags: TriageFlags, command: Command) => {
+    .action(async (flags: TriageFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const dims = integer(flags.dims, '--dims', 1);
       const seed = integer(flags.seed, '--seed', 0);
-      const sets = storedSelection(flags.store, flags.layers ? flags.layers.split(',') : []);
+      const sets = await storedSelection(flags.store, flags.layers ? flags.layers.split(',') : []);
+      const { scoreFeatureSets } = await import('../../triage/score-feature-sets.js');
       const result = scoreFeatureSets(flags.store, sets, { method: flags.method, dims, seed });
       if (globals.json) {
         const layers = result.layers.map(({ layer, score, rank, dims: d, seconds }) => ({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { path, positiveCount, seconds } from './shared.js';
 
-/** The closed-form scoring methods of `triage` (triage/score-feature-sets.ts `TRIAGE_METHODS`). */
+/** The closed-form scoring methods of `triage` (triage/methods.ts `TRIAGE_METHODS`). */
 export const triageMethodSchema = z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']);
 
 /** `triage --store S`: every scored feature set, best first (`rank` 1 is the best). */
