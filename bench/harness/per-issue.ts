@@ -11,6 +11,10 @@ export const PER_ISSUE = [
   { id: 'extract-rss', what: 'memory scaling (peak RSS at 10N ÷ at N records)' },
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
+  {
+    id: 'data-sources',
+    what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {
