@@ -31,6 +31,10 @@ export const PER_ISSUE = [
     id: 'triage-evidence',
     what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
   },
+  {
+    id: 'data-sources',
+    what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

@@ -66,6 +66,11 @@ export async function openDataset(ref: string, options: OpenDatasetOptions = {})
   if (format) {
     if (await isImagePathTable(path, format, options))
       return openTableRecords(await openDelimitedSource(ref, format), options);
+    // texts are re-read from the file by byte range, and rows by position: ids are row numbers
+    if (options.idColumn !== undefined || options.groupColumn !== undefined)
+      throw usageError(
+        `${ref}: --id-column and --group-column are not supported yet for CSV/TSV/JSONL tables of texts; drop them (row numbers are the ids)`,
+      );
     return openTableDataset(ref, options);
   }
   throw usageError(`data ${ref}: unknown kind; pass ${KINDS}`);

@@ -41,6 +41,8 @@ export async function exportParquet(
     : store
         .featureSets()
         .filter((set) => set.complete !== false)
+        // stored by key (a hash): name order, numbers by value (block2 before block10), is stable
+        .sort((a, b) => a.layer.localeCompare(b.layer, 'en', { numeric: true }))
         .map((set) => resolveView(store, set.layer));
   if (views.length === 0)
     throw new LayerlabError(

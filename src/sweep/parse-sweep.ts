@@ -124,7 +124,7 @@ function expectedOf(path: Path): string {
   }
   const expected: Record<string, string> = {
     model: 'a model ref: an .onnx file, a model folder, a model.json, or builtin:NAME',
-    data: 'a data ref (string) or {ref, table, query, idColumn, imageColumn, textColumn, labelColumn, splitColumn, groupColumn, split, seed}',
+    data: 'a data ref (string) or {ref, textColumn, labelColumn, split, seed}',
     layers: 'a layer selector or a list of them (names, globs, blocks, last:K, every:K, block indices)',
     pooling: 'mean, max, cls, none or grid:K, or a list of them',
     heads: 'a mapping of head parameters (type, hidden, lr, l2, batchSize, optimizer, momentum, dropout)',

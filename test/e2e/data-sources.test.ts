@@ -97,90 +97,100 @@ describe('data sources: CSV of image paths, Parquet, SQLite and DuckDB files (re
     expect(meta.ids.slice(0, 3)).toEqual(['1', '2', '3']);
   });
 
-  it('a Parquet file of JPEG bytes gives the folder features bit for bit, and exports back to Parquet', async () => {
-    const parquet = await writeParquetFile(join(dir, 'photos.parquet'), records);
-    const result = await extract(parquet, '--id-column', 'id', '--label-column', 'species');
-    const out = await exportNpy(result.store, 'parquet');
-    sameFeatures(out);
-    // Parquet out: read back with the library that wrote it, equal to the .npy export
-    const pq = join(dir, 'export', 'pq');
-    const run = await runCli([
-      '--home',
-      home,
-      'store',
-      'export',
-      result.store,
-      '--format',
-      'parquet',
-      '--out',
-      pq,
-      '--json',
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout) as { files: string[]; rows: number };
-    expect(summary).toMatchObject({
-      files: ['block1_relu.parquet', 'block2_relu.parquet', 'meta.json'],
-      rows: 40,
-    });
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
-      const rows = await read(`SELECT id, label, split, features FROM '${join(pq, 'block2_relu.parquet')}'`);
-      const npy = readFileSync(join(out, 'features.npy'));
-      const header = npy.readUInt16LE(8) + 10;
-      const expected = new Float32Array(
-        npy.buffer.slice(npy.byteOffset + header, npy.byteOffset + npy.length),
+  it(
+    'a Parquet file of JPEG bytes gives the folder features bit for bit, and exports back to Parquet',
+    { timeout: 600_000 },
+    async () => {
+      const parquet = await writeParquetFile(join(dir, 'photos.parquet'), records);
+      const result = await extract(parquet, '--id-column', 'id', '--label-column', 'species');
+      const out = await exportNpy(result.store, 'parquet');
+      sameFeatures(out);
+      // Parquet out: read back with the library that wrote it, equal to the .npy export
+      const pq = join(dir, 'export', 'pq');
+      const run = await runCli([
+        '--home',
+        home,
+        'store',
+        'export',
+        result.store,
+        '--format',
+        'parquet',
+        '--out',
+        pq,
+        '--json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as { files: string[]; rows: number };
+      expect(summary).toMatchObject({
+        files: ['block1_relu.parquet', 'block2_relu.parquet', 'meta.json'],
+        rows: 40,
+      });
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      try {
+        const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
+        const rows = await read(
+          `SELECT id, label, split, features FROM '${join(pq, 'block2_relu.parquet')}'`,
+        );
+        const npy = readFileSync(join(out, 'features.npy'));
+        const header = npy.readUInt16LE(8) + 10;
+        const expected = new Float32Array(
+          npy.buffer.slice(npy.byteOffset + header, npy.byteOffset + npy.length),
+        );
+        const got = Float32Array.from(rows.flatMap((r) => r.features as number[]));
+        expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+        expect(rows.map((r) => r.id)).toEqual(records.map((r) => String(r.id)));
+        const all = join(dir, 'export', 'pq-all');
+        expect(
+          (
+            await runCli([
+              '--home',
+              home,
+              'store',
+              'export',
+              result.store,
+              '--format',
+              'parquet',
+              '--all',
+              '--out',
+              all,
+            ])
+          ).code,
+        ).toBe(0);
+        const wide = await read(`SELECT * FROM '${join(all, 'features.parquet')}'`);
+        expect(Object.keys(wide[0]!)).toEqual(['id', 'label', 'split', 'block1/relu', 'block2/relu']);
+        expect(Float32Array.from(wide.flatMap((r) => r['block2/relu'] as number[]))).toEqual(got);
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    },
+  );
+
+  it(
+    'SQLite and DuckDB tables of JPEG bytes give the folder features bit for bit',
+    { timeout: 600_000 },
+    async () => {
+      const sqliteFile = writeSqliteFile(join(dir, 'photos.sqlite'), records);
+      sameFeatures(
+        await exportNpy(
+          (await extract(sqliteFile, '--table', 'photos', '--label-column', 'species')).store,
+          'sqlite',
+        ),
       );
-      const got = Float32Array.from(rows.flatMap((r) => r.features as number[]));
-      expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
-      expect(rows.map((r) => r.id)).toEqual(records.map((r) => String(r.id)));
-      const all = join(dir, 'export', 'pq-all');
-      expect(
-        (
-          await runCli([
-            '--home',
-            home,
-            'store',
-            'export',
-            result.store,
-            '--format',
-            'parquet',
-            '--all',
-            '--out',
-            all,
-          ])
-        ).code,
-      ).toBe(0);
-      const wide = await read(`SELECT * FROM '${join(all, 'features.parquet')}'`);
-      expect(Object.keys(wide[0]!)).toEqual(['id', 'label', 'split', 'block1/relu', 'block2/relu']);
-      expect(Float32Array.from(wide.flatMap((r) => r['block2/relu'] as number[]))).toEqual(got);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  });
+      const duck = await writeDuckdbFile(join(dir, 'photos.duckdb'), records);
+      const viaQuery = await extract(
+        duck,
+        '--query',
+        'SELECT id, jpeg, species AS label FROM photos ORDER BY id',
+        '--id-column',
+        'id',
+      );
+      sameFeatures(await exportNpy(viaQuery.store, 'duckdb'));
+    },
+  );
 
-  it('SQLite and DuckDB tables of JPEG bytes give the folder features bit for bit', async () => {
-    const sqliteFile = writeSqliteFile(join(dir, 'photos.sqlite'), records);
-    sameFeatures(
-      await exportNpy(
-        (await extract(sqliteFile, '--table', 'photos', '--label-column', 'species')).store,
-        'sqlite',
-      ),
-    );
-    const duck = await writeDuckdbFile(join(dir, 'photos.duckdb'), records);
-    const viaQuery = await extract(
-      duck,
-      '--query',
-      'SELECT id, jpeg, species AS label FROM photos ORDER BY id',
-      '--id-column',
-      'id',
-    );
-    sameFeatures(await exportNpy(viaQuery.store, 'duckdb'));
-  });
-
-  it('bad input: one line, the contract exit code', async () => {
+  it('bad input: one line, the contract exit code', { timeout: 600_000 }, async () => {
     const notParquet = join(dir, 'fake.parquet');
     writeFileSync(notParquet, 'id,label\n1,a\n');
     const fake = await fail(notParquet);

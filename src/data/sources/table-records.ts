@@ -12,6 +12,7 @@ import type { OpenDatasetOptions } from '../open-options.js';
 import type { RecordBatch } from '../record-batch.js';
 import { recordHash } from '../record-hash.js';
 import { defaultSplitFractions, hashSplit, parseSplitValue } from '../split.js';
+import { SequentialRows } from './sequential-rows.js';
 import { chooseColumns } from './table-columns.js';
 import type { Row, RowSelection, TableSource } from './table-source.js';
 
@@ -174,6 +175,14 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       );
     return rows;
   };
+  const sequential = new SequentialRows(
+    source,
+    [...new Set([columns.id, columns.content].filter((c): c is string => c !== undefined))],
+    orderBy,
+    (row, number) => (columns.id === undefined ? String(number) : cellText(row[columns.id])),
+    ids,
+    skipped.length,
+  );
   const readRecords = async (indices: readonly number[], read: ReadOptions = {}): Promise<RecordBatch> => {
     for (const index of indices)
       if (index < 0 || index >= ids.length)
@@ -183,7 +192,7 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
         indices.map((i) => ({ id: ids[i]!, load: () => readFile(paths[i]!) })),
         read,
       );
-    const rows = await fetchRows(indices);
+    const rows = await sequential.read(indices, fetchRows);
     if (columns.contentKind === 'text')
       return { kind: 'text', texts: rows.map((row) => cellText(row[columns.content]) ?? '') };
     return decodeImageBatch(
@@ -222,6 +231,9 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
         read,
       ),
     readRecords,
-    close: () => source.close(),
+    close: async () => {
+      await sequential.close();
+      await source.close();
+    },
   };
 }
