@@ -3,7 +3,9 @@
  * `--version`, `results`, `store ls` and a usage error, each as whole CLI processes, hyperfine-like:
  * warm-up runs, then many runs of every command interleaved (so a load spike hits all alike), the
  * median of each, and its ratio to `node -e 0` measured in the same run. Target: ≤ 150 ms each.
- * Run: npm run build && node dist/bench/startup.js [--quick] [--runs N]
+ * `--baseline BIN` adds the same commands run by another build's bin/layerlab.js (e.g. a checkout of
+ * the commit before a change), so a before/after ratio comes from the same run too.
+ * Run: npm run build && node dist/bench/startup.js [--quick] [--runs N] [--baseline BIN]
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -14,7 +16,11 @@ import { RunStore } from '../src/store/run-store.js';
 import { recordResult, round, scratch } from './extract-common.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    baseline: { type: 'string' },
+  },
 });
 const runs = Number(values.runs ?? (values.quick ? 10 : 40));
 const TARGET_MS = 150;
@@ -41,29 +47,37 @@ if (!values.quick) {
 interface Case {
   name: string;
   args: string[];
-  /** the exit code it must end with (a usage error exits 2) */
+  /** the exit code it must end with (a usage error exits 2); -1: any */
   exit: number;
 }
-const cli = (name: string, args: string[], exit = 0): Case => ({
-  name,
-  args: [bin, '--home', home, ...args],
-  exit,
-});
+const commands = (entry: string, label: string): Case[] => {
+  const cli = (name: string, args: string[], exit = 0): Case => ({
+    name: `${label}${name}`,
+    args: [entry, '--home', home, ...args],
+    exit,
+  });
+  return [
+    cli('layerlab --help', ['--help']),
+    // a build from before --version existed refuses it as a usage error
+    cli('layerlab --version', ['--version'], entry === bin ? 0 : -1),
+    cli('layerlab results', ['results']),
+    cli(`layerlab store ls${values.quick ? ' (no stores)' : ' (1 store)'}`, ['store', 'ls']),
+    cli('layerlab extract (usage error)', ['extract'], 2),
+    cli('layerlab train --epochs 0 (usage error)', ['train', '--store', home, '--epochs', '0'], 2),
+  ];
+};
 const cases: Case[] = [
   { name: 'node -e 0', args: ['-e', '0'], exit: 0 },
-  cli('layerlab --help', ['--help']),
-  cli('layerlab --version', ['--version']),
-  cli('layerlab results', ['results']),
-  cli(`layerlab store ls${values.quick ? ' (no stores)' : ' (1 store)'}`, ['store', 'ls']),
-  cli('layerlab extract (usage error)', ['extract'], 2),
-  cli('layerlab train --epochs 0 (usage error)', ['train', '--store', home, '--epochs', '0'], 2),
+  ...commands(bin, ''),
+  ...(values.baseline ? commands(values.baseline, 'baseline: ') : []),
 ];
 
 function timeOnce(c: Case): number {
   const started = performance.now();
   const run = spawnSync(process.execPath, c.args, { stdio: 'ignore', env: { ...process.env, CI: '1' } });
   const ms = performance.now() - started;
-  if (run.status !== c.exit) throw new Error(`${c.name}: exit ${run.status}, expected ${c.exit}`);
+  if (c.exit >= 0 && run.status !== c.exit)
+    throw new Error(`${c.name}: exit ${run.status}, expected ${c.exit}`);
   return ms;
 }
 
@@ -86,17 +100,17 @@ const rows = cases.map((c, i) => {
     medianMs: round(ms, 1),
     minMs: round(Math.min(...samples[i]!), 1),
     ratio: round(ms / baseline, 2),
-    withinTarget: c.name === 'node -e 0' ? true : ms <= TARGET_MS,
+    withinTarget: c.name === 'node -e 0' || c.name.startsWith('baseline') ? true : ms <= TARGET_MS,
   };
 });
 
 console.log(`start-up, ${runs} runs each, interleaved; median and min wall time of the whole process\n`);
 console.log(
-  `${'command'.padEnd(42)} ${'median ms'.padStart(10)} ${'min ms'.padStart(8)} ${'ratio'.padStart(7)}`,
+  `${'command'.padEnd(52)} ${'median ms'.padStart(10)} ${'min ms'.padStart(8)} ${'ratio'.padStart(7)}`,
 );
 for (const r of rows)
   console.log(
-    `${r.command.padEnd(42)} ${r.medianMs.toFixed(1).padStart(10)} ${r.minMs.toFixed(1).padStart(8)} ${r.ratio.toFixed(2).padStart(7)}${r.withinTarget ? '' : `  (over ${TARGET_MS} ms)`}`,
+    `${r.command.padEnd(52)} ${r.medianMs.toFixed(1).padStart(10)} ${r.minMs.toFixed(1).padStart(8)} ${r.ratio.toFixed(2).padStart(7)}${r.withinTarget ? '' : `  (over ${TARGET_MS} ms)`}`,
   );
 console.log('');
 recordResult('startup', { runs, quick: values.quick, targetMs: `≤ ${TARGET_MS} ms`, commands: rows });

@@ -12,6 +12,11 @@ function machineStateError(error: unknown): LayerlabError | undefined {
       'IO',
       `no space left on the device${where} (${code}); free disk space, or pass --home or --store elsewhere`,
     );
+  if ((code === 'EACCES' || code === 'EPERM') && path)
+    return new LayerlabError(
+      'IO',
+      `permission denied on ${path} (${code}); make it accessible (chmod), or pass --home, --store or --out elsewhere`,
+    );
   if (code === 'EROFS')
     return new LayerlabError(
       'STORE_NOT_WRITABLE',

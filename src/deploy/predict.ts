@@ -1,8 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ort } from '../backbone/ort-runtime.js';
 import type { Pooling } from '../backbone/capture-point.js';
 import type { PreprocessSpec } from '../backbone/backbone.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { configError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { encodeModel, GraphBuilder } from '../core/onnx/index.js';
@@ -151,9 +152,7 @@ export function writePredictionsCsv(path: string, predictions: Predictions): voi
   });
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${lines.join('\n')}\n`);
-    renameSync(tmp, path);
+    writeFileAtomic(path, `${lines.join('\n')}\n`);
   } catch (error) {
     throw new LayerlabError(
       'IO',

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { randomPng } from '../data/write-datasets.js';
@@ -36,6 +36,14 @@ const imageFolder =
     extra(dir);
   };
 const images = (w: RobustnessWorld, name: string) => join(w.root, 'images', name);
+
+/** Permissions mean nothing to root: those cases run only as another user. */
+const asRoot = () => (process.getuid?.() === 0 ? 'root reads and writes anything' : undefined);
+const outDirs = (w: RobustnessWorld) => join(w.root, 'out-folders');
+/** An existing folder where an --out file belongs. */
+const folderAt = (w: RobustnessWorld, name: string) => {
+  mkdirSync(join(outDirs(w), name), { recursive: true });
+};
 
 const cases: FailureCase[] = [
   {
@@ -176,7 +184,98 @@ const cases: FailureCase[] = [
   },
 ];
 
+cases.push(
+  {
+    name: 'extract: a class folder that cannot be read (not as root)',
+    skip: asRoot,
+    prepare: imageFolder('unreadable', (dir) => chmodSync(join(dir, 'dog'), 0o000)),
+    args: (w) => ['extract', w.model, images(w, 'unreadable'), '--store', join(w.root, 'unreadable-store')],
+    exit: 66,
+    fix: /dog cannot be read \(EACCES\); make it readable \(chmod\)/,
+    absent: (w) => join(w.root, 'unreadable-store'),
+  },
+  {
+    name: 'store export: --out a folder that cannot be written (not as root)',
+    skip: asRoot,
+    prepare: (w) => {
+      mkdirSync(join(w.root, 'read-only-out'), { mode: 0o555 });
+    },
+    args: (w) => ['store', 'export', w.store, '--layer', 'head/pool', '--out', join(w.root, 'read-only-out')],
+    exit: 74,
+    fix: /permission denied on .*read-only-out.* \(EACCES\); make it accessible/,
+  },
+  {
+    name: 'extract: a missing model whose name has spaces, quotes and non-ASCII letters',
+    args: (w) => ['extract', join(w.root, `my "best" modèle ✓.onnx`), w.data],
+    exit: 66,
+    fix: /my "best" modèle ✓\.onnx not found/,
+  },
+  {
+    name: 'results: a run reference that climbs out of the runs folder',
+    args: () => ['results', '../../../etc'],
+    exit: 66,
+    fix: /no run \.\.\/\.\.\/\.\.\/etc; list runs with `layerlab results`/,
+  },
+  {
+    name: 'sweep: an empty sweep file',
+    prepare: (w) => writeFileSync(join(w.root, 'empty-sweep.yaml'), ''),
+    args: (w) => ['sweep', join(w.root, 'empty-sweep.yaml')],
+    exit: 78,
+    fix: /empty-sweep\.yaml:1:1: \(top level\): expected a mapping of sweep settings/,
+  },
+  {
+    name: 'extract: an empty (0-byte) CSV file',
+    prepare: (w) => writeFileSync(join(w.root, 'empty.csv'), ''),
+    args: (w) => ['extract', 'builtin:tiny-bert', join(w.root, 'empty.csv')],
+    exit: 65,
+    fix: /empty\.csv has no data rows; add rows/,
+  },
+  {
+    name: 'layers: an empty (0-byte) TF.js model.json',
+    prepare: (w) => {
+      mkdirSync(join(w.root, 'tfjs-empty'), { recursive: true });
+      writeFileSync(join(w.root, 'tfjs-empty', 'model.json'), '');
+    },
+    args: (w) => ['layers', join(w.root, 'tfjs-empty', 'model.json')],
+    exit: 65,
+    fix: /model\.json is not valid JSON .*restore the file/,
+  },
+  {
+    name: 'train: more epochs than a number can count (huge input)',
+    args: (w) => ['train', '--store', w.store, '--epochs', '99999999999999999999999'],
+    exit: 2,
+    fix: /--epochs 99999999999999999999999 is too large; pass at most 9007199254740991/,
+  },
+  {
+    name: 'report: --out is an existing folder',
+    prepare: (w) => folderAt(w, 'report.html'),
+    args: (w) => ['report', w.run, '--out', join(outDirs(w), 'report.html')],
+    exit: 74,
+    fix: /cannot write .*report\.html \(EISDIR\); pass --out with a writable path/,
+  },
+  {
+    name: 'export-head: --out is an existing folder',
+    prepare: (w) => folderAt(w, 'head.onnx'),
+    args: (w) => ['export-head', '--run', w.run, '--out', join(outDirs(w), 'head.onnx')],
+    exit: 74,
+    fix: /cannot write .*head\.onnx \(EISDIR\); pass --out with a writable path/,
+  },
+  {
+    name: 'predict: --out is an existing folder',
+    prepare: (w) => folderAt(w, 'predictions.csv'),
+    args: (w) => ['predict', '--run', w.run, '--data', w.data, '--out', join(outDirs(w), 'predictions.csv')],
+    exit: 74,
+    fix: /cannot write .*predictions\.csv \(EISDIR\); pass --out with a writable path/,
+  },
+);
+
 failureCatalogue('robustness: run folders, links and output paths', cases, (world) => {
+  it('a write refused at --out leaves no temporary file behind', () => {
+    const w = world();
+    // report, export-head and predict above each wrote a temp file beside --out, then failed to rename it
+    expect(readdirSync(outDirs(w)).sort()).toEqual(['head.onnx', 'predictions.csv', 'report.html']);
+  });
+
   it('the world run and store stay usable, and a damaged run among them leaves the list whole', async () => {
     const w = world();
     damagedRun('listed', 'run-meta.json', truncated)(w);

@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { LayerlabError } from '../../core/errors.js';
 import type { GlobalOptions } from '../main.js';
 
@@ -40,9 +41,7 @@ Examples:
       const out = resolve(flags.out);
       try {
         mkdirSync(dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, exported.bytes);
-        renameSync(tmp, out);
+        writeFileAtomic(out, exported.bytes);
       } catch (error) {
         throw new LayerlabError(
           'IO',

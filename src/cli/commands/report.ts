@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { LayerlabError } from '../../core/errors.js';
 import type { GlobalOptions } from '../main.js';
 
@@ -33,9 +34,7 @@ Examples:
       const out = resolve(options.out);
       try {
         mkdirSync(dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, html);
-        renameSync(tmp, out); // never a half-written report
+        writeFileAtomic(out, html); // never a half-written report
       } catch (error) {
         throw new LayerlabError(
           'IO',

@@ -42,6 +42,9 @@ interface TrainFlags {
 function positiveInt(value: string, flag: string, min = 1): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw usageError(`${flag} must be an integer ≥ ${min}, got ${value}`);
+  // past 2^53 a number no longer counts one by one (and the run would never end)
+  if (!Number.isSafeInteger(n))
+    throw usageError(`${flag} ${value} is too large; pass at most ${Number.MAX_SAFE_INTEGER}`);
   return n;
 }
 
