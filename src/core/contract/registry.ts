@@ -6,7 +6,7 @@ import {
   sweepFileSchemaSchema,
   sweepPlanSchema,
 } from './documents.js';
-import { clusterStatusSchema, workerLineSchema } from './cluster.js';
+import { clusterLocalLineSchema, clusterStatusSchema, workerLineSchema } from './cluster.js';
 import { errorSchema } from './error.js';
 import {
   eventSchema,
@@ -76,6 +76,7 @@ export const documentSchemas = {
   'sweep.schema': sweepFileSchemaSchema,
   'cluster.status': clusterStatusSchema,
   'worker.line': workerLineSchema,
+  'cluster.local.line': clusterLocalLineSchema,
 } as const;
 
 /**
@@ -115,4 +116,5 @@ export const commandOutputs: Record<string, CommandOutput> = {
   ui: { kind: 'error-only' },
   worker: { kind: 'lines', line: workerLineSchema },
   'cluster status': document(clusterStatusSchema),
+  'cluster local': { kind: 'lines', line: clusterLocalLineSchema },
 };
