@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { clusterLocalLineSchema, clusterStatusSchema } from '../../src/core/contract/index.js';
 import { cliBin, collectRun, runCli } from '../e2e/cli-run.js';
 import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
@@ -38,7 +39,7 @@ describe(`layerlab cluster local${redisSkipReason}`, () => {
       );
       const run = collectRun(child);
       try {
-        const lines: { type: string }[] = [];
+        const lines: z.output<typeof clusterLocalLineSchema>[] = [];
         let partial = '';
         child.stdout.on('data', (chunk: Buffer) => {
           const parts = (partial + chunk.toString()).split('\n');
