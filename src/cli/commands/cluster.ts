@@ -4,8 +4,7 @@ import { usageError } from '../../core/errors.js';
 import { resolveHome } from '../../core/paths.js';
 import { interruptSignal } from '../interrupt.js';
 import { resolveClusterUrl } from '../../cluster/cluster-url.js';
-import { clusterStatus, type ClusterStatus } from '../../cluster/cluster-status.js';
-import { connectRedis } from '../../cluster/redis-connection.js';
+import type { ClusterStatus } from '../../cluster/cluster-status.js';
 import type { GlobalOptions } from '../main.js';
 
 function gib(bytes: number): string {
@@ -76,6 +75,9 @@ Examples:
     .action(async (options: { cluster?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const url = resolveClusterUrl(options.cluster);
+      // BullMQ and ioredis load only for the commands that use them (CLI start-up stays fast)
+      const { connectRedis } = await import('../../cluster/redis-connection.js');
+      const { clusterStatus } = await import('../../cluster/cluster-status.js');
       const redis = await connectRedis(url);
       try {
         const now = Date.now();
