@@ -11,6 +11,7 @@ export const PER_ISSUE = [
   { id: 'extract-rss', what: 'memory scaling (peak RSS at 10N ÷ at N records)' },
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
+  { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
 ] as const;
 
 export interface PerIssueOutcome {
