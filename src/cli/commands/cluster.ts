@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { runLocalCluster } from '../../cluster/local-cluster.js';
+import { usageError } from '../../core/errors.js';
+import { resolveHome } from '../../core/paths.js';
+import { interruptSignal } from '../interrupt.js';
 import { resolveClusterUrl } from '../../cluster/cluster-url.js';
-import { clusterStatus, type ClusterStatus } from '../../cluster/cluster-status.js';
-import { connectRedis } from '../../cluster/redis-connection.js';
+import type { ClusterStatus } from '../../cluster/cluster-status.js';
 import type { GlobalOptions } from '../main.js';
 
 function gib(bytes: number): string {
@@ -72,6 +75,9 @@ Examples:
     .action(async (options: { cluster?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const url = resolveClusterUrl(options.cluster);
+      // BullMQ and ioredis load only for the commands that use them (CLI start-up stays fast)
+      const { connectRedis } = await import('../../cluster/redis-connection.js');
+      const { clusterStatus } = await import('../../cluster/cluster-status.js');
       const redis = await connectRedis(url);
       try {
         const now = Date.now();
@@ -79,6 +85,50 @@ Examples:
         process.stdout.write(`${globals.json ? JSON.stringify(status) : statusTable(status, now)}\n`);
       } finally {
         redis.disconnect();
+      }
+    });
+  cluster
+    .command('local')
+    .description('try a cluster on this machine: a private redis-server and N worker processes')
+    .requiredOption('--hosts <n>', 'worker processes (hosts) to start, each with its own home')
+    .option('--port <p>', 'the port of redis-server on 127.0.0.1 (default: a free one)')
+    .addHelpText(
+      'after',
+      `
+Needs redis-server on PATH (Debian: apt-get install redis-server). Redis listens on 127.0.0.1 only,
+its folder and the hosts' homes are under HOME/cluster-local. Prints the cluster URL, then the hosts'
+lines; Ctrl-C drains the hosts and stops Redis.
+
+Examples:
+  layerlab cluster local --hosts 2
+  layerlab cluster local --hosts 4 --port 6390 --json`,
+    )
+    .action(async (options: { hosts: string; port?: string }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const hosts = Number(options.hosts);
+      if (!Number.isInteger(hosts) || hosts < 1 || hosts > 64)
+        throw usageError(`--hosts ${options.hosts} is not a count; use 1..64`);
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
+        throw usageError(`--port ${options.port} is not a port; use 1..65535`);
+      const interrupt = interruptSignal();
+      try {
+        await runLocalCluster({
+          hosts,
+          ...(port === undefined ? {} : { port }),
+          home: resolveHome(globals.home),
+          bin: process.argv[1]!,
+          json: globals.json === true,
+          signal: interrupt.signal,
+          ready: ({ cluster, port: bound, hosts: names, dir }) =>
+            process.stdout.write(
+              globals.json
+                ? `${JSON.stringify({ type: 'cluster.local', cluster, port: bound, hosts: names, dir })}\n`
+                : `cluster ${cluster} with ${names.length} hosts (${names.join(', ')}), homes under ${dir}; Ctrl-C stops everything\n`,
+            ),
+        });
+      } finally {
+        interrupt.dispose();
       }
     });
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { resolveClusterUrl } from '../../cluster/cluster-url.js';
-import { HostAgent, type WorkerLine } from '../../cluster/host-agent.js';
+import type { WorkerLine } from '../../cluster/host-agent.js';
 import { isHostName } from '../../cluster/host-record.js';
 import { plainWorkerLine } from '../../cluster/worker-lines.js';
 import { usageError } from '../../core/errors.js';
@@ -63,6 +63,8 @@ Examples:
         process.stdout.write(`${globals.json ? JSON.stringify(line) : plainWorkerLine(line)}\n`);
       const interrupt = interruptSignal();
       try {
+        // BullMQ and ioredis load only for the commands that use them (CLI start-up stays fast)
+        const { HostAgent } = await import('../../cluster/host-agent.js');
         const agent = await HostAgent.start({ url, home: resolveHome(globals.home), name, workers, print });
         await new Promise<void>((resolve) =>
           interrupt.signal.addEventListener('abort', () => resolve(), { once: true }),

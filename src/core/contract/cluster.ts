@@ -46,3 +46,15 @@ export const workerLineSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('worker.stop'), host: z.string().min(1), units: count }),
 ]);
+
+/** `cluster local --json`: one line when Redis and every host are up, then the hosts' lines. */
+export const clusterLocalLineSchema = z.union([
+  z.strictObject({
+    type: z.literal('cluster.local'),
+    cluster: z.string().min(1),
+    port: z.number().int().positive(),
+    hosts: z.array(z.string().min(1)).min(1),
+    dir: z.string().min(1),
+  }),
+  workerLineSchema,
+]);

@@ -6,7 +6,7 @@ import {
   sweepFileSchemaSchema,
   sweepPlanSchema,
 } from './documents.js';
-import { clusterStatusSchema, workerLineSchema } from './cluster.js';
+import { clusterLocalLineSchema, clusterStatusSchema, workerLineSchema } from './cluster.js';
 import { errorSchema } from './error.js';
 import { triageSchema } from './triage.js';
 import {
@@ -78,6 +78,7 @@ export const documentSchemas = {
   triage: triageSchema,
   'cluster.status': clusterStatusSchema,
   'worker.line': workerLineSchema,
+  'cluster.local.line': clusterLocalLineSchema,
 } as const;
 
 /**
@@ -118,4 +119,5 @@ export const commandOutputs: Record<string, CommandOutput> = {
   ui: { kind: 'error-only' },
   worker: { kind: 'lines', line: workerLineSchema },
   'cluster status': document(clusterStatusSchema),
+  'cluster local': { kind: 'lines', line: clusterLocalLineSchema },
 };
