@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import { runLocalCluster } from '../../cluster/local-cluster.js';
 import { usageError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format-bytes.js';
 import { resolveHome } from '../../core/paths.js';
 import { interruptSignal } from '../interrupt.js';
 import { resolveClusterUrl } from '../../cluster/cluster-url.js';
 import type { ClusterStatus } from '../../cluster/cluster-status.js';
 import type { GlobalOptions } from '../main.js';
-
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
 
 function statusTable(status: ClusterStatus, now: number): string {
   if (status.hosts.length === 0)
@@ -31,7 +28,7 @@ function statusTable(status: ClusterStatus, now: number): string {
     h.alive ? 'up' : 'silent',
     String(h.workers),
     String(h.cores),
-    gib(h.freeDisk),
+    formatBytes(h.freeDisk),
     String(h.shards.length),
     String(h.queue.waiting),
     String(h.queue.running),
