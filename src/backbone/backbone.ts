@@ -21,7 +21,7 @@ export interface TextPreprocessSpec {
   tokenizerClass?: string;
 }
 
-/** User overrides of preprocessing (DESIGN.md, "Image preprocessing flags" and `--max-length`). */
+/** User overrides of preprocessing (docs/contract.md, "Image preprocessing flags" and `--max-length`). */
 export interface PreprocessOverrides extends ImagePreprocessOverrides {
   maxLength?: number;
 }

@@ -3,7 +3,7 @@ import type { Dim } from '../core/onnx/index.js';
 import type { Quantization } from './quantized-tensors.js';
 
 /**
- * How a tensor's axes read, which decides what pooling means for it (DESIGN.md, "Pooling"):
+ * How a tensor's axes read, which decides what pooling means for it (docs/contract.md, "Pooling"):
  * `channels-first` conv maps [N, C, ...spatial] (ONNX), `channels-last` maps [N, H, W, C] (TF/Keras),
  * `tokens` sequences [N, T, D], and `vector` tensors [N, F] with nothing to pool.
  */
@@ -35,7 +35,7 @@ export interface CapturePoint {
 }
 
 /**
- * `mean` | `max` | `cls` | `grid:K` | `none` (DESIGN.md, "Pooling"). `grid:K` is a K×K adaptive
+ * `mean` | `max` | `cls` | `grid:K` | `none` (docs/contract.md, "Pooling"). `grid:K` is a K×K adaptive
  * average over a conv map, flattened channel-major.
  */
 export type Pooling = 'mean' | 'max' | 'cls' | `grid:${number}` | 'none';
@@ -123,7 +123,7 @@ export function pooledSize(shape: readonly Dim[], pooling: Pooling): number {
   return pooledDims({ shape: [...shape] }, pooling);
 }
 
-/** The feature view name: the point name, with `@pooling` when not the default (DESIGN.md). */
+/** The feature view name: the point name, with `@pooling` when not the default (docs/contract.md). */
 export function viewName(point: string, pooling: Pooling): string {
   return pooling === DEFAULT_POOLING ? point : `${point}@${pooling}`;
 }

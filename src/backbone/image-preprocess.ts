@@ -3,7 +3,7 @@ import type { Dim } from '../core/onnx/index.js';
 import type { ImageBatch } from '../data/record-batch.js';
 
 /**
- * How decoded pixels become a model's input (DESIGN.md, "Image preprocessing flags"). Recorded in the
+ * How decoded pixels become a model's input (docs/contract.md, "Image preprocessing flags"). Recorded in the
  * store manifest; its digest is part of every feature set's identity.
  */
 export interface ImagePreprocessSpec {

@@ -4,7 +4,7 @@ import { resolveModelRef } from './model-ref.js';
 import { OnnxBackbone } from './onnx-backbone.js';
 import { TfjsBackbone } from './tfjs-backbone.js';
 
-/** Opens a model ref (DESIGN.md, "Model refs") with the adapter for its format. */
+/** Opens a model ref (docs/contract.md, "Model refs") with the adapter for its format. */
 export async function loadBackbone(ref: string, options: LoadOptions = {}): Promise<Backbone> {
   const resolved = resolveModelRef(ref, options);
   switch (resolved.format) {

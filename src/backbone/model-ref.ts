@@ -41,7 +41,7 @@ export function builtinModels(): string[] {
 }
 
 /**
- * Resolves a model ref (DESIGN.md, "Model refs"): an `.onnx` file, a transformers.js folder
+ * Resolves a model ref (docs/contract.md, "Model refs"): an `.onnx` file, a transformers.js folder
  * (`config.json` + `onnx/`; or an `.onnx` file inside one, to pick a variant), a TF.js `model.json`
  * or its folder, or `builtin:NAME`. A Hugging Face id that is not a local folder resolves only
  * with `allowRemote`; the transformers.js adapter then downloads it.

@@ -22,7 +22,7 @@ const MASKED = 3.0e38;
 
 /**
  * Adds in-graph pooling for one capture point and returns the name of a float32 [N, F] output, so
- * only pooled values cross into JavaScript (DESIGN.md, "Pooling"). Global pooling ops for
+ * only pooled values cross into JavaScript (docs/contract.md, "Pooling"). Global pooling ops for
  * channels-first maps exist in every opset; everything else goes through OpsetOps.
  */
 export function addPooling(

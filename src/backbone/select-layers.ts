@@ -2,7 +2,7 @@ import { badModel, usageError } from '../core/errors.js';
 import type { CapturePoint } from './capture-point.js';
 
 /**
- * Resolves `--layers` selectors (DESIGN.md, "Layer selection") against the capture points, in graph
+ * Resolves `--layers` selectors (docs/contract.md, "Layer selection") against the capture points, in graph
  * order, without duplicates: exact names, block names (`layer2.1`: the block's output), globs
  * (`block*\/relu`), `blocks` (the last point of each block), `last:K` and `every:K` over blocks, and
  * block indices (negative from the end). An exact capture point name wins over every other reading,

@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 
-/** ORT session options used everywhere: quiet logs (DESIGN.md), thread counts chosen by the caller. */
+/** ORT session options used everywhere: quiet logs (docs/architecture.md), thread counts chosen by the caller. */
 export function sessionOptions(threads: number): InferenceSession.SessionOptions {
   return {
     intraOpNumThreads: threads,

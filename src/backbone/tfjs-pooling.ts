@@ -5,7 +5,7 @@ import type { Tf } from './tfjs-runtime.js';
 
 /**
  * Pools one captured TF.js tensor to [N, F] with TF.js ops, so only pooled values are read back,
- * with the same semantics as the ONNX in-graph pooling (DESIGN.md, "Pooling"). Call inside tf.tidy.
+ * with the same semantics as the ONNX in-graph pooling (docs/contract.md, "Pooling"). Call inside tf.tidy.
  */
 export function poolTensor(tf: Tf, t: Tensor, point: CapturePoint, pooling: Pooling): Tensor2D {
   const n = t.shape[0];

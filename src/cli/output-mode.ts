@@ -1,6 +1,6 @@
 /**
  * How a command talks: Ink only when stdin and stdout are both terminals and `--json` is not set
- * (DESIGN.md, "The terminal"); NDJSON with `--json`; plain lines otherwise.
+ * (docs/contract.md, "The terminal"); NDJSON with `--json`; plain lines otherwise.
  */
 export type OutputMode = 'ink' | 'plain' | 'json';
 

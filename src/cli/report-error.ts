@@ -27,7 +27,7 @@ function machineStateError(error: unknown): LayerlabError | undefined {
 
 /**
  * The one reporter for failures: known errors print one line naming the fix, unknown ones their
- * stack. With `--json` the error is one JSON object on stderr (DESIGN.md, "--json").
+ * stack. With `--json` the error is one JSON object on stderr (docs/contract.md, "--json").
  */
 export function reportError(
   failure: unknown,

@@ -1,7 +1,7 @@
 import { configError, usageError } from '../core/errors.js';
 
 /**
- * The cluster's Redis URL: `--cluster URL`, else `LAYERLAB_CLUSTER` (DESIGN.md, "Cluster").
+ * The cluster's Redis URL: `--cluster URL`, else `LAYERLAB_CLUSTER` (docs/contract.md, "Cluster").
  * `redis://[:password@]host:port[/db]`, or `rediss://` for TLS; ioredis reads both as they are.
  */
 export function resolveClusterUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

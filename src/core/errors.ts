@@ -1,5 +1,5 @@
 /**
- * The one error hierarchy and exit-code table (DESIGN.md, "Exit codes").
+ * The one error hierarchy and exit-code table (docs/contract.md, "Exit codes").
  * Known failures are LayerlabErrors: one line naming the problem and the fix, no stack.
  * Anything else is a bug and is reported with its stack and exit code 1.
  */

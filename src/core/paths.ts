@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Where layerlab keeps stores and runs: `--home`, else `LAYERLAB_HOME`,
- * else `${XDG_CACHE_HOME:-~/.cache}/layerlab` (DESIGN.md, "Home").
+ * else `${XDG_CACHE_HOME:-~/.cache}/layerlab` (docs/contract.md, "Home").
  */
 export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (flag) return resolve(flag);

@@ -1,4 +1,4 @@
-/** Result documents of the machine contract (DESIGN.md, "Result fields"). */
+/** Result documents of the machine contract (docs/contract.md, "Result fields"). */
 export interface HeadSummary {
   /** model id within the run */
   id: string;

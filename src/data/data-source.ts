@@ -35,7 +35,7 @@ export interface DataSource {
   labels: Int32Array;
   /** 0 train, 1 validation, 2 test */
   split: Uint8Array;
-  /** record ids, canonical order (DESIGN.md, "Feature export") */
+  /** record ids, canonical order (docs/contract.md, "Feature export") */
   ids: string[];
   /**
    * What the data is rather than what it holds (reader, location, reader options): unchanged when

@@ -22,7 +22,7 @@ const KINDS =
   'a folder of class sub-folders, a .csv/.tsv/.jsonl file, IDX files, a .parquet file or folder, a .sqlite/.db/.duckdb file, a postgresql:// URL';
 
 /**
- * Resolves a data ref (DESIGN.md, "Data refs"): `builtin:NAME`; a folder of class sub-folders of
+ * Resolves a data ref (docs/contract.md, "Data refs"): `builtin:NAME`; a folder of class sub-folders of
  * images; a `.csv`/`.tsv`/`.jsonl` file (of texts, or of image paths); a folder of IDX files, one
  * IDX images file (its labels file beside it) or `IMAGES,LABELS`; a `.parquet` file or folder of
  * them; a `.sqlite`/`.sqlite3`/`.db` or `.duckdb` file or a `postgresql://` URL with `table` or

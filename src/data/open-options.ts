@@ -1,6 +1,6 @@
 import type { SplitFractions } from './split.js';
 
-/** Reader options a data ref is opened with (DESIGN.md, "Data refs" and `--split`). */
+/** Reader options a data ref is opened with (docs/contract.md, "Data refs" and `--split`). */
 export interface OpenDatasetOptions {
   /** tables: the column (CSV/TSV header name, JSONL key) holding the text @default text|sentence */
   textColumn?: string;

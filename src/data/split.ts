@@ -1,7 +1,7 @@
 import { Rng } from '../core/random.js';
 import { unitHash } from './record-hash.js';
 
-/** Split codes as stored in `split.npy` (DESIGN.md, "Feature export"). */
+/** Split codes as stored in `split.npy` (docs/contract.md, "Feature export"). */
 export const Split = { train: 0, val: 1, test: 2 } as const;
 export type Split = (typeof Split)[keyof typeof Split];
 

@@ -104,7 +104,7 @@ async function predictOn(
   let features: Float32Array;
   let ids: string[];
   try {
-    // Canonical order (DESIGN.md, "Predictions"), which appends to a folder make differ from storage
+    // Canonical order (docs/contract.md, "Predictions"), which appends to a folder make differ from storage
     // order; records that failed to decode are left out.
     const rows = store.canonicalRows({ withSkipped: false });
     const stored = store.records().ids;
@@ -132,7 +132,7 @@ async function predictOn(
   };
 }
 
-/** `id,prediction,p_<class>…` in canonical record order (DESIGN.md, "Predictions"); written atomically. */
+/** `id,prediction,p_<class>…` in canonical record order (docs/contract.md, "Predictions"); written atomically. */
 export function writePredictionsCsv(path: string, predictions: Predictions): void {
   const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const { classNames } = predictions;

@@ -3,7 +3,7 @@ import type { Predictions } from './predict.js';
 
 /**
  * The predictions table as Parquet: `id`, `prediction` (the class name), then `p_<class>` float
- * probabilities, one row per record in canonical order: the CSV's columns (DESIGN.md, "Predictions").
+ * probabilities, one row per record in canonical order: the CSV's columns (docs/contract.md, "Predictions").
  */
 export function writePredictionsParquet(path: string, predictions: Predictions): Promise<void> {
   const { classNames, predicted, probabilities, ids } = predictions;

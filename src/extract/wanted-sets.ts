@@ -9,7 +9,7 @@ export interface WantedSet {
   /** position among the backbone's capture points (graph order) */
   pointIndex: number;
   pooling: Pooling;
-  /** the feature view name (DESIGN.md) */
+  /** the feature view name (docs/contract.md) */
   layer: string;
   dims: number;
   key: string;

@@ -57,7 +57,7 @@ function makeOutDir(out: string): string | undefined {
 const CHUNK_ROWS = 4096;
 
 /**
- * Writes a feature view for Python users (DESIGN.md, "Feature export"): features (float32), labels
+ * Writes a feature view for Python users (docs/contract.md, "Feature export"): features (float32), labels
  * (int64 class ids), split (uint8) and meta.json, one row per record in the dataset's canonical
  * order; records that failed to decode are left out and listed in meta.json. Files are written
  * under temporary names and renamed at the end, so a failed export leaves nothing half-written.

@@ -20,7 +20,7 @@ export interface ParquetExportOptions {
 export const parquetFileOf = (layer: string) => `${layer.replace(/[^A-Za-z0-9@._-]+/g, '_')}.parquet`;
 
 /**
- * Writes feature views as Parquet (DESIGN.md, "Feature export"): `id` (the record id), `label`
+ * Writes feature views as Parquet (docs/contract.md, "Feature export"): `id` (the record id), `label`
  * (int64 class id), `split` (uint8: 0 train, 1 val, 2 test) and the features as `FLOAT[]`, rows in
  * the dataset's canonical order with the values `.npy` export writes. One file per feature set, or
  * with `all` one table with a column per set; `meta.json` names the classes and the files.

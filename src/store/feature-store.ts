@@ -20,7 +20,7 @@ export interface FeatureSetIdentity {
   dtype?: StorageDtype;
 }
 
-/** A feature set's content address (DESIGN.md: computed at most once, ever). */
+/** A feature set's content address (docs/architecture.md: computed at most once, ever). */
 export function featureSetKey(identity: FeatureSetIdentity): string {
   const { dtype, ...rest } = identity;
   return digestOf(
@@ -29,7 +29,7 @@ export function featureSetKey(identity: FeatureSetIdentity): string {
   );
 }
 
-/** Split code of a record that could not be decoded: no split reads it (DESIGN.md codes are 0-2). */
+/** Split code of a record that could not be decoded: no split reads it (docs/contract.md: codes are 0-2). */
 export const SKIPPED_SPLIT = 255;
 
 /** Per-record metadata in storage order (the order rows were written). */
@@ -225,7 +225,7 @@ export class FeatureStore {
   }
 
   /**
-   * Storage rows in the dataset's canonical order (DESIGN.md, "Feature export"), optionally without
+   * Storage rows in the dataset's canonical order (docs/contract.md, "Feature export"), optionally without
    * the records that failed to decode: what exports and predictions list rows by. Appends make the
    * two orders differ (new files land in the middle of a folder's order, but after stored rows).
    */

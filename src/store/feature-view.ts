@@ -20,7 +20,7 @@ export function parseDerivedView(name: string): DerivedViewSpec | undefined {
 
 /** A readable feature view: one stored set, or a derived view over several. */
 export interface FeatureView {
-  /** the view name (DESIGN.md, "Feature view names") */
+  /** the view name (docs/contract.md, "Feature view names") */
   name: string;
   dims: number;
   /** the stored sets it reads, graph order */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { configError, notFound } from '../core/errors.js';
 
 /**
- * The head search space of `train --heads FILE` and of sweep files' `heads:` block (DESIGN.md,
+ * The head search space of `train --heads FILE` and of sweep files' `heads:` block (docs/contract.md,
  * "Head search space"). Each key is a single value, a list (a grid axis; a choice in random
  * search) or a distribution. Keys beyond the contract's (`schedule`, `classWeight`, `layer`) are
  * optional extras; `layer` takes `--layers` selectors and makes the layer a search parameter.

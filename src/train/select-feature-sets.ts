@@ -15,7 +15,7 @@ const globPattern = (glob: string) =>
   );
 
 /**
- * The stored feature sets `train --layers` selects (DESIGN.md, "Layer selection"), among the store's
+ * The stored feature sets `train --layers` selects (docs/contract.md, "Layer selection"), among the store's
  * complete, non-temporary sets ordered by capture point (then name): exact feature view names or
  * keys first (derived views like `sum(last:4)` are names too), then globs, `all`/`blocks` (every
  * stored set), `last:K`, `every:K` and indices (negative from the end). Without selectors: all.

@@ -9,7 +9,7 @@ import { jsonLines } from '../json-lines.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 
-/** The result line of `--json` (DESIGN.md, "Result fields"). */
+/** The result line of `--json` (docs/contract.md, "Result fields"). */
 function resultDocument(result: ExtractResult) {
   return {
     type: 'result',

@@ -9,7 +9,7 @@ interface LayersOptions {
   allowRemote?: boolean;
 }
 
-/** The `layers` JSON contract (DESIGN.md, "Machine contract"): exactly these fields per point. */
+/** The `layers` JSON contract (docs/contract.md, "Machine contract"): exactly these fields per point. */
 function contract(model: string, points: readonly CapturePoint[]) {
   return {
     model,

@@ -4,7 +4,7 @@ import { extractionPlanSchema } from './results.js';
 
 /** The single documents of `layers`, `export-head`, `doctor`, `sweep plan` and `sweep --schema`. */
 
-/** `layers MODEL` (DESIGN.md, "Result fields"): exactly these fields per capture point. */
+/** `layers MODEL` (docs/contract.md, "Result fields"): exactly these fields per capture point. */
 export const layersSchema = z.strictObject({
   /** the model ref as given */
   model: z.string().min(1),

@@ -25,7 +25,7 @@ export function exitCodeFor(code: ErrorCode | 'UNEXPECTED'): number {
 }
 
 /**
- * The error object every command writes to stderr with `--json` (DESIGN.md, "--json"), one line,
+ * The error object every command writes to stderr with `--json` (docs/contract.md, "--json"), one line,
  * with the exit code the process ends with.
  */
 export const errorSchema = z

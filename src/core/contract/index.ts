@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { documentSchemas, errorSchema, eventSchema, eventSchemas, resultSchemas } from './registry.js';
 
 /**
- * The `--json` machine contract as zod schemas (DESIGN.md, "Machine contract"): the NDJSON events and
+ * The `--json` machine contract as zod schemas (docs/contract.md, "Machine contract"): the NDJSON events and
  * final `result` line of every long command, the single document of every query command, and the
  * error object on stderr. `contractJsonSchemas()` publishes them as JSON Schema (draft 2020-12);
  * `checkJsonLines`, `checkDocument` and `checkErrorOutput` validate a command's real output.

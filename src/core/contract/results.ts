@@ -3,7 +3,7 @@ import { trainTriageSchema } from './triage.js';
 import { bytes, count, headSummarySchema, path, positiveCount, rankingMetric, seconds } from './shared.js';
 
 /**
- * The final `result` lines of long commands (DESIGN.md, "Result fields"): demo, train and sweep
+ * The final `result` lines of long commands (docs/contract.md, "Result fields"): demo, train and sweep
  * print a training result, extract an extraction result, predict a prediction summary.
  */
 const metricValue = z.number().min(0).max(1);

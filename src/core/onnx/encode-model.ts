@@ -118,7 +118,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
 
 /**
  * Adds nodes, initializers and outputs to a model without decoding it: protobuf merges a repeated
- * occurrence of the `graph` field into the first, concatenating its repeated fields (DESIGN.md).
+ * occurrence of the `graph` field into the first, concatenating its repeated fields (docs/architecture.md).
  * Every byte of the original model is kept, so its own outputs are computed exactly as before.
  */
 export function appendToGraph(model: Uint8Array, additions: Partial<Omit<GraphSpec, 'name'>>): Uint8Array {
