@@ -35,8 +35,6 @@ export const PER_ISSUE = [
     id: 'data-sources',
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
-  },
-  {
   { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
 ] as const;
 
