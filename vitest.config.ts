@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // ONNX Runtime's telemetry leaves a mat-debug-<pid>.log per process in /tmp (src/backbone/ort-runtime.ts)
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

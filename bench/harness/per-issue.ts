@@ -12,8 +12,24 @@ export const PER_ISSUE = [
   { id: 'train-fusion', what: 'fusion (16 heads one by one ÷ fused)' },
   { id: 'train-workers', what: 'MOP scaling (2 workers ÷ 1 worker throughput)' },
   {
+    id: 'step-cost',
+    what: "the unit-cost model's calibration (cutting 8 fused heads in two: measured ÷ model)",
+  },
+  {
+    id: 'train-workers-layers',
+    what: 'MOP scaling by fused-group count (2 workers ÷ 1 ÷ step-graph ceiling, 1–8 layers × 8 heads)',
+  },
+  {
+    id: 'startup',
+    what: 'start-up (median ms of --help, --version, results, store ls, usage errors ÷ node -e 0)',
+  },
+  {
     id: 'extract-fixed-batch',
     what: 'extraction speed (layerlab extract ÷ a per-record ORT loop; fixed-batch models)',
+  },
+  {
+    id: 'triage-evidence',
+    what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
   },
 ] as const;
 

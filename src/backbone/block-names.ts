@@ -13,6 +13,8 @@
  * The block is the module path up to its first list index (`layer1.0`, `encoder.layer.5`, `1.0`),
  * after dropping leading scopes every path shares (`bert.`, `StatefulPartitionedCall/model/`).
  */
+import { blockOfPath, commonPrefix, scopePath } from '../core/module-path.js';
+
 export interface GraphNodeNames {
   name: string;
   inputs: readonly string[];
@@ -26,43 +28,11 @@ function isMeaningful(name: string): boolean {
   return !GENERATED.some((pattern) => pattern.test(name));
 }
 
-/** `['layer1', 'layer1.0', 'conv1']` -> `['layer1', '0', 'conv1']`: scopes that repeat their parent's path. */
-function mergeScopes(scopes: readonly string[]): string[] {
-  const path: string[] = [];
-  for (const scope of scopes) {
-    const parts = scope.split('.').filter((p) => p.length > 0);
-    // A scope that spells out its parent's path (torch: `layer1` then `layer1.0`) adds only its tail.
-    let overlap = 0;
-    for (let k = Math.min(parts.length - 1, path.length); k > 0; k--) {
-      if (path.slice(path.length - k).join('.') === parts.slice(0, k).join('.')) {
-        overlap = k;
-        break;
-      }
-    }
-    path.push(...parts.slice(overlap));
-  }
-  return path;
-}
-
-/** The module path in a scoped name, without its last part (the op or tensor itself). */
-function scopePath(name: string): string[] | undefined {
-  const parts = name.split('/').filter((p) => p.length > 0);
-  if (parts.length < 2) return undefined;
-  return mergeScopes(parts.slice(0, -1));
-}
-
 /** `layer1.0.conv1.weight` -> `['layer1', '0', 'conv1']`; `block1/conv/weight` -> `['block1', 'conv']`. */
 function weightPath(name: string): string[] | undefined {
   if (name.includes('/')) return scopePath(name);
   const parts = name.split('.');
   return parts.length >= 2 && !name.startsWith('onnx::') ? parts.slice(0, -1) : undefined;
-}
-
-function blockOfPath(path: readonly string[]): string {
-  for (let i = 1; i < path.length; i++) {
-    if (/^\d+$/.test(path[i]!)) return path.slice(0, i + 1).join('.');
-  }
-  return path[0]!;
 }
 
 /** Maps every node output to its block name. */
@@ -103,15 +73,4 @@ export function assignBlocks(
     blocks.set(tensor, blockOfPath(path.length > strip ? path.slice(strip) : path.slice(-1)));
   }
   return blocks;
-}
-
-/** How many leading components every path shares (when there are several distinct paths). */
-function commonPrefix(paths: readonly (readonly string[])[]): number {
-  if (paths.length < 2) return 0;
-  let n = 0;
-  for (;;) {
-    const part = paths[0]![n];
-    if (part === undefined || paths.some((p) => p[n] !== part || p.length <= n + 1)) return n;
-    n++;
-  }
 }

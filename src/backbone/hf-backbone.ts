@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { badData, badModel } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { ValueInfo } from '../core/onnx/index.js';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { badData, badModel } from '../core/errors.js';
 import type { Dim, ValueInfo } from '../core/onnx/index.js';
 import type {

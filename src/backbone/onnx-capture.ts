@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { appendToGraph, GraphBuilder } from '../core/onnx/index.js';
 import type { RecordBatch } from '../data/record-batch.js';
 import type { CaptureSession } from './backbone.js';

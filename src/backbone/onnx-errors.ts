@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { badModel, isLayerlabError, type LayerlabError } from '../core/errors.js';
 
 function firstLine(error: unknown): string {

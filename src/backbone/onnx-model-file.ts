@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { badModel, LayerlabError, notFound } from '../core/errors.js';
 import { defaultOpset, readModel, type ModelInfo, type ValueInfo } from '../core/onnx/index.js';
 import { decodeString, readFields, WireType } from '../core/onnx/wire.js';

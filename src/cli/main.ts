@@ -1,18 +1,43 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, usageError } from '../core/errors.js';
-import { registerDemo } from './commands/demo.js';
-import { registerExportHead } from './commands/export-head.js';
-import { registerExtract } from './commands/extract.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerLayers } from './commands/layers.js';
-import { registerPredict } from './commands/predict.js';
-import { registerReport } from './commands/report.js';
-import { registerResults } from './commands/results.js';
-import { registerStore } from './commands/store.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerTrain } from './commands/train.js';
-import { registerUi } from './commands/ui.js';
+import { layerlabVersion } from '../core/package-version.js';
 import { reportError } from './report-error.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in help order, and how to load it. A run loads only the module of the command it
+ * names (help, an unknown command or none loads them all): start-up time is the modules loaded, and
+ * each command's own imports its engines (ONNX Runtime, lmdb, sharp, zod schemas) only in its action.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  cluster: async () => (await import('./commands/cluster.js')).registerCluster,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  'export-head': async () => (await import('./commands/export-head.js')).registerExportHead,
+  extract: async () => (await import('./commands/extract.js')).registerExtract,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
+  layers: async () => (await import('./commands/layers.js')).registerLayers,
+  predict: async () => (await import('./commands/predict.js')).registerPredict,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  results: async () => (await import('./commands/results.js')).registerResults,
+  store: async () => (await import('./commands/store.js')).registerStore,
+  sweep: async () => (await import('./commands/sweep.js')).registerSweep,
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  triage: async () => (await import('./commands/triage.js')).registerTriage,
+  ui: async () => (await import('./commands/ui.js')).registerUi,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+};
+
+/** The command the arguments name (the first word after the global options), when it is one. */
+export function commandNamed(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (arg === '--home') i++;
+    else if (!arg.startsWith('-')) return Object.hasOwn(commands, arg) ? arg : undefined;
+  }
+  return undefined;
+}
 
 export interface GlobalOptions {
   home?: string;
@@ -22,9 +47,12 @@ export interface GlobalOptions {
 
 /**
  * `jsonErrors`: `--json` is on the command line, so a usage error commander finds is reported as the
- * contract's JSON error object (by `main`) instead of commander's text.
+ * contract's JSON error object (by `main`) instead of commander's text. `commands`: register just
+ * these (the one a run names); default every command.
  */
-export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
+export async function buildProgram(
+  options: { jsonErrors?: boolean; commands?: readonly string[] } = {},
+): Promise<Command> {
   const writeErr = (s: string) => {
     if (!options.jsonErrors) process.stderr.write(s);
   };
@@ -33,21 +61,13 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
     .option('--home <dir>', 'where stores and runs live (default: $LAYERLAB_HOME or ~/.cache/layerlab)')
     .option('--json', 'machine-readable output: JSON documents or NDJSON events on stdout')
     .option('-q, --quiet', 'no progress output, only results')
+    .version(layerlabVersion(), '-V, --version', 'print the version of layerlab')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
-  registerDemo(program);
-  registerExportHead(program);
-  registerExtract(program);
-  registerDoctor(program);
-  registerLayers(program);
-  registerPredict(program);
-  registerReport(program);
-  registerResults(program);
-  registerStore(program);
-  registerSweep(program);
-  registerTrain(program);
-  registerUi(program);
+  const names = options.commands ?? Object.keys(commands);
+  const registers = await Promise.all(names.map((name) => commands[name]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
@@ -69,10 +89,17 @@ function exitQuietlyOnClosedStdout(): void {
  */
 export async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedStdout();
-  const jsonRequested = argv
-    .slice(2, argv.includes('--') ? argv.indexOf('--') : undefined)
+  const args = argv.slice(2);
+  const jsonRequested = args
+    .slice(0, args.includes('--') ? args.indexOf('--') : undefined)
     .includes('--json');
-  const program = buildProgram({ jsonErrors: jsonRequested });
+  const named = commandNamed(args);
+  // `layerlab --version` needs no command at all
+  const version = named === undefined && (args.includes('--version') || args.includes('-V'));
+  const program = await buildProgram({
+    jsonErrors: jsonRequested,
+    ...(named ? { commands: [named] } : version ? { commands: [] } : {}),
+  });
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -11,6 +11,8 @@ export interface RunPresentation {
   title: string;
   model: string;
   dataset: string;
+  /** the feature store the run reads, when known before its first event */
+  store?: string;
   /** where the run is recorded: lets the terminal view read its files and steer it */
   home?: HomeLayout;
 }
@@ -49,6 +51,7 @@ export async function runWithOutput(
       title: presentation.title,
       model: presentation.model,
       dataset: presentation.dataset,
+      ...(presentation.store === undefined ? {} : { store: presentation.store }),
       ...(files === undefined ? {} : { files }),
     });
     try {

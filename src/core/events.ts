@@ -12,6 +12,10 @@ export interface ExtractStartEvent {
   records: number;
   /** feature sets already in the store and reused as they are */
   reused: string[];
+  /** feature sets kept and extended with the records the dataset gained (the rest are computed) */
+  appended?: string[];
+  /** records the dataset gained since the store was written, extracted for `appended` only */
+  appendedRecords?: number;
 }
 
 export interface ExtractProgressEvent {

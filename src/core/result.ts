@@ -2,7 +2,7 @@
 export interface HeadSummary {
   /** model id within the run */
   id: string;
-  type: 'linear' | 'mlp';
+  type: 'linear' | 'mlp' | 'ridge';
   lr: number;
   l2: number;
   batchSize: number;
@@ -38,4 +38,14 @@ export interface TrainingResult {
   seconds: { extract: number; train: number; total: number };
   layers: LayerResult[];
   best: { layer: string; value: number; test: number; head: HeadSummary };
+  /** with `--triage K`: every scored set, best first, and whether it was trained */
+  triage?: TrainTriage;
+}
+
+/** What `train --triage K` scored, and which feature sets it kept for training. */
+export interface TrainTriage {
+  method: 'logme' | 'transrate' | 'hscore' | 'shrinkage-hscore' | 'ridge';
+  keep: number;
+  seconds: number;
+  layers: { layer: string; score: number | null; rank: number; kept: boolean }[];
 }

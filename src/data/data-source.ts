@@ -42,9 +42,16 @@ export interface DataSource {
    * files or rows are added, so a grown dataset finds its store and appends. Defaults to `digest`.
    */
   lineage?: string;
+  /**
+   * Record ids are keys (a table's id column), not positions: a deleted or changed record retires
+   * its stored row and only changed records are extracted again, instead of the whole store.
+   */
+  keyedIds?: boolean;
   /** content hash per record, canonical order: lets a grown dataset keep the records it had */
   recordHashes?: readonly string[];
   splitRule?: SplitRule;
+  /** each record's group (`--group-column`), canonical order; absent without a group column */
+  groups?: readonly string[];
   /** records left out while opening, listed for the user */
   skipped?: readonly SkippedRecord[];
   /** Records [start, start+count), decoded but not preprocessed for any model. */

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { notFound } from '../core/errors.js';
+import { badData, LayerlabError, notFound } from '../core/errors.js';
 import type { SkippedRecord } from './data-source.js';
 import { parseSplitValue, type Split } from './split.js';
 
@@ -27,9 +27,43 @@ export interface ImageFolderScan {
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const visible = (name: string) => !name.startsWith('.');
 
-function listDir(dir: string): { dirs: string[]; files: string[] } {
-  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => visible(e.name));
-  const isDir = (name: string, dirent: boolean) => dirent || statSync(join(dir, name)).isDirectory();
+/** What the file system refused while scanning `path`, as one line naming the fix. */
+function scanError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP')
+    return badData(`${path} is a symbolic link loop; remove the link, or point it at an image or a folder`);
+  if (code === 'ENOENT')
+    return badData(`${path} is a symbolic link to nothing; remove it, or point it at an image or a folder`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new LayerlabError(
+      'NOT_FOUND',
+      `${path} cannot be read (${code}); make it readable (chmod), or move it out of the dataset`,
+    );
+  if (code === 'ENAMETOOLONG')
+    return badData(`${path} is nested too deep (a folder link pointing at its own parent?); remove the link`);
+  return error;
+}
+
+function listDir(dir: string, seen: ReadonlySet<string> = new Set()): { dirs: string[]; files: string[] } {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).filter((e) => visible(e.name));
+  } catch (error) {
+    throw scanError(dir, error);
+  }
+  const isDir = (name: string, dirent: boolean) => {
+    if (dirent) return true;
+    const path = join(dir, name);
+    try {
+      const stats = statSync(path);
+      // a folder link back to a folder above it would be scanned forever
+      if (stats.isDirectory() && seen.has(`${stats.dev}:${stats.ino}`))
+        throw badData(`${path} links back to a folder that contains it (a loop); remove the link`);
+      return stats.isDirectory();
+    } catch (error) {
+      throw scanError(path, error);
+    }
+  };
   const dirs: string[] = [];
   const files: string[] = [];
   for (const entry of entries) {
@@ -40,12 +74,14 @@ function listDir(dir: string): { dirs: string[]; files: string[] } {
 }
 
 /** Image files under `dir` (recursively), sorted by relative path, as ids prefixed with `prefix`. */
-function imagesUnder(dir: string, prefix: string, out: string[]): void {
-  const { dirs, files } = listDir(dir);
+function imagesUnder(dir: string, prefix: string, out: string[], above: ReadonlySet<string>): void {
+  const stats = statSync(dir);
+  const seen = new Set(above).add(`${stats.dev}:${stats.ino}`);
+  const { dirs, files } = listDir(dir, seen);
   // Files before sub-folders, each sorted by name: "class folder then file name" at every level.
   for (const file of files)
     if (IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) out.push(`${prefix}${file}`);
-  for (const sub of dirs) imagesUnder(join(dir, sub), `${prefix}${sub}/`, out);
+  for (const sub of dirs) imagesUnder(join(dir, sub), `${prefix}${sub}/`, out, seen);
 }
 
 /**
@@ -54,7 +90,9 @@ function imagesUnder(dir: string, prefix: string, out: string[]): void {
  * as split/class/file, each file keeping its split.
  */
 export function scanImageFolder(root: string): ImageFolderScan {
-  const top = listDir(root);
+  const rootStats = statSync(root);
+  const rootIds = new Set([`${rootStats.dev}:${rootStats.ino}`]);
+  const top = listDir(root, rootIds);
   const skipped: SkippedRecord[] = top.files
     .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
     .map((f) => ({ id: f, reason: 'not inside a class folder' }));
@@ -67,7 +105,7 @@ export function scanImageFolder(root: string): ImageFolderScan {
   const addClasses = (dir: string, prefix: string, split?: Split) => {
     for (const label of listDir(dir).dirs) {
       const ids: string[] = [];
-      imagesUnder(join(dir, label), `${prefix}${label}/`, ids);
+      imagesUnder(join(dir, label), `${prefix}${label}/`, ids, rootIds);
       for (const id of ids)
         files.push({
           id,

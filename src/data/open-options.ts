@@ -8,6 +8,16 @@ export interface OpenDatasetOptions {
   labelColumn?: string;
   /** tables: a column assigning each row to train/val/test; overrides the fractions */
   splitColumn?: string;
+  /** tables: the record id column @default the primary key where the source has one, else the row number */
+  idColumn?: string;
+  /** tables: image bytes (BLOB/bytea) or an image path relative to the table's folder @default image|path|file */
+  imageColumn?: string;
+  /** tables: a column grouping records (carried on each record as `groups`) */
+  groupColumn?: string;
+  /** databases (`postgresql://…`, `.sqlite`, `.duckdb`): the table to read */
+  table?: string;
+  /** databases: a SELECT whose rows are the records (instead of `table`) */
+  query?: string;
   /** @default { train: 0.7, val: 0.15 } (test gets the rest) */
   split?: SplitFractions;
   /** seeds the split (and the built-in generators' split) @default 0 */

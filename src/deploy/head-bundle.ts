@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LayerlabError, notFound } from '../core/errors.js';
 import type { HeadSummary } from '../core/result.js';
 import { FeatureStore } from '../store/feature-store.js';
@@ -9,7 +7,8 @@ import type { ModelState } from '../train/head-state.js';
 import { prepareRun } from '../train/prepare-run.js';
 import { readModelState } from '../train/run-snapshot.js';
 import type { Standardization } from '../train/standardization.js';
-import type { TrainJob, TrainOutcome } from '../train/train-job.js';
+import { readRunJob } from '../train/run-job-file.js';
+import { requireRunResults } from '../train/run-results.js';
 
 /** Everything needed to apply one trained head to new data, read from its run and feature store. */
 export interface HeadBundle {
@@ -28,17 +27,11 @@ export interface HeadBundle {
   storeDir: string;
 }
 
-function readJson<T>(path: string, what: string): T {
-  if (!existsSync(path))
-    throw new LayerlabError('BAD_DATA', `${what} is missing (${path}); the run did not finish training`);
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
-}
-
 /** The chosen head of a finished run (`headId`, else the run's best), with its weights and scaling. */
 export function loadHeadBundle(runDir: string, headId?: string): HeadBundle {
   const run = RunStore.open(runDir);
-  const outcome = readJson<TrainOutcome>(join(runDir, 'results.json'), `run ${run.id}'s results`);
-  const { job } = readJson<{ job: TrainJob }>(join(runDir, 'run.json'), `run ${run.id}'s job`);
+  const outcome = requireRunResults(runDir);
+  const job = readRunJob(runDir);
   const modelId = headId ?? outcome.best.id;
   const model = outcome.models.find((m) => m.id === modelId);
   if (!model) {

@@ -1,12 +1,13 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../backbone/ort-runtime.js';
 import type { Pooling } from '../backbone/capture-point.js';
 import type { PreprocessSpec } from '../backbone/backbone.js';
 import { configError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { encodeModel, GraphBuilder } from '../core/onnx/index.js';
 import { openDataset } from '../data/open-dataset.js';
+import type { DataSource } from '../data/data-source.js';
 import type { OpenDatasetOptions } from '../data/open-options.js';
 import { extract, storeDirFor } from '../extract/extract.js';
 import { FeatureStore } from '../store/feature-store.js';
@@ -62,6 +63,19 @@ export async function predict(options: PredictOptions): Promise<Predictions> {
   const { bundle } = options;
   const backbone = await backboneOf(bundle);
   const dataset = await openDataset(options.data, options.dataOptions ?? {});
+  try {
+    return await predictOn(options, backbone, dataset);
+  } finally {
+    await dataset.close?.();
+  }
+}
+
+async function predictOn(
+  options: PredictOptions,
+  backbone: Awaited<ReturnType<typeof backboneOf>>,
+  dataset: DataSource,
+): Promise<Predictions> {
+  const { bundle } = options;
   const point = backbone.points.find((p) => p.name === bundle.featureSet.point);
   if (!point)
     throw configError(

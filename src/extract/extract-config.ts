@@ -23,6 +23,11 @@ const flagsSchema = z.object({
   textColumn: z.string().optional(),
   labelColumn: z.string().optional(),
   splitColumn: z.string().optional(),
+  idColumn: z.string().optional(),
+  imageColumn: z.string().optional(),
+  groupColumn: z.string().optional(),
+  table: z.string().optional(),
+  query: z.string().optional(),
   split: z.string().optional(),
   seed: z.string().optional(),
   resize: z.string().optional(),
@@ -100,6 +105,7 @@ export function resolveExtractConfig(flags: ExtractFlags): ExtractConfig {
     ...(f.layout ? { layout: f.layout } : {}),
     ...(f.maxLength ? { maxLength: positiveInt(f.maxLength, '--max-length') } : {}),
   };
+  if (f.table && f.query) throw usageError('pass --table or --query, not both');
   const seed = f.seed === undefined ? undefined : Number(f.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw usageError(`--seed must be an integer, got ${f.seed}`);
@@ -121,6 +127,11 @@ export function resolveExtractConfig(flags: ExtractFlags): ExtractConfig {
       ...(f.textColumn ? { textColumn: f.textColumn } : {}),
       ...(f.labelColumn ? { labelColumn: f.labelColumn } : {}),
       ...(f.splitColumn ? { splitColumn: f.splitColumn } : {}),
+      ...(f.idColumn ? { idColumn: f.idColumn } : {}),
+      ...(f.imageColumn ? { imageColumn: f.imageColumn } : {}),
+      ...(f.groupColumn ? { groupColumn: f.groupColumn } : {}),
+      ...(f.table ? { table: f.table } : {}),
+      ...(f.query ? { query: f.query } : {}),
       ...(split ? { split } : {}),
       ...(seed === undefined ? {} : { seed }),
       strict: f.strict === true,

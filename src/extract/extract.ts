@@ -6,6 +6,7 @@ import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import { badData, configError, isLayerlabError, LayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { digestOf } from '../core/hash.js';
+import { formatBytes } from '../core/format-bytes.js';
 import type { DataSource, ReadOptions, SkippedRecord } from '../data/data-source.js';
 import type { StorageDtype } from '../store/batch-codec.js';
 import { FeatureStore } from '../store/feature-store.js';
@@ -17,6 +18,13 @@ import { pendingWork, runPass } from './pass-runner.js';
 import { planExtraction, type ExtractionPlan, type PlanMode, type Strategy } from './plan.js';
 import { planInputFor } from './plan-input.js';
 import { probeTiming } from './probe.js';
+import {
+  appendedSummary,
+  setOutcome,
+  type AppendedSummary,
+  type FeatureSetStatus,
+  type SetOutcome,
+} from './set-outcomes.js';
 import { progressReporter } from './progress.js';
 import { canonicalOfRows, reconcileRecords, sameTable, type RecordPlan } from './reconcile-records.js';
 import {
@@ -65,6 +73,10 @@ export interface ExtractedFeatureSet {
   records: number;
   /** already stored before this extraction */
   reused: boolean;
+  /** what this extraction did to the set (absent from results made before it was recorded) */
+  status?: FeatureSetStatus;
+  /** records whose features this extraction computed for the set; with `planOnly`, would compute */
+  computedRecords?: number;
 }
 
 export interface ExtractResult {
@@ -78,6 +90,8 @@ export interface ExtractResult {
   skipped: SkippedRecord[];
   /** `planOnly`: the plan was made, nothing ran */
   dryRun?: boolean;
+  /** records the dataset gained since the store was written, and the sets extended with them */
+  appended?: AppendedSummary;
 }
 
 /** The store for one (backbone, preprocessing, dataset lineage): all its feature sets live together. */
@@ -144,26 +158,42 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       `${backbone.ref} takes ${takes}, but ${dataset.ref} holds ${holds}; pass a dataset of ${takes}, or a model that takes ${holds}`,
     );
   }
+  /** Each wanted set's outcome, from what the store held when the extraction began. */
+  const outcomesOf = (
+    storedKeys: ReadonlySet<string>,
+    coveredRows: (key: string) => number,
+    records: number,
+    addedRecords: number,
+  ): SetOutcome[] =>
+    wanted.map((w) =>
+      setOutcome({ stored: storedKeys.has(w.key), coveredRows: coveredRows(w.key), records, addedRecords }),
+    );
   const result = (
     cached: boolean,
     plan: ExtractionPlan,
-    reusedKeys: ReadonlySet<string>,
+    outcomes: readonly SetOutcome[],
     records: number,
-  ) => ({
+    addedRecords: number,
+  ): ExtractResult => ({
     store: storeDir,
     cached,
-    featureSets: wanted.map(({ layer, key, dims }) => ({
+    featureSets: wanted.map(({ layer, key, dims }, i) => ({
       layer,
       key,
       dims,
       records,
-      reused: reusedKeys.has(key),
+      reused: outcomes[i]!.status === 'stored',
+      ...outcomes[i]!,
     })),
     plan,
     seconds: (performance.now() - started) / 1000,
     skipped,
+    appended: appendedSummary(outcomes, addedRecords),
   });
-  const startEvent = (reused: readonly string[]) =>
+  const startEvent = (outcomes: readonly SetOutcome[], addedRecords: number) => {
+    const withStatus = (status: FeatureSetStatus) =>
+      wanted.filter((_, i) => outcomes[i]!.status === status).map((w) => w.layer);
+    const appended = withStatus('appended');
     sink({
       type: 'extract.start',
       store: storeDir,
@@ -171,8 +201,11 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       dataset: dataset.ref,
       layers: wanted.map((w) => w.layer),
       records: dataset.size,
-      reused: [...reused],
+      reused: withStatus('stored'),
+      appended,
+      appendedRecords: appended.length > 0 ? addedRecords : 0,
     });
+  };
   const endEvent = (cached: boolean) =>
     sink({ type: 'extract.end', store: storeDir, cached, seconds: (performance.now() - started) / 1000 });
 
@@ -186,9 +219,10 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   if (snapshot && peek.kind === 'same' && sameTable(snapshot.records!.table, peek.table)) {
     const complete = completeNow(snapshot);
     if (complete.size === wanted.length) {
-      startEvent(wanted.map((w) => w.layer));
+      const outcomes = outcomesOf(complete, () => 0, peek.table.ids.length, 0);
+      startEvent(outcomes, 0);
       endEvent(true);
-      return result(true, nothingToCompute(budget), complete, peek.table.ids.length);
+      return result(true, nothingToCompute(budget), outcomes, peek.table.ids.length, 0);
     }
   }
   const threads = options.threads ?? availableParallelism();
@@ -235,8 +269,15 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   const nothingMissing = preMissing.length === 0 || preRows === 0;
   if (options.planOnly) {
     const plan = nothingMissing ? nothingToCompute(budget) : await prePlan(true);
+    const stored = new Set(wanted.filter((w) => !preMissing.includes(w)).map((w) => w.key));
+    // Without opening the store for writing, a set's stored rows are known only for complete sets.
+    const storedRows = (key: string) => {
+      const set = snapshot?.sets.get(key);
+      return set?.complete ? set.records : 0;
+    };
+    const outcomes = outcomesOf(stored, storedRows, peek.table.ids.length, peek.added);
     return {
-      ...result(nothingMissing, plan, completeNow(snapshot), peek.table.ids.length),
+      ...result(nothingMissing, plan, outcomes, peek.table.ids.length, peek.added),
       dryRun: true,
     };
   }
@@ -250,21 +291,16 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
   try {
     const current = snapshotStore(storeDir, store);
     checkIdentity(current, storeDir, identity);
-    const records = applyRecordPlan(
-      store,
-      current,
-      reconcileRecords(current.records, dataset),
-      options,
-      identity,
-      sink,
-    );
+    const recordPlan = reconcileRecords(current.records, dataset);
+    const records = applyRecordPlan(store, current, recordPlan, options, identity, sink);
     const sets = new Map(store.featureSets().map((s) => [s.key, s]));
     const missing = wanted.filter((w) => sets.get(w.key)?.complete !== true);
     const reused = new Set(wanted.filter((w) => !missing.includes(w)).map((w) => w.key));
-    startEvent(wanted.filter((w) => reused.has(w.key)).map((w) => w.layer));
     if (missing.length === 0) {
+      const outcomes = outcomesOf(reused, () => 0, records, 0);
+      startEvent(outcomes, 0);
       endEvent(true);
-      return result(true, nothingToCompute(budget), reused, records);
+      return result(true, nothingToCompute(budget), outcomes, records, 0);
     }
 
     // A set begun by an earlier run keeps its batch size and plan, so it resumes byte-identical.
@@ -279,6 +315,13 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       store.deleteFeatureSet(set.key);
       sets.delete(set.key);
     }
+    const outcomes = outcomesOf(
+      reused,
+      (key) => coveredRows(store, sets.get(key)),
+      records,
+      recordPlan.added,
+    );
+    startEvent(outcomes, recordPlan.added);
     const recorded = begun.find((s) => s.plan)?.plan as PlanMode | undefined;
     const strategy =
       options.strategy && options.strategy !== 'auto' ? options.strategy : (recorded ?? 'auto');
@@ -376,7 +419,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractResult> {
       );
     }
     endEvent(false);
-    return result(false, plan, reused, records);
+    return result(false, plan, outcomes, records, recordPlan.added);
   } catch (error) {
     const interrupted = isLayerlabError(error) && error.code === 'INTERRUPTED';
     removeOnClose = createdHere && !interrupted && !anyComplete(store);
@@ -396,10 +439,9 @@ function refuseFullDisk(storeDir: string, storeBytes: number): void {
   const free = bavail * bsize;
   const needed = storeBytes * 1.25 + 2 ** 20;
   if (needed > free) {
-    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     throw new LayerlabError(
       'IO',
-      `the store ${storeDir} needs about ${mib(needed)} but ${mib(free)} are free; free disk space or pass --store elsewhere`,
+      `the store ${storeDir} needs about ${formatBytes(needed)} but ${formatBytes(free)} are free; free disk space or pass --store elsewhere`,
     );
   }
 }
@@ -450,13 +492,24 @@ function applyRecordPlan(
       batches: Math.ceil(records / set.batchSize),
       complete: false,
     }));
-    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, grown);
+    store.updateRecords(
+      { ...manifest, updatedAt: new Date().toISOString() },
+      plan.table,
+      grown,
+      plan.retired,
+    );
   } else if (
     !sameTable(snapshot.records!.table, plan.table) ||
     describeStore(snapshot.manifest) !== describeStore(manifest)
   ) {
-    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, []);
+    store.updateRecords({ ...manifest, updatedAt: new Date().toISOString() }, plan.table, [], plan.retired);
   }
+  if (plan.kind !== 'reset' && plan.retired?.length)
+    sink({
+      type: 'log',
+      level: 'info',
+      message: `${plan.retired.length} stored records deleted or changed in the source: set aside, changed ones extracted again`,
+    });
   return plan.table.ids.length;
 }
 
@@ -495,8 +548,6 @@ function findAnchor(
   return undefined;
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-
 /** One line for the log: plan, batch, threads, forecast. */
 export function describePlan(plan: ExtractionPlan): string {
   const stages =
@@ -506,7 +557,7 @@ export function describePlan(plan: ExtractionPlan): string {
   const seconds = plan.forecast.seconds === undefined ? '' : `, ~${plan.forecast.seconds.toFixed(1)} s`;
   return (
     `plan: ${plan.mode}${stages}, batch ${plan.batchSize}, ${plan.concurrency.ortThreads} threads; ` +
-    `forecast peak ${mib(plan.forecast.peakBytes)} of ${mib(plan.forecast.memoryBudgetBytes)}, ` +
-    `store +${mib(plan.forecast.storeBytes)}${seconds} — ${plan.reason}`
+    `forecast peak ${formatBytes(plan.forecast.peakBytes)} of ${formatBytes(plan.forecast.memoryBudgetBytes)}, ` +
+    `store +${formatBytes(plan.forecast.storeBytes)}${seconds} — ${plan.reason}`
   );
 }

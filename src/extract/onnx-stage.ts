@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../backbone/ort-runtime.js';
 import type { Backbone } from '../backbone/backbone.js';
 import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import { imageInputDims, preprocessImages, type ImagePreprocessSpec } from '../backbone/image-preprocess.js';

@@ -1,4 +1,5 @@
 import { LayerlabError } from '../core/errors.js';
+import { formatBytes } from '../core/format-bytes.js';
 
 /** `auto` lets the planner choose; the others force a plan (`lazy` exists as a benchmark baseline). */
 export type Strategy = 'auto' | 'one-pass' | 'staged' | 'lazy';
@@ -244,8 +245,6 @@ function buildPlan(input: PlanInput, mode: PlanMode, reason: string, batchSize: 
   return plan;
 }
 
-const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;
-
 /**
  * Chooses how to extract (Vista's memory model, adapted): concurrency first (ORT threads = cores,
  * decode ahead by up to two batches), then the plan and the largest batch that fits the memory
@@ -279,11 +278,11 @@ export function planExtraction(input: PlanInput): ExtractionPlan {
     if (fits >= batchSize) return buildPlan(input, mode, reason, batchSize, prefetch);
     const perRecord = Math.max(...shapes.map((s) => s.perRecord));
     needs.push(
-      `${mode} at batch ${input.batchSize ?? 1} needs ${mib(fixedBytes(input) + perRecord * (input.batchSize ?? 1))}`,
+      `${mode} at batch ${input.batchSize ?? 1} needs ${formatBytes(fixedBytes(input) + perRecord * (input.batchSize ?? 1))}`,
     );
   }
   throw new LayerlabError(
     'NOTHING_FITS',
-    `extraction does not fit in ${mib(input.memoryBudgetBytes)} of memory (${needs.join('; ')}); raise --memory${input.batchSize ? ', lower --batch-size' : ''} or capture fewer layers`,
+    `extraction does not fit in ${formatBytes(input.memoryBudgetBytes)} of memory (${needs.join('; ')}); raise --memory${input.batchSize ? ', lower --batch-size' : ''} or capture fewer layers`,
   );
 }

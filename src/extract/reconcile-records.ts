@@ -10,9 +10,25 @@ import type { RecordTable } from '../store/feature-store.js';
  * - `reset`: a stored record changed or disappeared, so stored features no longer describe the data.
  */
 export type RecordPlan =
-  | { kind: 'new' | 'same'; table: RecordTable; added: 0 }
-  | { kind: 'append'; table: RecordTable; added: number }
+  | { kind: 'new' | 'same'; table: RecordTable; added: 0; retired?: RetiredRow[] }
+  | { kind: 'append'; table: RecordTable; added: number; retired?: RetiredRow[] }
   | { kind: 'reset'; table: RecordTable; added: 0; reason: string };
+
+/**
+ * A stored row whose record was deleted from the source or changed there (datasets whose ids are
+ * keys, `DataSource.keyedIds`): it stays in the store under a retired id and is marked skipped, so
+ * only the changed record is extracted again (appended under its id) instead of every record.
+ */
+export interface RetiredRow {
+  row: number;
+  id: string;
+  reason: string;
+}
+
+/** The id a retired row keeps: never a dataset id, and recognisable on the next run. */
+const RETIRED = '\u0000retired:';
+const retiredId = (id: string, row: number) => `${RETIRED}${row}:${id}`;
+const isRetired = (id: string) => id.startsWith(RETIRED);
 
 /** The dataset in canonical order as a fresh record table. */
 function freshTable(dataset: DataSource): RecordTable {
@@ -56,6 +72,8 @@ export function reconcileRecords(
     return { kind: 'same', table: freshTable(dataset), added: 0 };
   const canonicalIndex = new Map(dataset.ids.map((id, i) => [id, i]));
   const hashes = dataset.recordHashes;
+  if (!sameRecords && dataset.keyedIds && hashes && table.hashes)
+    return retireAndAppend(table, dataset, canonicalIndex, hashes, table.hashes);
   if (!sameRecords) {
     if (!hashes || !table.hashes)
       return { kind: 'reset', table: freshTable(dataset), added: 0, reason: 'the dataset changed' };
@@ -86,6 +104,60 @@ export function reconcileRecords(
   };
   const added = ids.length - table.ids.length;
   return added > 0 ? { kind: 'append', table: next, added } : { kind: 'same', table: next, added: 0 };
+}
+
+/**
+ * Reconciles a keyed dataset row by row: a stored record that is gone or whose content hash changed
+ * is retired (kept, marked skipped), new and changed records are appended after the stored rows.
+ */
+function retireAndAppend(
+  table: RecordTable,
+  dataset: DataSource,
+  canonicalIndex: Map<string, number>,
+  hashes: readonly string[],
+  storedHashes: readonly string[],
+): RecordPlan {
+  const retired: RetiredRow[] = [];
+  const ids = table.ids.map((id, row) => {
+    if (isRetired(id)) return id;
+    const index = canonicalIndex.get(id);
+    if (index !== undefined && hashes[index] === storedHashes[row]) return id;
+    retired.push({
+      row,
+      id,
+      reason: index === undefined ? 'deleted from the source' : 'changed in the source (extracted again)',
+    });
+    return retiredId(id, row);
+  });
+  const kept = new Set(ids);
+  const storedRows = ids.length;
+  for (const id of dataset.ids) if (!kept.has(id)) ids.push(id);
+  const storageRow = new Int32Array(dataset.size);
+  ids.forEach((id, row) => {
+    const index = canonicalIndex.get(id);
+    if (index !== undefined) storageRow[index] = row;
+  });
+  const labelOf = (id: string, row: number) => {
+    const index = canonicalIndex.get(id);
+    return index === undefined ? table.labels[row]! : dataset.labels[index]!;
+  };
+  const next: RecordTable = {
+    labels: Int32Array.from(ids, labelOf),
+    split: Uint8Array.from(ids, (id, row) => {
+      const index = canonicalIndex.get(id);
+      return index === undefined ? table.split[row]! : dataset.split[index]!;
+    }),
+    ids,
+    hashes: ids.map((id, row) => {
+      const index = canonicalIndex.get(id);
+      return index === undefined ? storedHashes[row]! : hashes[index]!;
+    }),
+    order: storageRow,
+  };
+  const added = ids.length - storedRows;
+  return added > 0
+    ? { kind: 'append', table: next, added, retired }
+    : { kind: 'same', table: next, added: 0, retired };
 }
 
 /** Canonical dataset index of every storage row (the inverse of `order`). */

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LayerlabError, notFound } from '../core/errors.js';
 import type { TrainingResult } from '../core/result.js';
 import { FeatureStore } from '../store/feature-store.js';
 import type { StoreManifest } from '../store/manifest.js';
 import { RunStore } from '../store/run-store.js';
-import type { TrainJob, TrainOutcome } from '../train/train-job.js';
+import { readRunJob } from '../train/run-job-file.js';
+import { requireRunResults } from '../train/run-results.js';
 import type { ReportModel } from './report-model.js';
 
 /** A run id under the home's runs/ folder, or a run folder. */
@@ -14,10 +15,6 @@ export function resolveRunDir(runsRoot: string, ref: string): string {
   const dir = join(runsRoot, ref);
   if (existsSync(join(dir, 'run-meta.json'))) return dir;
   throw notFound(`no run ${ref}; list runs with \`layerlab results\``);
-}
-
-function readJson<T>(path: string): T | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
 }
 
 /** The contract result of a finished run: the last `result` line of its event log. */
@@ -49,10 +46,8 @@ export function loadReportModel(runDir: string): ReportModel {
   const run = RunStore.open(runDir);
   const meta = run.meta();
   const result = runResult(run);
-  const outcome = readJson<TrainOutcome>(join(runDir, 'results.json'));
-  if (!outcome)
-    throw new LayerlabError('BAD_DATA', `run ${meta.id} has no results.json; it did not finish training`);
-  const job = readJson<{ job: TrainJob }>(join(runDir, 'run.json'))?.job;
+  const outcome = requireRunResults(runDir);
+  const job = existsSync(join(runDir, 'run.json')) ? readRunJob(runDir) : undefined;
   const manifest = storeManifest(result.store);
   return {
     run: {

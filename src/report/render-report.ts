@@ -1,5 +1,8 @@
+import { layerLabels } from '../core/layer-labels.js';
+import { metricAxis } from '../core/metric-axis.js';
 import type { ReportModel, ReportModelRow } from './report-model.js';
 import { barChart, escapeHtml, lineChart } from './svg-charts.js';
+import { triageSection } from './triage-section.js';
 
 const percent = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`;
@@ -13,30 +16,50 @@ th,td{padding:.25rem .6rem;border-bottom:1px solid #f3f4f6;text-align:left}th{ba
 tr.best td{background:#eff6ff;font-weight:600}.curves{display:flex;flex-wrap:wrap;gap:1.2rem}.curve h3{font-size:.95rem;margin:.4rem 0}
 .confusion td{text-align:right;min-width:2.6rem}.confusion th{font-weight:500}
 svg .label,svg .value,svg .tick,svg .legend{font:12px system-ui,sans-serif;fill:#374151}svg .grid{stroke:#e5e7eb}
-svg .bar{fill:#93c5fd}svg .bar.best{fill:#2563eb}code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#6b7280}dd{margin:0;word-break:break-all}`;
+svg .bar{fill:#93c5fd}svg .chance{stroke:#9ca3af;stroke-dasharray:4 3}svg .bar.best{fill:#2563eb}code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#6b7280}dd{margin:0;word-break:break-all}`;
 
-function layerChart(model: ReportModel): string {
+/** Chance level of the ranking metric: 1/classes for accuracy; none claimed for macro F1. */
+function chanceOf(model: ReportModel): number | undefined {
+  const classes = model.dataset.classNames.length;
+  return model.result.metric === 'accuracy' && classes > 1 ? 1 / classes : undefined;
+}
+
+function layerChart(model: ReportModel, labels: ReadonlyMap<string, string>): string {
   const bars = model.result.layers.map((l) => ({
-    label: l.layer,
+    label: labels.get(l.layer) ?? l.layer,
+    name: l.layer,
     value: l.best.value,
     highlight: l.layer === model.result.best.layer,
   }));
-  return barChart(bars, `best validation ${model.result.metric} by layer`);
+  const chance = chanceOf(model);
+  const axis = metricAxis(
+    bars.map((b) => b.value),
+    { unit: true, ...(chance === undefined ? {} : { chance }) },
+  );
+  return barChart(bars, `best validation ${model.result.metric} by layer`, axis);
 }
+
+/**
+ * A model's status in a finished run: `active` in the outcome means it trained to the last epoch
+ * (it was never stopped or halved), which a reader takes for "still running".
+ */
+export const modelStatusText = (status: string): string => (status === 'active' ? 'finished' : status);
 
 function resultsTable(model: ReportModel): string {
   const rows = [...model.models].sort((a, b) => b.finalValue - a.finalValue);
   const body = rows
     .map(
       (m) =>
-        `<tr${m.id === model.best.id ? ' class="best"' : ''}><td>${escapeHtml(m.id)}</td><td>${escapeHtml(m.layer)}</td><td>${escapeHtml(m.label)}</td><td>${escapeHtml(m.status)}</td><td class="n">${m.valAccuracy.length}</td><td class="n">${percent(m.finalValue)}</td><td class="n">${percent(m.testAccuracy)}</td></tr>`,
+        `<tr${m.id === model.best.id ? ' class="best"' : ''}><td>${escapeHtml(m.id)}</td><td>${escapeHtml(m.layer)}</td><td>${escapeHtml(m.label)}</td><td>${escapeHtml(modelStatusText(m.status))}</td><td class="n">${m.valAccuracy.length}</td><td class="n">${percent(m.finalValue)}</td><td class="n">${percent(m.testAccuracy)}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th>model</th><th>layer</th><th>head</th><th>status</th><th>epochs</th><th>val ${escapeHtml(model.result.metric)}</th><th>test accuracy</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** The best head of each of the top layers: their learning curves side by side. */
-function curves(model: ReportModel, count = 4): string {
+function curves(model: ReportModel, labels: ReadonlyMap<string, string>, count = 4): string {
+  const classes = model.dataset.classNames.length;
+  const chance = classes > 1 ? { chance: 1 / classes } : {};
   const bestPerLayer = new Map<string, ReportModelRow>();
   for (const m of [...model.models].sort((a, b) => b.finalValue - a.finalValue))
     if (!bestPerLayer.has(m.layer)) bestPerLayer.set(m.layer, m);
@@ -44,13 +67,13 @@ function curves(model: ReportModel, count = 4): string {
     .slice(0, count)
     .map(
       (m) =>
-        `<div class="curve"><h3>${escapeHtml(m.layer)} · ${escapeHtml(m.label)}</h3>${lineChart(
+        `<div class="curve"><h3 title="${escapeHtml(m.layer)}">${escapeHtml(labels.get(m.layer) ?? m.layer)} · ${escapeHtml(m.label)}</h3>${lineChart(
           [
             { name: 'train loss', values: m.trainLoss },
             { name: 'val loss', values: m.valLoss, dashed: true },
           ],
           { title: `loss of ${m.id}` },
-        )}${lineChart([{ name: 'val accuracy', values: m.valAccuracy }], { title: `validation accuracy of ${m.id}`, unitRange: true })}</div>`,
+        )}${lineChart([{ name: 'val accuracy', values: m.valAccuracy }], { title: `validation accuracy of ${m.id}`, unit: true, ...chance })}</div>`,
     )
     .join('');
 }
@@ -102,22 +125,24 @@ export function renderReportHtml(model: ReportModel): string {
   const { result } = model;
   const best = result.best;
   const title = `layerlab report · ${model.run.id}`;
+  const labels = layerLabels(result.layers.map((l) => l.layer));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>Which layer transfers best?</h1>
 <p class="sub">${escapeHtml(model.model.ref)} on ${escapeHtml(model.dataset.ref)} · run ${escapeHtml(model.run.id)}</p>
 <div class="cards">
-<div class="card">best layer<b>${escapeHtml(best.layer)}</b></div>
+<div class="card" title="${escapeHtml(best.layer)}">best layer<b>${escapeHtml(labels.get(best.layer) ?? best.layer)}</b></div>
 <div class="card">validation ${escapeHtml(result.metric)}<b>${percent(best.value)}</b></div>
 <div class="card">test accuracy<b>${percent(best.test)}</b></div>
 <div class="card">models trained<b>${model.models.length}</b></div>
 <div class="card">time<b>${result.seconds.total.toFixed(1)} s</b>${result.cached ? 'features reused' : 'features computed'}</div>
 </div>
 <h2>Best validation ${escapeHtml(result.metric)} by layer</h2>
-${layerChart(model)}
+${layerChart(model, labels)}
+${triageSection(result.triage)}
 <h2>Learning curves of the best heads</h2>
-<div class="curves">${curves(model)}</div>
+<div class="curves">${curves(model, labels)}</div>
 <h2>Confusion matrix of the best head (${model.best.split} split)</h2>
 ${confusion(model)}
 <h2>All models</h2>

@@ -2,38 +2,66 @@
  * Inline SVG charts for the self-contained report: no scripts, no external fonts or files, so the
  * page renders the same offline, in a browser or a headless one.
  */
+import { axisFraction, metricAxis, type MetricAxis } from '../core/metric-axis.js';
+
 export const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+const percent = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 export interface Bar {
   label: string;
+  /** the full name, shown on hover (`<title>`) when the label shortens it */
+  name?: string;
   value: number;
   highlight: boolean;
 }
 
-/** Horizontal bars of a metric in [0, 1], one per layer, the best one highlighted. */
-export function barChart(bars: readonly Bar[], title: string): string {
+/** Characters a label may take before it is shortened in the middle (the chart's label column). */
+const LABEL_CHARS = 34;
+
+const shorten = (text: string) =>
+  text.length <= LABEL_CHARS
+    ? text
+    : `${text.slice(0, Math.ceil((LABEL_CHARS - 1) / 2))}…${text.slice(text.length - Math.floor((LABEL_CHARS - 1) / 2))}`;
+
+/**
+ * Horizontal bars of a metric in [0, 1], one per layer, the best one highlighted, on an axis scaled
+ * to the values (`metricAxis`): bars start at the axis' first value, which the ticks name, and a
+ * dashed line marks chance level when it is on the axis.
+ */
+export function barChart(bars: readonly Bar[], title: string, axis: MetricAxis): string {
   const rowHeight = 26;
-  const labelWidth = Math.min(260, 12 + 7.2 * Math.max(...bars.map((b) => b.label.length), 4));
+  const labels = bars.map((b) => shorten(b.label));
+  const labelWidth = Math.min(260, 12 + 7.2 * Math.max(...labels.map((l) => l.length), 4));
   const plotWidth = 420;
   const width = labelWidth + plotWidth + 70;
   const height = 34 + bars.length * rowHeight;
   const rows = bars.map((bar, i) => {
     const y = 28 + i * rowHeight;
-    const w = Math.max(0, Math.min(1, bar.value)) * plotWidth;
+    const w = axisFraction(axis, bar.value) * plotWidth;
+    const full = bar.name ?? bar.label;
     return [
-      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" class="label">${escapeHtml(bar.label)}</text>`,
+      `<g><title>${escapeHtml(`${full}: ${percent(bar.value)}`)}</title>`,
+      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" class="label">${escapeHtml(labels[i]!)}</text>`,
       `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 8}" class="${bar.highlight ? 'bar best' : 'bar'}"/>`,
-      `<text x="${labelWidth + w + 6}" y="${y + 16}" class="value">${percent(bar.value)}</text>`,
+      `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 16}" class="value">${percent(bar.value)}</text></g>`,
     ].join('');
   });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => {
-    const x = labelWidth + t * plotWidth;
-    return `<line x1="${x}" x2="${x}" y1="24" y2="${height - 4}" class="grid"/><text x="${x}" y="18" text-anchor="middle" class="tick">${t * 100}%</text>`;
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}">${ticks.join('')}${rows.join('')}</svg>`;
+  const x = (v: number) => (labelWidth + axisFraction(axis, v) * plotWidth).toFixed(1);
+  const ticks = axis.ticks.map(
+    (t) =>
+      `<line x1="${x(t)}" x2="${x(t)}" y1="24" y2="${height - 4}" class="grid"/><text x="${x(t)}" y="18" text-anchor="middle" class="tick">${percent(t)}</text>`,
+  );
+  const start =
+    axis.ticks[0] === axis.lo
+      ? ''
+      : `<text x="${x(axis.lo)}" y="18" text-anchor="start" class="tick">${percent(axis.lo)}</text>`;
+  const chance =
+    axis.chance === undefined
+      ? ''
+      : `<line x1="${x(axis.chance)}" x2="${x(axis.chance)}" y1="24" y2="${height - 4}" class="chance"><title>chance level ${percent(axis.chance)}</title></line><text x="${x(axis.chance)}" y="${height + 10}" text-anchor="middle" class="tick">chance ${percent(axis.chance)}</text>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + (axis.chance === undefined ? 0 : 14)}" role="img" aria-label="${escapeHtml(title)}">${ticks.join('')}${start}${rows.join('')}${chance}</svg>`;
 }
 
 export interface Series {
@@ -44,10 +72,14 @@ export interface Series {
 
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
-/** A line per series over epochs 1..n, y scaled to the data (or [0, 1] for metrics). */
+/**
+ * A line per series over epochs 1..n, y scaled to the data (`metricAxis`, with little room below the
+ * lowest value): from 0, a loss falling from 0.71 to 0.67 draws as a flat line. `unit` metrics print
+ * as percentages and never leave [0, 1]; `chance` is marked when it is on the axis.
+ */
 export function lineChart(
   series: readonly Series[],
-  options: { title: string; unitRange?: boolean },
+  options: { title: string; unit?: boolean; chance?: number },
 ): string {
   const width = 460;
   const height = 220;
@@ -56,8 +88,13 @@ export function lineChart(
   const top = 12;
   const all = series.flatMap((s) => s.values.filter(Number.isFinite));
   const epochs = Math.max(1, ...series.map((s) => s.values.length));
-  const lo = options.unitRange ? 0 : Math.min(...all, 0);
-  const hi = options.unitRange ? 1 : Math.max(...all, lo + 1e-9);
+  const axis = metricAxis(all, {
+    below: 0.1,
+    ticks: 4,
+    ...(options.unit ? { unit: true } : {}),
+    ...(options.chance === undefined ? {} : { chance: options.chance }),
+  });
+  const { lo, hi } = axis;
   const x = (i: number) => left + (epochs === 1 ? 0 : (i / (epochs - 1)) * (width - left - 12));
   const y = (v: number) => top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom);
   const lines = series.map((s, k) => {
@@ -68,10 +105,14 @@ export function lineChart(
   const legend = series
     .map((s, k) => `<tspan fill="${PALETTE[k % PALETTE.length]!}">■ ${escapeHtml(s.name)}</tspan>`)
     .join('  ');
-  const yTicks = [lo, (lo + hi) / 2, hi].map(
+  const yTicks = axis.ticks.map(
     (v) =>
-      `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${options.unitRange ? percent(v) : v.toPrecision(3)}</text><line x1="${left}" x2="${width - 12}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`,
+      `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${options.unit ? percent(v) : String(Number(v.toPrecision(3)))}</text><line x1="${left}" x2="${width - 12}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`,
   );
+  if (axis.chance !== undefined)
+    yTicks.push(
+      `<line x1="${left}" x2="${width - 12}" y1="${y(axis.chance)}" y2="${y(axis.chance)}" class="chance"><title>chance level ${percent(axis.chance)}</title></line>`,
+    );
   const xTicks = Array.from({ length: epochs }, (_, i) => i)
     .filter((i) => epochs <= 10 || i % Math.ceil(epochs / 10) === 0 || i === epochs - 1)
     .map(

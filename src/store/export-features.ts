@@ -25,6 +25,34 @@ export interface ExportSummary {
   skipped: number;
 }
 
+/**
+ * Creates the `--out` folder; returns the first folder it made (removed again if the export fails),
+ * or undefined when it existed. What is in the way is one line naming the fix.
+ */
+function makeOutDir(out: string): string | undefined {
+  try {
+    return mkdirSync(out, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST')
+      throw new LayerlabError(
+        'IO',
+        `--out ${out} is a file, not a folder; pass --out with a new or existing folder`,
+      );
+    if (code === 'ENOTDIR')
+      throw new LayerlabError(
+        'IO',
+        `--out ${out} is inside a file, not a folder; pass --out with a writable folder`,
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new LayerlabError(
+        'IO',
+        `cannot create --out ${out} (${code}); pass --out with a writable folder`,
+      );
+    throw error;
+  }
+}
+
 /** Rows read per chunk: bounded memory however big the set is. */
 const CHUNK_ROWS = 4096;
 
@@ -56,7 +84,7 @@ export async function exportFeatures(store: FeatureStore, options: ExportOptions
       `${view.name} covers ${set.records} of ${table.ids.length} records; re-run \`layerlab extract\``,
     );
   const rows = store.canonicalRows({ withSkipped: false });
-  mkdirSync(options.out, { recursive: true });
+  const created = makeOutDir(options.out);
   const temp = (file: string) => join(options.out, `.${file}.${process.pid}.tmp`);
   const files =
     options.format === 'npy'
@@ -109,6 +137,7 @@ export async function exportFeatures(store: FeatureStore, options: ExportOptions
     };
   } catch (error) {
     for (const file of files) rmSync(temp(file), { force: true });
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
     throw error;
   }
 }

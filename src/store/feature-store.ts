@@ -179,11 +179,17 @@ export class FeatureStore {
    * Replaces the record table and store manifest and updates feature-set manifests in one
    * transaction: how appended records and re-read labels or splits land, all or nothing.
    */
-  updateRecords(manifest: StoreManifest, records: RecordTable, sets: readonly FeatureSetManifest[]): void {
+  updateRecords(
+    manifest: StoreManifest,
+    records: RecordTable,
+    sets: readonly FeatureSetManifest[],
+    skipped: readonly SkippedRow[] = [],
+  ): void {
     this.env.transactionSync(() => {
       this.meta.putSync('store', JSON.stringify(manifest));
       this.meta.putSync('records', JSON.stringify(tableToJson(records)));
       for (const set of sets) this.meta.putSync(setKey(set.key), JSON.stringify(set));
+      for (const row of skipped) this.meta.putSync(skipKey(row.row), JSON.stringify(row));
     });
   }
 

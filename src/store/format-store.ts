@@ -1,12 +1,6 @@
+import { formatBytes } from '../core/format-bytes.js';
 import type { StoreSummary } from './store-catalog.js';
 import type { StoreVerification } from './verify-store.js';
-
-export const formatBytes = (bytes: number): string =>
-  bytes >= 2 ** 30
-    ? `${(bytes / 2 ** 30).toFixed(2)} GiB`
-    : bytes >= 2 ** 20
-      ? `${(bytes / 2 ** 20).toFixed(1)} MiB`
-      : `${(bytes / 2 ** 10).toFixed(1)} KiB`;
 
 function table(header: string[], rows: string[][], indent = '  '): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

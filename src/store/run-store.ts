@@ -105,7 +105,15 @@ export class RunStore {
     if (!existsSync(runsRoot)) return [];
     return readdirSync(runsRoot)
       .filter((name) => existsSync(join(runsRoot, name, 'run-meta.json')))
-      .map((name) => new RunStore(join(runsRoot, name), name).meta())
+      .flatMap((name) => {
+        // a damaged run is left out of the list; opening it by name says what is wrong
+        try {
+          return [new RunStore(join(runsRoot, name), name).meta()];
+        } catch (error) {
+          if (isLayerlabError(error)) return [];
+          throw error;
+        }
+      })
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
@@ -114,7 +122,17 @@ export class RunStore {
   }
 
   meta(): RunMeta {
-    return JSON.parse(readFileSync(this.metaPath, 'utf8')) as RunMeta;
+    const text = readFileSync(this.metaPath, 'utf8');
+    try {
+      const meta = JSON.parse(text) as RunMeta;
+      if (typeof meta === 'object' && meta !== null && typeof meta.startedAt === 'string') return meta;
+    } catch {
+      // reported below
+    }
+    throw new LayerlabError(
+      'BAD_DATA',
+      `${this.metaPath} is damaged (${text.trim() === '' ? 'it is empty' : 'not a run record'}); delete the run folder ${this.dir}`,
+    );
   }
 
   update(changes: Partial<RunMeta>): void {

@@ -13,7 +13,11 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
 export const headValueRules: Record<string, ValueRule> = {
-  type: { expected: 'linear or mlp', test: (v) => v === 'linear' || v === 'mlp', numeric: false },
+  type: {
+    expected: 'linear, mlp or ridge',
+    test: (v) => v === 'linear' || v === 'mlp' || v === 'ridge',
+    numeric: false,
+  },
   optimizer: { expected: 'sgd or adam', test: (v) => v === 'sgd' || v === 'adam', numeric: false },
   schedule: {
     expected: 'constant or cosine',

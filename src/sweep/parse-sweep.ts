@@ -107,7 +107,8 @@ function knownKeys(path: Path): string {
   if (path.length === 0) return TOP_KEYS;
   if (path[0] === 'heads' && path.length === 1) return Object.keys(headValueRules).join(', ');
   if (path[0] === 'preprocess') return 'resize, scale, mean, std, channels, layout, maxLength';
-  if (path[0] === 'data') return 'ref, textColumn, labelColumn, split, seed';
+  if (path[0] === 'data')
+    return 'ref, textColumn, labelColumn, splitColumn, idColumn, imageColumn, groupColumn, table, query, split, seed';
   if (path[0] === 'metric') return 'name, goal';
   if (path[0] === 'halving') return 'eta';
   if (path[0] === 'heads')
@@ -123,7 +124,7 @@ function expectedOf(path: Path): string {
   }
   const expected: Record<string, string> = {
     model: 'a model ref: an .onnx file, a model folder, a model.json, or builtin:NAME',
-    data: 'a data ref (string) or {ref, textColumn, labelColumn, split, seed}',
+    data: 'a data ref (string) or {ref, table, query, idColumn, imageColumn, textColumn, labelColumn, splitColumn, groupColumn, split, seed}',
     layers: 'a layer selector or a list of them (names, globs, blocks, last:K, every:K, block indices)',
     pooling: 'mean, max, cls, none or grid:K, or a list of them',
     heads: 'a mapping of head parameters (type, hidden, lr, l2, batchSize, optimizer, momentum, dropout)',
@@ -222,7 +223,10 @@ function offsetOf(doc: Document, problem: Problem): number {
 }
 
 function resolvePaths(sweep: SweepFile, base: string): SweepFile {
-  const local = (ref: string) => (ref.startsWith('builtin:') || isAbsolute(ref) ? ref : resolve(base, ref));
+  const local = (ref: string) =>
+    ref.startsWith('builtin:') || /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || isAbsolute(ref)
+      ? ref
+      : resolve(base, ref);
   const data =
     typeof sweep.data === 'string' ? local(sweep.data) : { ...sweep.data, ref: local(sweep.data.ref) };
   return { ...sweep, model: local(sweep.model), data };

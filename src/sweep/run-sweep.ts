@@ -1,16 +1,20 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
+import type { Backbone } from '../backbone/backbone.js';
 import type { Pooling } from '../backbone/capture-point.js';
 import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import { configError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { canonicalJson } from '../core/hash.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
 import { openDataset } from '../data/open-dataset.js';
+import type { DataSource } from '../data/data-source.js';
 import type { OpenDatasetOptions } from '../data/open-options.js';
+import { redactRef } from '../data/sources/postgres-ref.js';
 import { extract, storeDirFor, type ExtractResult } from '../extract/extract.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { materializeView } from '../store/materialize-view.js';
@@ -19,6 +23,7 @@ import { trainingResult } from '../train/layer-results.js';
 import { newRunId } from '../train/layer-search.js';
 import { train } from '../train/train.js';
 import type { TrainJob } from '../train/train-job.js';
+import { triageFeatureSets, triageMessage } from '../train/triage-sets.js';
 import type { SweepFile } from './sweep-schema.js';
 import { sweepTrials, type Trial } from './sweep-trials.js';
 
@@ -41,13 +46,12 @@ const poolings = (sweep: SweepFile): Pooling[] => [sweep.pooling].flat() as Pool
 
 function dataOptions(sweep: SweepFile): { ref: string; options: OpenDatasetOptions } {
   if (typeof sweep.data === 'string') return { ref: sweep.data, options: { seed: sweep.seed } };
-  const { ref, textColumn, labelColumn, split, seed } = sweep.data;
+  const { ref, split, seed, ...columns } = sweep.data;
   return {
     ref,
     options: {
       seed: seed ?? sweep.seed,
-      ...(textColumn ? { textColumn } : {}),
-      ...(labelColumn ? { labelColumn } : {}),
+      ...Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined)),
       ...(split ? { split: { train: split.train, val: split.val } } : {}),
     },
   };
@@ -69,6 +73,21 @@ export async function extractForSweep(
   const backbone = await loadBackbone(sweep.model, { home: home.root });
   const data = dataOptions(sweep);
   const dataset = await openDataset(data.ref, data.options);
+  try {
+    return await extractSweepData(sweep, sink, options, backbone, dataset, home);
+  } finally {
+    await dataset.close?.();
+  }
+}
+
+async function extractSweepData(
+  sweep: SweepFile,
+  sink: EventSink,
+  options: { signal?: AbortSignal; planOnly?: boolean },
+  backbone: Backbone,
+  dataset: DataSource,
+  home: HomeLayout,
+): ReturnType<typeof extractForSweep> {
   const points = selectLayers(backbone.points, [sweep.layers].flat(), backbone.excludedTensors);
   const preprocess = backbone.resolvePreprocess(sweep.preprocess ?? {});
   const storeDir = storeDirFor(home.stores, backbone, dataset, preprocess);
@@ -115,13 +134,19 @@ export async function extractForSweep(
   return { storeDir, extracted, featureSets, viewsComputed };
 }
 
+/** The sweep file as the run records it: a PostgreSQL password in the data ref is removed. */
+function recordedSweep(sweep: SweepFile): SweepFile {
+  if (typeof sweep.data === 'string') return { ...sweep, data: redactRef(sweep.data) };
+  return { ...sweep, data: { ...sweep.data, ref: redactRef(sweep.data.ref) } };
+}
+
 function openSweepRun(home: HomeLayout, ref: string, sweep: SweepFile, restartFailed: boolean): RunStore {
   const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
   if (!existsSync(join(dir, 'sweep.json')))
     throw notFound(`no sweep run ${ref}; list runs with \`layerlab results\``);
   const run = RunStore.open(dir);
   const saved = readFileSync(join(dir, 'sweep.json'), 'utf8');
-  if (canonicalJson(JSON.parse(saved)) !== canonicalJson(sweep)) {
+  if (canonicalJson(JSON.parse(saved)) !== canonicalJson(recordedSweep(sweep))) {
     throw configError(
       `the sweep file changed since ${run.id} started; resume it with the file it started with, or start a new sweep`,
     );
@@ -158,22 +183,29 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     : RunStore.create(home.runs, newRunId(), {
         command: 'sweep',
         model: sweep.model,
-        data: dataOptions(sweep).ref,
+        data: redactRef(dataOptions(sweep).ref),
       });
-  if (!options.resume) writeFileSync(join(run.dir, 'sweep.json'), `${JSON.stringify(sweep, null, 2)}\n`);
+  if (!options.resume)
+    writeFileSync(join(run.dir, 'sweep.json'), `${JSON.stringify(recordedSweep(sweep), null, 2)}\n`);
   else {
     const finished = run.meta().status === 'done' ? finishedResult(run) : undefined;
     if (finished) return finished;
     run.update({ status: 'running', pid: process.pid });
   }
   return run.record(options.sink, async (sink) => {
-    const { storeDir, extracted, featureSets, viewsComputed } = await extractForSweep(
-      sweep,
-      home,
-      sink,
-      options.signal ? { signal: options.signal } : {},
-    );
+    const {
+      storeDir,
+      extracted,
+      featureSets: extractedSets,
+      viewsComputed,
+    } = await extractForSweep(sweep, home, sink, options.signal ? { signal: options.signal } : {});
     run.update({ store: storeDir });
+    const triaged = sweep.triage ? triageFeatureSets(storeDir, extractedSets, sweep.triage) : undefined;
+    const featureSets = triaged?.kept ?? extractedSets;
+    if (triaged) {
+      writeJsonAtomic(join(run.dir, 'triage.json'), triaged.summary);
+      sink({ type: 'log', level: 'info', message: triageMessage(triaged.summary) });
+    }
     const extractSeconds = (performance.now() - started) / 1000;
     const trials = sweepTrials(sweep, featureSets, basename(storeDir));
     writeFileSync(join(run.dir, 'trials.json'), `${JSON.stringify(trials, null, 2)}\n`);
@@ -207,6 +239,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
         seconds: { extract: extractSeconds, train: total - extractSeconds, total },
       }),
       trials: trials.length,
+      ...(triaged ? { triage: triaged.summary } : {}),
     };
     return result;
   });

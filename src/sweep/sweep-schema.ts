@@ -38,6 +38,12 @@ const dataSchema = z.union([
     ref: z.string().min(1),
     textColumn: z.string().optional(),
     labelColumn: z.string().optional(),
+    splitColumn: z.string().optional(),
+    idColumn: z.string().optional(),
+    imageColumn: z.string().optional(),
+    groupColumn: z.string().optional(),
+    table: z.string().optional(),
+    query: z.string().optional(),
     split: z
       .strictObject({
         train: z.number().min(0).max(1),
@@ -91,6 +97,13 @@ export const sweepSchema = z.strictObject({
     .strictObject({ name: z.enum(['accuracy', 'macro_f1']), goal: z.enum(['maximize']).default('maximize') })
     .default({ name: 'accuracy', goal: 'maximize' }),
   seed: z.number().int().default(1),
+  /** score the swept layers in closed form first and train only the best `keep` (`layerlab triage`) */
+  triage: z
+    .strictObject({
+      keep: positiveInt,
+      method: z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']).optional(),
+    })
+    .optional(),
 });
 
 export type SweepFile = z.infer<typeof sweepSchema>;

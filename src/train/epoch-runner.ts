@@ -1,16 +1,13 @@
-import { Rng } from '../core/random.js';
 import { readUnitCheckpoint, writeUnitCheckpoint, type UnitCheckpointHeader } from './checkpoint.js';
 import type { FusedGroup } from './fused-groups.js';
-import { headFlops } from './head-arch.js';
 import { groupRun } from './group-run.js';
-import { stateBuffers, type GroupState, type HyperValues } from './group-state.js';
+import type { GroupState, HyperValues } from './group-state.js';
 import { executePlan } from './mop-executor.js';
-import { planEpoch, type EpochPlan } from './mop-plan.js';
+import { epochRng, planEpoch, type EpochPlan } from './mop-plan.js';
 import type { MopUnit } from './mop-scheduler.js';
 import type { TrainContext } from './train-context.js';
-
-/** Per-step cost of a graph run beyond its arithmetic, in multiply-adds (a planning estimate). */
-const STEP_OVERHEAD = 20_000;
+import { UnitDispatcher } from './transport/unit-dispatcher.js';
+import { unitCost } from './unit-cost.js';
 
 export interface EpochTrainResult {
   plan: EpochPlan;
@@ -21,21 +18,16 @@ export interface EpochTrainResult {
   trainAccuracy: number[][];
 }
 
-/** Estimated compute of a unit, for the scheduler's virtual clock: deterministic, never measured. */
-function unitCost(
+/** Estimated compute of a unit, for the scheduler's virtual clock. */
+function costOf(
   ctx: TrainContext,
   groups: readonly FusedGroup[],
   shardRows: readonly number[],
-  { group, shard }: MopUnit,
-): number {
-  const g = groups[group]!;
-  const rows = shardRows[shard]!;
-  const dims = ctx.prepared.featureSets.find((s) => s.key === g.featureSet)!.dims;
-  const flops = g.stacks.reduce(
-    (n, s) => n + s.models.length * headFlops(s.arch, dims, ctx.prepared.classes),
-    0,
-  );
-  return Math.ceil(rows / g.batchSize) * STEP_OVERHEAD + rows * flops;
+  unit: MopUnit,
+) {
+  const group = groups[unit.group]!;
+  const dims = ctx.prepared.featureSets.find((s) => s.key === group.featureSet)!.dims;
+  return unitCost(group, dims, ctx.prepared.classes, shardRows[unit.shard]!);
 }
 
 const sameModels = (a: readonly string[], b: readonly string[]) =>
@@ -43,8 +35,8 @@ const sameModels = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * One MOP epoch (Cerebro, VLDB 2020): plans the units with the seeded randomized scheduler in
- * virtual time, then runs them on the shard workers. Each group's state moves to the worker of its
- * next unit by transfer and comes back with the reply; it is checkpointed after every unit. A group
+ * virtual time, then dispatches them through the run's transport. Each group's state moves to the
+ * worker of its next unit and comes back with the outcome (accepted once per state version); it is checkpointed after every unit. A group
  * whose epoch was cut short (a crash) resumes from its checkpoint, skipping the units it finished. A
  * unit that fails is re-run from its group's last checkpoint, on a fresh worker when its thread died.
  */
@@ -56,9 +48,9 @@ export async function trainEpoch(
   hyperOf: (group: FusedGroup) => HyperValues,
   shardRows: readonly number[],
 ): Promise<EpochTrainResult> {
-  const { runDir, pool, sink } = ctx;
-  const rng = Rng.derive(ctx.job.seed, `mop:epoch:${epoch}`);
-  const plan = planEpoch(groups.length, pool.size, (unit) => unitCost(ctx, groups, shardRows, unit), rng);
+  const { runDir, transport, sink } = ctx;
+  const rng = epochRng(ctx.job.seed, epoch);
+  const plan = planEpoch(groups.length, transport.size, (unit) => costOf(ctx, groups, shardRows, unit), rng);
 
   const states: GroupState[] = [];
   const progress: UnitCheckpointHeader[] = [];
@@ -91,61 +83,65 @@ export async function trainEpoch(
   }
 
   const hyper = groups.map(hyperOf);
-  await executePlan(
-    plan,
-    pool.size,
-    async (unit, attempt) => {
-      const group = groups[unit.group]!;
-      const state = states[unit.group]!;
-      const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
-      const { result, seconds } = await pool.worker(unit.worker).request(
-        'train',
-        {
-          epoch,
+  const dispatcher = new UnitDispatcher(transport);
+  try {
+    await executePlan(
+      plan,
+      transport.size,
+      async (unit, attempt) => {
+        const group = groups[unit.group]!;
+        const before = progress[unit.group]!;
+        const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
+        // the state moves to the worker (transferred between threads) and comes back with the outcome
+        const { result, seconds } = await dispatcher.run({
+          type: 'unit.dispatch',
+          worker: unit.worker,
+          unit: { epoch, group: unit.group, shard: unit.shard, version: before.units },
+          attempt,
           batchSize: group.batchSize,
           group: groupRun(group),
-          state,
+          state: states[unit.group]!,
           hyper: hyper[unit.group]!,
           ...(fault ? { fault } : {}),
-        },
-        stateBuffers(state),
-      );
-      const before = progress[unit.group]!;
-      const header: UnitCheckpointHeader = {
-        ...before,
-        units: before.units + 1,
-        lossSum: before.lossSum.map((v, k) => v + result.lossSum[k]!),
-        correct: before.correct.map((v, k) => v + result.correct[k]!),
-        steps: before.steps + result.steps,
-        examples: before.examples + result.examples,
-      };
-      writeUnitCheckpoint(runDir, header, result.state);
-      states[unit.group] = result.state;
-      progress[unit.group] = header;
-      sink({
-        type: 'train.unit',
-        epoch,
-        group: group.id,
-        shard: unit.shard,
-        worker: unit.worker,
-        examples: result.examples,
-        seconds,
-      });
-    },
-    {
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      done,
-      onRetry: async (unit, error, attempt) => {
-        sink({
-          type: 'log',
-          level: 'warn',
-          message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
         });
-        await pool.respawn(unit.worker);
-        states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+        const header: UnitCheckpointHeader = {
+          ...before,
+          units: before.units + 1,
+          lossSum: before.lossSum.map((v, k) => v + result.lossSum[k]!),
+          correct: before.correct.map((v, k) => v + result.correct[k]!),
+          steps: before.steps + result.steps,
+          examples: before.examples + result.examples,
+        };
+        writeUnitCheckpoint(runDir, header, result.state);
+        states[unit.group] = result.state;
+        progress[unit.group] = header;
+        sink({
+          type: 'train.unit',
+          epoch,
+          group: group.id,
+          shard: unit.shard,
+          worker: unit.worker,
+          examples: result.examples,
+          seconds,
+        });
       },
-    },
-  );
+      {
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        done,
+        onRetry: async (unit, error, attempt) => {
+          sink({
+            type: 'log',
+            level: 'warn',
+            message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
+          });
+          await transport.recover(unit.worker);
+          states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+        },
+      },
+    );
+  } finally {
+    dispatcher.close();
+  }
   return {
     plan,
     states,

@@ -2,7 +2,7 @@ import type { FusedGroup } from './fused-groups.js';
 import type { GroupState } from './group-state.js';
 import { accuracyOf, macroF1 } from './metrics.js';
 import { groupRun } from './group-run.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { Transport } from './transport/transport.js';
 import type { EvalSplit } from './worker-protocol.js';
 
 /** One model's metrics on a whole split. */
@@ -20,22 +20,21 @@ export interface ModelEvaluation {
  * shard order. Returns per group, per head (graph order) the model's metrics.
  */
 export async function evaluateGroups(
-  pool: WorkerPool,
+  transport: Transport,
   groups: readonly FusedGroup[],
   states: readonly GroupState[],
   split: EvalSplit,
   classes: number,
 ): Promise<ModelEvaluation[][]> {
-  // posted without a transfer list, so each worker gets a copy and the main thread keeps the state
   const request = groups.map((g, i) => ({ ...groupRun(g), state: states[i]! }));
-  const replies = await Promise.all(pool.all.map((w) => w.request('evaluate', { split, groups: request })));
+  const replies = await transport.evaluate({ type: 'evaluate', split, groups: request });
   return groups.map((group, i) => {
     const heads = group.models.length;
     const lossSum = new Float64Array(heads);
     const confusion = new Int32Array(heads * classes * classes);
     let count = 0;
     for (const reply of replies) {
-      const part = reply.results[i]!;
+      const part = reply[i]!;
       count += part.count;
       for (let k = 0; k < heads; k++) lossSum[k] = lossSum[k]! + part.lossSum[k]!;
       part.confusion.forEach((n, at) => (confusion[at] = confusion[at]! + n));

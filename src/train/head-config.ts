@@ -29,7 +29,16 @@ export interface MlpHeadConfig extends HeadBase {
   dropout?: number;
 }
 
-export type HeadConfig = LinearHeadConfig | MlpHeadConfig;
+/**
+ * One-vs-rest ridge regression on the standardised features, solved in closed form with λ chosen by
+ * GCV (triage/ridge.ts): no epochs, no optimizer; its weights are a linear head's, so everything that
+ * reads a linear head reads it.
+ */
+export interface RidgeHeadConfig extends HeadBase {
+  type: 'ridge';
+}
+
+export type HeadConfig = LinearHeadConfig | MlpHeadConfig | RidgeHeadConfig;
 
 /**
  * A head with every default applied and irrelevant settings zeroed (a linear head has no hidden
@@ -37,7 +46,7 @@ export type HeadConfig = LinearHeadConfig | MlpHeadConfig;
  * only with resolved heads.
  */
 export interface ResolvedHead {
-  type: 'linear' | 'mlp';
+  type: 'linear' | 'mlp' | 'ridge';
   hidden: number[];
   lr: number;
   l2: number;
@@ -50,6 +59,20 @@ export interface ResolvedHead {
 }
 
 export function resolveHead(head: HeadConfig | ResolvedHead): ResolvedHead {
+  // a ridge head has no optimizer settings: every ridge configuration of a grid is the same head
+  if (head.type === 'ridge')
+    return {
+      type: 'ridge',
+      hidden: [],
+      lr: 1,
+      l2: 0,
+      batchSize: head.batchSize,
+      optimizer: 'sgd',
+      momentum: 0,
+      dropout: 0,
+      lrSchedule: 'constant',
+      classWeight: 'none',
+    };
   const mlp = head.type === 'mlp';
   return {
     type: head.type,
@@ -78,7 +101,7 @@ export function shortNumber(value: number): string {
 }
 
 const architecture = (head: ResolvedHead) =>
-  head.type === 'linear' ? 'linear' : `mlp[${head.hidden.join('x')}]`;
+  head.type === 'mlp' ? `mlp[${head.hidden.join('x')}]` : head.type;
 
 /**
  * The label the UI and results show for a head: `lr=0.1 l2=1e-4`, preceded by the architecture and
@@ -90,6 +113,7 @@ export function headLabel(
   all: readonly (HeadConfig | ResolvedHead)[] = [head],
 ): string {
   const h = resolveHead(head);
+  if (h.type === 'ridge') return 'ridge (λ by GCV)';
   const others = all.map(resolveHead);
   const varies = (get: (x: ResolvedHead) => unknown) =>
     others.some((o) => JSON.stringify(get(o)) !== JSON.stringify(get(h)));

@@ -65,7 +65,8 @@ export function headFromValues(values: HeadValues, base: ResolvedHead = HEAD_DEF
   ]);
   for (const key of Object.keys(values))
     if (!known.has(key)) throw configError(`unknown head setting ${key}; use ${[...known].join(', ')}`);
-  const type = values.type === undefined ? base.type : oneOf('type', values.type, ['linear', 'mlp'] as const);
+  const type =
+    values.type === undefined ? base.type : oneOf('type', values.type, ['linear', 'mlp', 'ridge'] as const);
   const hidden =
     values.hidden !== undefined
       ? hiddenLayers(values.hidden)

@@ -15,8 +15,11 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 
 /**
  * Walks an epoch plan on the workers, event-driven: whenever a unit finishes, every idle worker
- * starts its next planned unit if that unit's group has finished its previous one. Each worker runs
- * its units in plan order; the plan's dependencies are acyclic, so this cannot deadlock.
+ * starts the first of its planned units whose group has finished its previous one. When real
+ * durations match the plan's estimates that is always the worker's next unit in plan order; when
+ * they do not (a slower shard, a busy core), the worker runs a later unit that is ready rather than
+ * wait. Each group still visits its shards in the planned order, so no weight changes; the plan's
+ * dependencies are acyclic, so this cannot deadlock.
  * A unit that fails is run again on its worker (after `onRetry`), up to `maxAttempts` tries; its
  * group waits, nothing else does. On abort or a final failure it starts nothing more, lets running
  * units finish (ONNX Runtime must not be interrupted), then rejects with `interrupted()` or the failure.
@@ -68,13 +71,13 @@ export function executePlan(
     const pump = () => {
       if (!failure && !signal?.aborted) {
         for (let worker = 0; worker < workers; worker++) {
-          const next = queues[worker]![0];
-          if (busy.has(worker) || !next) continue;
-          if (next.after === undefined || finished.has(next.after)) {
-            queues[worker]!.shift();
-            busy.add(worker);
-            attemptUnit(worker, next, 1);
-          }
+          if (busy.has(worker)) continue;
+          const queue = queues[worker]!;
+          const at = queue.findIndex((u) => u.after === undefined || finished.has(u.after));
+          if (at < 0) continue;
+          const [next] = queue.splice(at, 1);
+          busy.add(worker);
+          attemptUnit(worker, next!, 1);
         }
       }
       if (busy.size > 0) return;

@@ -1,4 +1,4 @@
-import type { Rng } from '../core/random.js';
+import { Rng } from '../core/random.js';
 import { MopScheduler, type MopUnit } from './mop-scheduler.js';
 
 export interface PlannedUnit extends MopUnit {
@@ -13,7 +13,12 @@ export interface EpochPlan {
   units: PlannedUnit[];
   /** per group, its shards in visit order */
   visits: number[][];
+  /** when the last unit ends, in the cost estimate's units */
+  makespan: number;
 }
+
+/** The scheduler's random stream for one epoch: the plan, and any split chosen by simulating it, use it. */
+export const epochRng = (seed: number, epoch: number): Rng => Rng.derive(seed, `mop:epoch:${epoch}`);
 
 /**
  * Runs the randomized scheduler for one epoch in virtual time, with each unit taking `cost(unit)`
@@ -56,5 +61,5 @@ export function planEpoch(
     scheduler.complete(finished.unit.worker, finished.unit);
     idle.add(finished.unit.worker);
   }
-  return { units, visits: scheduler.visits() };
+  return { units, visits: scheduler.visits(), makespan: now };
 }

@@ -11,10 +11,13 @@ import { fuseGroups, type FusedGroup, type ModelSpec } from './fused-groups.js';
 import { headArch } from './head-arch.js';
 import { headLabel, type ResolvedHead } from './head-config.js';
 import { groupHyper } from './group-hyper.js';
+import { splitForMakespan } from './group-splits.js';
 import type { GroupState } from './group-state.js';
 import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from './head-state.js';
 import { learningRate } from './lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
+import { epochRng } from './mop-plan.js';
+import { solveRidgeHead } from './ridge-head.js';
 import { writeSnapshot, type RunProgress } from './run-snapshot.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
@@ -24,6 +27,8 @@ export interface FinalEvaluation {
   split: 'test' | 'val';
   byModel: Map<string, ModelEvaluation>;
 }
+
+const isRidge = (m: ModelRecord) => m.head.type === 'ridge';
 
 const dimsOf = (ctx: TrainContext, featureSet: string) =>
   ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
@@ -84,7 +89,13 @@ export class MopTrainer {
     );
   }
 
-  groupsOf(models: readonly ModelRecord[]): FusedGroup[] {
+  /**
+   * The models fused into groups (Nautilus); for a training epoch, cut further where that shortens
+   * the epoch's planned makespan on these workers (a function of the seed and epoch, so a resumed
+   * run regroups the same way). Evaluation keeps groups whole: every worker runs every group there.
+   */
+  groupsOf(models: readonly ModelRecord[], epoch?: number): FusedGroup[] {
+    if (models.length === 0) return []; // a run of ridge heads only has nothing to train
     const specs: ModelSpec[] = models.map((m) => ({
       index: m.index,
       id: m.id,
@@ -92,12 +103,19 @@ export class MopTrainer {
       layer: m.layer,
       head: m.head,
     }));
-    return fuseGroups(specs, {
-      workers: this.ctx.pool.size,
+    const fused = fuseGroups(specs, {
+      workers: 1,
       dims: (set) => this.dims(set),
       classes: this.ctx.prepared.classes,
       maxGroupBytes: this.ctx.job.maxGroupBytes,
     });
+    if (epoch === undefined) return fused;
+    return splitForMakespan(fused, {
+      shardRows: this.shardRows,
+      dims: (set) => this.dims(set),
+      classes: this.ctx.prepared.classes,
+      rng: () => epochRng(this.ctx.job.seed, epoch),
+    }).groups;
   }
 
   pack(group: FusedGroup): GroupState {
@@ -131,7 +149,8 @@ export class MopTrainer {
     const { job, sink, signal } = this.ctx;
     if (fresh) this.boundary(0);
     for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
-      const active = this.progress.models.filter((m) => m.status === 'active');
+      await this.solveRidgeHeads(epoch);
+      const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
       if (active.length === 0) {
         sink({
           type: 'log',
@@ -140,11 +159,62 @@ export class MopTrainer {
         });
         break;
       }
-      await this.trainOneEpoch(epoch, this.groupsOf(active));
+      await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
       this.boundary(epoch);
       removeUnitCheckpoints(this.ctx.runDir, epoch + 1);
       if (signal?.aborted) throw interrupted();
     }
+  }
+
+  /**
+   * Ridge heads are solved in closed form, never trained: each one not solved yet (a fresh run's, or
+   * one added between epochs) gets its weights from one decomposition on the main thread, then one
+   * validation pass on the workers like any head, recorded as its only epoch. They never enter MOP's
+   * fused training groups.
+   */
+  private async solveRidgeHeads(epoch: number): Promise<void> {
+    const { ctx } = this;
+    const pending = this.progress.models.filter(
+      (m) => isRidge(m) && m.status === 'active' && m.history.length === 0,
+    );
+    if (pending.length === 0) return;
+    const fits = new Map<string, ReturnType<typeof solveRidgeHead>>();
+    for (const model of pending) {
+      const set = ctx.prepared.featureSets.find((s) => s.key === model.featureSet)!;
+      const fit =
+        fits.get(model.featureSet) ??
+        solveRidgeHead(ctx.job.storeDir, set, ctx.prepared.rows.train, ctx.prepared.classes);
+      fits.set(model.featureSet, fit);
+      this.states.set(model.id, fit.state);
+    }
+    const groups = this.groupsOf(pending);
+    const val = await evaluateGroups(
+      ctx.transport,
+      groups,
+      groups.map((g) => this.pack(g)),
+      'val',
+      ctx.prepared.classes,
+    );
+    groups.forEach((group, g) =>
+      group.models.forEach((id, k) => {
+        const model = pending.find((m) => m.id === id)!;
+        const fit = fits.get(model.featureSet)!;
+        const v = val[g]![k]!;
+        model.history.push({
+          epoch,
+          trainLoss: fit.trainLoss,
+          trainAccuracy: fit.trainAccuracy,
+          valLoss: v.loss,
+          valAccuracy: v.accuracy,
+          valMacroF1: v.macroF1,
+        });
+        ctx.sink({
+          type: 'log',
+          level: 'info',
+          message: `${model.id} (ridge on ${model.layer}) solved in closed form, λ = ${fit.lambda.toPrecision(3)}: validation accuracy ${(v.accuracy * 100).toFixed(1)}%`,
+        });
+      }),
+    );
   }
 
   private async trainOneEpoch(epoch: number, groups: FusedGroup[]): Promise<void> {
@@ -172,7 +242,7 @@ export class MopTrainer {
     });
     writeJsonAtomic(join(ctx.runDir, 'visits.json'), { epochs: this.visits });
 
-    const val = await evaluateGroups(ctx.pool, groups, trained.states, 'val', ctx.prepared.classes);
+    const val = await evaluateGroups(ctx.transport, groups, trained.states, 'val', ctx.prepared.classes);
     const metrics: ModelEpochMetrics[] = [];
     for (const group of groups) {
       this.unpack(group, trained.states[group.id]!);
@@ -230,7 +300,7 @@ export class MopTrainer {
     const trained = this.progress.models.filter((m) => m.history.length > 0);
     const groups = this.groupsOf(trained);
     const results = await evaluateGroups(
-      ctx.pool,
+      ctx.transport,
       groups,
       groups.map((g) => this.pack(g)),
       split,

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../backbone/ort-runtime.js';
 
 /**
  * Sessions for head graphs: one intra-op and one inter-op thread, because MOP already runs one

@@ -45,21 +45,28 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
       val: within(splitRows(split, 1)),
       test: within(splitRows(split, 2)),
     };
-    if (rows.train.length < job.workers) {
-      throw configError(
-        `the store has ${rows.train.length} train records, fewer than ${job.workers} workers; use fewer workers`,
+    // The data's problems first: with too little data, no number of workers would do.
+    if (rows.train.length < 2) {
+      const all = rows.train.length + rows.val.length + rows.test.length;
+      throw badData(
+        `the store ${job.storeDir} has ${rows.train.length} train record${rows.train.length === 1 ? '' : 's'} (${all} in all); training needs at least two, of two or more classes: add records and extract again`,
       );
     }
-    if (rows.val.length === 0)
-      throw badData(
-        `the store ${job.storeDir} has no validation records; re-extract with a validation split`,
-      );
     const trainClasses = new Set(Array.from(rows.train, (r) => labels[r]!));
     if (trainClasses.size < 2) {
       const [only = 0] = trainClasses;
       const name = store.manifest()?.dataset.classNames[only] ?? String(only);
       throw badData(
         `the store's train split holds only one class (${name}); a classifier needs at least two: add records of other classes and extract again`,
+      );
+    }
+    if (rows.val.length === 0)
+      throw badData(
+        `the store ${job.storeDir} has no validation records; re-extract with a validation split`,
+      );
+    if (rows.train.length < job.workers) {
+      throw configError(
+        `the store has ${rows.train.length} train records, fewer than ${job.workers} workers; use fewer workers`,
       );
     }
     const maxLabel = labels.reduce((m, l) => Math.max(m, l), 0);

@@ -10,9 +10,10 @@ import { initialModelState, packStack, unpackStack, warmStart, type ModelState }
 import { learningRate } from './lr-schedule.js';
 import { prepareRun } from './prepare-run.js';
 import { resolveJob } from './resolve-job.js';
+import { readRunJob } from './run-job-file.js';
 import { readSnapshot } from './run-snapshot.js';
 import { ShardRuntime } from './shard-runtime.js';
-import type { EpochVisits, TrainJob } from './train-job.js';
+import type { EpochVisits } from './train-job.js';
 import { shardInits } from './train.js';
 
 /**
@@ -24,7 +25,7 @@ import { shardInits } from './train.js';
 export async function replaySequential(runDir: string): Promise<Map<string, ModelState>> {
   const snapshot = readSnapshot(runDir);
   if (!snapshot) throw notFound(`no snapshot in ${runDir}; nothing to replay`);
-  const { job } = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { job: TrainJob };
+  const job = readRunJob(runDir);
   const { epochs } = JSON.parse(readFileSync(join(runDir, 'visits.json'), 'utf8')) as {
     epochs: EpochVisits[];
   };

@@ -1,7 +1,7 @@
 import type { EventSink } from '../core/events.js';
 import type { PreparedRun } from './prepare-run.js';
 import type { ResolvedTrainJob } from './resolve-job.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { Transport } from './transport/transport.js';
 import type { InjectedFault } from './worker-protocol.js';
 
 /** Test hook: which tries of which units fail, and how (before any ONNX Runtime call). */
@@ -14,7 +14,8 @@ export type FaultPlan = (
 export interface TrainContext {
   job: ResolvedTrainJob;
   prepared: PreparedRun;
-  pool: WorkerPool;
+  /** how units reach the shard workers */
+  transport: Transport;
   runDir: string;
   sink: EventSink;
   signal?: AbortSignal;

@@ -1,18 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { notFound } from '../core/errors.js';
+import { isLayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
-import type { RankingMetric, TrainingResult } from '../core/result.js';
+import type { RankingMetric, TrainingResult, TrainTriage } from '../core/result.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from './layer-results.js';
 import { newRunId } from './layer-search.js';
+import { readRunJob } from './run-job-file.js';
+import { readRunResults } from './run-results.js';
 import { expandSearch, type SearchMode } from './search.js';
 import type { HeadSpace } from './search-space.js';
 import { selectFeatureSets } from './select-feature-sets.js';
 import { train } from './train.js';
+import { triageFeatureSets, triageMessage, type TriageRequest } from './triage-sets.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
+
+/** A resumed run's results when it finished; undefined when it did not, or they are damaged. */
+function readFinishedResults(runDir: string): TrainOutcome | undefined {
+  try {
+    return readRunResults(runDir);
+  } catch (error) {
+    if (isLayerlabError(error) && error.code === 'BAD_DATA') return undefined;
+    throw error;
+  }
+}
 
 export interface TrainRunOptions {
   home: HomeLayout;
@@ -29,6 +43,8 @@ export interface TrainRunOptions {
   metric: RankingMetric;
   halving?: number;
   maxGroupBytes?: number;
+  /** score the selected feature sets in closed form first and train only the top `keep` */
+  triage?: TriageRequest;
   /** a run id (under the home's runs/) or a run folder to continue; every other setting comes from it */
   resume?: string;
   sink: EventSink;
@@ -40,6 +56,7 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
   job: TrainJob;
   model: string;
   data: string;
+  triage?: TrainTriage;
 } {
   const store = FeatureStore.open(options.store, { write: false });
   let stored;
@@ -51,7 +68,9 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
     store.close();
   }
   const fromSpace = options.space.layer === undefined ? [] : [options.space.layer].flat();
-  const featureSets = selectFeatureSets(stored, options.layers.length > 0 ? options.layers : fromSpace);
+  const selected = selectFeatureSets(stored, options.layers.length > 0 ? options.layers : fromSpace);
+  const triaged = options.triage ? triageFeatureSets(options.store, selected, options.triage) : undefined;
+  const featureSets = triaged?.kept ?? selected;
   const models = expandSearch(options.space, featureSets, {
     mode: options.search,
     seed: options.seed,
@@ -69,11 +88,45 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
     ...(options.halving === undefined ? {} : { halving: options.halving }),
     ...(options.maxGroupBytes === undefined ? {} : { maxGroupBytes: options.maxGroupBytes }),
   };
-  return { job, model: manifest?.model.ref ?? '', data: manifest?.dataset.ref ?? '' };
+  return {
+    job,
+    model: manifest?.model.ref ?? '',
+    data: manifest?.dataset.ref ?? '',
+    ...(triaged ? { triage: triaged.summary } : {}),
+  };
+}
+
+const runDirOf = (home: HomeLayout, ref: string) =>
+  existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+
+/**
+ * What a `train` run works on, for titles: the store's manifest (model and dataset refs), or the
+ * resumed run's record. Empty when they cannot be read yet: `runTrain` reports why, properly.
+ */
+export function trainRunRefs(
+  home: HomeLayout,
+  options: Pick<TrainRunOptions, 'store' | 'resume'>,
+): { model: string; dataset: string; store?: string } {
+  try {
+    if (options.resume) {
+      const meta = RunStore.open(runDirOf(home, options.resume)).meta();
+      return { model: meta.model, dataset: meta.data, ...(meta.store ? { store: meta.store } : {}) };
+    }
+    if (!options.store || !FeatureStore.exists(options.store)) return { model: '', dataset: '' };
+    const store = FeatureStore.open(options.store, { write: false });
+    try {
+      const manifest = store.manifest();
+      return { model: manifest?.model.ref ?? '', dataset: manifest?.dataset.ref ?? '', store: options.store };
+    } finally {
+      store.close();
+    }
+  } catch {
+    return { model: '', dataset: '' };
+  }
 }
 
 function openRun(home: HomeLayout, ref: string): RunStore {
-  const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+  const dir = runDirOf(home, ref);
   if (!existsSync(join(dir, 'run.json')))
     throw notFound(`no training run ${ref}; list runs with \`layerlab results\``);
   return RunStore.open(dir);
@@ -89,14 +142,18 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   const started = performance.now();
   let run: RunStore;
   let job: TrainJob;
+  let triage: TrainTriage | undefined;
   if (options.resume) {
     run = openRun(options.home, options.resume);
-    job = (JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')) as { job: TrainJob }).job;
+    job = readRunJob(run.dir);
     run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
+    const triagePath = join(run.dir, 'triage.json');
+    if (existsSync(triagePath)) triage = JSON.parse(readFileSync(triagePath, 'utf8')) as TrainTriage;
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
     const built = buildTrainJob({ ...options, store: options.store });
     job = built.job;
+    triage = built.triage;
     run = RunStore.create(options.home.runs, newRunId(), {
       command: 'train',
       model: built.model,
@@ -105,18 +162,22 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     });
   }
   return run.record(options.sink, async (sink) => {
-    const resultsPath = join(run.dir, 'results.json');
+    if (triage && !options.resume) {
+      writeJsonAtomic(join(run.dir, 'triage.json'), triage);
+      sink({ type: 'log', level: 'info', message: triageMessage(triage) });
+    }
+    // a finished run is not trained again: resuming it prints its result (a damaged results file is
+    // rebuilt from the checkpoints instead)
+    const finished = options.resume ? readFinishedResults(run.dir) : undefined;
     const outcome: TrainOutcome =
-      // a finished run is not trained again: resuming it prints its result
-      options.resume && existsSync(resultsPath)
-        ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as TrainOutcome)
-        : await train(job, {
-            sink,
-            runDir: run.dir,
-            control: run,
-            resume: options.resume !== undefined,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+      finished ??
+      (await train(job, {
+        sink,
+        runDir: run.dir,
+        control: run,
+        resume: options.resume !== undefined,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }));
     const seconds = (performance.now() - started) / 1000;
     const result = trainingResult({
       outcome,
@@ -124,6 +185,6 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
       cached: true,
       seconds: { extract: 0, train: seconds, total: seconds },
     });
-    return result;
+    return triage ? { ...result, triage } : result;
   });
 }

@@ -12,7 +12,7 @@ import { readSnapshot } from './run-snapshot.js';
 import { chunk, trainShards } from './sharding.js';
 import type { FaultPlan, TrainContext } from './train-context.js';
 import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
-import { WorkerPool } from './worker-pool.js';
+import { WorkerThreadsTransport } from './transport/worker-threads-transport.js';
 import type { ShardInit } from './worker-protocol.js';
 
 export interface TrainOptions {
@@ -51,16 +51,16 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   }
   const prepared = prepareRun(resolved);
   const inits = shardInits(resolved, prepared);
-  const pool = await WorkerPool.start(inits, (stream, line) =>
+  const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
     sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
   );
-  const cancel = () => pool.cancel();
+  const cancel = () => transport.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {
     const ctx: TrainContext = {
       job: resolved,
       prepared,
-      pool,
+      transport,
       runDir,
       sink,
       ...(signal ? { signal } : {}),
@@ -81,7 +81,10 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       type: 'train.start',
       run,
       models: trainer.progress.models.map((m) => ({ id: m.id, layer: m.layer, head: trainer.label(m.head) })),
-      groups: trainer.groupsOf(trainer.progress.models.filter((m) => m.status === 'active')).length,
+      groups: trainer.groupsOf(
+        trainer.progress.models.filter((m) => m.status === 'active' && m.head.type !== 'ridge'),
+        trainer.progress.epoch + 1,
+      ).length,
       workers: resolved.workers,
       epochs: resolved.epochs,
       ...(snapshot ? { resumedAfter: snapshot.progress.epoch } : {}),
@@ -104,7 +107,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     return outcome;
   } finally {
     signal?.removeEventListener('abort', cancel);
-    await pool.stop();
+    await transport.close();
   }
 }
 

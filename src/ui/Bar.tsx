@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { blockBar } from './bar.js';
+import { blockBar } from './bar-glyphs.js';
 
 export interface BarProps {
   /** 0–1 */

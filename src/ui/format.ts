@@ -41,11 +41,6 @@ export function formatRate(recordsPerSecond: number): string {
   return `${formatCount(Math.round(recordsPerSecond))} rec/s`;
 }
 
-export function formatMegabytes(mb: number): string {
-  if (!Number.isFinite(mb)) return PLACEHOLDER;
-  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.round(mb)} MB`;
-}
-
 /**
  * A hyper-parameter as people write it: `0.01`, `0.5`, `1e-4`, `0`. Exponent form below 1e-3
  * because `0.0001` and `0.00001` are easy to misread in a column.
@@ -64,19 +59,6 @@ export function formatHyper(value: number): string {
 export function formatHead(head: HeadSummary): string {
   const optimizer = head.optimizer === 'sgd' ? '' : ` ${head.optimizer}`;
   return `${head.type}${optimizer} lr=${formatHyper(head.lr)} l2=${formatHyper(head.l2)}`;
-}
-
-/** `4.7 MB`, `812 kB`, `1.2 GB` (powers of 1024, as `du -h` shows them). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return PLACEHOLDER;
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** An ISO timestamp as local `11-21 10:01`: short enough for a list column. */

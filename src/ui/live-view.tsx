@@ -21,6 +21,8 @@ export interface LiveViewOptions {
   title: string;
   model: string;
   dataset: string;
+  /** the feature store, when known before the first event */
+  store?: string;
   /** the run folder's files and steering queue: with them the view can steer the run it shows */
   files?: RunFiles;
   /** the interactive run screen while running; false for work that trains nothing @default true */

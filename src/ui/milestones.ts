@@ -19,6 +19,16 @@ export function milestoneLine(state: RunState, action: RunAction): string | unde
         return `extract: all ${layers} feature sets already in store ${action.store}`;
       }
       const reused = action.reused.length > 0 ? ` (${action.reused.length} reused)` : '';
+      const appended = action.appended?.length ?? 0;
+      if (appended > 0) {
+        // The dataset grew: stored rows stay, only the new records are extracted for these sets.
+        const computed = layers - appended - action.reused.length;
+        const also = computed > 0 ? `, ${formatCount(action.records)} records × ${computed} new layers` : '';
+        return (
+          `extract: ${formatCount(action.appendedRecords ?? 0)} new records appended to ${appended} feature sets` +
+          `${also}${reused} → store ${action.store}`
+        );
+      }
       return `extract: ${formatCount(action.records)} records × ${layers} layers${reused} → store ${action.store}`;
     }
     case 'extract.end':

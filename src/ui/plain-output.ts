@@ -4,16 +4,10 @@
  */
 import type { EventSink, ExtractProgressEvent } from '../core/events.js';
 import type { TrainingResult } from '../core/result.js';
-import { hashBar } from './bar.js';
-import {
-  formatCount,
-  formatEta,
-  formatHyper,
-  formatMegabytes,
-  formatPercent,
-  formatRate,
-  formatSeconds,
-} from './format.js';
+import { hashBar } from './bar-glyphs.js';
+import { formatMebibytes } from '../core/format-bytes.js';
+import { axisFraction, metricAxis, type MetricAxis } from '../core/metric-axis.js';
+import { formatCount, formatEta, formatHyper, formatPercent, formatRate, formatSeconds } from './format.js';
 import { resultBestIndex } from './layer-summary.js';
 import type { LogLine } from './run-state.js';
 import { initialRunState, reduceRunState } from './run-state.js';
@@ -70,7 +64,7 @@ function progressLine(event: ExtractProgressEvent): string {
   const fraction = event.total > 0 ? event.records / event.total : 0;
   return (
     `extract: ${formatPercent(fraction, 0)} · ${formatCount(event.records)}/${formatCount(event.total)} records · ` +
-    `${formatRate(event.recordsPerSecond)} · ETA ${formatEta(event.etaSeconds)} · RSS ${formatMegabytes(event.rssMb)}`
+    `${formatRate(event.recordsPerSecond)} · ETA ${formatEta(event.etaSeconds)} · RSS ${formatMebibytes(event.rssMb)}`
   );
 }
 
@@ -82,21 +76,31 @@ const BAR_WIDTH = 30;
  *
  * @example
  * ```
- *   layer  best val acc  head (lr, l2)
- *   conv1         71.2%  linear (0.01, 1e-4)  #####################
- * * conv3         91.3%  linear (0.1, 0)      ###########################
+ *   layer  best val acc  head (lr, l2)        60%                       100%
+ *   conv1         71.2%  linear (0.01, 1e-4)  ########
+ * * conv3         91.3%  linear (0.1, 0)      #########################
  * best: conv3 · val 91.3% · test 90.8% · linear (0.1, 0) · features computed · extract 3.2 s, train 12.3 s, total 15.5 s
  * ```
  */
 export function formatLayerTable(result: TrainingResult): string {
   const marked = resultBestIndex(result);
+  // Bars on an axis scaled to the values: on 0–100 %, layers at 59–61 % all draw the same bar.
+  const axis = metricAxis(
+    result.layers.map((l) => l.best.value),
+    { unit: true },
+  );
   const cells = result.layers.map((l) => ({
     layer: l.layer,
     value: formatPercent(l.best.value),
     head: headCell(l.best.head),
-    bar: hashBar(l.best.value, BAR_WIDTH),
+    bar: hashBar(axisFraction(axis, l.best.value), BAR_WIDTH),
   }));
-  const header = { layer: 'layer', value: 'best val acc', head: 'head (lr, l2)', bar: '' };
+  const header = {
+    layer: 'layer',
+    value: 'best val acc',
+    head: 'head (lr, l2)',
+    bar: axisCaption(axis, BAR_WIDTH),
+  };
   const width = (pick: (c: typeof header) => string) =>
     Math.max(...[header, ...cells].map((c) => pick(c).length));
   const layerWidth = width((c) => c.layer);
@@ -110,6 +114,13 @@ export function formatLayerTable(result: TrainingResult): string {
     `${headCell(result.best.head)} · ${result.cached ? 'features reused from store' : 'features computed'} · ` +
     `extract ${formatSeconds(seconds.extract)}, train ${formatSeconds(seconds.train)}, total ${formatSeconds(seconds.total)}`;
   return [row(' ', header), ...cells.map((c, i) => row(i === marked ? '*' : ' ', c)), summary].join('\n');
+}
+
+/** `50%                       100%`: where the bars start and end, over their full width. */
+function axisCaption(axis: MetricAxis, width: number): string {
+  const lo = `${Number((axis.lo * 100).toFixed(1))}%`;
+  const hi = `${Number((axis.hi * 100).toFixed(1))}%`;
+  return `${lo}${' '.repeat(Math.max(1, width - lo.length - hi.length))}${hi}`;
 }
 
 function headCell(head: TrainingResult['best']['head']): string {

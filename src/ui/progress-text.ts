@@ -2,7 +2,8 @@
  * The words beside the progress bars, built once here so the panels draw them and the layout can
  * measure them (a line too long for the terminal wraps, and the screen budgets for it). Pure.
  */
-import { formatCount, formatEta, formatMegabytes, formatRate, formatSeconds } from './format.js';
+import { formatMebibytes } from '../core/format-bytes.js';
+import { formatCount, formatEta, formatRate, formatSeconds } from './format.js';
 import { currentEpoch, trainingEtaSeconds, trainingRate } from './progress.js';
 import type { ExtractionState, TrainingState } from './run-state.js';
 
@@ -14,7 +15,9 @@ export function extractionSummary(extraction: ExtractionState): string {
   if (extraction.status === 'done') {
     return extraction.cached
       ? `reused from store (${formatSeconds(extraction.seconds ?? 0)})`
-      : `${formatCount(extraction.total)} records × ${layers} layers in ${formatSeconds(extraction.seconds ?? 0)}`;
+      : extraction.appended.length > 0 && extraction.appended.length + extraction.reused.length === layers
+        ? `appended ${formatCount(extraction.appendedRecords)} records to ${extraction.appended.length} feature sets in ${formatSeconds(extraction.seconds ?? 0)}`
+        : `${formatCount(extraction.total)} records × ${layers} layers in ${formatSeconds(extraction.seconds ?? 0)}`;
   }
   if (layers > 0 && extraction.reused.length === layers) return `reused from store (${layers} feature sets)`;
   return '';
@@ -25,8 +28,9 @@ export function extractionDetails(extraction: ExtractionState): string {
   return (
     `${formatCount(extraction.records)}/${formatCount(extraction.total)} records · ` +
     `${formatRate(extraction.recordsPerSecond)} · ETA ${formatEta(extraction.etaSeconds)} · RSS ` +
-    `${formatMegabytes(extraction.rssMb)}` +
-    (extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : '')
+    `${formatMebibytes(extraction.rssMb)}` +
+    (extraction.reused.length > 0 ? ` · ${extraction.reused.length} of ${layers} reused` : '') +
+    (extraction.appended.length > 0 ? ` · ${extraction.appended.length} of ${layers} appended to` : '')
   );
 }
 
@@ -44,7 +48,7 @@ export function trainingDetails(training: TrainingState): string {
     `units ${training.unitsDone}/${training.unitsPerEpoch}` +
     (rate === undefined ? '' : ` · ${formatCount(Math.round(rate))} ex/s`) +
     ` · ETA ${formatEta(trainingEtaSeconds(training))}` +
-    (training.rssMb === undefined ? '' : ` · RSS ${formatMegabytes(training.rssMb)}`)
+    (training.rssMb === undefined ? '' : ` · RSS ${formatMebibytes(training.rssMb)}`)
   );
 }
 

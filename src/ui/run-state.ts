@@ -25,6 +25,10 @@ export interface ExtractionState {
   layers: readonly string[];
   /** feature sets found in the store and reused as they are */
   reused: readonly string[];
+  /** feature sets kept and extended with the records the dataset gained */
+  appended: readonly string[];
+  /** records the dataset gained, extracted for `appended` only */
+  appendedRecords: number;
   records: number;
   total: number;
   recordsPerSecond: number;
@@ -140,18 +144,23 @@ export interface RunHeader {
   model: string;
   /** dataset reference; when empty, taken from extract.start */
   dataset: string;
+  /** the feature store; else taken from extract.start */
+  store?: string;
 }
 
-export function initialRunState({ title, model, dataset }: RunHeader): RunState {
+export function initialRunState({ title, model, dataset, store }: RunHeader): RunState {
   return {
     title,
     model,
     dataset,
+    ...(store === undefined ? {} : { store }),
     phase: 'starting',
     extraction: {
       status: 'pending',
       layers: [],
       reused: [],
+      appended: [],
+      appendedRecords: 0,
       records: 0,
       total: 0,
       recordsPerSecond: 0,
@@ -243,6 +252,8 @@ function onExtractStart(state: RunState, event: ExtractStartEvent): RunState {
       status: 'running',
       layers: event.layers,
       reused: event.reused,
+      appended: event.appended ?? [],
+      appendedRecords: event.appendedRecords ?? 0,
       total: event.records,
     },
   };

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { extractStartEventSchema } from '../../src/core/contract/events.js';
+import { extractResultSchema } from '../../src/core/contract/results.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
 import { randomIdx, tempDir, writeIdxPair, writeImages } from '../data/write-datasets.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
@@ -64,6 +66,45 @@ describe('layerlab extract', () => {
       cached: true,
       store: result.store,
     });
+  });
+
+  it('says it appended the new records of a grown dataset, in plain text and in --json', async () => {
+    const dir = tempDir('layerlab-grow-');
+    const all = randomIdx(63, 7);
+    const rows = (n: number) => ({
+      images: all.images.subarray(0, n * 64),
+      labels: all.labels.subarray(0, n),
+    });
+    writeIdxPair(dir, 'train', rows(43), { gz: true });
+    const store = join(dir, 'store');
+    const args = ['extract', model, dir, '--layers', 'block1/relu,block2/relu,head/logits', '--store', store];
+    expect((await runCli(args)).code).toBe(0);
+
+    writeIdxPair(dir, 'train', rows(53), { gz: true });
+    const plain = await runCli(args);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(
+      /^appended 10 records to 3 feature sets \(one-pass, batch \d+\) in [\d.]+ s$/m,
+    );
+    expect(plain.stdout).toMatch(/^block2\/relu +6 +53 +appended 10$/m);
+    expect(plain.stdout).not.toMatch(/computed/);
+
+    writeIdxPair(dir, 'train', rows(63), { gz: true });
+    const json = await runCli([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const lines = parseNdjson(json.stdout);
+    expect(extractStartEventSchema.parse(lines.find((l) => l.type === 'extract.start'))).toMatchObject({
+      reused: [],
+      appended: ['block1/relu', 'block2/relu', 'head/logits'],
+      appendedRecords: 10,
+    });
+    const result = extractResultSchema.parse(lines.at(-1));
+    expect(result).toMatchObject({ cached: false, appended: { records: 10, featureSets: 3 } });
+    expect(result.featureSets.map((s) => [s.status, s.computedRecords, s.records])).toEqual([
+      ['appended', 10, 63],
+      ['appended', 10, 63],
+      ['appended', 10, 63],
+    ]);
   });
 
   it('plans without extracting, in plain text and as one JSON document', async () => {

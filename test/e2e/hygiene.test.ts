@@ -38,8 +38,10 @@ function expectJsonLines(run: CliRun): void {
   for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
 }
 
+const program = await buildProgram();
+
 describe('non-TTY hygiene', () => {
-  const paths = commandPaths(buildProgram());
+  const paths = commandPaths(program);
 
   it('registers the commands the machine contract names', () => {
     expect(paths.map((p) => p.join(' '))).toEqual(

@@ -184,8 +184,8 @@ describe('--json output of every command matches its contract schema (real CLI)'
     expect(schemas.error.required).toEqual(['type', 'code', 'message', 'exitCode']);
   });
 
-  it('names the output contract of every command the CLI has', () => {
-    const commands = buildProgram().commands.flatMap((c) =>
+  it('names the output contract of every command the CLI has', async () => {
+    const commands = (await buildProgram()).commands.flatMap((c) =>
       c.commands.length > 0 ? c.commands.map((sub) => `${c.name()} ${sub.name()}`) : [c.name()],
     );
     expect(commands.length).toBeGreaterThan(10);

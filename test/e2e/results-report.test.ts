@@ -89,6 +89,9 @@ describe('results and report of finished runs (real CLI)', () => {
     }
     expect(html).toContain(first.best.layer);
     expect(html).toContain('model digest');
+    // the run is over: models that trained every epoch are finished, not "active"
+    expect(html).toContain('<td>finished</td>');
+    expect(html).not.toContain('<td>active</td>');
     // Nothing to fetch: no scripts, stylesheets, images or fonts from anywhere.
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     if (!chromium) return; // the rendering check needs Debian's chromium package (.ci/run installs it)

@@ -80,7 +80,7 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       tmux.window('ui', layerlab(['--home', home, 'ui', run]));
       let screen = await tmux.waitFor('ui', `${run} ● training`);
       expect(screen).toMatch(
-        /Training {2}.+ epoch \d+ of 20,?000 · units \d+\/\d+ · [\d,]+ ex\/s · ETA [\d:]+ · RSS \d+ MB/,
+        /Training {2}.+ epoch \d+ of 20,?000 · units \d+\/\d+ · [\d,]+ ex\/s · ETA [\d:]+ · RSS \d+ MiB/,
       );
       expect(screen).toMatch(/w0 group \d+ on shard \d/);
       expect(screen).toContain('x stop · r resume · c clone · a add');

@@ -83,7 +83,7 @@ describe(`layerlab ui in a terminal (tmux)${skipReason}`, () => {
     await tmux.waitFor('ui', run);
     tmux.keys('ui', 'Tab', 'Enter');
     let screen = await tmux.waitFor('ui', '[Feature sets]');
-    expect(screen).toMatch(/block2\/pool +4,000×\d+ .*float32 +\d+(\.\d)? kB +✔ complete/);
+    expect(screen).toMatch(/block2\/pool +4,000×\d+ .*float32 +\d+(\.\d)? KiB +✔ complete/);
     tmux.keys('ui', 'Tab');
     screen = await tmux.waitFor('ui', '[Manifest]');
     expect(screen).toMatch(/model +builtin:shapes-cnn/);

@@ -7,6 +7,7 @@ import type { LayerlabEvent } from '../../src/core/events.js';
 import type { DataSource } from '../../src/data/data-source.js';
 import { openDataset } from '../../src/data/open-dataset.js';
 import { extract, type ExtractOptions } from '../../src/extract/extract.js';
+import { formatExtractResult } from '../../src/extract/format-extract.js';
 import { exportFeatures } from '../../src/store/export-features.js';
 import { FeatureStore, SKIPPED_SPLIT } from '../../src/store/feature-store.js';
 import { randomIdx, tempDir, writeIdxPair, writeImages } from '../data/write-datasets.js';
@@ -77,6 +78,13 @@ describe('reuse, partial reuse and incremental append', () => {
       'head/pool',
       'head/logits',
     ]);
+    expect(partial.featureSets.map((s) => s.status)).toEqual([
+      ...four.map(() => 'stored'),
+      'computed',
+      'computed',
+    ]);
+    expect(partial.appended).toEqual({ records: 0, featureSets: 0 });
+    expect(formatExtractResult(partial)).toMatch(/\ncomputed 2 of 6 feature sets \(one-pass/);
   });
 
   it('extracts only the rows appended to an IDX file, ending equal to a fresh extraction', async () => {
@@ -95,6 +103,23 @@ describe('reuse, partial reuse and incremental append', () => {
     expect(grown.readIndices).toEqual(Array.from({ length: 10 }, (_, i) => 43 + i));
     expect(appended.events.some((e) => e.type === 'log' && /10 new records/.test(e.message))).toBe(true);
     expect(appended.featureSets.every((s) => s.records === 53)).toBe(true);
+    // it says what happened: the 3 stored sets kept their 43 rows and gained 10
+    expect(appended.featureSets.map((s) => [s.status, s.computedRecords, s.reused])).toEqual(
+      layers.map(() => ['appended', 10, false]),
+    );
+    expect(appended.appended).toEqual({ records: 10, featureSets: 3 });
+    expect(appended.events.find((e) => e.type === 'extract.start')).toMatchObject({
+      reused: [],
+      appended: layers,
+      appendedRecords: 10,
+    });
+    const summary = formatExtractResult(appended).split('\n');
+    expect(summary).toContainEqual(expect.stringMatching(/^appended 10 records to 3 feature sets \(/));
+    expect(summary.filter((l) => l.startsWith('block'))).toEqual([
+      expect.stringMatching(/^block1\/relu .* 53 +appended 10$/),
+      expect.stringMatching(/^block2\/relu .* 53 +appended 10$/),
+    ]);
+    expect(summary.join('\n')).not.toMatch(/computed/);
 
     const fresh = tempDir('layerlab-store-');
     await run(await openDataset(dir), fresh, layers);

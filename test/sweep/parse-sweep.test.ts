@@ -54,7 +54,7 @@ const invalid: [string, string, string][] = [
   [
     'unknown top-level key',
     valid + 'epoch: 3\n',
-    'sweep.yaml:10:1: epoch: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed',
+    'sweep.yaml:10:1: epoch: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, triage',
   ],
   [
     'unknown head key',
@@ -89,12 +89,12 @@ const invalid: [string, string, string][] = [
   [
     'bad head type',
     valid + '  type: cnn\n'.replace('  type', 'heads2'),
-    'sweep.yaml:10:1: heads2: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed',
+    'sweep.yaml:10:1: heads2: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, triage',
   ],
   [
     'head type not linear/mlp',
     valid.replace('  lr:', '  type: cnn\n  lr:'),
-    'sweep.yaml:5:9: heads.type: expected linear or mlp, got "cnn"',
+    'sweep.yaml:5:9: heads.type: expected linear, mlp or ridge, got "cnn"',
   ],
   [
     'optimizer in values',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
 import { executePlan } from '../../src/train/mop-executor.js';
-import { planEpoch, type PlannedUnit } from '../../src/train/mop-plan.js';
+import { planEpoch, type EpochPlan, type PlannedUnit } from '../../src/train/mop-plan.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,6 +62,52 @@ describe('plan execution (event-driven, with failures)', () => {
       for (const index of retried) expect(attempts.get(index)).toBeGreaterThan(1);
       for (const index of done) expect(attempts.has(index)).toBe(false);
     }
+  });
+
+  it('runs a later ready unit rather than idle while its next planned unit waits on another worker', async () => {
+    // worker 0: g0, then g1 (which waits for g1's unit on worker 1), then g2 (ready from the start)
+    const unit = (index: number, group: number, shard: number, after?: number): PlannedUnit => ({
+      index,
+      group,
+      shard,
+      worker: shard,
+      after,
+    });
+    const plan: EpochPlan = {
+      units: [
+        unit(0, 0, 0),
+        unit(1, 1, 1),
+        unit(2, 1, 0, 1),
+        unit(3, 2, 0),
+        unit(4, 0, 1, 0),
+        unit(5, 2, 1, 3),
+      ],
+      visits: [
+        [0, 1],
+        [1, 0],
+        [0, 1],
+      ],
+      makespan: 3,
+    };
+    const log: string[] = [];
+    let startedG2!: () => void;
+    const g2Started = new Promise<void>((resolve) => (startedG2 = resolve));
+    await executePlan(plan, 2, async (u) => {
+      log.push(`start ${u.index}`);
+      if (u.index === 3) startedG2();
+      // worker 1's first unit is slow: it ends once worker 0 has moved on (or after a while, if it never does)
+      if (u.index === 1) await Promise.race([g2Started, tick(200)]);
+      else await tick(0);
+      log.push(`end ${u.index}`);
+    });
+    expect(log.indexOf('start 3')).toBeLessThan(log.indexOf('end 1'));
+    // each group still visits its shards in the planned order
+    for (const [a, b] of [
+      [1, 2],
+      [0, 4],
+      [3, 5],
+    ] as const)
+      expect(log.indexOf(`end ${a}`)).toBeLessThan(log.indexOf(`start ${b}`));
   });
 
   it('gives up on a unit after maxAttempts, lets running units finish, rejects with its error', async () => {

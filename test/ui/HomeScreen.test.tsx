@@ -29,7 +29,7 @@ describe('HomeScreen', () => {
     expect(frame).toContain('layerlab · /home/ada/.cache/layerlab');
     expect(frame).toContain('Feature stores (1)');
     expect(lineWith(frame, 'builtin:shapes-cnn')).toMatch(
-      /builtin:shapes-cnn +builtin:shapes +3 +2,000 +4\.7 MB +11-21 09:00/,
+      /builtin:shapes-cnn +builtin:shapes +3 +2,000 +4\.7 MiB +11-21 09:00/,
     );
     expect(frame).toContain('▸ Runs (2)');
     const running = frame.indexOf('run-8');

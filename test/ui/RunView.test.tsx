@@ -40,7 +40,7 @@ describe('RunView', () => {
     const frame = frameOf(extractingRun);
     expect(frame).toContain(`store ${store}`);
     expect(lineWith(frame, 'Features')).toBe(
-      'Features  █████████▋░░░░░░░░░░░░░░  40%  800/2,000 records · 512 rec/s · ETA 0:02 · RSS 412 MB',
+      'Features  █████████▋░░░░░░░░░░░░░░  40%  800/2,000 records · 512 rec/s · ETA 0:02 · RSS 412 MiB',
     );
     expect(frame).not.toContain('Training');
   });

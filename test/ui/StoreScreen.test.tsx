@@ -23,13 +23,13 @@ describe('StoreScreen', () => {
   it('lists the feature sets with shape, dtype, size and state', async () => {
     const { ui } = await store();
     const frame = ui.frame();
-    expect(frame.split('\n')[0]).toBe('3f2a9c1e · 4.7 MB on disk · 2,000 records');
+    expect(frame.split('\n')[0]).toBe('3f2a9c1e · 4.7 MiB on disk · 2,000 records');
     expect(frame).toContain('builtin:shapes-cnn on builtin:shapes');
     expect(frame).toContain('[Feature sets] Manifest');
     expect(lineWith(frame, 'conv2')).toMatch(
-      /conv2 +2,000×32 +N×32×8×8 +float32 +251 kB +✔ complete +mean +32×64/,
+      /conv2 +2,000×32 +N×32×8×8 +float32 +251 KiB +✔ complete +mean +32×64/,
     );
-    expect(lineWith(frame, 'pool3')).toMatch(/2,000×64 .* 501 kB/);
+    expect(lineWith(frame, 'pool3')).toMatch(/2,000×64 .* 501 KiB/);
   });
 
   it('sorts by the selected column', async () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, blockBar, hashBar } from '../../src/ui/bar.js';
+import { barFraction, blockBar, hashBar } from '../../src/ui/bar-glyphs.js';
 import {
   formatCount,
   formatEta,
   formatHead,
   formatHyper,
-  formatMegabytes,
   formatPercent,
   formatSeconds,
 } from '../../src/ui/format.js';
@@ -27,12 +26,10 @@ describe('format helpers', () => {
     expect(formatEta(undefined)).toBe('--:--');
   });
 
-  it('formats phase durations, counts and memory', () => {
+  it('formats phase durations and counts', () => {
     expect(formatSeconds(3.21)).toBe('3.2 s');
     expect(formatSeconds(125)).toBe('2m05s');
     expect(formatCount(12345)).toBe('12,345');
-    expect(formatMegabytes(412.4)).toBe('412 MB');
-    expect(formatMegabytes(1536)).toBe('1.5 GB');
   });
 
   it('writes hyper-parameters the way people do', () => {

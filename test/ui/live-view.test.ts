@@ -55,6 +55,29 @@ describe('startLiveView', () => {
     expect(text.trimEnd().endsWith('total 15.6 s')).toBe(true);
   });
 
+  it('titles a train run with the store manifest it was given, never the store folder alone', async () => {
+    const terminal = captureTerminal();
+    const storeDir = '/tmp/x/s';
+    const view = startLiveView({
+      title: 'layerlab train',
+      model: 'models/bert-mini.onnx',
+      dataset: 'reviews.csv',
+      store: storeDir,
+      stdout: terminal.stdout,
+      stdin: terminal.stdin,
+    });
+    // `train` extracts nothing: no extract.start event brings the refs or the store
+    for (const event of trainedRun.filter((e) => !e.type.startsWith('extract.'))) view.sink(event);
+    await view.finish(result);
+    const lines = terminal
+      .text()
+      .split('\n')
+      .map((l) => l.trim());
+    expect(lines).toContainEqual(expect.stringContaining('models/bert-mini.onnx'));
+    expect(lines).toContainEqual(expect.stringContaining('reviews.csv'));
+    expect(lines).not.toContain('s');
+  });
+
   it('ends a run without a result document (an extraction) on what it did', async () => {
     const terminal = captureTerminal();
     const view = startLiveView({

@@ -54,6 +54,25 @@ describe('createPlainPrinter', () => {
     expect(lines.some((l) => ESCAPE.test(l))).toBe(false);
   });
 
+  it('says the new records of a grown dataset are appended, not that every set is computed', () => {
+    const lines: string[] = [];
+    const sink = createPlainPrinter((line) => lines.push(line), { now: () => 0 });
+    const layers = ['conv1', 'conv2', 'pool3'];
+    sink({ ...extractStart, records: 2010, layers, reused: [], appended: layers, appendedRecords: 10 });
+    sink({
+      ...extractStart,
+      records: 2010,
+      layers: [...layers, 'fc'],
+      reused: [],
+      appended: layers,
+      appendedRecords: 10,
+    });
+    expect(lines).toEqual([
+      `extract: 10 new records appended to 3 feature sets → store ${store}`,
+      `extract: 10 new records appended to 3 feature sets, 2,010 records × 1 new layers → store ${store}`,
+    ]);
+  });
+
   it('prints extraction progress every 10%, or after the interval when progress is slow', () => {
     let clock = 0;
     const lines: string[] = [];
@@ -71,7 +90,7 @@ describe('createPlainPrinter', () => {
       'extract: 40%',
       'extract: 50%',
     ]);
-    expect(progressLines[0]).toBe('extract: 10% · 200/2,000 records · 500 rec/s · ETA 0:04 · RSS 400 MB');
+    expect(progressLines[0]).toBe('extract: 10% · 200/2,000 records · 500 rec/s · ETA 0:04 · RSS 400 MiB');
 
     clock = 6000;
     sink(progress(1010));
@@ -93,18 +112,32 @@ describe('createPlainPrinter', () => {
 });
 
 describe('formatLayerTable', () => {
-  it('lays out one row per layer with a # bar, marks the best, and sums up', () => {
+  it('lays out one row per layer with a # bar on an axis scaled to the values, marks the best, and sums up', () => {
     const text = formatLayerTable(result);
     expect(text).toBe(
       [
-        '  layer  best val acc  head (lr, l2)',
-        '  conv1         64.0%  linear (0.01, 1e-4)  ###################',
-        '  conv2         78.0%  linear (0.1, 0)      #######################',
-        '* pool3         91.3%  linear (0.1, 0)      ###########################',
+        '  layer  best val acc  head (lr, l2)        50%                       100%',
+        '  conv1         64.0%  linear (0.01, 1e-4)  ########',
+        '  conv2         78.0%  linear (0.1, 0)      #################',
+        '* pool3         91.3%  linear (0.1, 0)      #########################',
         'best: pool3 · val 91.3% · test 90.8% · linear (0.1, 0) · features computed · extract 3.2 s, train 12.3 s, total 15.6 s',
       ].join('\n'),
     );
     expect(ESCAPE.test(text)).toBe(false);
+  });
+
+  it('draws layers that score close together with bars of visibly different length', () => {
+    const close = {
+      ...result,
+      layers: result.layers.map((l, i) => ({ ...l, best: { ...l.best, value: [0.591, 0.603, 0.612][i]! } })),
+    };
+    const bars = formatLayerTable(close)
+      .split('\n')
+      .slice(1, 4)
+      .map((line) => /#+$/.exec(line)?.[0].length ?? 0);
+    expect(bars[0]).toBeGreaterThan(0);
+    expect(bars[2]! - bars[0]!).toBeGreaterThanOrEqual(10); // on 0–100 %: 18 and 18
+    expect(formatLayerTable(close).split('\n')[0]).toMatch(/5\d(\.\d)?% +6\d(\.\d)?%$/);
   });
 
   it('says when features came from the store', () => {

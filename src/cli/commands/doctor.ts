@@ -2,15 +2,7 @@ import type { Command } from 'commander';
 import { resolveHome } from '../../core/paths.js';
 import { LayerlabError } from '../../core/errors.js';
 import type { GlobalOptions } from '../main.js';
-import {
-  checkBuiltinModel,
-  checkHome,
-  checkNode,
-  checkOnnxRuntime,
-  checkTfjsBindings,
-  versions,
-  type Check,
-} from '../doctor/checks.js';
+import type { Check } from '../doctor/checks.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -28,6 +20,9 @@ Examples:
     .action(async (_options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = resolveHome(globals.home);
+      // the checks load ONNX Runtime and lmdb: only when the command runs (start-up time)
+      const { checkBuiltinModel, checkHome, checkNode, checkOnnxRuntime, checkTfjsBindings, versions } =
+        await import('../doctor/checks.js');
       const checks: Check[] = [
         checkNode(),
         await checkOnnxRuntime(),

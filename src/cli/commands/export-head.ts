@@ -3,9 +3,6 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { LayerlabError } from '../../core/errors.js';
-import { exportHead } from '../../deploy/export-head.js';
-import { loadHeadBundle } from '../../deploy/head-bundle.js';
-import { resolveRunDir } from '../../report/load-report.js';
 import type { GlobalOptions } from '../main.js';
 
 export function registerExportHead(program: Command): void {
@@ -30,6 +27,11 @@ Examples:
     )
     .action(async (flags: { run: string; head?: string; out: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const [{ exportHead }, { loadHeadBundle }, { resolveRunDir }] = await Promise.all([
+        import('../../deploy/export-head.js'),
+        import('../../deploy/head-bundle.js'),
+        import('../../report/load-report.js'),
+      ]);
       const bundle = loadHeadBundle(
         resolveRunDir(homeLayout(resolveHome(globals.home)).runs, flags.run),
         flags.head,

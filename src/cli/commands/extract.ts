@@ -1,14 +1,9 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadBackbone } from '../../backbone/load-backbone.js';
-import { selectLayers } from '../../backbone/select-layers.js';
 import type { EventSink } from '../../core/events.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
-import { openDataset } from '../../data/open-dataset.js';
-import { extract, storeDirFor, type ExtractResult } from '../../extract/extract.js';
-import { resolveExtractConfig, type ExtractFlags } from '../../extract/extract-config.js';
-import { formatExtractResult, formatPlan } from '../../extract/format-extract.js';
-import { createPlainPrinter } from '../../ui/plain-output.js';
+import type { ExtractResult } from '../../extract/extract.js';
+import type { ExtractFlags } from '../../extract/extract-config.js';
 import { interruptSignal } from '../interrupt.js';
 import { jsonLines } from '../json-lines.js';
 import type { GlobalOptions } from '../main.js';
@@ -20,17 +15,20 @@ function resultDocument(result: ExtractResult) {
     type: 'result',
     store: result.store,
     cached: result.cached,
-    featureSets: result.featureSets.map(({ layer, dims, records, key, reused }) => ({
+    featureSets: result.featureSets.map(({ layer, dims, records, key, reused, status, computedRecords }) => ({
       layer,
       dims,
       records,
       key,
       reused,
+      ...(status ? { status } : {}),
+      ...(computedRecords === undefined ? {} : { computedRecords }),
     })),
     plan: result.plan,
     seconds: result.seconds,
     skipped: result.skipped,
     ...(result.dryRun ? { dryRun: true } : {}),
+    ...(result.appended ? { appended: result.appended } : {}),
   };
 }
 
@@ -41,7 +39,7 @@ export function registerExtract(program: Command): void {
     .argument('<model>', 'an .onnx file, a transformers.js folder, a TF.js model.json or builtin:NAME')
     .argument(
       '<data>',
-      'a folder of class sub-folders of images, a .csv/.tsv/.jsonl file, IDX files or builtin:NAME',
+      'a folder of class sub-folders of images, a .csv/.tsv/.jsonl file, IDX files, a .parquet file or folder, a .sqlite/.db/.duckdb file, a postgresql:// URL or builtin:NAME',
     )
     .option(
       '--layers <selectors>',
@@ -66,6 +64,11 @@ export function registerExtract(program: Command): void {
     .option('--text-column <name>', 'tables: the text column (default: text or sentence)')
     .option('--label-column <name>', 'tables: the label column (default: label or class)')
     .option('--split-column <name>', 'tables: a column of train/val/test per row')
+    .option('--id-column <name>', 'tables: the record id (default: the primary key, else the row number)')
+    .option('--image-column <name>', 'tables: image bytes (BLOB/bytea) or a path relative to the table')
+    .option('--group-column <name>', 'tables: a column grouping the records')
+    .option('--table <name>', 'databases (postgresql://, .sqlite, .duckdb): the table to read')
+    .option('--query <sql>', 'databases: a SELECT whose rows are the records')
     .option('--split <fractions>', 'train,val,test fractions (default 0.7,0.15,0.15), by record hash')
     .option('--seed <n>', 'seed of the split', '0')
     .option('--resize <h,w>', 'image size the model takes (default: its static input size)')
@@ -91,10 +94,35 @@ Examples:
   layerlab extract resnet18.onnx ~/data/pets --layers last:4 --memory 4G
   layerlab extract resnet18.onnx ~/data/pets --plan
   layerlab extract model.onnx fashion-mnist/ --resize 32,32 --dtype float16 --json | tail -1
-  layerlab extract model.onnx cifar10-jpg/train --pool none --strategy staged`,
+  layerlab extract model.onnx cifar10-jpg/train --pool none --strategy staged
+  layerlab extract model.onnx labels.csv --image-column file --label-column species
+  layerlab extract model.onnx photos.parquet --image-column jpeg --id-column photo_id
+  layerlab extract model.onnx postgresql://me@db:5432/zoo --table photos --image-column jpeg
+  layerlab extract model.onnx zoo.sqlite --query 'SELECT id, jpeg, species FROM photos WHERE ok'
+
+A PostgreSQL password is best kept out of the ref (PGPASSWORD or ~/.pgpass); it is never printed
+or recorded either way.`,
     )
     .action(async (model: string, data: string, flags: ExtractFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      // the engines (ONNX Runtime, sharp, lmdb) load when extract runs, not for --help (start-up time)
+      const [
+        { loadBackbone },
+        { selectLayers },
+        { openDataset },
+        { extract, storeDirFor },
+        { resolveExtractConfig },
+        { formatExtractResult, formatPlan },
+        { createPlainPrinter },
+      ] = await Promise.all([
+        import('../../backbone/load-backbone.js'),
+        import('../../backbone/select-layers.js'),
+        import('../../data/open-dataset.js'),
+        import('../../extract/extract.js'),
+        import('../../extract/extract-config.js'),
+        import('../../extract/format-extract.js'),
+        import('../../ui/plain-output.js'),
+      ]);
       const config = resolveExtractConfig(flags);
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);
@@ -115,7 +143,7 @@ Examples:
             ? (await import('../../ui/live-view.js')).startLiveView({
                 title: 'layerlab extract',
                 model,
-                dataset: data,
+                dataset: dataset.ref,
                 interactive: false,
               })
             : undefined;

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { CapturePoint } from '../../backbone/capture-point.js';
-import { loadBackbone } from '../../backbone/load-backbone.js';
-import { blockOutputs, selectLayers } from '../../backbone/select-layers.js';
 import { resolveHome } from '../../core/paths.js';
 import type { GlobalOptions } from '../main.js';
 
@@ -76,6 +74,10 @@ Examples:
     )
     .action(async (model: string, options: LayersOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const [{ loadBackbone }, { blockOutputs, selectLayers }] = await Promise.all([
+        import('../../backbone/load-backbone.js'),
+        import('../../backbone/select-layers.js'),
+      ]);
       const backbone = await loadBackbone(model, {
         allowRemote: options.allowRemote === true,
         home: resolveHome(globals.home),

@@ -2,9 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
-import { loadHeadBundle } from '../../deploy/head-bundle.js';
-import { predict, writePredictionsCsv } from '../../deploy/predict.js';
-import { resolveRunDir } from '../../report/load-report.js';
 import { createPlainPrinter } from '../../ui/plain-output.js';
 import type { GlobalOptions } from '../main.js';
 import { jsonLines } from '../json-lines.js';
@@ -17,6 +14,11 @@ interface PredictFlags {
   out: string;
   textColumn?: string;
   labelColumn?: string;
+  idColumn?: string;
+  imageColumn?: string;
+  groupColumn?: string;
+  table?: string;
+  query?: string;
 }
 
 export function registerPredict(program: Command): void {
@@ -26,24 +28,35 @@ export function registerPredict(program: Command): void {
     .requiredOption('--run <run>', 'a finished run (id or folder)')
     .requiredOption('--data <ref>', 'the data to predict: same kinds of refs as extract')
     .option('--head <id>', "a model id of the run (see `layerlab results RUN`); default: the run's best")
-    .option('--out <file>', 'the CSV to write', 'predictions.csv')
+    .option('--out <file>', 'the CSV (or, ending in .parquet, Parquet) file to write', 'predictions.csv')
     .option('--text-column <name>', 'tables: the text column')
     .option('--label-column <name>', 'tables: the label column')
+    .option('--id-column <name>', 'tables: the record id (default: the primary key, else the row number)')
+    .option('--image-column <name>', 'tables: image bytes (BLOB/bytea) or a path relative to the table')
+    .option('--group-column <name>', 'tables: a column grouping the records')
+    .option('--table <name>', 'databases (postgresql://, .sqlite, .duckdb): the table to read')
+    .option('--query <sql>', 'databases: a SELECT whose rows are the records')
     .addHelpText(
       'after',
       `
 Features of the head's layer are extracted with the exact preprocessing the head was trained with,
 into the feature store for that data, so predicting twice on the same data runs the backbone once.
 The CSV has a header row: id, prediction (the class name), then p_<class> probabilities, one row per
-record in the dataset's canonical order.
+record in the dataset's canonical order; an --out ending in .parquet writes the same columns as Parquet.
 
 Examples:
   layerlab predict --run run-20261121-093512-1a2b --data ./new-images --out preds.csv
-  layerlab predict --run RUN --head m7 --data reviews.csv --text-column review --json`,
+  layerlab predict --run RUN --head m7 --data reviews.csv --text-column review --json
+  layerlab predict --run RUN --data postgresql://me@db/zoo --table new_photos --out preds.parquet`,
     )
     .action(async (flags: PredictFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
+      const [{ loadHeadBundle }, { predict, writePredictionsCsv }, { resolveRunDir }] = await Promise.all([
+        import('../../deploy/head-bundle.js'),
+        import('../../deploy/predict.js'),
+        import('../../report/load-report.js'),
+      ]);
       const bundle = loadHeadBundle(resolveRunDir(home.runs, flags.run), flags.head);
       const out = jsonLines();
       const sink = globals.json
@@ -59,13 +72,21 @@ Examples:
           dataOptions: {
             ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
             ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
+            ...(flags.idColumn ? { idColumn: flags.idColumn } : {}),
+            ...(flags.imageColumn ? { imageColumn: flags.imageColumn } : {}),
+            ...(flags.groupColumn ? { groupColumn: flags.groupColumn } : {}),
+            ...(flags.table ? { table: flags.table } : {}),
+            ...(flags.query ? { query: flags.query } : {}),
           },
           storesRoot: home.stores,
           sink,
           signal: interrupt.signal,
         });
         const path = resolve(flags.out);
-        writePredictionsCsv(path, predictions);
+        if (path.toLowerCase().endsWith('.parquet')) {
+          const { writePredictionsParquet } = await import('../../deploy/predictions-parquet.js');
+          await writePredictionsParquet(path, predictions);
+        } else writePredictionsCsv(path, predictions);
         const summary = {
           type: 'result',
           run: bundle.run,

@@ -3,8 +3,6 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { LayerlabError } from '../../core/errors.js';
-import { loadReportModel, resolveRunDir } from '../../report/load-report.js';
-import { renderReportHtml } from '../../report/render-report.js';
 import type { GlobalOptions } from '../main.js';
 
 export function registerReport(program: Command): void {
@@ -24,8 +22,12 @@ Examples:
   layerlab report run-20261121-093512-1a2b --out report.html
   layerlab report ~/.cache/layerlab/runs/run-20261121-093512-1a2b --json`,
     )
-    .action((runRef: string, options: { out: string }, command: Command) => {
+    .action(async (runRef: string, options: { out: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const [{ loadReportModel, resolveRunDir }, { renderReportHtml }] = await Promise.all([
+        import('../../report/load-report.js'),
+        import('../../report/render-report.js'),
+      ]);
       const runDir = resolveRunDir(homeLayout(resolveHome(globals.home)).runs, runRef);
       const html = renderReportHtml(loadReportModel(runDir));
       const out = resolve(options.out);

@@ -2,9 +2,6 @@ import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import { RunStore } from '../../store/run-store.js';
-import { loadReportModel, resolveRunDir } from '../../report/load-report.js';
-import { formatResultRows, resultRowsCsv } from '../../report/results-table.js';
-import { runRows } from '../../report/run-rows.js';
 import type { GlobalOptions } from '../main.js';
 
 interface ResultsFlags {
@@ -30,7 +27,7 @@ Examples:
   layerlab results RUN --format csv > results.csv
   layerlab results --compare RUN_A RUN_B`,
     )
-    .action((runs: string[], flags: ResultsFlags, command: Command) => {
+    .action(async (runs: string[], flags: ResultsFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const format = globals.json ? 'json' : flags.format;
       const { runs: runsRoot } = homeLayout(resolveHome(globals.home));
@@ -51,6 +48,13 @@ Examples:
       }
       if (runs.length > 1 && !flags.compare)
         throw usageError('several runs given: add --compare to put them in one table');
+      // the report readers (lmdb, zod) load only for a run's results, not for the list (start-up time)
+      const [{ loadReportModel, resolveRunDir }, { formatResultRows, resultRowsCsv }, { runRows }] =
+        await Promise.all([
+          import('../../report/load-report.js'),
+          import('../../report/results-table.js'),
+          import('../../report/run-rows.js'),
+        ]);
       const models = runs.map((ref) => loadReportModel(resolveRunDir(runsRoot, ref)));
       const rows = models.flatMap(runRows).sort((a, b) => b.value - a.value);
       if (format === 'json') {

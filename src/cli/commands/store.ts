@@ -1,19 +1,14 @@
 import { Option, type Command } from 'commander';
 import { LayerlabError, usageError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format-bytes.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
-import { exportFeatures, type ExportFormat } from '../../store/export-features.js';
-import { FeatureStore } from '../../store/feature-store.js';
-import {
-  formatBytes,
-  formatStoreInfo,
-  formatStoreList,
-  formatVerification,
-} from '../../store/format-store.js';
-import { collectGarbage, removeStore } from '../../store/gc-store.js';
-import { listStoreDirs, resolveStoreRef, summarizeStore } from '../../store/store-catalog.js';
-import { verifyStore } from '../../store/verify-store.js';
+import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
+
+// The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
+const catalog = () => import('../../store/store-catalog.js');
+const formats = () => import('../../store/format-store.js');
 
 const print = (json: boolean | undefined, doc: unknown, text: () => string) =>
   process.stdout.write(json ? `${JSON.stringify(doc)}\n` : `${text()}\n`);
@@ -46,8 +41,12 @@ Examples:
     .command('ls')
     .description('list the stores under the home with their feature sets and sizes')
     .addHelpText('after', '\nExamples:\n  layerlab store ls\n  layerlab --home /data/ll store ls --json')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ listStoreDirs, summarizeStore }, { formatStoreList }] = await Promise.all([
+        catalog(),
+        formats(),
+      ]);
       const stores = listStoreDirs(root).map(summarizeStore);
       print(json, { stores }, () => formatStoreList(stores, root));
     });
@@ -60,8 +59,12 @@ Examples:
       'after',
       '\nExamples:\n  layerlab store info shapes-cnn--shapes\n  layerlab store info ./my-store --json',
     )
-    .action((ref: string, _options: unknown, command: Command) => {
+    .action(async (ref: string, _options: unknown, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ resolveStoreRef, summarizeStore }, { formatStoreInfo }] = await Promise.all([
+        catalog(),
+        formats(),
+      ]);
       const summary = summarizeStore(resolveStoreRef(ref, root));
       print(json, summary, () => formatStoreInfo(summary));
     });
@@ -75,8 +78,13 @@ Examples:
       'after',
       '\nExamples:\n  layerlab store verify shapes-cnn--shapes\n  layerlab store verify ./my-store --layer block2/relu --json',
     )
-    .action((ref: string, options: { layer?: string[] }, command: Command) => {
+    .action(async (ref: string, options: { layer?: string[] }, command: Command) => {
       const { root, json } = storesRoot(command);
+      const [{ resolveStoreRef }, { formatVerification }, { verifyStore }] = await Promise.all([
+        catalog(),
+        formats(),
+        import('../../store/verify-store.js'),
+      ]);
       const report = verifyStore(resolveStoreRef(ref, root), options.layer ? { keys: options.layer } : {});
       print(json, report, () => formatVerification(report));
       if (!report.ok)
@@ -98,7 +106,12 @@ Examples:
       '--view <view>',
       'a derived view over the last K stored layers: sum(last:K), mean(last:K), concat(last:K)',
     )
-    .addOption(new Option('--format <format>', 'npy or csv').choices(['npy', 'csv']).default('npy'))
+    .addOption(
+      new Option('--format <format>', 'npy, csv or parquet')
+        .choices(['npy', 'csv', 'parquet'])
+        .default('npy'),
+    )
+    .option('--all', 'parquet: one table (features.parquet) with a FLOAT[] column per feature set')
     .requiredOption('--out <dir>', 'folder to write into')
     .addHelpText(
       'after',
@@ -106,29 +119,53 @@ Examples:
 npy writes features.npy (float32), labels.npy (int64), split.npy (uint8: 0 train, 1 val, 2 test) and
 meta.json (layer, pooling, dims, label names, record ids), rows in the dataset's canonical order.
 csv writes features.csv (id, label, split, f0..) and meta.json.
+parquet writes one <layer>.parquet per feature set (every set of the store unless --layer/--view
+names one): columns id, label (int64), split (uint8) and features (FLOAT[]), the same values as
+.npy; with --all, one features.parquet with a FLOAT[] column per set. pandas, polars and DuckDB
+read them.
 
 Examples:
   layerlab store export shapes-cnn--shapes --layer block3/relu --out features/
   layerlab store export ./my-store --view 'concat(last:2)' --format csv --out features/
-  python -c "import numpy as np; x = np.load('features/features.npy'); print(x.shape)"`,
+  layerlab store export ./my-store --format parquet --all --out features/
+  python -c "import numpy as np; x = np.load('features/features.npy'); print(x.shape)"
+  duckdb -c "SELECT id, label, len(features) FROM 'features/block3_relu.parquet' LIMIT 3"`,
     )
     .action(
       async (
         ref: string,
-        options: { layer?: string; view?: string; format: ExportFormat; out: string },
+        options: {
+          layer?: string;
+          view?: string;
+          format: ExportFormat | 'parquet';
+          all?: boolean;
+          out: string;
+        },
         command: Command,
       ) => {
         const { root, json } = storesRoot(command);
-        if (!options.layer && !options.view)
+        if (options.all && options.format !== 'parquet')
+          throw usageError('--all is for --format parquet; drop it or add --format parquet');
+        if (options.format !== 'parquet' && !options.layer && !options.view)
           throw usageError('pass --layer NAME or --view V; `layerlab store info STORE` lists the layers');
+        const [{ resolveStoreRef }, { FeatureStore }, { exportFeatures }, { exportParquet }] =
+          await Promise.all([
+            catalog(),
+            import('../../store/feature-store.js'),
+            import('../../store/export-features.js'),
+            import('../../store/export-parquet.js'),
+          ]);
         const opened = FeatureStore.open(resolveStoreRef(ref, root), { write: false });
         try {
-          const summary = await exportFeatures(opened, {
+          const selection = {
             ...(options.layer ? { layer: options.layer } : {}),
             ...(options.view ? { view: options.view } : {}),
-            format: options.format,
             out: options.out,
-          });
+          };
+          const summary =
+            options.format === 'parquet'
+              ? await exportParquet(opened, { ...selection, all: options.all === true })
+              : await exportFeatures(opened, { ...selection, format: options.format });
           print(
             json,
             summary,
@@ -170,6 +207,10 @@ Examples:
         if (options.all && !ref)
           throw usageError('--all removes one store: name it (`layerlab store ls` lists them)');
         if (options.all && options.layer) throw usageError('pass --all or --layer, not both');
+        const [{ listStoreDirs, resolveStoreRef }, { collectGarbage, removeStore }] = await Promise.all([
+          catalog(),
+          import('../../store/gc-store.js'),
+        ]);
         const dirs = ref ? [resolveStoreRef(ref, root)] : listStoreDirs(root);
         const removed: { store: string; layers?: string[]; whole?: boolean; reclaimedBytes?: number }[] = [];
         for (const dir of dirs) {

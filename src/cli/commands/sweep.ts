@@ -3,11 +3,6 @@ import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
 import { usageError } from '../../core/errors.js';
-import { formatPlan } from '../../extract/format-extract.js';
-import { parseSweepFile } from '../../sweep/parse-sweep.js';
-import { extractForSweep, runSweep } from '../../sweep/run-sweep.js';
-import { sweepJsonSchema } from '../../sweep/sweep-schema.js';
-import { sweepTrials } from '../../sweep/sweep-trials.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
@@ -58,12 +53,20 @@ export function registerSweep(program: Command): void {
       async (file: string | undefined, planFile: string | undefined, flags: SweepFlags, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         if (flags.schema) {
+          const { sweepJsonSchema } = await import('../../sweep/sweep-schema.js');
           process.stdout.write(`${JSON.stringify(sweepJsonSchema(), null, 2)}\n`);
           return;
         }
         const home = homeLayout(resolveHome(globals.home));
         if (file === 'plan') {
           if (!planFile) throw usageError('usage: layerlab sweep plan FILE');
+          const [{ formatPlan }, { parseSweepFile }, { extractForSweep }, { sweepTrials }] =
+            await Promise.all([
+              import('../../extract/format-extract.js'),
+              import('../../sweep/parse-sweep.js'),
+              import('../../sweep/run-sweep.js'),
+              import('../../sweep/sweep-trials.js'),
+            ]);
           const sweep = parseSweepFile(planFile);
           const { storeDir, extracted, featureSets } = await extractForSweep(sweep, home, ignoreEvents, {
             planOnly: true,
@@ -100,6 +103,10 @@ export function registerSweep(program: Command): void {
             `unexpected argument ${planFile}; did you mean \`layerlab sweep plan ${planFile}\`?`,
           );
         if (flags.restartFailed && !flags.resume) throw usageError('--restart-failed goes with --resume RUN');
+        const [{ parseSweepFile }, { runSweep }] = await Promise.all([
+          import('../../sweep/parse-sweep.js'),
+          import('../../sweep/run-sweep.js'),
+        ]);
         const sweep = parseSweepFile(file);
         await runWithOutput(
           {

@@ -1,25 +1,26 @@
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
-import { parseHeadSpace, readHeadSpaceFile, type HeadSpace } from '../../train/search-space.js';
 import type { SearchMode } from '../../train/search.js';
-import { runTrain } from '../../train/train-run.js';
+import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/score-feature-sets.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
 
-/** Without --heads: logistic regression, 2 learning rates × 2 L2 strengths, cosine-annealed. */
-export const DEFAULT_HEAD_SPACE: HeadSpace = parseHeadSpace({
+/**
+ * Without --heads: logistic regression, 2 learning rates × 2 L2 strengths, cosine-annealed. Parsed
+ * when train runs: the parser (zod) is not loaded for --help (start-up time).
+ */
+export const DEFAULT_HEADS = {
   type: 'linear',
   lr: [0.1, 0.01],
   l2: [1e-4, 1e-2],
   momentum: 0.9,
   batchSize: 64,
   schedule: 'cosine',
-});
+};
 
 interface TrainFlags {
   store?: string;
@@ -34,6 +35,8 @@ interface TrainFlags {
   halving?: string;
   groupMemory?: string;
   resume?: string;
+  triage?: string;
+  triageMethod: TriageMethod;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -79,6 +82,15 @@ export function registerTrain(program: Command): void {
       'memory budget of one fused head group; larger groups are split (default 512)',
     )
     .option(
+      '--triage <K>',
+      'score the selected layers in closed form first (see `layerlab triage`) and train only the best K',
+    )
+    .addOption(
+      new Option('--triage-method <name>', 'the score --triage ranks by')
+        .choices([...TRIAGE_METHODS])
+        .default(DEFAULT_TRIAGE_METHOD),
+    )
+    .option(
       '--resume <run>',
       'continue a run (id or folder) that crashed or was killed; other flags come from the run',
     )
@@ -93,7 +105,7 @@ epochs), and continue it with --resume after a crash or kill.
 
 Head search space file (keys: type, hidden, lr, l2, batchSize, optimizer, momentum, dropout, and
 optionally schedule, classWeight, layer); each a value, a list (grid axis) or a distribution:
-  type: [linear, mlp]
+  type: [linear, mlp]          # or ridge: solved in closed form, λ by GCV, no epochs
   hidden: [64, 128]            # one hidden layer of 64 or of 128; two layers: "256x128"
   lr: {log_uniform_values: [1e-4, 1e-1]}
   l2: [0, 1e-4]
@@ -108,17 +120,16 @@ Examples:
   layerlab train --store ~/.cache/layerlab/stores/shapes-cnn--shapes--1a2b3c --workers 2
   layerlab train --store STORE --layers 'last:2' --heads heads.yaml --epochs 20 --json | tail -1
   layerlab train --store STORE --heads heads.yaml --search random --samples 40 --halving 3
+  layerlab train --store STORE --triage 3                 # train the 3 best-scored layers only
   layerlab train --resume run-20261121-093512-1a2b`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
       if (!flags.store && !flags.resume) throw usageError('train needs --store DIR, or --resume RUN');
-      const space = flags.heads ? readHeadSpaceFile(flags.heads) : DEFAULT_HEAD_SPACE;
       const options = {
         home,
         layers: flags.layers ? flags.layers.split(',') : [],
-        space,
         search: flags.search,
         epochs: positiveInt(flags.epochs, '--epochs'),
         workers: positiveInt(flags.workers, '--workers'),
@@ -133,16 +144,25 @@ Examples:
           ? { maxGroupBytes: positiveInt(flags.groupMemory, '--group-memory') * 2 ** 20 }
           : {}),
         ...(flags.resume ? { resume: flags.resume } : {}),
+        ...(flags.triage
+          ? { triage: { keep: positiveInt(flags.triage, '--triage'), method: flags.triageMethod } }
+          : {}),
       };
+      // the trainer (ONNX Runtime, lmdb, zod) loads once the flags are known to be good
+      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain, trainRunRefs }] = await Promise.all([
+        import('../../train/search-space.js'),
+        import('../../train/train-run.js'),
+      ]);
+      const space = flags.heads ? readHeadSpaceFile(flags.heads) : parseHeadSpace(DEFAULT_HEADS);
       await runWithOutput(
         {
           mode: chooseOutputMode(globals),
           title: 'layerlab train',
           home,
-          model: flags.store ? basename(flags.store) : (flags.resume ?? ''),
-          dataset: '',
+          // the store's manifest names the model and dataset (its folder name is only a slug)
+          ...trainRunRefs(home, options),
         },
-        (sink, signal) => runTrain({ ...options, sink, signal }),
+        (sink, signal) => runTrain({ ...options, space, sink, signal }),
       );
     });
 }

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../backbone/ort-runtime.js';
 import { open } from 'lmdb';
 import { encodeModel, GraphBuilder } from '../../core/onnx/index.js';
 import { filesystemKind } from '../../core/filesystem-types.js';
+import { formatBytes } from '../../core/format-bytes.js';
 import { packageRoot } from '../../core/paths.js';
 import { layerlabVersion, packageVersion as versionOf } from '../../core/package-version.js';
 
@@ -100,11 +101,12 @@ export function checkHome(home: string): Check[] {
   }
   const stats = statfsSync(home);
   const kind = filesystemKind(stats.type);
-  const freeGiB = (stats.bavail * stats.bsize) / 2 ** 30;
+  const freeBytes = stats.bavail * stats.bsize;
+  const freeGiB = freeBytes / 2 ** 30;
   checks.push({
     name: 'home',
     ok: !kind.network,
-    detail: `${home} (${kind.name}, ${freeGiB.toFixed(1)} GiB free)`,
+    detail: `${home} (${kind.name}, ${formatBytes(freeBytes)} free)`,
     ...(kind.network
       ? { fix: `LMDB must not live on ${kind.name}; point --home or LAYERLAB_HOME at a local disk` }
       : {}),
@@ -112,7 +114,7 @@ export function checkHome(home: string): Check[] {
   checks.push({
     name: 'free space',
     ok: freeGiB >= 1,
-    detail: `${freeGiB.toFixed(1)} GiB`,
+    detail: formatBytes(freeBytes),
     ...(freeGiB >= 1 ? {} : { fix: 'free disk space or move the home (--home) to a larger disk' }),
   });
   let probe: string | undefined;

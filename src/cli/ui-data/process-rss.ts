@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
- * Resident memory of a process on this host in MB: this process's own from Node, another's from
+ * Resident memory of a process on this host in MiB: this process's own from Node, another's from
  * /proc (Linux). Undefined where it cannot be known (another host, another OS, process gone).
  */
 export function processRssMb(pid: number, host: string): number | undefined {

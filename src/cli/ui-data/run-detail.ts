@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isLayerlabError } from '../../core/errors.js';
 import type { RunMeta } from '../../store/run-store.js';
+import { readRunResults } from '../../train/run-results.js';
 import type {
   CheckpointView,
   EpochVisits,
@@ -25,10 +27,19 @@ interface ResultsFile {
   best: { id: string; confusion: number[][]; confusionSplit: 'test' | 'val' };
 }
 
+/** The results, or undefined while there are none or they are damaged (the UI shows the rest). */
+function readResults(runDir: string): ResultsFile | undefined {
+  try {
+    return readRunResults(runDir);
+  } catch (error) {
+    if (isLayerlabError(error)) return undefined;
+    throw error;
+  }
+}
+
 function readOutcome(runDir: string): RunOutcome | undefined {
-  const file = readJsonFile(join(runDir, 'results.json'));
-  if (!isRecord(file) || !Array.isArray(file.models) || !isRecord(file.best)) return undefined;
-  const results = file as unknown as ResultsFile;
+  const results = readResults(runDir);
+  if (results === undefined) return undefined;
   return {
     seconds: results.seconds,
     classes: results.classes,

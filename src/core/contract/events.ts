@@ -11,6 +11,8 @@ export const extractStartEventSchema = z.strictObject({
   layers: z.array(z.string().min(1)),
   records: count,
   reused: z.array(z.string().min(1)),
+  appended: z.array(z.string().min(1)).optional(),
+  appendedRecords: count.optional(),
 });
 
 export const extractProgressEventSchema = z.strictObject({

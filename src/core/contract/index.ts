@@ -7,12 +7,14 @@ import { documentSchemas, errorSchema, eventSchema, eventSchemas, resultSchemas 
  * error object on stderr. `contractJsonSchemas()` publishes them as JSON Schema (draft 2020-12);
  * `checkJsonLines`, `checkDocument` and `checkErrorOutput` validate a command's real output.
  */
+export * from './cluster.js';
 export * from './documents.js';
 export * from './error.js';
 export * from './events.js';
 export * from './results.js';
 export * from './runs.js';
 export * from './store.js';
+export * from './triage.js';
 export { headSummarySchema, preprocessingSchema, resolvedHeadSchema } from './shared.js';
 export { commandOutputs, type CommandOutput } from './registry.js';
 

@@ -6,7 +6,9 @@ import {
   sweepFileSchemaSchema,
   sweepPlanSchema,
 } from './documents.js';
+import { clusterStatusSchema, workerLineSchema } from './cluster.js';
 import { errorSchema } from './error.js';
+import { triageSchema } from './triage.js';
 import {
   eventSchema,
   extractEndEventSchema,
@@ -73,6 +75,9 @@ export const documentSchemas = {
   doctor: doctorSchema,
   'sweep.plan': sweepPlanSchema,
   'sweep.schema': sweepFileSchemaSchema,
+  triage: triageSchema,
+  'cluster.status': clusterStatusSchema,
+  'worker.line': workerLineSchema,
 } as const;
 
 /**
@@ -80,7 +85,11 @@ export const documentSchemas = {
  * document. Failures print `errorSchema` on stderr instead (`ui` only ever fails under `--json`).
  */
 export type CommandOutput =
-  { kind: 'events'; result: z.ZodType } | { kind: 'document'; document: z.ZodType } | { kind: 'error-only' };
+  | { kind: 'events'; result: z.ZodType }
+  | { kind: 'document'; document: z.ZodType }
+  /** a long-lived process: one object per line, no result line */
+  | { kind: 'lines'; line: z.ZodType }
+  | { kind: 'error-only' };
 
 const events = (result: z.ZodType): CommandOutput => ({ kind: 'events', result });
 const document = (schema: z.ZodType): CommandOutput => ({ kind: 'document', document: schema });
@@ -105,5 +114,8 @@ export const commandOutputs: Record<string, CommandOutput> = {
   doctor: document(doctorSchema),
   'sweep plan': document(sweepPlanSchema),
   'sweep --schema': document(sweepFileSchemaSchema),
+  triage: document(triageSchema),
   ui: { kind: 'error-only' },
+  worker: { kind: 'lines', line: workerLineSchema },
+  'cluster status': document(clusterStatusSchema),
 };

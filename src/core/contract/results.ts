@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainTriageSchema } from './triage.js';
 import { bytes, count, headSummarySchema, path, positiveCount, rankingMetric, seconds } from './shared.js';
 
 /**
@@ -30,6 +31,8 @@ export const trainingResultSchema = z.strictObject({
     test: metricValue.nullable(),
     head: headSummarySchema,
   }),
+  /** with `--triage K` (a sweep's `triage: {keep}`): the scores, and which sets were trained */
+  triage: trainTriageSchema.optional(),
 });
 
 /** `sweep`: a training result with the number of trials the sweep declared. */
@@ -75,6 +78,10 @@ export const extractResultSchema = z.strictObject({
       key: z.string().min(1),
       /** already stored before this extraction */
       reused: z.boolean(),
+      /** stored (as it was), appended (extended with new records), resumed or computed */
+      status: z.enum(['stored', 'appended', 'resumed', 'computed']).optional(),
+      /** records whose features this extraction computed (with `dryRun`: would compute) */
+      computedRecords: count.optional(),
     }),
   ),
   plan: extractionPlanSchema,
@@ -82,6 +89,8 @@ export const extractResultSchema = z.strictObject({
   /** records left out: unreadable rows, files that failed to decode */
   skipped: z.array(z.strictObject({ id: z.string(), reason: z.string() })),
   dryRun: z.literal(true).optional(),
+  /** records the dataset gained since the store was written, and the feature sets extended with them */
+  appended: z.strictObject({ records: count, featureSets: count }).optional(),
 });
 
 /** `predict`: where the predictions went, by which head. */

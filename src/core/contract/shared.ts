@@ -24,7 +24,7 @@ export const rankingMetric = z.enum(['accuracy', 'macro_f1']);
 /** The head of a trained model as results print it (core/result.ts `HeadSummary`). */
 export const headSummarySchema = z.strictObject({
   id: z.string().min(1),
-  type: z.enum(['linear', 'mlp']),
+  type: z.enum(['linear', 'mlp', 'ridge']),
   lr: z.number().positive(),
   l2: z.number().nonnegative(),
   batchSize: positiveCount,
@@ -39,7 +39,7 @@ export const headSummarySchema = z.strictObject({
 
 /** A head configuration with every default applied (what a sweep trial trains). */
 export const resolvedHeadSchema = z.strictObject({
-  type: z.enum(['linear', 'mlp']),
+  type: z.enum(['linear', 'mlp', 'ridge']),
   hidden: z.array(positiveCount),
   lr: z.number().positive(),
   l2: z.number().nonnegative(),

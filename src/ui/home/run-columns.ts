@@ -1,6 +1,6 @@
 /** The runs list on the home screen: one row per run, its status, progress and best metric so far. */
 import type { RunListing } from '../backend.js';
-import { blockBar } from '../bar.js';
+import { blockBar } from '../bar-glyphs.js';
 import type { ColumnSpec } from '../common/columns.js';
 import { formatPercent, formatShortDate } from '../format.js';
 import { summarizeLayers } from '../layer-summary.js';

@@ -1,7 +1,8 @@
 /** The feature stores list on the home screen. */
 import type { StoreSummary } from '../backend.js';
 import type { ColumnSpec } from '../common/columns.js';
-import { formatBytes, formatCount, formatShortDate } from '../format.js';
+import { formatBytes } from '../../core/format-bytes.js';
+import { formatCount, formatShortDate } from '../format.js';
 import { theme } from '../theme.js';
 
 export const storeColumns: readonly ColumnSpec<StoreSummary>[] = [

@@ -3,7 +3,8 @@
  * scroll them in any height. Pure.
  */
 import type { RunDetail } from '../backend.js';
-import { formatBytes, formatLoss, formatPercent, formatShortDate } from '../format.js';
+import { formatBytes } from '../../core/format-bytes.js';
+import { formatLoss, formatPercent, formatShortDate } from '../format.js';
 import type { ModelDetail } from './model-detail.js';
 
 export interface DetailLine {

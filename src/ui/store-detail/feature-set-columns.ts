@@ -1,7 +1,8 @@
 /** The feature sets table of the store screen. */
 import type { FeatureSetView } from '../backend.js';
 import type { ColumnSpec } from '../common/columns.js';
-import { formatBytes, formatCount, formatShortDate } from '../format.js';
+import { formatBytes } from '../../core/format-bytes.js';
+import { formatCount, formatShortDate } from '../format.js';
 import { marks, theme } from '../theme.js';
 
 export const featureSetColumns: readonly ColumnSpec<FeatureSetView>[] = [

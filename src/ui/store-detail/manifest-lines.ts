@@ -1,6 +1,7 @@
 /** A store's manifest as lines for the store screen. Pure. */
 import type { StoreDetail } from '../backend.js';
-import { formatBytes, formatCount } from '../format.js';
+import { formatBytes } from '../../core/format-bytes.js';
+import { formatCount } from '../format.js';
 import type { DetailLine } from '../model/detail-lines.js';
 
 const KEY_WIDTH = 20;

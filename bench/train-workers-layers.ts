@@ -1,0 +1,149 @@
+/**
+ * MOP scaling by the number of fused groups: for 1, 2, 3, 5 and 8 layers × 8 logistic-regression
+ * heads (one fused group per layer before any split), the same job trained with 1 worker and with 2,
+ * interleaved round after round, and the step graph's own 2-thread ceiling (StepCeiling: one fused
+ * group per layer, on one thread, then each thread taking half the rows) measured in the same rounds.
+ * Per count it prints the 2-worker ÷ 1-worker ratio of the epochs after the first (the median of the
+ * rounds' own ratios), the ceiling, and their quotient, MOP's efficiency (target ≥ 0.9).
+ * Beside them, what the planner predicts in virtual time (deterministic): the 1-worker plan's
+ * makespan ÷ the 2-worker plan's, with the groups cut for the makespan and with the old rule (cut only
+ * when there are fewer groups than workers), the packing (lower bound ÷ planned makespan) and the
+ * pieces chosen per epoch.
+ * Run: npm run build && node dist/bench/train-workers-layers.js [--rounds 3] [--layers 1,2,3,5,8] [--quick]
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { predictScaling } from './harness/predicted-makespan.js';
+import { StepCeiling } from './step-ceiling.js';
+import { createBenchStore, linearHeads, recordResult } from './train-bench-store.js';
+import { round, timedTrain } from './train-timing.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string' },
+    layers: { type: 'string', default: '1,2,3,5,8' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const QUICK = values.quick;
+const ROUNDS = Number(values.rounds ?? (QUICK ? 1 : 3));
+const LAYERS = values.layers.split(',').map(Number);
+const RECORDS = QUICK ? 10_000 : 20_000;
+const DIMS = 512;
+const CLASSES = 10;
+const HEADS = 8;
+const BATCH = 256;
+const EPOCHS = 3;
+const SEED = 1;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+console.log(
+  `load average at start: ${load()} (cores: ${availableParallelism()}); ${RECORDS} records × ${DIMS} dims, ` +
+    `${HEADS} heads per layer, ${EPOCHS} epochs, ${ROUNDS} round(s)`,
+);
+const trainRows = RECORDS * 0.8;
+const results = [];
+for (const layers of LAYERS) {
+  const store = createBenchStore({ records: RECORDS, dims: DIMS, classes: CLASSES, sets: layers });
+  const ceiling = await StepCeiling.start({
+    rows: trainRows,
+    dims: DIMS,
+    classes: CLASSES,
+    heads: HEADS,
+    batchSize: BATCH,
+    groups: layers,
+  });
+  try {
+    const job = (workers: number) => ({
+      storeDir: store.dir,
+      featureSets: store.featureSets,
+      heads: linearHeads(HEADS, BATCH),
+      epochs: EPOCHS,
+      workers,
+      seed: SEED,
+    });
+    const steady: Record<number, number[]> = { 1: [], 2: [] };
+    const machine: Record<number, number[]> = { 1: [], 2: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const workers of r % 2 === 0 ? [1, 2] : [2, 1]) {
+        const run = await timedTrain(job(workers), trainRows);
+        steady[workers]!.push(run.steadyExampleModels / run.steadySeconds);
+      }
+      const step = await ceiling.measure(trainRows);
+      machine[1]!.push(step.one);
+      machine[2]!.push(step.two);
+    }
+    const ratio = median(steady[2]!.map((two, i) => two / steady[1]![i]!));
+    const ceilingRatio = median(machine[2]!.map((two, i) => two / machine[1]![i]!));
+    const predicted = predictScaling({
+      featureSets: store.featureSets,
+      heads: linearHeads(HEADS, BATCH),
+      dims: DIMS,
+      classes: CLASSES,
+      trainRows,
+      epochs: EPOCHS,
+      seed: SEED,
+    });
+    const result = {
+      layers,
+      ratio: round(ratio),
+      ceilingRatio: round(ceilingRatio),
+      // the efficiency: the fraction of the step graph's own 2-thread ceiling that MOP reached
+      ceilingFraction: round(ratio / ceilingRatio),
+      predicted: {
+        ratio: round(predicted.ratio),
+        idealFraction: round(predicted.ratio / 2),
+        oldRuleRatio: round(predicted.oldRuleRatio),
+        packingFraction: round(predicted.packing),
+        pieces: predicted.pieces,
+      },
+      rounds: {
+        workers1: steady[1]!.map(Math.round),
+        workers2: steady[2]!.map(Math.round),
+        ceiling: machine[2]!.map((two, i) => round(two / machine[1]![i]!)),
+      },
+    };
+    results.push(result);
+    console.log(
+      `${layers} layer(s) × ${HEADS} heads: 2 workers ÷ 1 = ${ratio.toFixed(2)}×, step-graph ceiling ` +
+        `${ceilingRatio.toFixed(2)}×, efficiency ${(ratio / ceilingRatio).toFixed(2)}; predicted ` +
+        `${predicted.ratio.toFixed(2)}× (old rule ${predicted.oldRuleRatio.toFixed(2)}×), packing ` +
+        `${predicted.packing.toFixed(2)}, pieces per epoch ${predicted.pieces.map((p) => p.join('')).join(' ')}`,
+    );
+  } finally {
+    await ceiling.close();
+    store.remove();
+  }
+}
+console.log(
+  [
+    '',
+    'layers  ratio  ceiling  efficiency  predicted (old rule)  predicted ÷ 2  packing',
+    ...results.map(
+      (r) =>
+        `${String(r.layers).padStart(6)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ceilingRatio.toFixed(2).padStart(7)}  ` +
+        `${r.ceilingFraction.toFixed(2).padStart(10)}  ${r.predicted.ratio.toFixed(2).padStart(9)} (${r.predicted.oldRuleRatio.toFixed(2)})` +
+        `${r.predicted.idealFraction.toFixed(2).padStart(18)}  ${r.predicted.packingFraction.toFixed(2).padStart(7)}`,
+    ),
+    '',
+    `Target: efficiency ≥ 0.9 for every count. Load average at end: ${load()}`,
+  ].join('\n'),
+);
+recordResult(QUICK ? 'quick/train-workers-layers' : 'train-workers-layers', {
+  machine: { cores: availableParallelism(), loadAverage: loadavg() },
+  setup: {
+    records: RECORDS,
+    trainRows,
+    dims: DIMS,
+    classes: CLASSES,
+    heads: HEADS,
+    epochs: EPOCHS,
+    rounds: ROUNDS,
+  },
+  target: 'efficiency (2 workers ÷ 1 worker, ÷ the step-graph ceiling) ≥ 0.9 for every layer count',
+  layers: results,
+});

@@ -1,0 +1,35 @@
+import { UnrecoverableError } from 'bullmq';
+
+/** What a unit handler knows of the host running it. */
+export interface UnitHost {
+  name: string;
+  home: string;
+}
+
+const PROBE_MAX_MS = 60_000;
+
+export type UnitHandler = (data: unknown, host: UnitHost) => Promise<unknown>;
+
+/**
+ * The unit kinds a host agent runs, by BullMQ job name. Jobs carry data only: a kind is one of
+ * these names, never code, and any path a handler opens is resolved inside the host's home.
+ * `probe` is a round trip that does no work, optionally holding its worker `ms` milliseconds (at most
+ * a minute): dispatch overhead, reachability, and draining are measured and tested with it.
+ */
+export const unitKinds: Readonly<Record<string, UnitHandler>> = {
+  probe: async (data, host) => {
+    const ms = typeof data === 'object' && data && 'ms' in data && typeof data.ms === 'number' ? data.ms : 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, PROBE_MAX_MS)));
+    return { host: host.name };
+  },
+};
+
+export function unitHandler(kind: string): UnitHandler {
+  const handler = Object.hasOwn(unitKinds, kind) ? unitKinds[kind] : undefined;
+  // not retried: another try of an unknown kind cannot succeed
+  if (!handler)
+    throw new UnrecoverableError(
+      `unknown unit kind '${kind}'; this host runs ${Object.keys(unitKinds).join(', ')} (is the coordinator of another layerlab version?)`,
+    );
+  return handler;
+}

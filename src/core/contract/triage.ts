@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { path, positiveCount, seconds } from './shared.js';
+
+/** The closed-form scoring methods of `triage` (triage/score-feature-sets.ts `TRIAGE_METHODS`). */
+export const triageMethodSchema = z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']);
+
+/** `triage --store S`: every scored feature set, best first (`rank` 1 is the best). */
+export const triageSchema = z.strictObject({
+  store: path,
+  method: triageMethodSchema,
+  layers: z.array(
+    z.strictObject({
+      layer: z.string().min(1),
+      /** higher is better; `null` when the set is degenerate (NaN) */
+      score: z.number().nullable(),
+      rank: positiveCount,
+      /** the width the set was scored at, after projection to the common dimension */
+      dims: positiveCount,
+      seconds,
+    }),
+  ),
+  seconds,
+});
+
+/** `train --triage K`: what triage kept for training and what it left out, with the scores. */
+export const trainTriageSchema = z.strictObject({
+  method: triageMethodSchema,
+  keep: positiveCount,
+  seconds,
+  layers: z.array(
+    z.strictObject({
+      layer: z.string().min(1),
+      score: z.number().nullable(),
+      rank: positiveCount,
+      kept: z.boolean(),
+    }),
+  ),
+});

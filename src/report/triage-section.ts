@@ -1,0 +1,17 @@
+import type { TrainTriage } from '../core/result.js';
+import { escapeHtml } from './svg-charts.js';
+
+/** A run trained with `--triage K`: every scored feature set, best first, and whether it was trained. */
+export function triageSection(triage: TrainTriage | undefined): string {
+  if (!triage) return '';
+  const rows = triage.layers
+    .map(
+      (l) =>
+        `<tr${l.kept ? '' : ' class="out"'}><td class="n">${l.rank}</td><td>${escapeHtml(l.layer)}</td><td class="n">${
+          l.score === null ? '–' : l.score.toPrecision(4)
+        }</td><td>${l.kept ? 'trained' : 'triaged out'}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Triage: ${escapeHtml(triage.method)}, top ${triage.keep} trained (${triage.seconds.toFixed(2)} s)</h2>
+<table class="triage"><thead><tr><th>rank</th><th>layer</th><th>score</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+}

@@ -1,0 +1,28 @@
+import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
+
+export type WorkerMessageListener = (message: WorkerMessage) => void;
+
+/**
+ * How the MOP coordinator reaches its workers (Cerebro's model hopping, VLDB 2020): it dispatches
+ * units, hears their outcomes and the workers' lifecycle as `WorkerMessage`s, and evaluates groups
+ * on every worker. Worker `i` holds shard `i`. A transport delivers each dispatch at least once,
+ * in order per worker; deciding which outcome counts is the coordinator's job (`UnitDispatcher`).
+ */
+export interface Transport {
+  /** how many workers (and shards) the run has */
+  readonly size: number;
+  /** each worker's host, shard and lifecycle, in worker order */
+  workers(): WorkerInfo[];
+  /** hears every message from every worker until the returned function is called */
+  listen(listener: WorkerMessageListener): () => void;
+  /** sends a unit to its worker; the outcome (or failure, or the worker's loss) arrives as a message */
+  dispatch(message: UnitDispatch): void;
+  /** every worker evaluates the groups on its part of the split; replies in worker order */
+  evaluate(request: EvaluateRequest): Promise<EvaluateReply>;
+  /** makes a lost worker ready again (a fresh worker on the same shard); a live one is kept */
+  recover(worker: number): Promise<void>;
+  /** asks every worker to stop between training steps (ONNX Runtime is never interrupted) */
+  cancel(): void;
+  /** waits for running units, then stops every worker */
+  close(): Promise<void>;
+}

@@ -1,0 +1,125 @@
+import { isLayerlabError } from '../../core/errors.js';
+import { stateBuffers } from '../group-state.js';
+import type { ShardWorker, WorkerOutputListener } from '../shard-worker.js';
+import { WorkerPool } from '../worker-pool.js';
+import type { ShardInit } from '../worker-protocol.js';
+import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
+import type { Transport, WorkerMessageListener } from './transport.js';
+
+const HOST = 'local';
+
+// a function, not an inline comparison: the status changes while a request is awaited
+const isDead = (worker: ShardWorker) => worker.status === 'dead';
+
+/**
+ * The in-process transport: one worker thread per shard (`WorkerPool`). Dispatches queue per worker
+ * and run in arrival order; a unit's state moves to its thread by transfer and comes back with the
+ * outcome. A thread that dies mid-unit is reported as `worker.lost` with that unit.
+ */
+export class WorkerThreadsTransport implements Transport {
+  private readonly listeners = new Set<WorkerMessageListener>();
+  private readonly queues: Promise<void>[];
+
+  private constructor(private readonly pool: WorkerPool) {
+    this.queues = pool.all.map(() => Promise.resolve());
+  }
+
+  static async start(
+    inits: readonly ShardInit[],
+    onOutput: WorkerOutputListener,
+  ): Promise<WorkerThreadsTransport> {
+    return new WorkerThreadsTransport(await WorkerPool.start(inits, onOutput));
+  }
+
+  get size(): number {
+    return this.pool.size;
+  }
+
+  workers(): WorkerInfo[] {
+    return this.pool.all.map((w) => ({
+      worker: w.index,
+      shard: w.index,
+      host: HOST,
+      status: w.status === 'dead' ? 'lost' : w.status === 'busy' ? 'busy' : 'ready',
+    }));
+  }
+
+  listen(listener: WorkerMessageListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispatch(message: UnitDispatch): void {
+    const index = message.worker;
+    this.queues[index] = this.queues[index]!.then(() => this.runUnit(message));
+  }
+
+  async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
+    await Promise.all(this.queues);
+    // posted without a transfer list: each worker gets a copy and the coordinator keeps the state
+    const replies = await Promise.all(
+      this.pool.all.map((w) => w.request('evaluate', { split: request.split, groups: request.groups })),
+    );
+    return replies.map((r) => r.results);
+  }
+
+  async recover(worker: number): Promise<void> {
+    const before = this.pool.worker(worker).status;
+    const fresh = await this.pool.respawn(worker);
+    if (before === 'dead') this.emit({ type: 'worker.ready', worker, shard: fresh.index, host: HOST });
+  }
+
+  cancel(): void {
+    this.pool.cancel();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.queues);
+    await this.pool.stop();
+  }
+
+  private emit(message: WorkerMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  private async runUnit(message: UnitDispatch): Promise<void> {
+    const { worker: index, unit, attempt } = message;
+    const worker = this.pool.worker(index);
+    if (isDead(worker)) {
+      this.emit({ type: 'worker.lost', worker: index, reason: `shard worker ${index} is not running`, unit });
+      return;
+    }
+    this.emit({ type: 'worker.busy', worker: index, unit });
+    try {
+      const { result, seconds } = await worker.request(
+        'train',
+        {
+          epoch: unit.epoch,
+          batchSize: message.batchSize,
+          group: message.group,
+          state: message.state,
+          hyper: message.hyper,
+          ...(message.fault ? { fault: message.fault } : {}),
+        },
+        stateBuffers(message.state),
+      );
+      this.emit({ type: 'unit.outcome', worker: index, unit, attempt, result, seconds });
+    } catch (raw) {
+      const error = raw instanceof Error ? raw : new Error(String(raw));
+      if (isDead(worker)) {
+        this.emit({ type: 'worker.lost', worker: index, reason: error.message, unit });
+        return;
+      }
+      const code = isLayerlabError(error) ? error.code : undefined;
+      this.emit({
+        type: 'unit.failed',
+        worker: index,
+        unit,
+        attempt,
+        message: error.message,
+        ...(code ? { code } : {}),
+        ...(error.stack ? { stack: error.stack } : {}),
+      });
+    }
+  }
+}

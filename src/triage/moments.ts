@@ -1,0 +1,96 @@
+/**
+ * The sufficient statistics every closed-form estimator here needs, accumulated in float64 over row
+ * batches so memory is bounded by D×D (per class too, for TransRate), never by the number of rows:
+ * Σ z zᵀ, Σ z, and per class the count, Σ z and (optionally) Σ z zᵀ, plus Σ ‖z‖⁴ for Ledoit-Wolf.
+ */
+export interface Moments {
+  dims: number;
+  classes: number;
+  count: number;
+  /** Σ z zᵀ, row-major [D, D] */
+  gram: Float64Array;
+  sum: Float64Array;
+  classCounts: Float64Array;
+  /** Σ z per class, row-major [C, D] */
+  classSums: Float64Array;
+  /** Σ z zᵀ per class, when requested */
+  classGrams?: Float64Array[];
+  /** Σ ‖z‖⁴ */
+  fourth: number;
+}
+
+export function emptyMoments(dims: number, classes: number, withClassGrams: boolean): Moments {
+  return {
+    dims,
+    classes,
+    count: 0,
+    gram: new Float64Array(dims * dims),
+    sum: new Float64Array(dims),
+    classCounts: new Float64Array(classes),
+    classSums: new Float64Array(classes * dims),
+    ...(withClassGrams
+      ? { classGrams: Array.from({ length: classes }, () => new Float64Array(dims * dims)) }
+      : {}),
+    fourth: 0,
+  };
+}
+
+/** Adds `count` rows of `z` ([count, D]) with labels `y` (class ids). Upper triangles, mirrored at the end. */
+export function addRows(m: Moments, z: Float64Array, y: ArrayLike<number>, count: number): void {
+  const d = m.dims;
+  for (let r = 0; r < count; r++) {
+    const base = r * d;
+    const label = y[r]!;
+    if (!(label >= 0 && label < m.classes))
+      throw new RangeError(`label ${label} is outside 0..${m.classes - 1}`);
+    const classGram = m.classGrams?.[label];
+    let norm2 = 0;
+    for (let i = 0; i < d; i++) {
+      const zi = z[base + i]!;
+      if (zi === 0) continue;
+      norm2 += zi * zi;
+      m.sum[i] = m.sum[i]! + zi;
+      m.classSums[label * d + i] = m.classSums[label * d + i]! + zi;
+      const row = i * d;
+      for (let j = i; j < d; j++) m.gram[row + j] = m.gram[row + j]! + zi * z[base + j]!;
+      if (classGram) for (let j = i; j < d; j++) classGram[row + j] = classGram[row + j]! + zi * z[base + j]!;
+    }
+    m.fourth += norm2 * norm2;
+    m.classCounts[label] = m.classCounts[label]! + 1;
+    m.count++;
+  }
+}
+
+const mirror = (a: Float64Array, d: number) => {
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) a[j * d + i] = a[i * d + j]!;
+};
+
+/** Completes the symmetric matrices after the last `addRows`. */
+export function finishMoments(m: Moments): Moments {
+  mirror(m.gram, m.dims);
+  for (const g of m.classGrams ?? []) mirror(g, m.dims);
+  return m;
+}
+
+/** Moments of a whole [N, D] matrix in one go (tests and small inputs). */
+export function momentsOf(
+  z: Float64Array,
+  y: ArrayLike<number>,
+  dims: number,
+  classes: number,
+  withClassGrams = false,
+): Moments {
+  const m = emptyMoments(dims, classes, withClassGrams);
+  addRows(m, z, y, y.length);
+  return finishMoments(m);
+}
+
+/** Σ (z − μ)(z − μ)ᵀ over all rows: the Gram matrix of the centred features. */
+export function centredGram(m: Moments): Float64Array {
+  const d = m.dims;
+  const n = Math.max(1, m.count);
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) out[i * d + j] = m.gram[i * d + j]! - (m.sum[i]! * m.sum[j]!) / n;
+  return out;
+}

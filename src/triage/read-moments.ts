@@ -1,0 +1,94 @@
+import type { FeatureStore } from '../store/feature-store.js';
+import { addRows, emptyMoments, finishMoments, type Moments } from './moments.js';
+import { projectRows, type Projection } from './project.js';
+
+/** Rows are read from the store this many at a time, so memory stays at one chunk plus D×D. */
+export const CHUNK_ROWS = 2048;
+
+/** Per-feature scaling as training applies it: (x − mean) / std, std 1 for constant features. */
+export interface Scaling {
+  mean: ArrayLike<number>;
+  std: ArrayLike<number>;
+}
+
+/** Chunks of `rows` of a feature set, read the way the trainer reads them (`FeatureStore.readRows`). */
+export function* rowChunks(
+  store: FeatureStore,
+  key: string,
+  rows: Int32Array,
+): Generator<{ x: Float32Array; rows: Int32Array }> {
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const slice = rows.subarray(start, Math.min(rows.length, start + CHUNK_ROWS));
+    yield { x: store.readRows(key, slice), rows: slice };
+  }
+}
+
+/**
+ * The train split's per-feature mean and standard deviation in one streaming pass, in float64 and
+ * shifted by the first row so large offsets do not cancel the variance; constant features get std 1
+ * (as the trainer's `computeStandardization`).
+ */
+export function readScaling(store: FeatureStore, key: string, dims: number, rows: Int32Array): Scaling {
+  const shift = new Float64Array(dims);
+  const sum = new Float64Array(dims);
+  const squares = new Float64Array(dims);
+  let first = true;
+  for (const { x, rows: chunk } of rowChunks(store, key, rows)) {
+    if (first && chunk.length > 0) {
+      for (let d = 0; d < dims; d++) shift[d] = x[d]!;
+      first = false;
+    }
+    for (let r = 0; r < chunk.length; r++)
+      for (let d = 0; d < dims; d++) {
+        const v = x[r * dims + d]! - shift[d]!;
+        sum[d] = sum[d]! + v;
+        squares[d] = squares[d]! + v * v;
+      }
+  }
+  const n = Math.max(1, rows.length);
+  const mean = Float64Array.from(sum, (s, d) => shift[d]! + s / n);
+  const std = Float64Array.from(squares, (q, d) => {
+    const variance = Math.max(0, q / n - (sum[d]! / n) ** 2);
+    return variance > 1e-12 ? Math.sqrt(variance) : 1;
+  });
+  return { mean, std };
+}
+
+/** One chunk scaled then projected, in float64. */
+export function transformChunk(
+  x: Float32Array,
+  count: number,
+  scaling: Scaling,
+  projection: Projection,
+): Float64Array {
+  const dims = scaling.mean.length;
+  const scaled = new Float64Array(count * dims);
+  for (let i = 0; i < scaled.length; i++) {
+    const d = i % dims;
+    scaled[i] = (x[i]! - scaling.mean[d]!) / scaling.std[d]!;
+  }
+  return projectRows(projection, scaled, count);
+}
+
+/** The moments of `rows`, scaled and projected, with their labels: one more pass over the store. */
+export function readMoments(
+  store: FeatureStore,
+  key: string,
+  rows: Int32Array,
+  labels: ArrayLike<number>,
+  classes: number,
+  transform: { scaling: Scaling; projection: Projection },
+  withClassGrams: boolean,
+): Moments {
+  const m = emptyMoments(transform.projection.to, classes, withClassGrams);
+  for (const { x, rows: chunk } of rowChunks(store, key, rows)) {
+    const z = transformChunk(x, chunk.length, transform.scaling, transform.projection);
+    addRows(
+      m,
+      z,
+      Array.from(chunk, (r) => labels[r]!),
+      chunk.length,
+    );
+  }
+  return finishMoments(m);
+}

@@ -1,0 +1,232 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enumerateModels, fuseGroups, type FusedGroup } from '../../src/train/fused-groups.js';
+import { groupHyper } from '../../src/train/group-hyper.js';
+import { groupRun } from '../../src/train/group-run.js';
+import { copyState, type GroupState, type HyperValues } from '../../src/train/group-state.js';
+import { headArch } from '../../src/train/head-arch.js';
+import type { HeadConfig } from '../../src/train/head-config.js';
+import { initialModelState, packStack } from '../../src/train/head-state.js';
+import { prepareRun, type PreparedRun } from '../../src/train/prepare-run.js';
+import { ShardRuntime } from '../../src/train/shard-runtime.js';
+import { shardInits } from '../../src/train/train.js';
+import type { UnitDispatch, UnitRef, WorkerMessage } from '../../src/train/transport/messages.js';
+import type { Transport } from '../../src/train/transport/transport.js';
+import { UnitDispatcher } from '../../src/train/transport/unit-dispatcher.js';
+import type { ShardInit } from '../../src/train/worker-protocol.js';
+import { sameBits } from './same-bits.js';
+import { createSyntheticStore, type SyntheticStore } from './synthetic-store.js';
+
+/** How a transport under test is started: one worker per init, worker i holding shard i. */
+export interface TransportHarness {
+  start(inits: readonly ShardInit[]): Promise<Transport>;
+}
+
+const heads: HeadConfig[] = [
+  { type: 'linear', lr: 0.1, l2: 1e-4, batchSize: 8, momentum: 0.9, optimizer: 'sgd' },
+  { type: 'mlp', hidden: [8], lr: 0.01, l2: 0, batchSize: 8, momentum: 0, optimizer: 'adam', dropout: 0.2 },
+];
+
+function sameState(a: GroupState, b: GroupState): boolean {
+  const names = Object.keys(a).sort();
+  if (names.join() !== Object.keys(b).sort().join()) return false;
+  return names.every((n) => a[n]!.dims.join() === b[n]!.dims.join() && sameBits(a[n]!.data, b[n]!.data));
+}
+
+/**
+ * The behaviour every MOP transport must have (worker threads, BullMQ across hosts): units reach
+ * their worker and come back with their outcome, group state survives the round trip bit for bit,
+ * a lost worker is reported with its unit and recovers, and a unit delivered twice counts once.
+ */
+export function transportContract(name: string, harness: TransportHarness): void {
+  describe(`transport contract: ${name}`, () => {
+    let store: SyntheticStore;
+    let prepared: PreparedRun;
+    let inits: ShardInit[];
+    let transport: Transport;
+    let group: FusedGroup;
+    let start: GroupState;
+    let hyper: HyperValues;
+    let reference: ShardRuntime[];
+    const heard: WorkerMessage[] = [];
+
+    beforeAll(async () => {
+      store = createSyntheticStore({ records: 160 });
+      const job = { storeDir: store.dir, featureSets: store.featureSets.slice(0, 1), workers: 2, seed: 3 };
+      prepared = prepareRun(job);
+      inits = shardInits(job, prepared);
+      const models = enumerateModels(job.featureSets, heads);
+      const dims = prepared.featureSets[0]!.dims;
+      [group] = fuseGroups(models, {
+        workers: 1,
+        dims: () => dims,
+        classes: prepared.classes,
+        maxGroupBytes: Infinity,
+      }) as [FusedGroup];
+      start = {};
+      group.stacks.forEach((stack, i) =>
+        packStack(
+          i,
+          stack.models.map((id) =>
+            initialModelState(headArch(models.find((m) => m.id === id)!.head), dims, prepared.classes, 3, id),
+          ),
+          start,
+        ),
+      );
+      hyper = groupHyper(group, (_, h) => h.lr, prepared.balancedWeights);
+      reference = inits.map((init) => ShardRuntime.open(init));
+      transport = await harness.start(inits);
+      transport.listen((m) => heard.push(m));
+    });
+    afterAll(async () => {
+      await transport?.close();
+      await Promise.all(reference?.map((r) => r.release()) ?? []);
+      if (store) rmSync(dirname(store.dir), { recursive: true, force: true });
+    });
+
+    const unitOn = (
+      shard: number,
+      version: number,
+      state: GroupState,
+      extra: Partial<UnitDispatch> = {},
+    ): UnitDispatch => ({
+      type: 'unit.dispatch',
+      worker: shard,
+      unit: { epoch: 1, group: group.id, shard, version },
+      attempt: 1,
+      batchSize: group.batchSize,
+      group: groupRun(group),
+      state: copyState(state),
+      hyper,
+      ...extra,
+    });
+    /** the same unit run in this thread, from the same state: the bits a transport must return */
+    const expected = async (shard: number, state: GroupState) =>
+      (await reference[shard]!.train(1, group.batchSize, groupRun(group), copyState(state), hyper)).state;
+    const nextMessage = (match: (m: WorkerMessage) => boolean) =>
+      new Promise<WorkerMessage>((resolve) => {
+        const stop = transport.listen((m) => {
+          if (match(m)) {
+            stop();
+            resolve(m);
+          }
+        });
+      });
+    const sameUnit = (a: UnitRef | undefined, b: UnitRef) =>
+      !!a && a.epoch === b.epoch && a.group === b.group && a.shard === b.shard && a.version === b.version;
+
+    it('has one ready worker per shard', () => {
+      expect(transport.size).toBe(inits.length);
+      expect(transport.workers().map((w) => [w.worker, w.shard, w.status])).toEqual([
+        [0, 0, 'ready'],
+        [1, 1, 'ready'],
+      ]);
+    });
+
+    it('dispatches a unit to its worker and hears it busy, then the outcome of the shard it holds', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        const message = unitOn(1, 0, start);
+        const from = heard.length;
+        const outcome = await dispatcher.run(message);
+        expect(outcome.worker).toBe(1);
+        expect(outcome.result.examples).toBe(inits[1]!.rows.train.length);
+        expect(outcome.result.steps).toBe(Math.ceil(inits[1]!.rows.train.length / group.batchSize));
+        expect(outcome.result.lossSum).toHaveLength(group.models.length);
+        const seen = heard.slice(from).filter((m) => 'unit' in m && sameUnit(m.unit, message.unit));
+        expect(seen.map((m) => m.type)).toEqual(['worker.busy', 'unit.outcome']);
+        expect(transport.workers()[1]!.status).toBe('ready');
+        expect(dispatcher.ignored).toBe(0);
+      } finally {
+        dispatcher.close();
+      }
+    });
+
+    it('moves group state both ways: a group hopping shard 0 → 1 → 0 ends with the in-process bits', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        let state = start;
+        let local = start;
+        for (const [version, shard] of [0, 1, 0].entries()) {
+          state = (await dispatcher.run(unitOn(shard, version, state))).result.state;
+          local = await expected(shard, local);
+          expect(sameState(state, local), `after visit ${version} (shard ${shard})`).toBe(true);
+        }
+        expect(sameState(state, start)).toBe(false);
+      } finally {
+        dispatcher.close();
+      }
+    });
+
+    it('evaluates every group on every worker, each on its own part of the split', async () => {
+      const replies = await transport.evaluate({
+        type: 'evaluate',
+        split: 'val',
+        groups: [{ ...groupRun(group), state: copyState(start) }],
+      });
+      expect(replies.map((r) => r[0]!.count)).toEqual(inits.map((i) => i.rows.val.length));
+    });
+
+    it('reports a unit that throws as failed (its worker stays ready) and runs the next one', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        await expect(dispatcher.run(unitOn(0, 0, start, { fault: 'throw' }))).rejects.toThrow(
+          /injected fault/,
+        );
+        expect(transport.workers()[0]!.status).toBe('ready');
+        const { result } = await dispatcher.run(unitOn(0, 0, start, { attempt: 2 }));
+        expect(sameState(result.state, await expected(0, start))).toBe(true);
+      } finally {
+        dispatcher.close();
+      }
+    });
+
+    it('reports a worker lost mid-unit with that unit; after recovery the re-run gives the undisturbed bits', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        const message = unitOn(1, 0, start, { fault: 'exit' });
+        const lost = nextMessage((m) => m.type === 'worker.lost');
+        await expect(dispatcher.run(message)).rejects.toThrow();
+        const report = await lost;
+        expect(report).toMatchObject({ type: 'worker.lost', worker: 1 });
+        expect(report.type === 'worker.lost' && sameUnit(report.unit, message.unit)).toBe(true);
+        expect(transport.workers()[1]!.status).toBe('lost');
+        const ready = nextMessage((m) => m.type === 'worker.ready' && m.worker === 1);
+        await transport.recover(1);
+        await ready;
+        expect(transport.workers()[1]!.status).toBe('ready');
+        // re-run from the group's last checkpoint (here: the state before the unit)
+        const { result } = await dispatcher.run(unitOn(1, 0, start, { attempt: 2 }));
+        expect(sameState(result.state, await expected(1, start))).toBe(true);
+      } finally {
+        dispatcher.close();
+      }
+    });
+
+    it('accepts a unit reported twice once, against the group state version', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        const first = await dispatcher.run(unitOn(0, 0, start));
+        // the same unit delivered again (a lapsed lock): its report must not count
+        const again = nextMessage(
+          (m) => m.type === 'unit.outcome' && sameUnit(m.unit, unitOn(0, 0, start).unit),
+        );
+        transport.dispatch(unitOn(0, 0, start));
+        // ...and the next version is awaited on the same worker while the duplicate is still queued
+        const next = dispatcher.run(unitOn(0, 1, first.result.state));
+        const duplicate = await again;
+        const second = await next;
+        expect(dispatcher.ignored).toBe(1);
+        // units are idempotent: the duplicate computed the same bits, and was still not applied
+        expect(
+          duplicate.type === 'unit.outcome' && sameState(duplicate.result.state, first.result.state),
+        ).toBe(true);
+        expect(sameState(second.result.state, await expected(0, first.result.state))).toBe(true);
+        expect(sameState(second.result.state, first.result.state)).toBe(false);
+      } finally {
+        dispatcher.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkDocument,
+  checkJsonLines,
+  triageSchema,
+  trainingResultSchema,
+} from '../../src/core/contract/index.js';
+import { runCli } from '../e2e/cli-run.js';
+import { createTrainFixture, type TrainFixture } from '../e2e/train-store.js';
+
+describe('train --triage K (real CLI)', () => {
+  let fixture: TrainFixture;
+  beforeAll(async () => {
+    fixture = await createTrainFixture();
+  });
+
+  it('trains only the K best-scored layers and lists the others as triaged out in the result, log, results and report', async () => {
+    const { home, store } = fixture;
+    const scored = checkDocument(
+      (await runCli(['--home', home, 'triage', '--store', store, '--method', 'logme', '--json'])).stdout,
+      triageSchema,
+    );
+    const run = await runCli([
+      '--home',
+      home,
+      'train',
+      '--store',
+      store,
+      '--triage',
+      '2',
+      '--triage-method',
+      'logme',
+      '--epochs',
+      '1',
+      '--workers',
+      '2',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { events, result } = checkJsonLines(run.stdout, trainingResultSchema);
+    const top2 = scored.layers.slice(0, 2).map((l) => l.layer);
+    expect(result.triage).toMatchObject({ method: 'logme', keep: 2 });
+    expect(result.triage!.layers.map(({ layer, score, rank }) => ({ layer, score, rank }))).toEqual(
+      scored.layers.map(({ layer, score, rank }) => ({ layer, score, rank })),
+    );
+    expect(result.triage!.layers.filter((l) => l.kept).map((l) => l.layer)).toEqual(top2);
+    expect(result.layers.map((l) => l.layer).sort()).toEqual([...top2].sort());
+    const start = events.find((e) => e.type === 'train.start') as { models: { layer: string }[] };
+    expect(new Set(start.models.map((m) => m.layer))).toEqual(new Set(top2));
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    const log = logs.find((message) => message.startsWith('triage by logme'));
+    expect(log).toContain(`triaged out ${scored.layers[2]!.layer}`);
+
+    const results = await runCli(['--home', home, 'results', result.run, '--json']);
+    expect((JSON.parse(results.stdout) as { triage: unknown }).triage).toEqual(result.triage);
+    const out = join(home, 'triage-report.html');
+    expect((await runCli(['--home', home, 'report', result.run, '--out', out])).code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Triage: logme, top 2 trained');
+    expect(html.match(/triaged out/g)).toHaveLength(4);
+  });
+
+  it('rejects --triage 0 as a usage error', async () => {
+    const run = await runCli([
+      '--home',
+      fixture.home,
+      'train',
+      '--store',
+      fixture.store,
+      '--triage',
+      '0',
+      '--json',
+    ]);
+    expect(run.code).toBe(2);
+  });
+});
