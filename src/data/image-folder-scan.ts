@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { extname, join } from 'node:path';
 import { badData, LayerlabError, notFound } from '../core/errors.js';
 import type { SkippedRecord } from './data-source.js';
@@ -51,8 +51,12 @@ function listDir(dir: string, seen: ReadonlySet<string> = new Set()): { dirs: st
   } catch (error) {
     throw scanError(dir, error);
   }
-  const isDir = (name: string, dirent: boolean) => {
-    if (dirent) return true;
+  const isDir = (entry: Dirent) => {
+    if (entry.isDirectory()) return true;
+    // A regular file is never a folder: only links (and entries of unknown type) need a stat, which
+    // would otherwise cost one per image before hashing stats each file again (start-up time).
+    if (entry.isFile()) return false;
+    const name = entry.name;
     const path = join(dir, name);
     try {
       const stats = statSync(path);
@@ -67,7 +71,7 @@ function listDir(dir: string, seen: ReadonlySet<string> = new Set()): { dirs: st
   const dirs: string[] = [];
   const files: string[] = [];
   for (const entry of entries) {
-    if (isDir(entry.name, entry.isDirectory())) dirs.push(entry.name);
+    if (isDir(entry)) dirs.push(entry.name);
     else if (entry.isFile() || entry.isSymbolicLink()) files.push(entry.name);
   }
   return { dirs: dirs.sort(byName), files: files.sort(byName) };

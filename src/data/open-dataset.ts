@@ -2,20 +2,33 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { notFound, usageError } from '../core/errors.js';
 import { builtinDatasetNames } from './builtin-shapes.js';
-import { openBuiltinDataset } from './builtin-source.js';
 import type { DataSource } from './data-source.js';
 import { isIdxFolder, isIdxRef } from './idx-format.js';
-import { openIdxDataset } from './idx-dataset.js';
-import { openImageFolder } from './image-folder-dataset.js';
 import type { OpenDatasetOptions } from './open-options.js';
-import { isImagePathTable, openDelimitedSource } from './sources/delimited-source.js';
-import { openDuckdbFileSource } from './sources/duckdb-file-source.js';
-import { isParquetFolder, isParquetPath, openParquetSource } from './sources/parquet-source.js';
+import { isParquetFolder, isParquetPath } from './sources/parquet-ref.js';
 import { isPostgresRef, redactRef } from './sources/postgres-ref.js';
-import { openPostgresSource } from './sources/postgres-source.js';
-import { openSqliteSource } from './sources/sqlite-source.js';
-import { openTableRecords } from './sources/table-records.js';
+import type { TableSource } from './sources/table-source.js';
 import { openTableDataset, tableFormatOf } from './table-dataset.js';
+
+/*
+ * Each reader loads only when a ref of its kind is opened: the database drivers (DuckDB, pg, the
+ * SQLite WASM build) and sharp take seconds to load on a busy machine, and every command that opens
+ * data paid for all of them before its first record (start-up time, issue 12).
+ */
+const idx = () => import('./idx-dataset.js');
+const imageFolder = () => import('./image-folder-dataset.js');
+const delimited = () => import('./sources/delimited-source.js');
+const builtin = () => import('./builtin-source.js');
+/** A table source's rows as records (images read from paths or bytes, text as it is). */
+const records = async (source: TableSource, options: OpenDatasetOptions) =>
+  (await import('./sources/table-records.js')).openTableRecords(source, options);
+const postgres = async (ref: string, spec: { table?: string; query?: string }) =>
+  (await import('./sources/postgres-source.js')).openPostgresSource(ref, spec);
+const sqlite = async (ref: string, spec: { table?: string; query?: string }) =>
+  (await import('./sources/sqlite-source.js')).openSqliteSource(ref, spec);
+const duckdbFile = async (ref: string, spec: { table?: string; query?: string }) =>
+  (await import('./sources/duckdb-file-source.js')).openDuckdbFileSource(ref, spec);
+const parquet = async (ref: string) => (await import('./sources/parquet-source.js')).openParquetSource(ref);
 
 const SQLITE_EXTENSIONS = new Set(['.sqlite', '.sqlite3', '.db']);
 const KINDS =
@@ -36,36 +49,37 @@ export async function openDataset(ref: string, options: OpenDatasetOptions = {})
     ...(options.table === undefined ? {} : { table: options.table }),
     ...(options.query === undefined ? {} : { query: options.query }),
   };
-  if (isPostgresRef(ref)) return openTableRecords(await openPostgresSource(ref, spec), options);
+  if (isPostgresRef(ref)) return records(await postgres(ref, spec), options);
   const database = (kind: string) => {
     if (!spec.table && !spec.query) return;
     throw usageError(`--table and --query read databases, but ${redactRef(ref)} is ${kind}; drop them`);
   };
   if (ref.startsWith('builtin:')) {
     database('a built-in dataset');
-    return openBuiltinDataset(ref, options);
+    return (await builtin()).openBuiltinDataset(ref, options);
   }
-  if (isIdxRef(ref)) return openIdxDataset(ref, options);
+  if (isIdxRef(ref)) return (await idx()).openIdxDataset(ref, options);
   const path = resolve(ref);
   if (!existsSync(path)) {
     const builtins = builtinDatasetNames().map((n) => `builtin:${n}`);
     throw notFound(`data ${ref} not found; pass ${KINDS}, or one of ${builtins.join(', ')}`);
   }
   const ext = extname(path).toLowerCase();
-  if (SQLITE_EXTENSIONS.has(ext)) return openTableRecords(await openSqliteSource(ref, spec), options);
-  if (ext === '.duckdb') return openTableRecords(await openDuckdbFileSource(ref, spec), options);
+  if (SQLITE_EXTENSIONS.has(ext)) return records(await sqlite(ref, spec), options);
+  if (ext === '.duckdb') return records(await duckdbFile(ref, spec), options);
   if (statSync(path).isDirectory()) {
     database('a folder');
-    if (isIdxFolder(path)) return openIdxDataset(ref, options);
-    if (isParquetFolder(path)) return openTableRecords(await openParquetSource(ref), options);
-    return openImageFolder(ref, options);
+    if (isIdxFolder(path)) return (await idx()).openIdxDataset(ref, options);
+    if (isParquetFolder(path)) return records(await parquet(ref), options);
+    return (await imageFolder()).openImageFolder(ref, options);
   }
   database('a file');
-  if (isParquetPath(path)) return openTableRecords(await openParquetSource(ref), options);
+  if (isParquetPath(path)) return records(await parquet(ref), options);
   const format = tableFormatOf(path);
   if (format) {
+    const { isImagePathTable, openDelimitedSource } = await delimited();
     if (await isImagePathTable(path, format, options))
-      return openTableRecords(await openDelimitedSource(ref, format), options);
+      return records(await openDelimitedSource(ref, format), options);
     // texts are re-read from the file by byte range, and rows by position: ids are row numbers
     if (options.idColumn !== undefined || options.groupColumn !== undefined)
       throw usageError(

@@ -126,8 +126,15 @@ or recorded either way.`,
       const config = resolveExtractConfig(flags);
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);
-      const backbone = await loadBackbone(model, { home: home.root });
-      const dataset = await openDataset(data, { ...config.data, cacheDir: join(home.root, 'cache') });
+      // The dataset's scan and hashing overlap the model's load and discovery (start-up time); a
+      // bad model is still the error reported, and a dataset opened meanwhile is closed.
+      const opening = openDataset(data, { ...config.data, cacheDir: join(home.root, 'cache') });
+      opening.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
+      const backbone = await loadBackbone(model, { home: home.root }).catch(async (error: unknown) => {
+        await opening.then((d) => d.close?.()).catch(() => {});
+        throw error;
+      });
+      const dataset = await opening;
       const interrupt = interruptSignal();
       try {
         const notes: string[] = [];

@@ -1,12 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { badData, usageError } from '../../core/errors.js';
 import { describeRelation, duckdbTableSource } from './duckdb-relation.js';
+import { isParquetPath } from './parquet-ref.js';
 import { sqlLiteral } from './sql-text.js';
 import type { TableSource } from './table-source.js';
-
-export const isParquetPath = (path: string) => extname(path).toLowerCase() === '.parquet';
 
 /** The non-Parquet files of a folder (Hive-style `key=value` sub-folders allowed), for refusing it. */
 function strayFiles(root: string, dir = root, out: string[] = []): string[] {
@@ -17,20 +16,6 @@ function strayFiles(root: string, dir = root, out: string[] = []): string[] {
     else if (!isParquetPath(entry.name)) out.push(relative(root, path));
   }
   return out;
-}
-
-/** A folder holding only `.parquet` files (hidden and `_SUCCESS`-style files aside). */
-export function isParquetFolder(path: string): boolean {
-  if (!statSync(path).isDirectory()) return false;
-  let parquet = false;
-  const walk = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).every((entry) => {
-      if (entry.name.startsWith('.') || entry.name.startsWith('_')) return true;
-      if (entry.isDirectory()) return walk(join(dir, entry.name));
-      if (isParquetPath(entry.name)) parquet = true;
-      return isParquetPath(entry.name);
-    });
-  return walk(path) && parquet;
 }
 
 /**
