@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { LayerlabError } from '../core/errors.js';
+import { isLayerlabError, LayerlabError } from '../core/errors.js';
 import { digestOf, sha256 } from '../core/hash.js';
 import { batchHash, decodeRowsInto, encodeBatch, readBatchHeader, type StorageDtype } from './batch-codec.js';
 import { refuseNetworkFilesystem } from './filesystem-check.js';
 import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from './manifest.js';
 import { ReaderLease } from './reader-lease.js';
-import { WriterLock } from './writer-lock.js';
+import { liveWriter, WriterLock } from './writer-lock.js';
 
 export interface FeatureSetIdentity {
   modelDigest: string;
@@ -19,6 +19,9 @@ export interface FeatureSetIdentity {
   /** float16 storage is its own feature set; float32 (the default) adds nothing to the identity */
   dtype?: StorageDtype;
 }
+
+/** Two 4 KiB meta pages: the smallest LMDB file a writer has finished creating. */
+const LMDB_META_BYTES = 2 * 4096;
 
 /** A feature set's content address (docs/architecture.md: computed at most once, ever). */
 export function featureSetKey(identity: FeatureSetIdentity): string {
@@ -112,6 +115,35 @@ export class FeatureStore {
     return { env, meta, data };
   }
 
+  /**
+   * A reader can meet a store whose writer is still creating its file (LMDB then fails with
+   * "Invalid argument"): name the writer instead of failing as a bug.
+   */
+  private static openEnvWhileWritten(dir: string, readOnly: boolean) {
+    const beingCreated = (writer: string) =>
+      new LayerlabError(
+        'STORE_LOCKED',
+        `store ${dir} is being created by ${writer}; try again once it has written its first batch`,
+      );
+    // LMDB's file starts with two meta pages; a shorter file is not written yet (or was cut short),
+    // and lmdb-js crashes the process on it rather than throwing, so it is never opened
+    if (readOnly && statSync(join(dir, 'features.mdb')).size < LMDB_META_BYTES) {
+      const writer = liveWriter(dir);
+      if (writer !== undefined) throw beingCreated(writer);
+      throw new LayerlabError(
+        'BAD_DATA',
+        `store ${dir} is damaged (its features.mdb is cut short); remove it with \`layerlab store gc\` and extract again`,
+      );
+    }
+    try {
+      return FeatureStore.openEnv(dir, readOnly);
+    } catch (error) {
+      const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
+      if (writer === undefined) throw error;
+      throw beingCreated(writer);
+    }
+  }
+
   static exists(dir: string): boolean {
     return existsSync(join(dir, 'features.mdb'));
   }
@@ -134,7 +166,7 @@ export class FeatureStore {
     const lock = options.write ? WriterLock.acquire(dir) : undefined;
     const lease = options.write ? undefined : ReaderLease.take(dir);
     try {
-      const { env, meta, data } = FeatureStore.openEnv(dir, !options.write);
+      const { env, meta, data } = FeatureStore.openEnvWhileWritten(dir, !options.write);
       const store = new FeatureStore(dir, env, meta, data, lock, lease, !options.write);
       try {
         refuseNewerFormat(dir, store.manifest());

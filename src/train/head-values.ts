@@ -1,3 +1,4 @@
+import { headTypeSchema } from '../core/contract/shared.js';
 import { configError } from '../core/errors.js';
 import { resolveHead, type ResolvedHead } from './head-config.js';
 import type { ParameterName } from './search-space.js';
@@ -65,8 +66,7 @@ export function headFromValues(values: HeadValues, base: ResolvedHead = HEAD_DEF
   ]);
   for (const key of Object.keys(values))
     if (!known.has(key)) throw configError(`unknown head setting ${key}; use ${[...known].join(', ')}`);
-  const type =
-    values.type === undefined ? base.type : oneOf('type', values.type, ['linear', 'mlp', 'ridge'] as const);
+  const type = values.type === undefined ? base.type : oneOf('type', values.type, headTypeSchema.options);
   const hidden =
     values.hidden !== undefined
       ? hiddenLayers(values.hidden)

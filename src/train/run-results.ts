@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { headTypeSchema } from '../core/contract/shared.js';
 import { LayerlabError } from '../core/errors.js';
 import { readRunFile } from './read-run-file.js';
 import type { TrainOutcome } from './train-job.js';
@@ -21,7 +22,7 @@ const runResultsSchema = z.looseObject({
       layer: z.string(),
       featureSet: z.string(),
       label: z.string(),
-      head: z.looseObject({ id: z.string(), type: z.enum(['linear', 'mlp']) }),
+      head: z.looseObject({ id: z.string(), type: headTypeSchema }),
       status: z.string().optional(),
       trainLoss: metrics,
       valLoss: metrics,

@@ -159,7 +159,7 @@ const cases: FailureCase[] = [
       '--layer',
       'head/pool',
       '--format',
-      'parquet',
+      'xlsx',
       '--out',
       `${w.root}/x`,
     ],

@@ -128,6 +128,7 @@ function makeRun(id: string, options: { finished: boolean; pid?: number }): RunS
           {
             id: 'm0',
             layer: 'conv1',
+            featureSet: 'fs-conv1',
             label: 'lr=0.1',
             head: {
               id: 'm0',
@@ -145,6 +146,7 @@ function makeRun(id: string, options: { finished: boolean; pid?: number }): RunS
             valAccuracy: [0.5, 0.7],
             valMacroF1: [0.4, 0.6],
             finalValAccuracy: 0.7,
+            finalValue: 0.7,
             testAccuracy: 0.65,
           },
         ],

@@ -47,7 +47,16 @@ Examples:
         catalog(),
         formats(),
       ]);
-      const stores = listStoreDirs(root).map(summarizeStore);
+      // a store another process is creating right now is left out of the list, and said so
+      const stores = listStoreDirs(root).flatMap((dir) => {
+        try {
+          return [summarizeStore(dir)];
+        } catch (error) {
+          if (!(error instanceof LayerlabError) || error.code !== 'STORE_LOCKED') throw error;
+          if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
+          return [];
+        }
+      });
       print(json, { stores }, () => formatStoreList(stores, root));
     });
 

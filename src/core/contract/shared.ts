@@ -21,10 +21,13 @@ export const dim = z.union([z.number().int(), z.string(), z.null()]);
 
 export const rankingMetric = z.enum(['accuracy', 'macro_f1']);
 
+/** Every head type: trained by SGD (`linear`, `mlp`) or solved in closed form (`ridge`). */
+export const headTypeSchema = z.enum(['linear', 'mlp', 'ridge']);
+
 /** The head of a trained model as results print it (core/result.ts `HeadSummary`). */
 export const headSummarySchema = z.strictObject({
   id: z.string().min(1),
-  type: z.enum(['linear', 'mlp', 'ridge']),
+  type: headTypeSchema,
   lr: z.number().positive(),
   l2: z.number().nonnegative(),
   batchSize: positiveCount,
@@ -39,7 +42,7 @@ export const headSummarySchema = z.strictObject({
 
 /** A head configuration with every default applied (what a sweep trial trains). */
 export const resolvedHeadSchema = z.strictObject({
-  type: z.enum(['linear', 'mlp', 'ridge']),
+  type: headTypeSchema,
   hidden: z.array(positiveCount),
   lr: z.number().positive(),
   l2: z.number().nonnegative(),
