@@ -43,8 +43,12 @@ export interface TrainingResult {
 }
 
 /** What `train --triage K` scored, and which feature sets it kept for training. */
+/** Every closed-form way `triage` scores a feature set against its labels; higher is better. */
+export const TRIAGE_METHODS = ['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge'] as const;
+export type TriageMethod = (typeof TRIAGE_METHODS)[number];
+
 export interface TrainTriage {
-  method: 'logme' | 'transrate' | 'hscore' | 'shrinkage-hscore' | 'ridge';
+  method: TriageMethod;
   keep: number;
   seconds: number;
   layers: { layer: string; score: number | null; rank: number; kept: boolean }[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRIAGE_METHODS } from '../core/result.js';
 import {
   headParameterShape,
   numericDistributionSchemas,
@@ -101,7 +102,7 @@ export const sweepSchema = z.strictObject({
   triage: z
     .strictObject({
       keep: positiveInt,
-      method: z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']).optional(),
+      method: z.enum(TRIAGE_METHODS).optional(),
     })
     .optional(),
 });

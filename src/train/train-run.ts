@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { trainTriageSchema } from '../core/contract/triage.js';
 import { isLayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
@@ -9,6 +10,7 @@ import { FeatureStore } from '../store/feature-store.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from './layer-results.js';
 import { newRunId } from './layer-search.js';
+import { readRunFile } from './read-run-file.js';
 import { readRunJob } from './run-job-file.js';
 import { readRunResults } from './run-results.js';
 import { expandSearch, type SearchMode } from './search.js';
@@ -147,8 +149,12 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     run = openRun(options.home, options.resume);
     job = readRunJob(run.dir);
     run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
-    const triagePath = join(run.dir, 'triage.json');
-    if (existsSync(triagePath)) triage = JSON.parse(readFileSync(triagePath, 'utf8')) as TrainTriage;
+    triage = readRunFile(
+      run.dir,
+      'triage.json',
+      trainTriageSchema,
+      'delete it to resume without the triage summary',
+    ) as TrainTriage | undefined;
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
     const built = buildTrainJob({ ...options, store: options.store });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { TRIAGE_METHODS } from '../result.js';
 import { path, positiveCount, seconds } from './shared.js';
 
-/** The closed-form scoring methods of `triage` (triage/methods.ts `TRIAGE_METHODS`). */
-export const triageMethodSchema = z.enum(['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge']);
+/** The closed-form scoring methods of `triage`. */
+export const triageMethodSchema = z.enum(TRIAGE_METHODS);
 
 /** `triage --store S`: every scored feature set, best first (`rank` 1 is the best). */
 export const triageSchema = z.strictObject({
