@@ -13,6 +13,7 @@ export const stageTiers = [
   ['store'],
   ['extract', 'triage'],
   ['train'],
+  ['pipeline'],
   ['sweep', 'deploy', 'report', 'cluster'],
   ['ui'],
   ['cli'],

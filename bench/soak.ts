@@ -15,7 +15,7 @@ import { loadBackbone } from '../src/backbone/load-backbone.js';
 import { selectLayers } from '../src/backbone/select-layers.js';
 import { openDataset } from '../src/data/open-dataset.js';
 import { extract } from '../src/extract/extract.js';
-import { train } from '../src/train/train.js';
+import { train } from '../src/train/mop/train.js';
 import { describeMachine } from './harness/machine.js';
 import { writeResults } from './harness/results-file.js';
 import { judgeSoak, sample, type SoakSample } from './harness/soak-samples.js';

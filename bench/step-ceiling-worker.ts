@@ -5,13 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Rng } from '../src/core/random.js';
-import { headArch } from '../src/train/head-arch.js';
-import { buildTrainGraph } from '../src/train/head-graph.js';
-import { initialModelState, packStack } from '../src/train/head-state.js';
-import { createHeadSession } from '../src/train/ort-session.js';
-import type { GroupState, HyperValues } from '../src/train/group-state.js';
-import { resolveHead } from '../src/train/head-config.js';
-import { runTrainUnit } from '../src/train/unit-runner.js';
+import { headArch } from '../src/train/heads/head-arch.js';
+import { buildTrainGraph } from '../src/train/heads/head-graph.js';
+import { initialModelState, packStack } from '../src/train/heads/head-state.js';
+import { createHeadSession } from '../src/train/heads/ort-session.js';
+import type { GroupState, HyperValues } from '../src/train/heads/group-state.js';
+import { resolveHead } from '../src/train/heads/head-config.js';
+import { runTrainUnit } from '../src/train/worker/unit-runner.js';
 import { linearHeads } from './train-bench-store.js';
 
 export interface StepCeilingSetup {

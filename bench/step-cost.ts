@@ -1,5 +1,5 @@
 /**
- * Calibrates the planner's unit-cost model (src/train/unit-cost.ts): the fused training step of K
+ * Calibrates the planner's unit-cost model (src/train/mop/unit-cost.ts): the fused training step of K
  * logistic-regression heads (K = 1, 2, 4, 8, 16) over the same rows on one thread, the fastest of
  * several repeats per K, fitted by least squares to `step = fixed + K × per head`. Prints the fixed
  * part in multiply-adds (what STEP_OVERHEAD should be) and what cutting a group of 8 heads in two
@@ -9,14 +9,14 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/random.js';
-import type { GroupState, HyperValues } from '../src/train/group-state.js';
-import { headArch, headFlops } from '../src/train/head-arch.js';
-import { resolveHead } from '../src/train/head-config.js';
-import { buildTrainGraph } from '../src/train/head-graph.js';
-import { initialModelState, packStack } from '../src/train/head-state.js';
-import { createHeadSession } from '../src/train/ort-session.js';
-import { runTrainUnit } from '../src/train/unit-runner.js';
-import { STEP_OVERHEAD } from '../src/train/unit-cost.js';
+import type { GroupState, HyperValues } from '../src/train/heads/group-state.js';
+import { headArch, headFlops } from '../src/train/heads/head-arch.js';
+import { resolveHead } from '../src/train/heads/head-config.js';
+import { buildTrainGraph } from '../src/train/heads/head-graph.js';
+import { initialModelState, packStack } from '../src/train/heads/head-state.js';
+import { createHeadSession } from '../src/train/heads/ort-session.js';
+import { runTrainUnit } from '../src/train/worker/unit-runner.js';
+import { STEP_OVERHEAD } from '../src/train/mop/unit-cost.js';
 import { linearHeads, recordResult } from './train-bench-store.js';
 import { round } from './train-timing.js';
 

@@ -4,7 +4,7 @@
  * against a well-converged reference solver on the same features and objective (L2-regularised
  * multinomial logistic regression, each L2 solved to convergence, best by validation): SciPy's
  * L-BFGS-B when python3 with SciPy is installed, else layerlab's float64 L-BFGS
- * (src/train/reference-lbfgs.ts). On scikit-learn's digits and on Fashion-MNIST pixels, from the
+ * (src/train/heads/reference-lbfgs.ts). On scikit-learn's digits and on Fashion-MNIST pixels, from the
  * shared assets; a dataset that is absent is skipped.
  * Run: npm run build && node dist/bench/train-accuracy.js
  */
@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HeadConfig } from '../src/train/head-config.js';
-import { prepareRun } from '../src/train/prepare-run.js';
-import { lbfgsAccuracy, solveLbfgs } from '../src/train/reference-lbfgs.js';
+import type { HeadConfig } from '../src/train/heads/head-config.js';
+import { prepareRun } from '../src/train/mop/prepare-run.js';
+import { lbfgsAccuracy, solveLbfgs } from '../src/train/heads/reference-lbfgs.js';
 import { recordResult } from './train-bench-store.js';
 import {
   loadDigits,
@@ -104,7 +104,7 @@ function tsReference(
 ): { solver: string; results: ReferenceRow[] } {
   const [train, val, test] = [0, 1, 2].map((which) => standardizedRows(table, mean, std, which));
   return {
-    solver: 'layerlab float64 L-BFGS (src/train/reference-lbfgs.ts)',
+    solver: 'layerlab float64 L-BFGS (src/train/heads/reference-lbfgs.ts)',
     results: l2.map((strength) => {
       const model = solveLbfgs({
         x: train!.x,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/core/random.js';
-import type { HeadConfig } from '../src/train/head-config.js';
+import type { HeadConfig } from '../src/train/heads/head-config.js';
 import { FeatureStore } from '../src/store/feature-store.js';
 
 /** A synthetic feature store for the training benchmarks: Gaussian class blobs, 80/10/10 split. */

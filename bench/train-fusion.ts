@@ -9,14 +9,14 @@
  * Run: npm run build && node dist/bench/train-fusion.js
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { enumerateModels, fuseGroups } from '../src/train/fused-groups.js';
-import { groupHyper } from '../src/train/group-hyper.js';
-import { groupRun } from '../src/train/group-run.js';
-import { headArch } from '../src/train/head-arch.js';
-import { initialModelState, packStack } from '../src/train/head-state.js';
-import { prepareRun } from '../src/train/prepare-run.js';
-import { ShardRuntime } from '../src/train/shard-runtime.js';
-import { shardInits } from '../src/train/train.js';
+import { enumerateModels, fuseGroups } from '../src/train/mop/fused-groups.js';
+import { groupHyper } from '../src/train/heads/group-hyper.js';
+import { groupRun } from '../src/train/mop/group-run.js';
+import { headArch } from '../src/train/heads/head-arch.js';
+import { initialModelState, packStack } from '../src/train/heads/head-state.js';
+import { prepareRun } from '../src/train/mop/prepare-run.js';
+import { ShardRuntime } from '../src/train/worker/shard-runtime.js';
+import { shardInits } from '../src/train/mop/train.js';
 import { createBenchStore, linearHeads, recordResult } from './train-bench-store.js';
 import { round, timedTrain } from './train-timing.js';
 

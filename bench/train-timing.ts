@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { train } from '../src/train/train.js';
-import type { TrainJob, TrainOutcome } from '../src/train/train-job.js';
+import { train } from '../src/train/mop/train.js';
+import type { TrainJob, TrainOutcome } from '../src/train/mop/train-job.js';
 
 export interface TimedRun {
   outcome: TrainOutcome;

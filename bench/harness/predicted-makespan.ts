@@ -1,9 +1,9 @@
-import { enumerateModels, fuseGroups, type FusedGroup } from '../../src/train/fused-groups.js';
-import { splitForMakespan } from '../../src/train/group-splits.js';
-import type { HeadConfig } from '../../src/train/head-config.js';
-import { epochRng, planEpoch } from '../../src/train/mop-plan.js';
-import { chunk } from '../../src/train/sharding.js';
-import { unitCost } from '../../src/train/unit-cost.js';
+import { enumerateModels, fuseGroups, type FusedGroup } from '../../src/train/mop/fused-groups.js';
+import { splitForMakespan } from '../../src/train/mop/group-splits.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
+import { epochRng, planEpoch } from '../../src/train/mop/plan.js';
+import { chunk } from '../../src/train/worker/sharding.js';
+import { unitCost } from '../../src/train/mop/unit-cost.js';
 
 export interface PredictedScaling {
   /** per epoch, the pieces per fused group with 2 workers */

@@ -1,17 +1,17 @@
-import { fuseGroups, type ModelSpec } from '../../src/train/fused-groups.js';
-import { groupHyper } from '../../src/train/group-hyper.js';
-import { groupRun } from '../../src/train/group-run.js';
-import type { GroupState } from '../../src/train/group-state.js';
-import { headArch } from '../../src/train/head-arch.js';
-import { headLabel } from '../../src/train/head-config.js';
-import { initialModelState, packStack } from '../../src/train/head-state.js';
-import { learningRate } from '../../src/train/lr-schedule.js';
-import { accuracyOf } from '../../src/train/metrics.js';
-import { prepareRun } from '../../src/train/prepare-run.js';
-import { resolveJob } from '../../src/train/resolve-job.js';
-import { ShardRuntime } from '../../src/train/shard-runtime.js';
-import { shardInits } from '../../src/train/train.js';
-import type { TrainJob } from '../../src/train/train-job.js';
+import { fuseGroups, type ModelSpec } from '../../src/train/mop/fused-groups.js';
+import { groupHyper } from '../../src/train/heads/group-hyper.js';
+import { groupRun } from '../../src/train/mop/group-run.js';
+import type { GroupState } from '../../src/train/heads/group-state.js';
+import { headArch } from '../../src/train/heads/head-arch.js';
+import { headLabel } from '../../src/train/heads/head-config.js';
+import { initialModelState, packStack } from '../../src/train/heads/head-state.js';
+import { learningRate } from '../../src/train/heads/lr-schedule.js';
+import { accuracyOf } from '../../src/train/heads/metrics.js';
+import { prepareRun } from '../../src/train/mop/prepare-run.js';
+import { resolveJob } from '../../src/train/mop/resolve-job.js';
+import { ShardRuntime } from '../../src/train/worker/shard-runtime.js';
+import { shardInits } from '../../src/train/mop/train.js';
+import type { TrainJob } from '../../src/train/mop/train-job.js';
 
 /** One head's outcome, as the status-quo loop records it. */
 export interface HeadOutcome {

@@ -1,4 +1,4 @@
-import type { HeadConfig } from '../../src/train/head-config.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
 
 /** What both plans train on every layer: the same head configurations, epochs, seed and batch sizes. */
 export interface Workload {

@@ -3,12 +3,12 @@ import type { HeadSummary } from '../core/result.js';
 import { FeatureStore } from '../store/feature-store.js';
 import type { FeatureSetManifest, StoreManifest } from '../store/manifest.js';
 import { RunStore } from '../store/run-store.js';
-import type { ModelState } from '../train/head-state.js';
-import { prepareRun } from '../train/prepare-run.js';
-import { readModelState } from '../train/run-snapshot.js';
-import type { Standardization } from '../train/standardization.js';
-import { readRunJob } from '../train/run-job-file.js';
-import { requireRunResults } from '../train/run-results.js';
+import type { ModelState } from '../train/heads/head-state.js';
+import { prepareRun } from '../train/mop/prepare-run.js';
+import { readModelState } from '../train/run-folder/run-snapshot.js';
+import type { Standardization } from '../train/heads/standardization.js';
+import { readRunJob } from '../train/run-folder/run-job-file.js';
+import { requireRunResults } from '../train/run-folder/run-results.js';
 
 /** Everything needed to apply one trained head to new data, read from its run and feature store. */
 export interface HeadBundle {

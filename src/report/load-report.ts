@@ -5,8 +5,8 @@ import type { TrainingResult } from '../core/result.js';
 import { FeatureStore } from '../store/feature-store.js';
 import type { StoreManifest } from '../store/manifest.js';
 import { RunStore } from '../store/run-store.js';
-import { readRunJob } from '../train/run-job-file.js';
-import { requireRunResults } from '../train/run-results.js';
+import { readRunJob } from '../train/run-folder/run-job-file.js';
+import { requireRunResults } from '../train/run-folder/run-results.js';
 import type { ReportModel } from './report-model.js';
 
 /** A run id under the home's runs/ folder, or a run folder. */

@@ -1,4 +1,4 @@
-import { parseHeadSpace, type HeadSpace } from '../train/search-space.js';
+import { parseHeadSpace, type HeadSpace } from '../train/search/search-space.js';
 import type { HeadsBlock } from './sweep-schema.js';
 
 type Spec = NonNullable<HeadsBlock[keyof HeadsBlock]>;

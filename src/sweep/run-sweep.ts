@@ -19,11 +19,11 @@ import { extract, storeDirFor, type ExtractResult } from '../extract/extract.js'
 import { FeatureStore } from '../store/feature-store.js';
 import { materializeView } from '../store/materialize-view.js';
 import { RunStore } from '../store/run-store.js';
-import { trainingResult } from '../train/layer-results.js';
-import { newRunId } from '../train/layer-search.js';
-import { train } from '../train/train.js';
-import type { TrainJob } from '../train/train-job.js';
-import { triageFeatureSets, triageMessage } from '../train/triage-sets.js';
+import { trainingResult } from '../train/run-folder/layer-results.js';
+import { newRunId } from '../pipeline/run-id.js';
+import { train } from '../train/mop/train.js';
+import type { TrainJob } from '../train/mop/train-job.js';
+import { triageFeatureSets, triageMessage } from '../train/search/triage-sets.js';
 import type { SweepFile } from './sweep-schema.js';
 import { sweepTrials, type Trial } from './sweep-trials.js';
 

@@ -4,7 +4,7 @@ import {
   headParameterShape,
   numericDistributionSchemas,
   scalarSchema as scalar,
-} from '../train/search-space.js';
+} from '../train/search/search-space.js';
 
 /**
  * The sweep file (W&B-sweep-like, YAML or JSON), validated at the edge; `layerlab sweep --schema`

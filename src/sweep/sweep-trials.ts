@@ -1,6 +1,6 @@
 import { digestOf } from '../core/hash.js';
-import type { ModelConfig } from '../train/search.js';
-import { expandSearch } from '../train/search.js';
+import type { ModelConfig } from '../train/search/search.js';
+import { expandSearch } from '../train/search/search.js';
 import type { SweepFile } from './sweep-schema.js';
 import { headsToSpace } from './heads-to-space.js';
 

@@ -76,7 +76,7 @@ import type { StoreSummary } from '../../src/store/store-catalog.js';
 import type { StoreVerification } from '../../src/store/verify-store.js';
 import type { SweepResult } from '../../src/sweep/run-sweep.js';
 import type { Trial } from '../../src/sweep/sweep-trials.js';
-import type { ResolvedHead } from '../../src/train/head-config.js';
+import type { ResolvedHead } from '../../src/train/heads/head-config.js';
 import { cliBin, collectRun, runCli, type CliRun } from './cli-run.js';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import type { TrainingResult } from '../../src/core/result.js';
-import { readSnapshot } from '../../src/train/run-snapshot.js';
+import { readSnapshot } from '../../src/train/run-folder/run-snapshot.js';
 import { differingTensors } from '../train/same-bits.js';
 import { cliBin as bin, parseNdjson, runCli } from './cli-run.js';
 import { createTrainFixture, type TrainFixture } from './train-store.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDigits, standardizedRows, writeTableStore } from '../../bench/train-datasets.js';
-import type { HeadConfig } from '../../src/train/head-config.js';
-import { prepareRun } from '../../src/train/prepare-run.js';
-import { lbfgsAccuracy, solveLbfgs } from '../../src/train/reference-lbfgs.js';
-import { train } from '../../src/train/train.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
+import { prepareRun } from '../../src/train/mop/prepare-run.js';
+import { lbfgsAccuracy, solveLbfgs } from '../../src/train/heads/reference-lbfgs.js';
+import { train } from '../../src/train/mop/train.js';
 
 const digits = loadDigits();
 const L2 = [1e-4, 1e-3, 1e-2];

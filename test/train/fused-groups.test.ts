@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { enumerateModels, fuseGroups, type FusionOptions } from '../../src/train/fused-groups.js';
-import { headArch, headBytes } from '../../src/train/head-arch.js';
-import type { HeadConfig, LinearHeadConfig } from '../../src/train/head-config.js';
-import { planEpoch } from '../../src/train/mop-plan.js';
+import { enumerateModels, fuseGroups, type FusionOptions } from '../../src/train/mop/fused-groups.js';
+import { headArch, headBytes } from '../../src/train/heads/head-arch.js';
+import type { HeadConfig, LinearHeadConfig } from '../../src/train/heads/head-config.js';
+import { planEpoch } from '../../src/train/mop/plan.js';
 
 const head = (lr: number, batchSize = 32): LinearHeadConfig => ({
   type: 'linear',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rungs, successiveHalving } from '../../src/train/halving.js';
-import { HEAD_DEFAULTS } from '../../src/train/head-values.js';
-import type { ModelRecord } from '../../src/train/model-record.js';
+import { rungs, successiveHalving } from '../../src/train/search/halving.js';
+import { HEAD_DEFAULTS } from '../../src/train/search/head-values.js';
+import type { ModelRecord } from '../../src/train/mop/model-record.js';
 
 /** A model whose validation accuracy after each epoch is given. */
 function model(index: number, accuracies: number[], status: ModelRecord['status'] = 'active'): ModelRecord {

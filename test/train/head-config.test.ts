@@ -6,7 +6,7 @@ import {
   shortNumber,
   type LinearHeadConfig,
   type MlpHeadConfig,
-} from '../../src/train/head-config.js';
+} from '../../src/train/heads/head-config.js';
 
 describe('head labels', () => {
   it('writes numbers short', () => {

@@ -1,12 +1,12 @@
 import { Rng } from '../../src/core/random.js';
-import { fuseGroups, type FusedGroup, type ModelSpec } from '../../src/train/fused-groups.js';
-import { groupHyper } from '../../src/train/group-hyper.js';
-import type { GroupState, HyperValues } from '../../src/train/group-state.js';
-import { headArch } from '../../src/train/head-arch.js';
-import type { GroupGraphSpec } from '../../src/train/head-graph.js';
-import { resolveHead, type HeadConfig, type ResolvedHead } from '../../src/train/head-config.js';
-import { initialModelState, packStack, type ModelState } from '../../src/train/head-state.js';
-import type { SplitRows } from '../../src/train/shard-data.js';
+import { fuseGroups, type FusedGroup, type ModelSpec } from '../../src/train/mop/fused-groups.js';
+import { groupHyper } from '../../src/train/heads/group-hyper.js';
+import type { GroupState, HyperValues } from '../../src/train/heads/group-state.js';
+import { headArch } from '../../src/train/heads/head-arch.js';
+import type { GroupGraphSpec } from '../../src/train/heads/head-graph.js';
+import { resolveHead, type HeadConfig, type ResolvedHead } from '../../src/train/heads/head-config.js';
+import { initialModelState, packStack, type ModelState } from '../../src/train/heads/head-state.js';
+import type { SplitRows } from '../../src/train/worker/shard-data.js';
 
 /** Small random problems and fused groups for graph-level tests. */
 export const D = 7;

@@ -1,18 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as ort from 'onnxruntime-node';
 import { Rng } from '../../src/core/random.js';
-import { DropoutMasks } from '../../src/train/dropout-masks.js';
-import { fuseGroups, type FusedGroup, type ModelSpec } from '../../src/train/fused-groups.js';
-import { groupHyper } from '../../src/train/group-hyper.js';
-import type { GroupState } from '../../src/train/group-state.js';
-import { headArch } from '../../src/train/head-arch.js';
-import { resolveHead, type HeadConfig } from '../../src/train/head-config.js';
-import { balancedClassWeights } from '../../src/train/group-hyper.js';
-import { buildEvalGraph, buildTrainGraph } from '../../src/train/head-graph.js';
-import { initialModelState, packStack, unpackStack, type ModelState } from '../../src/train/head-state.js';
-import { createHeadSession } from '../../src/train/ort-session.js';
-import { referenceStep, type ReferenceState } from '../../src/train/reference-head.js';
-import { evaluateRows, runTrainUnit } from '../../src/train/unit-runner.js';
+import { DropoutMasks } from '../../src/train/heads/dropout-masks.js';
+import { fuseGroups, type FusedGroup, type ModelSpec } from '../../src/train/mop/fused-groups.js';
+import { groupHyper } from '../../src/train/heads/group-hyper.js';
+import type { GroupState } from '../../src/train/heads/group-state.js';
+import { headArch } from '../../src/train/heads/head-arch.js';
+import { resolveHead, type HeadConfig } from '../../src/train/heads/head-config.js';
+import { balancedClassWeights } from '../../src/train/heads/group-hyper.js';
+import { buildEvalGraph, buildTrainGraph } from '../../src/train/heads/head-graph.js';
+import { initialModelState, packStack, unpackStack, type ModelState } from '../../src/train/heads/head-state.js';
+import { createHeadSession } from '../../src/train/heads/ort-session.js';
+import { referenceStep, type ReferenceState } from '../../src/train/heads/reference-head.js';
+import { evaluateRows, runTrainUnit } from '../../src/train/worker/unit-runner.js';
 import {
   C,
   graphSpec,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LinearHeadConfig } from '../../src/train/head-config.js';
-import { learningRate } from '../../src/train/lr-schedule.js';
+import type { LinearHeadConfig } from '../../src/train/heads/head-config.js';
+import { learningRate } from '../../src/train/heads/lr-schedule.js';
 
 const head: LinearHeadConfig = {
   type: 'linear',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyOf, confusionRows, macroF1 } from '../../src/train/metrics.js';
-import { balancedClassWeights } from '../../src/train/group-hyper.js';
+import { accuracyOf, confusionRows, macroF1 } from '../../src/train/heads/metrics.js';
+import { balancedClassWeights } from '../../src/train/heads/group-hyper.js';
 
 describe('metrics', () => {
   // rows = true class, columns = predicted

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
-import { executePlan } from '../../src/train/mop-executor.js';
-import { planEpoch, type EpochPlan, type PlannedUnit } from '../../src/train/mop-plan.js';
+import { executePlan } from '../../src/train/mop/executor.js';
+import { planEpoch, type EpochPlan, type PlannedUnit } from '../../src/train/mop/plan.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

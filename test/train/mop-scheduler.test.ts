@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { planEpoch } from '../../src/train/mop-plan.js';
-import { MopScheduler, type MopUnit } from '../../src/train/mop-scheduler.js';
+import { planEpoch } from '../../src/train/mop/plan.js';
+import { MopScheduler, type MopUnit } from '../../src/train/mop/scheduler.js';
 
 interface Interval extends MopUnit {
   worker: number;

@@ -1,4 +1,4 @@
-import type { ModelState } from '../../src/train/head-state.js';
+import type { ModelState } from '../../src/train/heads/head-state.js';
 
 /** Bitwise equality of two float arrays (a deep equal on large typed arrays is very slow). */
 export const sameBits = (a: Float32Array, b: Float32Array): boolean =>

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
-import { expandSearch } from '../../src/train/search.js';
-import { parseHeadSpace, readHeadSpaceFile } from '../../src/train/search-space.js';
+import { expandSearch } from '../../src/train/search/search.js';
+import { parseHeadSpace, readHeadSpaceFile } from '../../src/train/search/search-space.js';
 
 const sets = [
   { key: 'a', layer: 'block1' },

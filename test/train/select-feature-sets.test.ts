@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
 import type { FeatureSetManifest } from '../../src/store/manifest.js';
-import { selectFeatureSets } from '../../src/train/select-feature-sets.js';
+import { selectFeatureSets } from '../../src/train/search/select-feature-sets.js';
 
 const set = (
   layer: string,

@@ -3,16 +3,16 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
-import { fuseGroups, enumerateModels } from '../../src/train/fused-groups.js';
-import { groupHyper } from '../../src/train/group-hyper.js';
-import { groupRun } from '../../src/train/group-run.js';
-import { stateBuffers } from '../../src/train/group-state.js';
-import { headArch } from '../../src/train/head-arch.js';
-import { initialModelState, packStack } from '../../src/train/head-state.js';
-import { prepareRun } from '../../src/train/prepare-run.js';
-import { shardInits } from '../../src/train/train.js';
-import { WorkerPool } from '../../src/train/worker-pool.js';
-import { workerScriptUrl } from '../../src/train/worker-script.js';
+import { fuseGroups, enumerateModels } from '../../src/train/mop/fused-groups.js';
+import { groupHyper } from '../../src/train/heads/group-hyper.js';
+import { groupRun } from '../../src/train/mop/group-run.js';
+import { stateBuffers } from '../../src/train/heads/group-state.js';
+import { headArch } from '../../src/train/heads/head-arch.js';
+import { initialModelState, packStack } from '../../src/train/heads/head-state.js';
+import { prepareRun } from '../../src/train/mop/prepare-run.js';
+import { shardInits } from '../../src/train/mop/train.js';
+import { WorkerPool } from '../../src/train/worker/worker-pool.js';
+import { workerScriptUrl } from '../../src/train/worker/worker-script.js';
 import { createSyntheticStore } from './synthetic-store.js';
 
 const store = createSyntheticStore({ records: 120 });
@@ -38,7 +38,7 @@ function unit(prepared: ReturnType<typeof prepareRun>) {
 describe('shard workers', () => {
   it('resolves the compiled worker script from TypeScript sources', () => {
     expect(fileURLToPath(workerScriptUrl('shard-worker-thread'))).toMatch(
-      /dist\/src\/train\/shard-worker-thread\.js$/,
+      /dist\/src\/train\/worker\/shard-worker-thread\.js$/,
     );
     expect(() => workerScriptUrl('no-such-worker')).toThrow(/npm run build/);
   });

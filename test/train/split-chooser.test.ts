@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { enumerateModels, fuseGroups } from '../../src/train/fused-groups.js';
-import { archKey } from '../../src/train/head-arch.js';
-import { cutGroup, splitForMakespan } from '../../src/train/group-splits.js';
-import type { HeadConfig } from '../../src/train/head-config.js';
-import { epochRng, planEpoch } from '../../src/train/mop-plan.js';
-import { chooseSplits, type SplitProblem } from '../../src/train/split-chooser.js';
-import { unitCost } from '../../src/train/unit-cost.js';
+import { enumerateModels, fuseGroups } from '../../src/train/mop/fused-groups.js';
+import { archKey } from '../../src/train/heads/head-arch.js';
+import { cutGroup, splitForMakespan } from '../../src/train/mop/group-splits.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
+import { epochRng, planEpoch } from '../../src/train/mop/plan.js';
+import { chooseSplits, type SplitProblem } from '../../src/train/mop/split-chooser.js';
+import { unitCost } from '../../src/train/mop/unit-cost.js';
 
 /**
  * Equal groups of `heads` heads; a piece of k heads costs (overhead + k) on each shard, times `skew`

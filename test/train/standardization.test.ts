@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { epochOrder, trainShards } from '../../src/train/sharding.js';
-import { computeStandardization } from '../../src/train/standardization.js';
+import { epochOrder, trainShards } from '../../src/train/worker/sharding.js';
+import { computeStandardization } from '../../src/train/heads/standardization.js';
 
 describe('standardization and sharding', () => {
   it('computes train-split mean and std per feature, constant features get std 1', () => {

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LayerlabEvent, TrainControlEvent } from '../../src/core/events.js';
 import { RunStore } from '../../src/store/run-store.js';
-import type { HeadConfig } from '../../src/train/head-config.js';
-import { replaySequential } from '../../src/train/replay.js';
-import { readSnapshot } from '../../src/train/run-snapshot.js';
-import { train } from '../../src/train/train.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
+import { replaySequential } from '../../src/train/mop/replay.js';
+import { readSnapshot } from '../../src/train/run-folder/run-snapshot.js';
+import { train } from '../../src/train/mop/train.js';
 import { differingTensors } from './same-bits.js';
 import { createSyntheticStore } from './synthetic-store.js';
 

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { homeLayout } from '../../src/core/paths.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { trainRunRefs } from '../../src/train/train-run.js';
+import { trainRunRefs } from '../../src/pipeline/train-run.js';
 import { createSyntheticStore } from './synthetic-store.js';
 
 describe('trainRunRefs: what the live view of `train` is titled with', () => {

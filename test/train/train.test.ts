@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLayerlabError } from '../../src/core/errors.js';
 import type { LayerlabEvent } from '../../src/core/events.js';
-import type { HeadConfig } from '../../src/train/head-config.js';
-import { replaySequential } from '../../src/train/replay.js';
-import { readSnapshot, snapshotPath } from '../../src/train/run-snapshot.js';
-import { train } from '../../src/train/train.js';
-import type { TrainJob, TrainOutcome } from '../../src/train/train-job.js';
+import type { HeadConfig } from '../../src/train/heads/head-config.js';
+import { replaySequential } from '../../src/train/mop/replay.js';
+import { readSnapshot, snapshotPath } from '../../src/train/run-folder/run-snapshot.js';
+import { train } from '../../src/train/mop/train.js';
+import type { TrainJob, TrainOutcome } from '../../src/train/mop/train-job.js';
 import { differingTensors } from './same-bits.js';
 import { createSyntheticStore, type SyntheticStore } from './synthetic-store.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unitBatches, type SplitRows } from '../../src/train/shard-data.js';
+import { unitBatches, type SplitRows } from '../../src/train/worker/shard-data.js';
 
 const dims = 3;
 /** Row r holds r*10, r*10+1, r*10+2 and label r. */

@@ -14,7 +14,7 @@ import { createUiBackend } from '../../src/cli/ui-data/ui-backend.js';
 import { homeLayout } from '../../src/core/paths.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { encodeTensorFile } from '../../src/train/tensor-file.js';
+import { encodeTensorFile } from '../../src/train/run-folder/tensor-file.js';
 import { epoch2, result, trainEnd, trainingRun, unit } from './run-fixture.js';
 
 const home = homeLayout(mkdtempSync(join(tmpdir(), 'layerlab-ui-data-')));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
-import type { HeadConfig } from '../../train/head-config.js';
+import type { HeadConfig } from '../../train/heads/head-config.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
@@ -62,7 +62,7 @@ Examples:
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
       const mode = chooseOutputMode(globals);
-      const { runLayerSearch } = await import('../../train/layer-search.js');
+      const { runLayerSearch } = await import('../../pipeline/layer-search.js');
       await runWithOutput(
         { mode, title: 'layerlab demo', model: DEMO_MODEL, dataset: DEMO_DATA, home },
         (sink, signal) =>

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
-import type { SearchMode } from '../../train/search.js';
+import type { SearchMode } from '../../train/search/search.js';
 import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/methods.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
@@ -153,8 +153,8 @@ Examples:
       };
       // the trainer (ONNX Runtime, lmdb, zod) loads once the flags are known to be good
       const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain, trainRunRefs }] = await Promise.all([
-        import('../../train/search-space.js'),
-        import('../../train/train-run.js'),
+        import('../../train/search/search-space.js'),
+        import('../../pipeline/train-run.js'),
       ]);
       const space = flags.heads ? readHeadSpaceFile(flags.heads) : parseHeadSpace(DEFAULT_HEADS);
       await runWithOutput(

@@ -31,7 +31,7 @@ async function storedSelection(
   // the store (lmdb) and the numerics load in the action only (start-up time)
   const [{ FeatureStore }, { selectFeatureSets }] = await Promise.all([
     import('../../store/feature-store.js'),
-    import('../../train/select-feature-sets.js'),
+    import('../../train/search/select-feature-sets.js'),
   ]);
   const store = FeatureStore.open(storeDir, { write: false });
   try {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** "LLC1" little-endian: the checkpoint files' magic number (src/train/tensor-file.ts). */
+/** "LLC1" little-endian: the checkpoint files' magic number (src/train/run-folder/tensor-file.ts). */
 const MAGIC = 0x3143_4c4c;
 
 /**

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLayerlabError } from '../../core/errors.js';
 import type { RunMeta } from '../../store/run-store.js';
-import { readRunResults } from '../../train/run-results.js';
+import { readRunResults } from '../../train/run-folder/run-results.js';
 import type {
   CheckpointView,
   EpochVisits,

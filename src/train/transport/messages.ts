@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../core/errors.js';
-import type { GroupState, HyperValues } from '../group-state.js';
-import type { EvaluationResult, TrainUnitResult } from '../unit-runner.js';
-import type { EvalGroup, EvalSplit, GroupRun, InjectedFault } from '../worker-protocol.js';
+import type { GroupState, HyperValues } from '../heads/group-state.js';
+import type { EvaluationResult, TrainUnitResult } from '../worker/unit-runner.js';
+import type { EvalGroup, EvalSplit, GroupRun, InjectedFault } from '../worker/worker-protocol.js';
 
 /**
  * Every message between the MOP coordinator and its workers, whatever carries them (worker

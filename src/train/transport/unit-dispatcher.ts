@@ -1,5 +1,5 @@
 import { LayerlabError } from '../../core/errors.js';
-import type { TrainUnitResult } from '../unit-runner.js';
+import type { TrainUnitResult } from '../worker/unit-runner.js';
 import { unitKey, type UnitDispatch, type WorkerMessage } from './messages.js';
 import type { Transport } from './transport.js';
 

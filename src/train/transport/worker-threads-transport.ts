@@ -1,8 +1,8 @@
 import { isLayerlabError } from '../../core/errors.js';
-import { stateBuffers } from '../group-state.js';
-import type { ShardWorker, WorkerOutputListener } from '../shard-worker.js';
-import { WorkerPool } from '../worker-pool.js';
-import type { ShardInit } from '../worker-protocol.js';
+import { stateBuffers } from '../heads/group-state.js';
+import type { ShardWorker, WorkerOutputListener } from '../worker/shard-worker.js';
+import { WorkerPool } from '../worker/worker-pool.js';
+import type { ShardInit } from '../worker/worker-protocol.js';
 import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
 import type { Transport, WorkerMessageListener } from './transport.js';
 

@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainTriageSchema } from '../core/contract/triage.js';
+import { isLayerlabError, notFound } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import type { HomeLayout } from '../core/paths.js';
+import type { RankingMetric, TrainingResult, TrainTriage } from '../core/result.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
+import { FeatureStore } from '../store/feature-store.js';
+import { RunStore } from '../store/run-store.js';
+import { trainingResult } from '../train/run-folder/layer-results.js';
+import { newRunId } from './run-id.js';
+import { readRunFile } from '../train/run-folder/read-run-file.js';
+import { readRunJob } from '../train/run-folder/run-job-file.js';
+import { readRunResults } from '../train/run-folder/run-results.js';
+import { expandSearch, type SearchMode } from '../train/search/search.js';
+import type { HeadSpace } from '../train/search/search-space.js';
+import { selectFeatureSets } from '../train/search/select-feature-sets.js';
+import { train } from '../train/mop/train.js';
+import { triageFeatureSets, triageMessage, type TriageRequest } from '../train/search/triage-sets.js';
+import type { TrainJob, TrainOutcome } from '../train/mop/train-job.js';
+
+/** A resumed run's results when it finished; undefined when it did not, or they are damaged. */
+function readFinishedResults(runDir: string): TrainOutcome | undefined {
+  try {
+    return readRunResults(runDir);
+  } catch (error) {
+    if (isLayerlabError(error) && error.code === 'BAD_DATA') return undefined;
+    throw error;
+  }
+}
+
+export interface TrainRunOptions {
+  home: HomeLayout;
+  /** the feature store to train on (required unless resuming) */
+  store?: string;
+  /** `--layers` selectors among the stored feature sets; else the space's `layer`, else all */
+  layers: string[];
+  space: HeadSpace;
+  search: SearchMode;
+  samples?: number;
+  epochs: number;
+  workers: number;
+  seed: number;
+  metric: RankingMetric;
+  halving?: number;
+  maxGroupBytes?: number;
+  /** score the selected feature sets in closed form first and train only the top `keep` */
+  triage?: TriageRequest;
+  /** a run id (under the home's runs/) or a run folder to continue; every other setting comes from it */
+  resume?: string;
+  sink: EventSink;
+  signal?: AbortSignal;
+}
+
+/** The job `train` builds: the selected feature sets, and the models the search space expands to. */
+export function buildTrainJob(options: TrainRunOptions & { store: string }): {
+  job: TrainJob;
+  model: string;
+  data: string;
+  triage?: TrainTriage;
+} {
+  const store = FeatureStore.open(options.store, { write: false });
+  let stored;
+  let manifest;
+  try {
+    stored = store.featureSets();
+    manifest = store.manifest();
+  } finally {
+    store.close();
+  }
+  const fromSpace = options.space.layer === undefined ? [] : [options.space.layer].flat();
+  const selected = selectFeatureSets(stored, options.layers.length > 0 ? options.layers : fromSpace);
+  const triaged = options.triage ? triageFeatureSets(options.store, selected, options.triage) : undefined;
+  const featureSets = triaged?.kept ?? selected;
+  const models = expandSearch(options.space, featureSets, {
+    mode: options.search,
+    seed: options.seed,
+    ...(options.samples === undefined ? {} : { samples: options.samples }),
+  });
+  const job: TrainJob = {
+    storeDir: options.store,
+    featureSets,
+    heads: [],
+    models: models.map(({ featureSet, head }) => ({ featureSet, head })),
+    epochs: options.epochs,
+    workers: options.workers,
+    seed: options.seed,
+    metric: options.metric,
+    ...(options.halving === undefined ? {} : { halving: options.halving }),
+    ...(options.maxGroupBytes === undefined ? {} : { maxGroupBytes: options.maxGroupBytes }),
+  };
+  return {
+    job,
+    model: manifest?.model.ref ?? '',
+    data: manifest?.dataset.ref ?? '',
+    ...(triaged ? { triage: triaged.summary } : {}),
+  };
+}
+
+const runDirOf = (home: HomeLayout, ref: string) =>
+  existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
+
+/**
+ * What a `train` run works on, for titles: the store's manifest (model and dataset refs), or the
+ * resumed run's record. Empty when they cannot be read yet: `runTrain` reports why, properly.
+ */
+export function trainRunRefs(
+  home: HomeLayout,
+  options: Pick<TrainRunOptions, 'store' | 'resume'>,
+): { model: string; dataset: string; store?: string } {
+  try {
+    if (options.resume) {
+      const meta = RunStore.open(runDirOf(home, options.resume)).meta();
+      return { model: meta.model, dataset: meta.data, ...(meta.store ? { store: meta.store } : {}) };
+    }
+    if (!options.store || !FeatureStore.exists(options.store)) return { model: '', dataset: '' };
+    const store = FeatureStore.open(options.store, { write: false });
+    try {
+      const manifest = store.manifest();
+      return { model: manifest?.model.ref ?? '', dataset: manifest?.dataset.ref ?? '', store: options.store };
+    } finally {
+      store.close();
+    }
+  } catch {
+    return { model: '', dataset: '' };
+  }
+}
+
+function openRun(home: HomeLayout, ref: string): RunStore {
+  const dir = runDirOf(home, ref);
+  if (!existsSync(join(dir, 'run.json')))
+    throw notFound(`no training run ${ref}; list runs with \`layerlab results\``);
+  return RunStore.open(dir);
+}
+
+/**
+ * `layerlab train`: trains the search space's models on an existing feature store (it never
+ * extracts) with MOP, recorded as a run under the home (events teed to events.ndjson, steered through
+ * its control queue), and returns the machine-contract result. With `resume`, continues that run
+ * from its last finished unit.
+ */
+export async function runTrain(options: TrainRunOptions): Promise<TrainingResult> {
+  const started = performance.now();
+  let run: RunStore;
+  let job: TrainJob;
+  let triage: TrainTriage | undefined;
+  if (options.resume) {
+    run = openRun(options.home, options.resume);
+    job = readRunJob(run.dir);
+    run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
+    triage = readRunFile(
+      run.dir,
+      'triage.json',
+      trainTriageSchema,
+      'delete it to resume without the triage summary',
+    ) as TrainTriage | undefined;
+  } else {
+    if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
+    const built = buildTrainJob({ ...options, store: options.store });
+    job = built.job;
+    triage = built.triage;
+    run = RunStore.create(options.home.runs, newRunId(), {
+      command: 'train',
+      model: built.model,
+      data: built.data,
+      store: options.store,
+    });
+  }
+  return run.record(options.sink, async (sink) => {
+    if (triage && !options.resume) {
+      writeJsonAtomic(join(run.dir, 'triage.json'), triage);
+      sink({ type: 'log', level: 'info', message: triageMessage(triage) });
+    }
+    // a finished run is not trained again: resuming it prints its result (a damaged results file is
+    // rebuilt from the checkpoints instead)
+    const finished = options.resume ? readFinishedResults(run.dir) : undefined;
+    const outcome: TrainOutcome =
+      finished ??
+      (await train(job, {
+        sink,
+        runDir: run.dir,
+        control: run,
+        resume: options.resume !== undefined,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }));
+    const seconds = (performance.now() - started) / 1000;
+    const result = trainingResult({
+      outcome,
+      store: job.storeDir,
+      cached: true,
+      seconds: { extract: 0, train: seconds, total: seconds },
+    });
+    return triage ? { ...result, triage } : result;
+  });
+}

@@ -1,0 +1,151 @@
+import { readUnitCheckpoint, writeUnitCheckpoint, type UnitCheckpointHeader } from '../run-folder/checkpoint.js';
+import type { FusedGroup } from './fused-groups.js';
+import { groupRun } from './group-run.js';
+import type { GroupState, HyperValues } from '../heads/group-state.js';
+import { executePlan } from './executor.js';
+import { epochRng, planEpoch, type EpochPlan } from './plan.js';
+import type { MopUnit } from './scheduler.js';
+import type { TrainContext } from './train-context.js';
+import { UnitDispatcher } from '../transport/unit-dispatcher.js';
+import { unitCost } from './unit-cost.js';
+
+export interface EpochTrainResult {
+  plan: EpochPlan;
+  /** per group, its state after the epoch */
+  states: GroupState[];
+  /** per group, per head (graph order): step-weighted mean train loss and train accuracy */
+  trainLoss: number[][];
+  trainAccuracy: number[][];
+}
+
+/** Estimated compute of a unit, for the scheduler's virtual clock. */
+function costOf(
+  ctx: TrainContext,
+  groups: readonly FusedGroup[],
+  shardRows: readonly number[],
+  unit: MopUnit,
+) {
+  const group = groups[unit.group]!;
+  const dims = ctx.prepared.featureSets.find((s) => s.key === group.featureSet)!.dims;
+  return unitCost(group, dims, ctx.prepared.classes, shardRows[unit.shard]!);
+}
+
+const sameModels = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
+/**
+ * One MOP epoch (Cerebro, VLDB 2020): plans the units with the seeded randomized scheduler in
+ * virtual time, then dispatches them through the run's transport. Each group's state moves to the
+ * worker of its next unit and comes back with the outcome (accepted once per state version); it is checkpointed after every unit. A group
+ * whose epoch was cut short (a crash) resumes from its checkpoint, skipping the units it finished. A
+ * unit that fails is re-run from its group's last checkpoint, on a fresh worker when its thread died.
+ */
+export async function trainEpoch(
+  ctx: TrainContext,
+  epoch: number,
+  groups: readonly FusedGroup[],
+  startState: (group: FusedGroup) => GroupState,
+  hyperOf: (group: FusedGroup) => HyperValues,
+  shardRows: readonly number[],
+): Promise<EpochTrainResult> {
+  const { runDir, transport, sink } = ctx;
+  const rng = epochRng(ctx.job.seed, epoch);
+  const plan = planEpoch(groups.length, transport.size, (unit) => costOf(ctx, groups, shardRows, unit), rng);
+
+  const states: GroupState[] = [];
+  const progress: UnitCheckpointHeader[] = [];
+  const done = new Set<number>();
+  for (const group of groups) {
+    const saved = readUnitCheckpoint(runDir, epoch, group.id);
+    if (saved && sameModels(saved.header.models, group.models)) {
+      states[group.id] = saved.state;
+      progress[group.id] = saved.header;
+      plan.units
+        .filter((u) => u.group === group.id)
+        .slice(0, saved.header.units)
+        .forEach((u) => done.add(u.index));
+    } else {
+      const heads = group.models.length;
+      const header: UnitCheckpointHeader = {
+        epoch,
+        group: group.id,
+        units: 0,
+        models: group.models,
+        lossSum: new Array<number>(heads).fill(0),
+        correct: new Array<number>(heads).fill(0),
+        steps: 0,
+        examples: 0,
+      };
+      states[group.id] = startState(group);
+      progress[group.id] = header;
+      writeUnitCheckpoint(runDir, header, states[group.id]!);
+    }
+  }
+
+  const hyper = groups.map(hyperOf);
+  const dispatcher = new UnitDispatcher(transport);
+  try {
+    await executePlan(
+      plan,
+      transport.size,
+      async (unit, attempt) => {
+        const group = groups[unit.group]!;
+        const before = progress[unit.group]!;
+        const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
+        // the state moves to the worker (transferred between threads) and comes back with the outcome
+        const { result, seconds } = await dispatcher.run({
+          type: 'unit.dispatch',
+          worker: unit.worker,
+          unit: { epoch, group: unit.group, shard: unit.shard, version: before.units },
+          attempt,
+          batchSize: group.batchSize,
+          group: groupRun(group),
+          state: states[unit.group]!,
+          hyper: hyper[unit.group]!,
+          ...(fault ? { fault } : {}),
+        });
+        const header: UnitCheckpointHeader = {
+          ...before,
+          units: before.units + 1,
+          lossSum: before.lossSum.map((v, k) => v + result.lossSum[k]!),
+          correct: before.correct.map((v, k) => v + result.correct[k]!),
+          steps: before.steps + result.steps,
+          examples: before.examples + result.examples,
+        };
+        writeUnitCheckpoint(runDir, header, result.state);
+        states[unit.group] = result.state;
+        progress[unit.group] = header;
+        sink({
+          type: 'train.unit',
+          epoch,
+          group: group.id,
+          shard: unit.shard,
+          worker: unit.worker,
+          examples: result.examples,
+          seconds,
+        });
+      },
+      {
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        done,
+        onRetry: async (unit, error, attempt) => {
+          sink({
+            type: 'log',
+            level: 'warn',
+            message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
+          });
+          await transport.recover(unit.worker);
+          states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+        },
+      },
+    );
+  } finally {
+    dispatcher.close();
+  }
+  return {
+    plan,
+    states,
+    trainLoss: progress.map((p) => p.lossSum.map((v) => v / p.steps)),
+    trainAccuracy: progress.map((p) => p.correct.map((v) => v / p.examples)),
+  };
+}

@@ -1,0 +1,91 @@
+import { interrupted, isLayerlabError } from '../../core/errors.js';
+import type { EpochPlan, PlannedUnit } from './plan.js';
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** tries per unit, the first included @default 3 */
+  maxAttempts?: number;
+  /** called before a failed unit runs again (replace a dead worker, reload the group's checkpoint) */
+  onRetry?: (unit: PlannedUnit, error: Error, attempt: number) => Promise<void>;
+  /** plan indices finished before (a resumed epoch) */
+  done?: ReadonlySet<number>;
+}
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
+/**
+ * Walks an epoch plan on the workers, event-driven: whenever a unit finishes, every idle worker
+ * starts the first of its planned units whose group has finished its previous one. When real
+ * durations match the plan's estimates that is always the worker's next unit in plan order; when
+ * they do not (a slower shard, a busy core), the worker runs a later unit that is ready rather than
+ * wait. Each group still visits its shards in the planned order, so no weight changes; the plan's
+ * dependencies are acyclic, so this cannot deadlock.
+ * A unit that fails is run again on its worker (after `onRetry`), up to `maxAttempts` tries; its
+ * group waits, nothing else does. On abort or a final failure it starts nothing more, lets running
+ * units finish (ONNX Runtime must not be interrupted), then rejects with `interrupted()` or the failure.
+ */
+export function executePlan(
+  plan: EpochPlan,
+  workers: number,
+  run: (unit: PlannedUnit, attempt: number) => Promise<void>,
+  options: ExecuteOptions = {},
+): Promise<void> {
+  const { signal, maxAttempts = 3, onRetry, done } = options;
+  const queues: PlannedUnit[][] = Array.from({ length: workers }, () => []);
+  const finished = new Set<number>(done);
+  for (const unit of plan.units) if (!finished.has(unit.index)) queues[unit.worker]!.push(unit);
+  const busy = new Set<number>();
+  let failure: Error | undefined;
+
+  return new Promise<void>((resolve, reject) => {
+    const settle = (worker: number) => {
+      busy.delete(worker);
+      pump();
+    };
+    const attemptUnit = (worker: number, unit: PlannedUnit, attempt: number): void => {
+      run(unit, attempt)
+        .then(
+          () => {
+            finished.add(unit.index);
+            settle(worker);
+          },
+          async (raw: unknown) => {
+            const error = asError(raw);
+            const cancelled = signal?.aborted || (isLayerlabError(error) && error.code === 'INTERRUPTED');
+            if (cancelled || failure || attempt >= maxAttempts) {
+              if (!cancelled) failure ??= error;
+              return settle(worker);
+            }
+            try {
+              await onRetry?.(unit, error, attempt);
+            } catch (retryError) {
+              failure ??= asError(retryError);
+              return settle(worker);
+            }
+            if (signal?.aborted || failure) return settle(worker);
+            attemptUnit(worker, unit, attempt + 1);
+          },
+        )
+        .catch(reject);
+    };
+    const pump = () => {
+      if (!failure && !signal?.aborted) {
+        for (let worker = 0; worker < workers; worker++) {
+          if (busy.has(worker)) continue;
+          const queue = queues[worker]!;
+          const at = queue.findIndex((u) => u.after === undefined || finished.has(u.after));
+          if (at < 0) continue;
+          const [next] = queue.splice(at, 1);
+          busy.add(worker);
+          attemptUnit(worker, next!, 1);
+        }
+      }
+      if (busy.size > 0) return;
+      if (failure) reject(failure);
+      else if (plan.units.every((u) => finished.has(u.index))) resolve();
+      else if (signal?.aborted) reject(interrupted());
+      else reject(new Error('MOP plan stalled: no unit can start'));
+    };
+    pump();
+  });
+}

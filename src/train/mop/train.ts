@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { EventSink } from '../../core/events.js';
+import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { checkpointDir } from '../run-folder/checkpoint.js';
+import type { ControlSource } from '../search/controls.js';
+import { MopTrainer } from './trainer.js';
+import { buildOutcome } from './outcome.js';
+import { prepareRun, type PreparedRun } from './prepare-run.js';
+import { resolveJob, type ResolvedTrainJob } from './resolve-job.js';
+import { readSnapshot } from '../run-folder/run-snapshot.js';
+import { chunk, trainShards } from '../worker/sharding.js';
+import type { FaultPlan, TrainContext } from './train-context.js';
+import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
+import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
+import type { ShardInit } from '../worker/worker-protocol.js';
+
+export interface TrainOptions {
+  sink: EventSink;
+  /** run.json, visits.json, results.json and checkpoints/ are written here */
+  runDir: string;
+  /** aborting stops between training steps; `train` then rejects with `interrupted()` */
+  signal?: AbortSignal;
+  /** steering commands (a RunStore's control queue), applied at epoch boundaries */
+  control?: ControlSource;
+  /** continue the run in `runDir` from its last epoch snapshot and unit checkpoints */
+  resume?: boolean;
+  /** test hook: injected unit failures */
+  faults?: FaultPlan;
+}
+
+/**
+ * Trains every model of the job with Model Hopper Parallelism (Cerebro, VLDB 2020): the train split
+ * is sharded once, one worker thread per shard; each epoch the active models are fused into groups
+ * (Nautilus, SIGMOD 2022), every group visits every shard once in the order the seeded randomized
+ * scheduler planned, then every model is evaluated on the validation split. At each epoch boundary
+ * successive halving and steering commands are applied and a snapshot is written; at the end every
+ * model that trained is evaluated on the test split. With `resume`, a run cut short (even by kill -9)
+ * continues from its last finished unit and ends with the same results as an uninterrupted run.
+ * Events: train.start, train.unit per unit, train.epoch per epoch, train.control, train.end.
+ */
+export async function train(job: TrainJob, options: TrainOptions): Promise<TrainOutcome> {
+  const started = performance.now();
+  const { sink, runDir, signal } = options;
+  const resolved = resolveJob(job);
+  signal?.throwIfAborted();
+  const snapshot = options.resume ? readSnapshot(runDir) : undefined;
+  if (!snapshot) {
+    mkdirSync(checkpointDir(runDir), { recursive: true });
+    writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
+  }
+  const prepared = prepareRun(resolved);
+  const inits = shardInits(resolved, prepared);
+  const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
+    sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
+  );
+  const cancel = () => transport.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    const ctx: TrainContext = {
+      job: resolved,
+      prepared,
+      transport,
+      runDir,
+      sink,
+      ...(signal ? { signal } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+    };
+    const start = snapshot ?? MopTrainer.initialProgress(ctx);
+    const shardRows = inits.map((init) => init.rows.train.length);
+    const trainer = new MopTrainer(
+      ctx,
+      start.progress,
+      start.states,
+      snapshot ? readVisits(runDir) : [],
+      shardRows,
+      options.control,
+    );
+    const run = basename(runDir);
+    sink({
+      type: 'train.start',
+      run,
+      models: trainer.progress.models.map((m) => ({ id: m.id, layer: m.layer, head: trainer.label(m.head) })),
+      groups: trainer.groupsOf(
+        trainer.progress.models.filter((m) => m.status === 'active' && m.head.type !== 'ridge'),
+        trainer.progress.epoch + 1,
+      ).length,
+      workers: resolved.workers,
+      epochs: resolved.epochs,
+      ...(snapshot ? { resumedAfter: snapshot.progress.epoch } : {}),
+    });
+    await trainer.run(!snapshot);
+    const final = await trainer.finalEvaluation();
+    const seconds = (performance.now() - started) / 1000;
+    const outcome = buildOutcome({
+      progress: trainer.progress,
+      final,
+      metric: resolved.metric,
+      classes: prepared.classes,
+      visits: trainer.visits,
+      run,
+      runDir,
+      seconds,
+    });
+    writeJsonAtomic(join(runDir, 'results.json'), outcome);
+    sink({ type: 'train.end', run, seconds });
+    return outcome;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    await transport.close();
+  }
+}
+
+function readVisits(runDir: string): EpochVisits[] {
+  const path = join(runDir, 'visits.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { epochs: EpochVisits[] }).epochs : [];
+}
+
+/** What each worker holds: its train shard, its part of validation and test, and the standardization. */
+export function shardInits(
+  job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
+  prepared: PreparedRun,
+): ShardInit[] {
+  const train = trainShards(prepared.rows.train, job.workers, job.seed);
+  const val = chunk(prepared.rows.val, job.workers);
+  const test = chunk(prepared.rows.test, job.workers);
+  const featureSets = prepared.featureSets.map((set) => ({
+    key: set.key,
+    dims: set.dims,
+    ...set.standardization,
+  }));
+  return train.map((rows, shard) => ({
+    storeDir: job.storeDir,
+    shard,
+    classes: prepared.classes,
+    seed: job.seed,
+    featureSets,
+    rows: { train: rows, val: val[shard]!, test: test[shard]! },
+  }));
+}

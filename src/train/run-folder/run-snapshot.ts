@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ControlAck } from '../../store/run-store.js';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { checkpointDir } from './checkpoint.js';
+import type { ModelState } from '../heads/head-state.js';
+import type { ModelRecord } from '../mop/model-record.js';
+import { decodeTensorFile, encodeTensorFile } from './tensor-file.js';
+import type { StateTensor } from '../heads/group-state.js';
+
+/**
+ * Where a run stands at an epoch boundary: every model's record (status, history) and state, and
+ * the control commands already applied. One file, written atomically after the boundary's work
+ * (validation, halving, controls), so a resumed run starts the next epoch exactly where this one was.
+ */
+export interface RunProgress {
+  /** epochs completed (0: none yet) */
+  epoch: number;
+  models: ModelRecord[];
+  /** every control command handled so far, as acknowledged (a command is never applied twice) */
+  controls: ControlAck[];
+}
+
+export const snapshotPath = (runDir: string): string => join(checkpointDir(runDir), 'snapshot.ckpt');
+
+export function writeSnapshot(
+  runDir: string,
+  progress: RunProgress,
+  states: ReadonlyMap<string, ModelState>,
+): void {
+  const tensors: Record<string, StateTensor> = {};
+  for (const model of progress.models) {
+    const state = states.get(model.id);
+    if (!state) throw new Error(`no state for model ${model.id}`);
+    for (const [name, t] of Object.entries(state)) tensors[`${model.id}/${name}`] = t;
+  }
+  writeFileAtomic(snapshotPath(runDir), encodeTensorFile(progress, tensors));
+}
+
+export function readSnapshot(
+  runDir: string,
+): { progress: RunProgress; states: Map<string, ModelState> } | undefined {
+  const path = snapshotPath(runDir);
+  if (!existsSync(path)) return undefined;
+  const { header, tensors } = decodeTensorFile<RunProgress>(readFileSync(path));
+  const states = new Map<string, ModelState>();
+  for (const [full, t] of Object.entries(tensors)) {
+    const slash = full.indexOf('/');
+    const id = full.slice(0, slash);
+    const state = states.get(id) ?? {};
+    state[full.slice(slash + 1)] = t;
+    states.set(id, state);
+  }
+  const { epoch, models, controls } = header;
+  return { progress: { epoch, models, controls }, states };
+}
+
+/** One model's weights and optimizer state as of the run's last epoch boundary (e.g. for export). */
+export function readModelState(runDir: string, modelId: string): ModelState | undefined {
+  return readSnapshot(runDir)?.states.get(modelId);
+}

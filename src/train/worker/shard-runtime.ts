@@ -1,0 +1,154 @@
+import type * as ort from 'onnxruntime-node';
+import { FeatureStore } from '../../store/feature-store.js';
+import { archKey } from '../heads/head-arch.js';
+import { buildEvalGraph, buildTrainGraph } from '../heads/head-graph.js';
+import { createHeadSession } from '../heads/ort-session.js';
+import { labelRows, type SplitRows, type UnitRows } from './shard-data.js';
+import { standardizeInPlace } from '../heads/standardization.js';
+import { epochOrder } from './sharding.js';
+import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
+import type { GroupState, HyperValues } from '../heads/group-state.js';
+import { evaluateRows, runTrainUnit, type EvaluationResult, type TrainUnitResult } from './unit-runner.js';
+
+interface FeatureSetShard {
+  init: FeatureSetInit;
+  train: SplitRows;
+  val: SplitRows;
+  test: SplitRows;
+  /** this epoch's row order (positions into `train`), shared by every group that visits the shard */
+  epochOrder?: { epoch: number; order: Int32Array };
+}
+
+/** Sessions for one graph shape; K and B are symbolic, so any heads of these architectures run on them. */
+interface GraphSessions {
+  train?: ort.InferenceSession;
+  eval?: ort.InferenceSession;
+}
+
+/** Graph shapes kept warm per worker; runs rarely have more, and a miss only rebuilds a session. */
+const SESSION_CACHE = 32;
+
+/**
+ * What a shard worker holds: its rows of every feature set it trains on (read once from the store,
+ * which is then closed, and standardized with the train-split statistics) and ONNX Runtime sessions
+ * per graph shape, built on first use. Thread-agnostic:
+ * the worker thread drives it, and tests drive it in-process for sequential replays.
+ */
+export class ShardRuntime {
+  private readonly sessions = new Map<string, GraphSessions>();
+  private readonly cancel: Int32Array | undefined;
+
+  private constructor(
+    readonly init: ShardInit,
+    private readonly sets: Map<string, FeatureSetShard>,
+  ) {
+    this.cancel = init.cancel ? new Int32Array(init.cancel) : undefined;
+  }
+
+  static open(init: ShardInit): ShardRuntime {
+    const store = FeatureStore.open(init.storeDir, { write: false });
+    const sets = new Map<string, FeatureSetShard>();
+    try {
+      const { labels } = store.records();
+      for (const set of init.featureSets) {
+        const read = (rows: Int32Array) =>
+          labelRows(
+            standardizeInPlace(store.readRows(set.key, rows), set.mean, set.std),
+            labels,
+            set.dims,
+            rows,
+          );
+        sets.set(set.key, {
+          init: set,
+          train: read(init.rows.train),
+          val: read(init.rows.val),
+          test: read(init.rows.test),
+        });
+      }
+    } finally {
+      store.close();
+    }
+    return new ShardRuntime(init, sets);
+  }
+
+  private set(key: string): FeatureSetShard {
+    const set = this.sets.get(key);
+    if (!set) throw new Error(`shard ${this.init.shard} does not hold feature set ${key}`);
+    return set;
+  }
+
+  private rowsFor(set: FeatureSetShard, epoch: number): UnitRows {
+    if (set.epochOrder?.epoch !== epoch) {
+      const order = epochOrder(this.init.seed, epoch, this.init.shard, set.train.count);
+      set.epochOrder = { epoch, order };
+    }
+    return { ...set.train, order: set.epochOrder.order };
+  }
+
+  private async session(group: GroupRun, kind: 'train' | 'eval'): Promise<ort.InferenceSession> {
+    const key = `${group.featureSet}|${group.stacks.map((s) => archKey(s.arch)).join('+')}`;
+    let entry = this.sessions.get(key);
+    if (entry) this.sessions.delete(key); // re-insert: the map's order is least recently used first
+    entry ??= {};
+    this.sessions.set(key, entry);
+    if (!entry[kind]) {
+      const set = this.set(group.featureSet).init;
+      // rows are standardized once at load, so the graphs take them as they are
+      const spec = { dims: set.dims, classes: this.init.classes, stacks: group.stacks.map((s) => s.arch) };
+      entry[kind] = await createHeadSession(kind === 'train' ? buildTrainGraph(spec) : buildEvalGraph(spec));
+    }
+    await this.evict();
+    return entry[kind];
+  }
+
+  private async evict(): Promise<void> {
+    while (this.sessions.size > SESSION_CACHE) {
+      const [key, oldest] = this.sessions.entries().next().value as [string, GraphSessions];
+      this.sessions.delete(key);
+      await oldest.train?.release();
+      await oldest.eval?.release();
+    }
+  }
+
+  async train(
+    epoch: number,
+    batchSize: number,
+    group: GroupRun,
+    state: GroupState,
+    hyper: HyperValues,
+  ): Promise<TrainUnitResult> {
+    const set = this.set(group.featureSet);
+    const session = await this.session(group, 'train');
+    return runTrainUnit(session, this.rowsFor(set, epoch), batchSize, group.stacks, state, hyper, {
+      seed: this.init.seed,
+      epoch,
+      shard: this.init.shard,
+      ...(this.cancel ? { cancel: this.cancel } : {}),
+    });
+  }
+
+  async evaluate(split: EvalSplit, groups: readonly EvalGroup[]): Promise<EvaluationResult[]> {
+    const results: EvaluationResult[] = [];
+    for (const group of groups) {
+      const session = await this.session(group, 'eval');
+      results.push(
+        await evaluateRows(
+          session,
+          this.set(group.featureSet)[split],
+          group.stacks,
+          group.state,
+          this.init.classes,
+        ),
+      );
+    }
+    return results;
+  }
+
+  async release(): Promise<void> {
+    for (const entry of this.sessions.values()) {
+      await entry.train?.release();
+      await entry.eval?.release();
+    }
+    this.sessions.clear();
+  }
+}

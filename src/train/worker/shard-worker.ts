@@ -1,0 +1,170 @@
+import { Worker } from 'node:worker_threads';
+import { LayerlabError } from '../../core/errors.js';
+import type { ReplyOf, RequestBody, ShardInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+export type ShardWorkerStatus = 'starting' | 'ready' | 'busy' | 'stopping' | 'dead';
+
+/** A captured line of a worker's stdout or stderr (they never reach the terminal directly). */
+export type WorkerOutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
+
+interface Pending {
+  id: number;
+  resolve: (reply: WorkerReply) => void;
+  reject: (error: Error) => void;
+}
+
+const OUTPUT_TAIL_LINES = 40;
+const EXIT_GRACE_MS = 10_000;
+
+/**
+ * One long-lived shard worker thread with an explicit lifecycle:
+ * starting → ready ⇄ busy → stopping → dead (dead also when the thread fails or exits).
+ * One request at a time. `stop()` is cooperative: it waits for the running request, asks the thread
+ * to release its sessions and waits for it to exit, because terminating a thread while ONNX Runtime
+ * runs in it aborts the process.
+ */
+export class ShardWorker {
+  private statusValue: ShardWorkerStatus = 'starting';
+  private pending: Pending | undefined;
+  private current: Promise<unknown> = Promise.resolve();
+  private nextId = 0;
+  private readonly tail: string[] = [];
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly index: number,
+    private readonly worker: Worker,
+    private readonly onOutput: WorkerOutputListener,
+  ) {
+    this.capture('stdout');
+    this.capture('stderr');
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(`shard worker ${index} failed: ${error.message}`));
+    this.exited = new Promise((resolve) => {
+      worker.once('exit', (code) => {
+        if (this.statusValue !== 'stopping' || this.pending)
+          this.fail(`shard worker ${index} exited with code ${code}`);
+        this.statusValue = 'dead';
+        resolve();
+      });
+    });
+  }
+
+  /** Starts the thread and waits until it holds its shard and sessions. */
+  static async start(
+    index: number,
+    script: URL,
+    init: ShardInit,
+    onOutput: WorkerOutputListener,
+  ): Promise<ShardWorker> {
+    const worker = new Worker(script, { stdout: true, stderr: true });
+    const shard = new ShardWorker(index, worker, onOutput);
+    try {
+      await shard.request('init', { init });
+    } catch (error) {
+      await shard.stop();
+      throw error;
+    }
+    return shard;
+  }
+
+  get status(): ShardWorkerStatus {
+    return this.statusValue;
+  }
+
+  /** The last lines the thread printed, for error reports. */
+  get output(): readonly string[] {
+    return this.tail;
+  }
+
+  request<T extends WorkerRequest['type']>(
+    type: T,
+    body: RequestBody<T>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<ReplyOf<T>> {
+    const ready =
+      type === 'init'
+        ? this.statusValue === 'starting'
+        : type === 'stop'
+          ? this.statusValue === 'stopping'
+          : this.statusValue === 'ready';
+    if (!ready || this.pending)
+      return Promise.reject(
+        new Error(`shard worker ${this.index} cannot take '${type}' while ${this.statusValue}`),
+      );
+    const id = this.nextId++;
+    if (type !== 'stop') this.statusValue = 'busy';
+    const reply = new Promise<WorkerReply>((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+    });
+    this.worker.postMessage({ ...body, type, id }, transfer);
+    const done = reply.then((message) => {
+      if (message.type === 'failed') {
+        const error = message.code
+          ? new LayerlabError(message.code, message.message)
+          : new Error(`shard worker ${this.index}: ${message.message}`);
+        if (message.stack) error.stack = message.stack;
+        throw error;
+      }
+      return message as ReplyOf<T>;
+    });
+    this.current = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Waits for the running request, then lets the thread end; never terminates it mid-run. */
+  async stop(): Promise<void> {
+    if (this.statusValue === 'dead' || this.statusValue === 'stopping') return this.exited;
+    await this.current;
+    if (this.isDead()) return;
+    this.statusValue = 'stopping';
+    try {
+      await this.request('stop', {});
+    } catch {
+      // a thread that cannot stop cleanly is not running ONNX Runtime any more; fall through
+    }
+    const timer = setTimeout(() => void this.worker.terminate(), EXIT_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private isDead(): boolean {
+    return this.statusValue === 'dead';
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== reply.id) return;
+    this.pending = undefined;
+    if (this.statusValue === 'busy') this.statusValue = 'ready';
+    pending.resolve(reply);
+  }
+
+  private fail(message: string): void {
+    this.statusValue = 'dead';
+    const pending = this.pending;
+    this.pending = undefined;
+    const tail = this.tail.length ? `\n${this.tail.join('\n')}` : '';
+    pending?.reject(new Error(message + tail));
+  }
+
+  private capture(stream: 'stdout' | 'stderr'): void {
+    const readable = this.worker[stream];
+    let partial = '';
+    readable.setEncoding('utf8');
+    readable.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) this.record(stream, line);
+    });
+    readable.on('end', () => {
+      if (partial) this.record(stream, partial);
+    });
+  }
+
+  private record(stream: 'stdout' | 'stderr', line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > OUTPUT_TAIL_LINES) this.tail.shift();
+    this.onOutput(stream, line);
+  }
+}

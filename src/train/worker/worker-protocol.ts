@@ -1,0 +1,75 @@
+import type { ErrorCode } from '../../core/errors.js';
+import type { GroupState, HyperValues } from '../heads/group-state.js';
+import type { EvaluationResult, TrainUnitResult, UnitStack } from './unit-runner.js';
+
+/**
+ * Messages between the trainer (main thread) and its shard workers. Every payload is
+ * structured-clone safe; state buffers travel in the transfer list, so a group's weights move
+ * between threads without copies.
+ */
+export interface FeatureSetInit {
+  key: string;
+  dims: number;
+  /** train-split standardization, baked into every head graph of this feature set */
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export interface ShardInit {
+  storeDir: string;
+  shard: number;
+  classes: number;
+  seed: number;
+  featureSets: FeatureSetInit[];
+  /** record indices this worker holds, per split */
+  rows: { train: Int32Array; val: Int32Array; test: Int32Array };
+  /** one Int32 the trainer sets to stop every worker between steps */
+  cancel?: SharedArrayBuffer;
+}
+
+/** A fused group as a worker needs it: which features it reads and the shape of its graph. */
+export interface GroupRun {
+  featureSet: string;
+  stacks: UnitStack[];
+}
+
+export type EvalSplit = 'val' | 'test';
+
+export interface EvalGroup extends GroupRun {
+  state: GroupState;
+}
+
+/** Test hook: make a unit fail by throwing, or by ending its thread, before it runs any step. */
+export type InjectedFault = 'throw' | 'exit';
+
+export type WorkerRequest =
+  | { type: 'init'; id: number; init: ShardInit }
+  | {
+      type: 'train';
+      id: number;
+      epoch: number;
+      batchSize: number;
+      group: GroupRun;
+      state: GroupState;
+      hyper: HyperValues;
+      fault?: InjectedFault;
+    }
+  | { type: 'evaluate'; id: number; split: EvalSplit; groups: EvalGroup[] }
+  | { type: 'stop'; id: number };
+
+export type WorkerReply =
+  | { type: 'ready'; id: number }
+  | { type: 'trained'; id: number; result: TrainUnitResult; seconds: number }
+  | { type: 'evaluated'; id: number; results: EvaluationResult[] }
+  | { type: 'stopped'; id: number }
+  | { type: 'failed'; id: number; message: string; code?: ErrorCode; stack?: string };
+
+export type ReplyOf<T extends WorkerRequest['type']> = Extract<
+  WorkerReply,
+  { type: { init: 'ready'; train: 'trained'; evaluate: 'evaluated'; stop: 'stopped' }[T] }
+>;
+
+export type RequestBody<T extends WorkerRequest['type']> = Omit<
+  Extract<WorkerRequest, { type: T }>,
+  'id' | 'type'
+>;
