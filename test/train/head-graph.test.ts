@@ -9,7 +9,12 @@ import { headArch } from '../../src/train/heads/head-arch.js';
 import { resolveHead, type HeadConfig } from '../../src/train/heads/head-config.js';
 import { balancedClassWeights } from '../../src/train/heads/group-hyper.js';
 import { buildEvalGraph, buildTrainGraph } from '../../src/train/heads/head-graph.js';
-import { initialModelState, packStack, unpackStack, type ModelState } from '../../src/train/heads/head-state.js';
+import {
+  initialModelState,
+  packStack,
+  unpackStack,
+  type ModelState,
+} from '../../src/train/heads/head-state.js';
 import { createHeadSession } from '../../src/train/heads/ort-session.js';
 import { referenceStep, type ReferenceState } from '../../src/train/heads/reference-head.js';
 import { evaluateRows, runTrainUnit } from '../../src/train/worker/unit-runner.js';

@@ -1,4 +1,8 @@
-import { readUnitCheckpoint, writeUnitCheckpoint, type UnitCheckpointHeader } from '../run-folder/checkpoint.js';
+import {
+  readUnitCheckpoint,
+  writeUnitCheckpoint,
+  type UnitCheckpointHeader,
+} from '../run-folder/checkpoint.js';
 import type { FusedGroup } from './fused-groups.js';
 import { groupRun } from './group-run.js';
 import type { GroupState, HyperValues } from '../heads/group-state.js';

@@ -6,7 +6,13 @@ import { groupHyper } from '../heads/group-hyper.js';
 import { groupRun } from './group-run.js';
 import type { GroupState } from '../heads/group-state.js';
 import { headArch } from '../heads/head-arch.js';
-import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from '../heads/head-state.js';
+import {
+  initialModelState,
+  packStack,
+  unpackStack,
+  warmStart,
+  type ModelState,
+} from '../heads/head-state.js';
 import { learningRate } from '../heads/lr-schedule.js';
 import { prepareRun } from './prepare-run.js';
 import { resolveJob } from './resolve-job.js';

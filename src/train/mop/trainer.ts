@@ -13,7 +13,13 @@ import { headLabel, type ResolvedHead } from '../heads/head-config.js';
 import { groupHyper } from '../heads/group-hyper.js';
 import { splitForMakespan } from './group-splits.js';
 import type { GroupState } from '../heads/group-state.js';
-import { initialModelState, packStack, unpackStack, warmStart, type ModelState } from '../heads/head-state.js';
+import {
+  initialModelState,
+  packStack,
+  unpackStack,
+  warmStart,
+  type ModelState,
+} from '../heads/head-state.js';
 import { learningRate } from '../heads/lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
 import { epochRng } from './plan.js';

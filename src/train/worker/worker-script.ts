@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
  */
 export function workerScriptUrl(name: string, from: string = import.meta.url): URL {
   const fromTs = from.endsWith('.ts');
-  const url = fromTs ? new URL(`../../../dist/src/train/worker/${name}.js`, from) : new URL(`./${name}.js`, from);
+  const url = fromTs
+    ? new URL(`../../../dist/src/train/worker/${name}.js`, from)
+    : new URL(`./${name}.js`, from);
   if (!existsSync(fileURLToPath(url))) {
     throw new Error(`worker script ${fileURLToPath(url)} is missing; run \`npm run build\` first`);
   }
