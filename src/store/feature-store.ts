@@ -1,6 +1,7 @@
 import type { StorageDtype } from './batch-codec.js';
 import { compactEnv } from './feature-store/compact.js';
 import { readFeatureSet, readFeatureSets } from './feature-store/feature-sets.js';
+import { readGroups, type StoreGroups } from './feature-store/groups.js';
 import { contentDigest, storedBatches, verifyFeatureSet } from './feature-store/integrity.js';
 import { STORE_MANIFEST_KEY } from './feature-store/key-layout.js';
 import { getJson } from './feature-store/meta-json.js';
@@ -23,7 +24,9 @@ import {
   initializeStore,
   updateRecords,
   writeBatch,
+  writeGroups,
   type BatchEntry,
+  type GroupsUpdate,
 } from './feature-store/writes.js';
 import type { FeatureSetManifest, StoreManifest } from './manifest.js';
 import type { ReaderLease } from './reader-lease.js';
@@ -31,7 +34,8 @@ import type { WriterLock } from './writer-lock.js';
 
 export { featureSetKey, type FeatureSetIdentity } from './feature-store/keys.js';
 export { SKIPPED_SPLIT, type RecordTable, type SkippedRow } from './feature-store/record-table.js';
-export type { BatchEntry } from './feature-store/writes.js';
+export type { BatchEntry, GroupsUpdate } from './feature-store/writes.js';
+export { groupsOf, groupValues, type StoreGroups } from './feature-store/groups.js';
 
 /**
  * One LMDB environment per store: `meta` holds JSON (store manifest, feature-set manifests, record
@@ -68,22 +72,37 @@ export class FeatureStore {
     return getJson<StoreManifest>(this.store, STORE_MANIFEST_KEY);
   }
 
-  /** Writes the store manifest and record table once, when the store is new. */
-  initialize(manifest: StoreManifest, records: RecordTable): void {
-    initializeStore(this.store, manifest, records);
+  /** Writes the store manifest and record table (and groups, when given) once, when the store is new. */
+  initialize(manifest: StoreManifest, records: RecordTable, groups?: StoreGroups): void {
+    initializeStore(this.store, manifest, records, groups);
   }
 
   /**
    * Replaces the record table and store manifest and updates feature-set manifests in one
-   * transaction: how appended records and re-read labels or splits land, all or nothing.
+   * transaction: how appended records and re-read labels or splits land, all or nothing. `groups`:
+   * a table with a row per record, `null` to remove it, undefined to leave it as it is.
    */
   updateRecords(
     manifest: StoreManifest,
     records: RecordTable,
     sets: readonly FeatureSetManifest[],
     skipped: readonly SkippedRow[] = [],
+    groups?: GroupsUpdate,
   ): void {
-    updateRecords(this.store, manifest, records, sets, skipped);
+    updateRecords(this.store, manifest, records, sets, skipped, groups);
+  }
+
+  /**
+   * Each record's group: `index[i]` is the group (into `names`) of record i in record-table order,
+   * -1 for none; undefined when the store's records carry no groups.
+   */
+  groups(): StoreGroups | undefined {
+    return readGroups(this.store);
+  }
+
+  /** Replaces (`null`: removes) the groups table and the manifest describing it; features untouched. */
+  setGroups(manifest: StoreManifest, groups: StoreGroups | null): void {
+    writeGroups(this.store, manifest, groups);
   }
 
   /** Deletes every feature set, batch and record in one transaction (the dataset changed under it). */

@@ -1,11 +1,14 @@
 /*
- * Where everything lives in a store's LMDB environment. `meta` (JSON strings): the store manifest, the
- * record table, one manifest per feature set and one entry per skipped record; `data` (bytes): batches
- * and their hashes. Changing any of these keys changes the on-disk format (STORE_FORMAT_VERSION).
+ * Where everything lives in a store's LMDB environment. `meta` (JSON strings): the store manifest,
+ * the record table, the groups table, one manifest per feature set and one entry per skipped record;
+ * `data` (bytes): batches and their hashes. Changing any of these keys changes the on-disk format
+ * (STORE_FORMAT_VERSION); adding one that older readers may ignore (groups) does not.
  */
 
 export const STORE_MANIFEST_KEY = 'store';
 export const RECORDS_KEY = 'records';
+/** each record's group, beside the record table (absent when records carry no groups) */
+export const GROUPS_KEY = 'groups';
 
 const pad = (n: number) => String(n).padStart(8, '0');
 

@@ -1,9 +1,11 @@
 import { batchHash, encodeBatch, type StorageDtype } from '../batch-codec.js';
 import type { FeatureSetManifest, StoreManifest } from '../manifest.js';
 import { readFeatureSet } from './feature-sets.js';
+import { groupsJson, type StoreGroups } from './groups.js';
 import {
   BATCH_RANGE,
   batchKey,
+  GROUPS_KEY,
   hashKey,
   isKeyOfSet,
   RECORDS_KEY,
@@ -28,17 +30,40 @@ export interface BatchEntry {
  * so, which is written last.
  */
 
-/** Writes the store manifest and record table once, when the store is new. */
-export function initializeStore(store: StoreEnv, manifest: StoreManifest, records: RecordTable): void {
+/** Groups to write with the record table: a table, `null` to remove it, undefined to leave it. */
+export type GroupsUpdate = StoreGroups | null | undefined;
+
+function putGroups(store: StoreEnv, groups: GroupsUpdate): void {
+  if (groups === null) store.meta.removeSync(GROUPS_KEY);
+  else if (groups) store.meta.putSync(GROUPS_KEY, groupsJson(groups));
+}
+
+/** Writes the store manifest and record table (and groups, when given) once, when the store is new. */
+export function initializeStore(
+  store: StoreEnv,
+  manifest: StoreManifest,
+  records: RecordTable,
+  groups: GroupsUpdate,
+): void {
   store.env.transactionSync(() => {
     store.meta.putSync(STORE_MANIFEST_KEY, JSON.stringify(manifest));
     store.meta.putSync(RECORDS_KEY, recordTableJson(records));
+    putGroups(store, groups);
+  });
+}
+
+/** Replaces (or removes) the groups table with the manifest that describes it, nothing else. */
+export function writeGroups(store: StoreEnv, manifest: StoreManifest, groups: StoreGroups | null): void {
+  store.env.transactionSync(() => {
+    store.meta.putSync(STORE_MANIFEST_KEY, JSON.stringify(manifest));
+    putGroups(store, groups);
   });
 }
 
 /**
- * Replaces the record table and store manifest and updates feature-set manifests in one
- * transaction: how appended records and re-read labels or splits land, all or nothing.
+ * Replaces the record table and store manifest and updates feature-set manifests (and the groups,
+ * when given) in one transaction: how appended records and re-read labels, splits or groups land,
+ * all or nothing (a groups table always has a row per record).
  */
 export function updateRecords(
   store: StoreEnv,
@@ -46,10 +71,12 @@ export function updateRecords(
   records: RecordTable,
   sets: readonly FeatureSetManifest[],
   skipped: readonly SkippedRow[],
+  groups: GroupsUpdate,
 ): void {
   store.env.transactionSync(() => {
     store.meta.putSync(STORE_MANIFEST_KEY, JSON.stringify(manifest));
     store.meta.putSync(RECORDS_KEY, recordTableJson(records));
+    putGroups(store, groups);
     for (const set of sets) store.meta.putSync(setKey(set.key), JSON.stringify(set));
     for (const row of skipped) store.meta.putSync(skipKey(row.row), skippedJson(row));
   });
