@@ -46,7 +46,9 @@ export async function runExtractShard(data: unknown, host: UnitHost): Promise<Ex
     worker.once('message', (message: ExtractShardReply) => {
       settled = true;
       resolve(message);
-      void worker.terminate();
+      // the thread ends by itself once its ONNX Runtime sessions are released: terminating a
+      // thread while ONNX Runtime may still run in it aborts the process (docs/architecture.md)
+      worker.unref();
     });
     worker.once('error', (error) => {
       if (!settled) reject(error);
