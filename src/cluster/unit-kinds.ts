@@ -22,6 +22,8 @@ export const unitKinds: Readonly<Record<string, UnitHandler>> = {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, PROBE_MAX_MS)));
     return { host: host.name };
   },
+  // extraction of one shard of a cluster store; ONNX Runtime and the readers load with the first one
+  'extract-shard': async (data, host) => (await import('./extract-shard.js')).runExtractShard(data, host),
 };
 
 export function unitHandler(kind: string): UnitHandler {

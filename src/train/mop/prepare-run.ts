@@ -17,6 +17,8 @@ export interface PreparedRun {
   /** n / (classes · n_c) over the train split, for heads with `classWeight: balanced` */
   balancedWeights: Float32Array;
   rows: { train: Int32Array; val: Int32Array; test: Int32Array };
+  /** record id per storage row: train shards are cut by id (`shardOfRecord`) */
+  ids: readonly string[];
   featureSets: PreparedFeatureSet[];
 }
 
@@ -37,7 +39,7 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
         );
       return manifest;
     });
-    const { labels, split } = store.records();
+    const { labels, split, ids } = store.records();
     const covered = Math.min(split.length, ...manifests.map((m) => m.records));
     const within = (rows: Int32Array) => rows.filter((r) => r < covered);
     const rows = {
@@ -86,7 +88,7 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
       };
     });
     const trainLabels = Array.from(rows.train, (r) => labels[r]!);
-    return { classes, balancedWeights: balancedClassWeights(trainLabels, classes), rows, featureSets };
+    return { classes, balancedWeights: balancedClassWeights(trainLabels, classes), rows, ids, featureSets };
   } finally {
     store.close();
   }

@@ -121,7 +121,7 @@ export function shardInits(
   job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
   prepared: PreparedRun,
 ): ShardInit[] {
-  const train = trainShards(prepared.rows.train, job.workers, job.seed);
+  const train = trainShards(prepared.rows.train, prepared.ids, job.workers);
   const val = chunk(prepared.rows.val, job.workers);
   const test = chunk(prepared.rows.test, job.workers);
   const featureSets = prepared.featureSets.map((set) => ({
