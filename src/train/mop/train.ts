@@ -14,6 +14,8 @@ import type { FaultPlan, TrainContext } from './train-context.js';
 import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
+import type { StoreGroups } from './group-plan.js';
+import { trainGroupedModels } from './grouped-trainer.js';
 
 export interface TrainOptions {
   sink: EventSink;
@@ -27,6 +29,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** test hook: injected unit failures */
   faults?: FaultPlan;
+  /** grouped learning: data groups given directly instead of the store's (library use and tests) */
+  groups?: StoreGroups;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     mkdirSync(checkpointDir(runDir), { recursive: true });
     writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
   }
-  const prepared = prepareRun(resolved);
+  const prepared = prepareRun(resolved, options.groups);
   const inits = shardInits(resolved, prepared);
   const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
     sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
@@ -102,6 +106,13 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       runDir,
       seconds,
     });
+    if (prepared.groups) {
+      outcome.groups = await trainGroupedModels(ctx, prepared.groups, shardRows, {
+        id: outcome.best.id,
+        states: trainer.states,
+      });
+      outcome.seconds = (performance.now() - started) / 1000;
+    }
     writeJsonAtomic(join(runDir, 'results.json'), outcome);
     sink({ type: 'train.end', run, seconds });
     return outcome;
@@ -129,6 +140,7 @@ export function shardInits(
     dims: set.dims,
     ...set.standardization,
   }));
+  const groupOf = prepared.groups?.recordGroup;
   return train.map((rows, shard) => ({
     storeDir: job.storeDir,
     shard,
@@ -136,5 +148,6 @@ export function shardInits(
     seed: job.seed,
     featureSets,
     rows: { train: rows, val: val[shard]!, test: test[shard]! },
+    ...(groupOf ? { trainGroups: Int32Array.from(rows, (r) => groupOf[r]!) } : {}),
   }));
 }
