@@ -7,7 +7,9 @@ import { train } from '../../src/train/mop/train.js';
 import type { TrainJob, TrainOutcome } from '../../src/train/mop/train-job.js';
 import type { GroupResults } from '../../src/train/run-folder/group-results.js';
 import { readRunResults } from '../../src/train/run-folder/run-results.js';
+import { readGroupedModelState } from '../../src/train/run-folder/grouped-states.js';
 import { createGroupedStore } from './synthetic-grouped-store.js';
+import { createSyntheticStore } from './synthetic-store.js';
 
 const heads: HeadConfig[] = [
   { type: 'linear', lr: 0.1, l2: 0, batchSize: 16, momentum: 0.9, optimizer: 'sgd' },
@@ -42,7 +44,7 @@ describe('train with groups (grouped learning over MOP worker threads and a real
       minGroupRecords: 20,
     };
     runDir = join(dirname(store.dir), 'run');
-    outcome = await train(job, { sink: () => {}, runDir, groups: store.groups });
+    outcome = await train(job, { sink: () => {}, runDir });
   });
   afterAll(() => rmSync(dirname(store.dir), { recursive: true, force: true }));
 
@@ -78,19 +80,28 @@ describe('train with groups (grouped learning over MOP worker threads and a real
     expect(raw.groups!.minRecords).toBe(20);
   });
 
+  it("keeps every group's weights in the run folder, readable per (model, group)", () => {
+    const g2 = outcome.groups!.groups.find((g) => g.name === 'g2')!;
+    const state = readGroupedModelState(runDir, g2.best.id, 'g2')!;
+    expect(state.W0!.dims).toEqual([4, 2]);
+    expect(readGroupedModelState(runDir, g2.best.id, 'tiny')).toBeUndefined();
+  });
+
   it('refuses --groups on a store without groups, naming the fix', async () => {
+    const plain = createSyntheticStore();
     const job: TrainJob = {
-      storeDir: store.dir,
-      featureSets: store.featureSets,
+      storeDir: plain.dir,
+      featureSets: plain.featureSets,
       heads,
       epochs: 1,
       workers: 1,
       seed: 7,
       groups: true,
     };
-    const error = await train(job, { sink: () => {}, runDir: join(dirname(store.dir), 'run-none') }).catch(
+    const error = await train(job, { sink: () => {}, runDir: join(dirname(plain.dir), 'run') }).catch(
       (e: unknown) => e,
     );
+    rmSync(dirname(plain.dir), { recursive: true, force: true });
     expect(isLayerlabError(error) && error.code).toBe('CONFIG');
     expect((error as Error).message).toMatch(/no data groups; extract with --group-column/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/core/random.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
-import type { StoreGroups } from '../../src/train/mop/group-plan.js';
+import type { StoreGroups } from '../../src/store/feature-store.js';
 
 /**
  * A real LMDB store whose groups have different tasks: record i belongs to group i mod 4 (plus a tiny
@@ -31,6 +31,7 @@ export function createGroupedStore(records = 800): {
     const u = rng.next();
     return u < 0.6 ? 0 : u < 0.8 ? 1 : 2;
   });
+  const groups: StoreGroups = { names: ['g0', 'g1', 'g2', 'g3', 'tiny'], index };
   const featureSets = [
     { key: 'early', layer: 'early', signals: [0, 1] },
     { key: 'late', layer: 'late', signals: [2, 3] },
@@ -49,6 +50,7 @@ export function createGroupedStore(records = 800): {
         libraryVersions: {},
       },
       { labels, split, ids: Array.from({ length: records }, (_, i) => String(i)) },
+      groups,
     );
     for (const set of featureSets) {
       const dims = 4;
@@ -81,6 +83,6 @@ export function createGroupedStore(records = 800): {
   return {
     dir,
     featureSets: featureSets.map(({ key, layer }) => ({ key, layer })),
-    groups: { names: ['g0', 'g1', 'g2', 'g3', 'tiny'], index },
+    groups,
   };
 }

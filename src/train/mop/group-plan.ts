@@ -1,10 +1,6 @@
 import { balancedClassWeights } from '../heads/group-hyper.js';
 
-/** The feature store's data groups: names, and per record (record order) its group (−1: none). */
-export interface StoreGroups {
-  names: string[];
-  index: Int32Array;
-}
+import type { StoreGroups } from '../../store/feature-store.js';
 
 /** A group's record counts per split. */
 export interface GroupRecords {

@@ -4,6 +4,7 @@ import { FeatureStore } from '../../store/feature-store.js';
 import type { RankingMetric } from '../../core/result.js';
 import { checkpointDir } from '../run-folder/checkpoint.js';
 import type { GroupResults } from '../run-folder/group-results.js';
+import { writeGroupedStates } from '../run-folder/grouped-states.js';
 import type { GroupState } from '../heads/group-state.js';
 import { groupedHyper, groupedInitialState, packedGroupSlice } from '../heads/grouped-state.js';
 import { headArch } from '../heads/head-arch.js';
@@ -111,6 +112,7 @@ export async function trainGroupedModels(
       message: `grouped epoch ${epoch}/${job.epochs}: ${specs.length} models × ${G} groups trained`,
     });
   }
+  writeGroupedStates(ctx.runDir, plan.names, states);
   return evaluateGrouped(ctx, plan, fused, states, specs, shared);
 }
 

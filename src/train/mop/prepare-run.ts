@@ -4,7 +4,7 @@ import { computeStandardization, type Standardization } from '../heads/standardi
 import { splitRows } from '../worker/sharding.js';
 import { balancedClassWeights } from '../heads/group-hyper.js';
 import type { ResolvedTrainJob } from './resolve-job.js';
-import { planGroups, type GroupPlan, type StoreGroups } from './group-plan.js';
+import { planGroups, type GroupPlan } from './group-plan.js';
 
 export interface PreparedFeatureSet {
   key: string;
@@ -23,12 +23,6 @@ export interface PreparedRun {
   groups?: GroupPlan;
 }
 
-/** The store's data groups (`FeatureStore.groups()`, absent from stores extracted without groups). */
-function storeGroups(store: FeatureStore): StoreGroups | undefined {
-  const reader = (store as unknown as { groups?: () => StoreGroups | undefined }).groups;
-  return reader?.call(store);
-}
-
 /**
  * Reads what the main thread needs from the store before workers start: the splits, the number of
  * classes and each feature set's train-split standardization. Only rows every selected feature set
@@ -38,8 +32,6 @@ function storeGroups(store: FeatureStore): StoreGroups | undefined {
 export function prepareRun(
   job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'featureSets'> &
     Partial<Pick<ResolvedTrainJob, 'groups' | 'minGroupRecords'>>,
-  /** grouped learning: groups given directly instead of the store's (library use and tests) */
-  groupSource?: StoreGroups,
 ): PreparedRun {
   const store = FeatureStore.open(job.storeDir, { write: false });
   try {
@@ -107,7 +99,7 @@ export function prepareRun(
       featureSets,
     };
     if (!job.groups) return prepared;
-    const groups = groupSource ?? storeGroups(store);
+    const groups = store.groups();
     if (!groups || groups.names.length === 0)
       throw configError(
         `the store ${job.storeDir} has no data groups; extract with --group-column COL (tables) or --group-by folder (GROUP/CLASS/FILE image folders), or train without --groups`,

@@ -14,7 +14,6 @@ import type { FaultPlan, TrainContext } from './train-context.js';
 import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
-import type { StoreGroups } from './group-plan.js';
 import { trainGroupedModels } from './grouped-trainer.js';
 
 export interface TrainOptions {
@@ -29,8 +28,6 @@ export interface TrainOptions {
   resume?: boolean;
   /** test hook: injected unit failures */
   faults?: FaultPlan;
-  /** grouped learning: data groups given directly instead of the store's (library use and tests) */
-  groups?: StoreGroups;
 }
 
 /**
@@ -53,7 +50,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     mkdirSync(checkpointDir(runDir), { recursive: true });
     writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
   }
-  const prepared = prepareRun(resolved, options.groups);
+  const prepared = prepareRun(resolved);
   const inits = shardInits(resolved, prepared);
   const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
     sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
