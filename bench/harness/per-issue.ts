@@ -36,6 +36,10 @@ export const PER_ISSUE = [
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
   { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
+  {
+    id: 'grouped-training',
+    what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

@@ -45,6 +45,9 @@ export interface TrainRunOptions {
   metric: RankingMetric;
   halving?: number;
   maxGroupBytes?: number;
+  /** grouped learning: also a head per data group of the store (`train --groups`) */
+  groups?: boolean;
+  minGroupRecords?: number;
   /** score the selected feature sets in closed form first and train only the top `keep` */
   triage?: TriageRequest;
   /** a run id (under the home's runs/) or a run folder to continue; every other setting comes from it */
@@ -89,6 +92,8 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
     metric: options.metric,
     ...(options.halving === undefined ? {} : { halving: options.halving }),
     ...(options.maxGroupBytes === undefined ? {} : { maxGroupBytes: options.maxGroupBytes }),
+    ...(options.groups ? { groups: true } : {}),
+    ...(options.minGroupRecords === undefined ? {} : { minGroupRecords: options.minGroupRecords }),
   };
   return {
     job,

@@ -14,6 +14,7 @@ import type { FaultPlan, TrainContext } from './train-context.js';
 import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
+import { trainGroupedModels } from './grouped-trainer.js';
 
 export interface TrainOptions {
   sink: EventSink;
@@ -102,6 +103,13 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       runDir,
       seconds,
     });
+    if (prepared.groups) {
+      outcome.groups = await trainGroupedModels(ctx, prepared.groups, shardRows, {
+        id: outcome.best.id,
+        states: trainer.states,
+      });
+      outcome.seconds = (performance.now() - started) / 1000;
+    }
     writeJsonAtomic(join(runDir, 'results.json'), outcome);
     sink({ type: 'train.end', run, seconds });
     return outcome;
@@ -129,6 +137,7 @@ export function shardInits(
     dims: set.dims,
     ...set.standardization,
   }));
+  const groupOf = prepared.groups?.recordGroup;
   return train.map((rows, shard) => ({
     storeDir: job.storeDir,
     shard,
@@ -136,5 +145,6 @@ export function shardInits(
     seed: job.seed,
     featureSets,
     rows: { train: rows, val: val[shard]!, test: test[shard]! },
+    ...(groupOf ? { trainGroups: Int32Array.from(rows, (r) => groupOf[r]!) } : {}),
   }));
 }
