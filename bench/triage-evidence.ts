@@ -16,7 +16,7 @@
  * every layer, on stores large enough that the full training takes tens of seconds (20,000 + 2,000
  * Fashion-MNIST images, 500 + 50 CIFAR-10 images per class; the built-in store is the generator's
  * 4,000 records). With one-second trainings, fixed costs (process start, ONNX Runtime sessions, the
- * first pass of cold code) decided both time ratios; here they are a small part of either side.
+ * first pass of cold code) decided both time ratios; here they are a smaller part of either side.
  * The output states the workload; `--quick` runs a small built-in check (2 epochs).
  *
  *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N]
