@@ -32,6 +32,10 @@ export const PER_ISSUE = [
     what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
   },
   {
+    id: 'triage-kernels',
+    what: "triage's per-row kernels (row-by-row ÷ blocked Gram update and projection, same bits)",
+  },
+  {
     id: 'data-sources',
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
