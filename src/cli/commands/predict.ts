@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
-import { createPlainPrinter } from '../../ui/plain-output.js';
 import type { GlobalOptions } from '../main.js';
 import { jsonLines } from '../json-lines.js';
 import { interruptSignal } from '../interrupt.js';
@@ -52,10 +51,16 @@ Examples:
     .action(async (flags: PredictFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
-      const [{ loadHeadBundle }, { predict, writePredictionsCsv }, { resolveRunDir }] = await Promise.all([
+      const [
+        { loadHeadBundle },
+        { predict, writePredictionsCsv },
+        { resolveRunDir },
+        { createPlainPrinter },
+      ] = await Promise.all([
         import('../../deploy/head-bundle.js'),
         import('../../deploy/predict.js'),
         import('../../report/load-report.js'),
+        import('../../ui/plain-output.js'),
       ]);
       const bundle = loadHeadBundle(resolveRunDir(home.runs, flags.run), flags.head);
       const out = jsonLines();
