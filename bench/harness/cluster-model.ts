@@ -15,8 +15,11 @@ export interface ClusterInputs {
   state: { bytesPerHead: number; weightBytesPerHead: number };
   /** measured: a BullMQ unit's round trip carrying no state, and the extra per byte of state it carries (one way) */
   dispatch: { roundTrip: number; perStateByte: number };
-  /** measured: Redis's own time per byte stored and read back; every state passes through the one Redis, so this part queues */
-  redis: { perByte: number };
+  /**
+   * measured: Redis's own (CPU) time per unit and per byte of state carried one way; every unit and
+   * state passes through the one Redis, so this part queues (it is inside the round trip above)
+   */
+  redis: { perJob: number; perByte: number };
   /** stated, not measured: between hosts (and between a host and Redis) */
   network: { bandwidth: number; latency: number };
   /** stated: between the workers of one host (data parallelism's intra-host reduction, shared memory) */
@@ -31,16 +34,17 @@ export function computeSeconds(inputs: ClusterInputs, heads: number, rows: numbe
 }
 
 /**
- * A MOP unit's cost beyond compute, split into what queues on the one Redis (its state stored and
- * read there, in and out) and what each unit pays by itself in parallel (the BullMQ round trip, the
- * rest of the per-byte cost of carrying the state both ways, and the network both ways).
+ * A MOP unit's cost beyond compute, split into what queues on the one Redis (its CPU time for the
+ * job and for the state, in and out) and what each unit pays by itself in parallel (the rest of the
+ * BullMQ round trip, the rest of the per-byte cost of carrying the state both ways, and the network
+ * both ways).
  */
 export function transportSeconds(inputs: ClusterInputs, heads: number): { serial: number; parallel: number } {
   const bytes = heads * inputs.state.bytesPerHead;
   const { dispatch, redis, network } = inputs;
-  const serial = 2 * bytes * redis.perByte;
+  const serial = redis.perJob + 2 * bytes * redis.perByte;
   const parallel =
-    dispatch.roundTrip +
+    Math.max(0, dispatch.roundTrip - redis.perJob) +
     2 * bytes * Math.max(0, dispatch.perStateByte - redis.perByte) +
     2 * (network.latency + bytes / network.bandwidth);
   return { serial, parallel };

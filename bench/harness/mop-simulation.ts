@@ -54,8 +54,27 @@ export function fusedGroups(inputs: ClusterInputs, workload: Workload, workers =
   });
 }
 
-/** Planning an epoch shuffles the pending units for every pick: the work grows with units² (see plan.ts). */
-export const planningWork = (groups: number, workers: number): number => (groups * workers) ** 2;
+/**
+ * About how much work planning an epoch is (calibrated on this machine within a few times): each pick
+ * shuffles the pending units (up to groups × workers), and while groups are fewer than workers the
+ * idle workers retry at every event.
+ */
+export const planningWork = (groups: number, workers: number): number =>
+  (groups * workers) ** 2 * Math.max(1, (workers / groups) ** 2);
+
+/**
+ * The planning the trainer's split search may do: with fewer groups than workers it plans a candidate
+ * per extra piece (up to split-chooser's 48), else about the unsplit plan and one more.
+ */
+export function splitSearchWork(fusedGroups: number, heads: number, workers: number): number {
+  const plans = fusedGroups < workers ? Math.min(49, heads - fusedGroups + 1) : 2;
+  return plans * planningWork(fusedGroups, workers);
+}
+
+/** The epoch with no transport and perfect scaling: every fused group's compute over all rows on one worker, ÷ workers. */
+export const idealEpoch = (inputs: ClusterInputs, workload: Workload, workers: number): number =>
+  fusedGroups(inputs, workload).reduce((n, g) => n + computeSeconds(inputs, headsOf(g), inputs.rows), 0) /
+  workers;
 
 export interface MopEpoch {
   makespan: number;
@@ -82,8 +101,9 @@ export async function simulateMopEpoch(
   const { seed = 1, epoch = 1, maxWork = Infinity } = options;
   const shardRows = evenShards(inputs.rows, workers);
   const fused = fusedGroups(inputs, workload);
-  const ideal = fused.reduce((n, g) => n + computeSeconds(inputs, headsOf(g), inputs.rows), 0) / workers;
-  if (planningWork(fused.length, workers) > maxWork) return undefined;
+  const ideal = idealEpoch(inputs, workload, workers);
+  const heads = fused.reduce((n, g) => n + headsOf(g), 0);
+  if (splitSearchWork(fused.length, heads, workers) > maxWork) return undefined;
   const { groups } = splitForMakespan(fused, {
     shardRows,
     dims: () => inputs.dims,

@@ -36,6 +36,10 @@ export const PER_ISSUE = [
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
   { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
+  {
+    id: 'cluster-simulation',
+    what: 'scale on paper (simulated MOP efficiency at 1–64 hosts × 1–16 workers vs task and data parallelism)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

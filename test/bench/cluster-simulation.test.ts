@@ -16,7 +16,7 @@ import {
 import { simulatePlan } from '../../bench/harness/virtual-clock.js';
 
 /** Round figures, so every makespan below can be worked out by hand. */
-const inputs = (redisPerByte = 0): ClusterInputs => ({
+const inputs = (redisPerByte = 0, redisPerJob = 0): ClusterInputs => ({
   dims: 8,
   classes: 2,
   batchSize: 10,
@@ -24,7 +24,7 @@ const inputs = (redisPerByte = 0): ClusterInputs => ({
   compute: { unitFixed: 1, stepFixed: 0.5, stepPerHead: 0.25 },
   state: { bytesPerHead: 100, weightBytesPerHead: 50 },
   dispatch: { roundTrip: 2, perStateByte: 0.01 },
-  redis: { perByte: redisPerByte },
+  redis: { perJob: redisPerJob, perByte: redisPerByte },
   network: { bandwidth: 100, latency: 0.5 },
   memory: { bandwidth: 1000, latency: 0.1 },
 });
@@ -66,13 +66,14 @@ describe('the virtual clock runs the real plan executor', () => {
 
 describe('the cluster cost model', () => {
   it('prices compute, transport and allreduce as documented', () => {
-    const m = inputs(0.002);
+    const m = inputs(0.002, 0.5);
     expect(computeSeconds(m, 2, 50)).toBe(1 + 5 * (0.5 + 2 * 0.25));
     expect(computeSeconds(m, 2, 0)).toBe(0);
-    // 200 bytes: Redis 2 × 200 × 0.002; the rest of 0.01/byte both ways; network 2 × (0.5 + 200/100)
+    // 200 bytes: Redis 0.5 + 2 × 200 × 0.002; the rest of the round trip and of 0.01/byte both ways;
+    // the network 2 × (0.5 + 200/100)
     const t = transportSeconds(m, 2);
-    expect(t.serial).toBeCloseTo(0.8);
-    expect(t.parallel).toBeCloseTo(2 + 2 * 200 * 0.008 + 2 * (0.5 + 2));
+    expect(t.serial).toBeCloseTo(1.3);
+    expect(t.parallel).toBeCloseTo(1.5 + 2 * 200 * 0.008 + 2 * (0.5 + 2));
     // 2 hosts × 2 workers: a ring of 2 in memory, then a ring of 2 over the network
     expect(allreduceSeconds(m, 100, 2, 2)).toBeCloseTo(100 / 1000 + 0.2 + 100 / 100 + 1);
     expect(allreduceSeconds(m, 100, 1, 1)).toBe(0);
@@ -105,7 +106,7 @@ describe('a MOP epoch through the trainer, planner and executor', () => {
   it('states queue on the one Redis', async () => {
     // round 1: the second unit waits for the first's state (s); round 2 starts when both groups are
     // free (2s + p + c), its first unit is at once, its second waits s: 4s + 2p + 2c
-    const m = inputs(0.002);
+    const m = inputs(0.002, 0.25);
     const epoch = (await simulateMopEpoch(m, { layers: 2, headsPerLayer: 1 }, 2))!;
     const { serial: s, parallel: p } = one(m);
     expect(epoch.makespan).toBeCloseTo(4 * s + 2 * p + 2 * computeSeconds(m, 1, 50));

@@ -1,0 +1,85 @@
+import type { ClusterInputs } from './cluster-model.js';
+import { fusedGroups, idealEpoch, simulateMopEpoch, type Workload } from './mop-simulation.js';
+import { dataParallelEpoch, taskParallelEpoch } from './parallelism-baselines.js';
+
+export interface GridRow {
+  hosts: number;
+  workersPerHost: number;
+  workers: number;
+  models: number;
+  /** MOP's groups after the trainer's split (before it where MOP was not simulated), and per worker */
+  groups: number;
+  groupsPerWorker: number;
+  units?: number;
+  /** seconds per epoch; MOP absent where planning the epoch exceeds the bound */
+  ideal: number;
+  mop?: number;
+  mopEfficiency?: number;
+  task: number;
+  taskEfficiency: number;
+  data: number;
+  dataEfficiency: number;
+}
+
+/**
+ * Every (hosts, workers per host, models) of the grid: one MOP epoch simulated through layerlab's
+ * code, next to task and data parallelism, each against the same ideal (one worker's compute ÷ the
+ * workers). MOP and task parallelism depend on the hosts only through the worker count (every unit
+ * goes through the one Redis wherever it runs), so each worker count is simulated once.
+ */
+export async function simulateGrid(
+  inputs: ClusterInputs,
+  grid: { hosts: number[]; workersPerHost: number[]; models: number[]; headsPerLayer: number },
+  options: { seed: number; maxWork: number; log: (line: string) => void },
+): Promise<GridRow[]> {
+  const mopByWorkers = new Map<string, Awaited<ReturnType<typeof simulateMopEpoch>>>();
+  const rows: GridRow[] = [];
+  for (const models of grid.models) {
+    const workload: Workload = {
+      layers: Math.max(1, models / grid.headsPerLayer),
+      headsPerLayer: grid.headsPerLayer,
+    };
+    for (const workersPerHost of grid.workersPerHost)
+      for (const hosts of grid.hosts) {
+        const workers = hosts * workersPerHost;
+        const key = `${workers}:${models}`;
+        if (!mopByWorkers.has(key)) {
+          const started = performance.now();
+          const epoch = await simulateMopEpoch(inputs, workload, workers, {
+            seed: options.seed,
+            maxWork: options.maxWork,
+          });
+          mopByWorkers.set(key, epoch);
+          options.log(
+            `  ${models} models on ${workers} workers: ${epoch ? `${epoch.units} units simulated in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'not simulated (planning work over the bound)'}`,
+          );
+        }
+        const mop = mopByWorkers.get(key);
+        const ideal = idealEpoch(inputs, workload, workers);
+        const task = taskParallelEpoch(inputs, workload, workers);
+        const data = dataParallelEpoch(inputs, workload, hosts, workersPerHost);
+        const groups = mop?.groups ?? fusedGroups(inputs, workload).length;
+        rows.push({
+          hosts,
+          workersPerHost,
+          workers,
+          models,
+          groups,
+          groupsPerWorker: groups / workers,
+          ...(mop
+            ? {
+                units: mop.units,
+                mop: mop.makespan,
+                mopEfficiency: ideal / mop.makespan,
+              }
+            : {}),
+          ideal,
+          task,
+          taskEfficiency: ideal / task,
+          data,
+          dataEfficiency: ideal / data,
+        });
+      }
+  }
+  return rows;
+}
