@@ -69,7 +69,7 @@ const unit = await measureUnits({
   classes: CLASSES,
   batchSize: BATCH,
   heads: HEADS,
-  repeats: quick ? 2 : 7,
+  repeats: quick ? 3 : 15,
 });
 for (const [what, seconds] of Object.entries(unit.samples)) console.log(`  unit ${what}: ${ms(seconds)}`);
 const stateBytes = HEADS * unit.state.bytesPerHead;
@@ -130,6 +130,7 @@ const table = formatTable(
     'ideal s',
     'MOP s',
     'MOP eff',
+    'direct eff',
     'task s',
     'task eff',
     'data s',
@@ -144,6 +145,7 @@ const table = formatTable(
     seconds(r.ideal),
     r.mop === undefined ? '—' : seconds(r.mop),
     r.mopEfficiency === undefined ? '—' : r.mopEfficiency.toFixed(3),
+    r.mopDirectEfficiency === undefined ? '—' : r.mopDirectEfficiency.toFixed(3),
     seconds(r.task),
     r.taskEfficiency.toFixed(3),
     seconds(r.data),
@@ -165,15 +167,26 @@ const verdict =
     : `${worst!.mopEfficiency! >= 0.9 ? 'met' : 'NOT met'}: lowest ${worst!.mopEfficiency!.toFixed(3)} ` +
       `(${worst!.workersPerHost} workers a host, ${worst!.models} models) over ${simulated.length} of ${targetRows.length} configurations`;
 console.log(`target MOP efficiency ≥ 0.9 at 16 hosts with ≥ 4 groups per worker: ${verdict}`);
+const worstDirect = simulated.reduce<GridRow | undefined>(
+  (w, r) => (!w || r.mopDirectEfficiency! < w.mopDirectEfficiency! ? r : w),
+  undefined,
+);
+const directVerdict = worstDirect
+  ? `lowest ${worstDirect.mopDirectEfficiency!.toFixed(3)} (${worstDirect.workersPerHost} workers a host, ${worstDirect.models} models)`
+  : 'not evaluated';
+console.log(`  the same, state moving host to host at network speed (direct eff): ${directVerdict}`);
 
 const path = writeResults('cluster-simulation', quick, {
   quick,
   target:
     'MOP efficiency (ideal ÷ simulated) >= 0.9 at 16 hosts when there are >= 4 groups per worker (issue 14)',
   targetVerdict: verdict,
+  targetVerdictStateDirect: directVerdict,
   efficiencyRatio: {
     /** the lowest MOP efficiency at 16 hosts with ≥ 4 groups per worker */
     mopAt16HostsWorst: worst?.mopEfficiency ?? null,
+    /** the same with group state moving host to host at network speed (the what-if column) */
+    mopStateDirectAt16HostsWorst: worstDirect?.mopDirectEfficiency ?? null,
   },
   model: {
     epoch: 'one epoch; shards = workers, rows split evenly',
@@ -181,6 +194,8 @@ const path = writeResults('cluster-simulation', quick, {
     compute: 'unitFixed + ceil(rows / batch) × (stepFixed + heads × stepPerHead), measured with runTrainUnit',
     transport:
       'Redis serial part (queues): redis.perJob + 2 × stateBytes × redis.perByte; parallel part: roundTrip − redis.perJob + 2 × stateBytes × (perStateByte − redis.perByte) + 2 × (network latency + stateBytes ÷ bandwidth)',
+    direct:
+      'what-if, same plan: group state not through Redis (perStateByte and redis.perByte set to 0), only over the network',
     task: 'groups (fuseGroups halves them up to one per worker) trained whole on full-data copies, longest first to the least-loaded worker; one dispatch each',
     data: 'groups one after another on all workers; per step each worker steps a batch of its own rows, then the weights are allreduced: a ring in each host (memory) then a ring between hosts (network)',
     ideal: "Σ over fused groups of one worker's compute over all rows, ÷ workers",

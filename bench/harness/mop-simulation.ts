@@ -78,6 +78,8 @@ export const idealEpoch = (inputs: ClusterInputs, workload: Workload, workers: n
 
 export interface MopEpoch {
   makespan: number;
+  /** the same plan executed under each of `options.also`'s costs (what-ifs; planning is the dear part) */
+  also: number[];
   /** groups after the trainer's makespan-driven split */
   groups: number;
   units: number;
@@ -96,9 +98,9 @@ export async function simulateMopEpoch(
   inputs: ClusterInputs,
   workload: Workload,
   workers: number,
-  options: { seed?: number; epoch?: number; maxWork?: number } = {},
+  options: { seed?: number; epoch?: number; maxWork?: number; also?: readonly ClusterInputs[] } = {},
 ): Promise<MopEpoch | undefined> {
-  const { seed = 1, epoch = 1, maxWork = Infinity } = options;
+  const { seed = 1, epoch = 1, maxWork = Infinity, also = [] } = options;
   const shardRows = evenShards(inputs.rows, workers);
   const fused = fusedGroups(inputs, workload);
   const ideal = idealEpoch(inputs, workload, workers);
@@ -117,13 +119,19 @@ export async function simulateMopEpoch(
     ({ group, shard }) => unitCost(groups[group]!, inputs.dims, inputs.classes, shardRows[shard]!),
     epochRng(seed, epoch),
   );
-  let redisFree = 0;
-  const { makespan } = await simulatePlan(plan, workers, ({ group, shard }, now) => {
-    const heads = headsOf(groups[group]!);
-    const { serial, parallel } = transportSeconds(inputs, heads);
-    const start = Math.max(now, redisFree);
-    redisFree = start + serial;
-    return redisFree - now + parallel + computeSeconds(inputs, heads, shardRows[shard]!);
-  });
-  return { makespan, groups: groups.length, units: plan.units.length, ideal };
+  const execute = async (costs: ClusterInputs) => {
+    let redisFree = 0;
+    const { makespan } = await simulatePlan(plan, workers, ({ group, shard }, now) => {
+      const heads = headsOf(groups[group]!);
+      const { serial, parallel } = transportSeconds(costs, heads);
+      const start = Math.max(now, redisFree);
+      redisFree = start + serial;
+      return redisFree - now + parallel + computeSeconds(costs, heads, shardRows[shard]!);
+    });
+    return makespan;
+  };
+  const makespan = await execute(inputs);
+  const others: number[] = [];
+  for (const costs of also) others.push(await execute(costs));
+  return { makespan, also: others, groups: groups.length, units: plan.units.length, ideal };
 }

@@ -2,6 +2,17 @@ import type { ClusterInputs } from './cluster-model.js';
 import { fusedGroups, idealEpoch, simulateMopEpoch, type Workload } from './mop-simulation.js';
 import { dataParallelEpoch, taskParallelEpoch } from './parallelism-baselines.js';
 
+/**
+ * The what-if: group state no longer passes through Redis as base64 in the job (content-addressed,
+ * fetched from the host that holds it), so a unit pays the BullMQ round trip plus the state's bytes
+ * over the network both ways, and Redis queues only the job itself.
+ */
+export const stateDirect = (inputs: ClusterInputs): ClusterInputs => ({
+  ...inputs,
+  dispatch: { ...inputs.dispatch, perStateByte: 0 },
+  redis: { ...inputs.redis, perByte: 0 },
+});
+
 export interface GridRow {
   hosts: number;
   workersPerHost: number;
@@ -15,6 +26,9 @@ export interface GridRow {
   ideal: number;
   mop?: number;
   mopEfficiency?: number;
+  /** what-if: the same plan with group state moving host to host at network speed (not through Redis) */
+  mopDirect?: number;
+  mopDirectEfficiency?: number;
   task: number;
   taskEfficiency: number;
   data: number;
@@ -48,6 +62,7 @@ export async function simulateGrid(
           const epoch = await simulateMopEpoch(inputs, workload, workers, {
             seed: options.seed,
             maxWork: options.maxWork,
+            also: [stateDirect(inputs)],
           });
           mopByWorkers.set(key, epoch);
           options.log(
@@ -71,6 +86,8 @@ export async function simulateGrid(
                 units: mop.units,
                 mop: mop.makespan,
                 mopEfficiency: ideal / mop.makespan,
+                mopDirect: mop.also[0]!,
+                mopDirectEfficiency: ideal / mop.also[0]!,
               }
             : {}),
           ideal,

@@ -19,7 +19,7 @@ export interface UnitTiming {
 /**
  * Times real MOP units on this machine: layerlab's training-step graph for a fused group of logistic
  * heads, run by the unit runner the workers use (`runTrainUnit`) over random rows, on one thread.
- * Units of 1 and `heads` heads over 2 and 32 steps (the fastest of `repeats` each, after a warm-up)
+ * Units of 1 and `heads` heads over 4 and 64 steps (the fastest of `repeats` each, after a warm-up)
  * give the per-unit, per-step and per-head parts. The state's size is read from the state the unit
  * returns, which is what travels with a cluster unit.
  */
@@ -31,34 +31,32 @@ export async function measureUnits(options: {
   repeats: number;
 }): Promise<UnitTiming> {
   const { dims, classes, batchSize, heads, repeats } = options;
-  const STEPS = [2, 32];
+  const STEPS = [4, 64];
   const rows = STEPS[1]! * batchSize;
   const rng = new Rng(7);
   const x = Float32Array.from({ length: rows * dims }, () => rng.normal());
   const y = BigInt64Array.from({ length: rows }, () => BigInt(rng.int(classes)));
   const samples: Record<string, number> = {};
-  let bytesPerHead = 0;
 
   const sizes = [...new Set([1, heads])];
-  for (const k of sizes) {
-    const resolved = workloadModels({ layers: 1, headsPerLayer: k }, batchSize).map((m) => m.head);
-    const arch = headArch(resolved[0]!);
-    const session = await createHeadSession(buildTrainGraph({ dims, classes, stacks: [arch] }));
-    const column = (v: number[]) => ({ dims: [v.length, 1, 1], data: Float32Array.from(v) });
-    const hyper: HyperValues = {
-      's0/lr': column(resolved.map((h) => h.lr)),
-      's0/l2': column(resolved.map((h) => h.l2)),
-      's0/momentum': column(resolved.map((h) => h.momentum)),
-      's0/cw': { dims: [k, classes, 1], data: new Float32Array(k * classes).fill(1) },
-    };
-    let state: GroupState = packStack(
-      0,
-      resolved.map((_, i) => initialModelState(arch, dims, classes, 1, `m${i}`)),
-    );
-    const stacks = [{ arch, models: resolved.map((_, i) => `m${i}`), dropout: resolved.map(() => 0) }];
-    for (const steps of STEPS) {
-      let best = Infinity;
-      for (let r = 0; r <= repeats; r++) {
+  const runners = await Promise.all(
+    sizes.map(async (k) => {
+      const resolved = workloadModels({ layers: 1, headsPerLayer: k }, batchSize).map((m) => m.head);
+      const arch = headArch(resolved[0]!);
+      const session = await createHeadSession(buildTrainGraph({ dims, classes, stacks: [arch] }));
+      const column = (v: number[]) => ({ dims: [v.length, 1, 1], data: Float32Array.from(v) });
+      const hyper: HyperValues = {
+        's0/lr': column(resolved.map((h) => h.lr)),
+        's0/l2': column(resolved.map((h) => h.l2)),
+        's0/momentum': column(resolved.map((h) => h.momentum)),
+        's0/cw': { dims: [k, classes, 1], data: new Float32Array(k * classes).fill(1) },
+      };
+      let state: GroupState = packStack(
+        0,
+        resolved.map((_, i) => initialModelState(arch, dims, classes, 1, `m${i}`)),
+      );
+      const stacks = [{ arch, models: resolved.map((_, i) => `m${i}`), dropout: resolved.map(() => 0) }];
+      const run = async (steps: number) => {
         const started = performance.now();
         const result = await runTrainUnit(
           session,
@@ -70,13 +68,23 @@ export async function measureUnits(options: {
           { seed: 1, epoch: 1, shard: 0 },
         );
         state = result.state;
-        if (r > 0) best = Math.min(best, (performance.now() - started) / 1000); // r = 0 warms up
+        return (performance.now() - started) / 1000;
+      };
+      const bytes = () => Object.values(state).reduce((n, t) => n + t.data.byteLength, 0);
+      return { k, run, bytes, release: () => session.release() };
+    }),
+  );
+  // interleaved rounds (each size and length once per round, after a warm-up round), so load that
+  // comes and goes on a shared machine falls on every sample alike; the fastest of each is kept
+  for (let r = 0; r <= repeats; r++)
+    for (const runner of runners)
+      for (const steps of STEPS) {
+        const seconds = await runner.run(steps);
+        const key = `${runner.k} heads × ${steps} steps`;
+        if (r > 0) samples[key] = Math.min(samples[key] ?? Infinity, seconds);
       }
-      samples[`${k} heads × ${steps} steps`] = best;
-    }
-    bytesPerHead = Object.values(state).reduce((n, t) => n + t.data.byteLength, 0) / k;
-    await session.release();
-  }
+  const bytesPerHead = runners.at(-1)!.bytes() / runners.at(-1)!.k;
+  for (const runner of runners) await runner.release();
 
   const at = (k: number, steps: number) => samples[`${k} heads × ${steps} steps`]!;
   const perStep = (k: number) => (at(k, STEPS[1]!) - at(k, STEPS[0]!)) / (STEPS[1]! - STEPS[0]!);

@@ -13,6 +13,7 @@ import {
   lptMakespan,
   taskParallelEpoch,
 } from '../../bench/harness/parallelism-baselines.js';
+import { stateDirect } from '../../bench/harness/simulation-grid.js';
 import { simulatePlan } from '../../bench/harness/virtual-clock.js';
 
 /** Round figures, so every makespan below can be worked out by hand. */
@@ -110,6 +111,16 @@ describe('a MOP epoch through the trainer, planner and executor', () => {
     const epoch = (await simulateMopEpoch(m, { layers: 2, headsPerLayer: 1 }, 2))!;
     const { serial: s, parallel: p } = one(m);
     expect(epoch.makespan).toBeCloseTo(4 * s + 2 * p + 2 * computeSeconds(m, 1, 50));
+  });
+
+  it('runs the same plan under what-if costs: state moving host to host skips Redis', async () => {
+    const m = inputs(0.002, 0.25);
+    const workload = { layers: 3, headsPerLayer: 2 };
+    const epoch = (await simulateMopEpoch(m, workload, 2, { also: [stateDirect(m)] }))!;
+    const direct = (await simulateMopEpoch(stateDirect(m), workload, 2))!;
+    expect(epoch.also).toEqual([direct.makespan]);
+    expect(direct.makespan).toBeLessThan(epoch.makespan);
+    expect(transportSeconds(stateDirect(m), 1).serial).toBe(0.25);
   });
 
   it('declines a plan whose planning work is over the bound', async () => {
