@@ -164,7 +164,7 @@ const worst = simulated.reduce<GridRow | undefined>(
 const verdict =
   simulated.length === 0
     ? 'not evaluated (no simulated configuration at 16 hosts with ≥ 4 groups per worker)'
-    : `${worst!.mopEfficiency! >= 0.9 ? 'met' : 'NOT met'}: lowest ${worst!.mopEfficiency!.toFixed(3)} ` +
+    : `${worst!.mopEfficiency! < 0.9 ? 'NOT met' : simulated.length < targetRows.length ? 'met where simulated' : 'met'}: lowest ${worst!.mopEfficiency!.toFixed(3)} ` +
       `(${worst!.workersPerHost} workers a host, ${worst!.models} models) over ${simulated.length} of ${targetRows.length} configurations`;
 console.log(`target MOP efficiency ≥ 0.9 at 16 hosts with ≥ 4 groups per worker: ${verdict}`);
 const worstDirect = simulated.reduce<GridRow | undefined>(
