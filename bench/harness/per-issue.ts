@@ -48,6 +48,10 @@ export const PER_ISSUE = [
     id: 'grouped-training',
     what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
   },
+  {
+    id: 'cluster-simulation',
+    what: 'scale on paper (simulated MOP efficiency at 1–64 hosts × 1–16 workers vs task and data parallelism)',
+  },
 ] as const;
 
 export interface PerIssueOutcome {
