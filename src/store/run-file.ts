@@ -12,16 +12,28 @@ import { LayerlabError } from '../core/errors.js';
  */
 
 /**
+ * What checks a file: a zod schema, or (for the files `results` lists, which must load without zod:
+ * see run-meta.ts) a small hand-written check with the same `safeParse` shape.
+ */
+export interface RunFileSchema<T> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/**
  * One JSON file of a run folder, validated: undefined when the run has not written it yet, a
  * BAD_DATA error naming the file and the fix when it is damaged (cut short by a full disk, or edited
  * by hand), `fix` ending its message. `name` may name a file in a sub-folder (`control/…`).
  */
-export function readRunFile<S extends z.ZodType>(
+export function readRunFile<T>(
   runDir: string,
   name: string,
-  schema: S,
+  schema: RunFileSchema<T>,
   fix: string,
-): z.output<S> | undefined {
+): T | undefined {
   const path = join(runDir, name);
   if (!existsSync(path)) return undefined;
   const damaged = (why: string) => new LayerlabError('BAD_DATA', `${path} is damaged (${why}); ${fix}`);
@@ -41,7 +53,7 @@ export function readRunFile<S extends z.ZodType>(
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw damaged(`${issue.path.join('.') || 'its content'}: ${issue.message}`);
+    throw damaged(`${issue.path.map(String).join('.') || 'its content'}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -10,8 +10,6 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { z } from 'zod';
-import { runMetaSchema } from '../core/contract/runs.js';
 import { isLayerlabError, LayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import {
@@ -22,6 +20,7 @@ import {
   type QueuedControl,
 } from './run-control.js';
 import { readRunFile, writeRunFile } from './run-file.js';
+import { runMetaFileSchema, type RunMeta, type RunStatus } from './run-meta.js';
 
 /**
  * A run's folder under `<home>/runs/<id>`. This class owns the files every stage may read:
@@ -31,8 +30,7 @@ import { readRunFile, writeRunFile } from './run-file.js';
  * `results.json`, `triage.json`, `checkpoints/`) are read and written by src/train/run-folder/; every
  * JSON file goes through run-file.ts (validated reads, atomic writes).
  */
-export type RunMeta = z.output<typeof runMetaSchema>;
-export type RunStatus = RunMeta['status'];
+export type { RunMeta, RunStatus } from './run-meta.js';
 export type { ControlAck, ControlCommand, QueuedControl } from './run-control.js';
 
 const META = 'run-meta.json';
@@ -96,7 +94,7 @@ export class RunStore {
   }
 
   meta(): RunMeta {
-    const meta = readRunFile(this.dir, META, runMetaSchema, `delete the run folder ${this.dir}`);
+    const meta = readRunFile(this.dir, META, runMetaFileSchema, `delete the run folder ${this.dir}`);
     if (!meta) throw notFound(`no run at ${this.dir}; list runs with \`layerlab results\``);
     return meta;
   }

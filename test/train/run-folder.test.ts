@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainTriage } from '../../src/core/result.js';
+import { runMetaSchema } from '../../src/core/contract/runs.js';
+import { runMetaFileSchema } from '../../src/store/run-meta.js';
 import { RunStore } from '../../src/store/run-store.js';
 import type { EpochVisits, TrainJob, TrainOutcome } from '../../src/train/mop/train-job.js';
 import type { ModelRecord } from '../../src/train/mop/model-record.js';
@@ -137,6 +139,33 @@ describe('the run folder: one writer and one reader per file', () => {
     expect(() => run.meta()).toThrow(
       badData(`${path} is damaged (it is not valid JSON); delete the run folder`),
     );
+  });
+
+  it('run-meta.json’s zod-free check accepts and refuses what the contract schema does', () => {
+    const run = newRun();
+    run.update({ store: '/tmp/store' });
+    run.finish('done');
+    const meta = run.meta();
+    const samples: unknown[] = [
+      meta,
+      { ...meta, error: 'boom' },
+      { ...meta, store: '' },
+      { ...meta, status: 'paused' },
+      { ...meta, pid: 0 },
+      { ...meta, pid: 1.5 },
+      { ...meta, id: '' },
+      { ...meta, host: 7 },
+      { ...meta, startedAt: undefined },
+      { ...meta, endedAt: 3 },
+      { ...meta, startedAt: 'yesterday' },
+      { ...meta, endedAt: '2026-12-02T03:04:05Z' },
+      [meta],
+      null,
+    ];
+    for (const sample of samples)
+      expect(runMetaFileSchema.safeParse(sample).success, JSON.stringify(sample)).toBe(
+        runMetaSchema.safeParse(sample).success,
+      );
   });
 
   it('control commands and acknowledgements round-trip; a damaged one names its file', () => {
