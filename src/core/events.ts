@@ -1,109 +1,52 @@
+import type { z } from 'zod';
+import type {
+  extractEndEventSchema,
+  extractProgressEventSchema,
+  extractStartEventSchema,
+  logEventSchema,
+  modelEpochMetricsSchema,
+  trainControlEventSchema,
+  trainEndEventSchema,
+  trainEpochEventSchema,
+  trainStartEventSchema,
+  trainUnitEventSchema,
+} from './contract/events.js';
+
 /**
  * The typed event stream every long command produces. The UI reduces over it, `--json` prints it
  * as NDJSON, plain mode prints selected events as lines. Events are summaries (per batch, per unit,
  * per epoch), never per training step.
+ *
+ * Each event is defined once, as its zod schema in `contract/events.ts` (the `--json` contract);
+ * the types here are inferred from those schemas. The imports are type-only, so importing this
+ * module loads no zod (`help` and `--version` stay light).
  */
-export interface ExtractStartEvent {
-  type: 'extract.start';
-  store: string;
-  model: string;
-  dataset: string;
-  layers: string[];
-  records: number;
-  /** feature sets already in the store and reused as they are */
-  reused: string[];
-  /** feature sets kept and extended with the records the dataset gained (the rest are computed) */
-  appended?: string[];
-  /** records the dataset gained since the store was written, extracted for `appended` only */
-  appendedRecords?: number;
-}
+export type ExtractStartEvent = z.output<typeof extractStartEventSchema>;
+export type ExtractProgressEvent = z.output<typeof extractProgressEventSchema>;
+export type ExtractEndEvent = z.output<typeof extractEndEventSchema>;
+export type TrainStartEvent = z.output<typeof trainStartEventSchema>;
+export type TrainUnitEvent = z.output<typeof trainUnitEventSchema>;
 
-export interface ExtractProgressEvent {
-  type: 'extract.progress';
-  records: number;
-  total: number;
-  recordsPerSecond: number;
-  etaSeconds: number;
-  rssMb: number;
-}
-
-export interface ExtractEndEvent {
-  type: 'extract.end';
-  store: string;
-  cached: boolean;
-  seconds: number;
-}
-
-export interface TrainStartEvent {
-  type: 'train.start';
-  run: string;
-  models: { id: string; layer: string; head: string }[];
-  groups: number;
-  workers: number;
-  epochs: number;
-  /** set when a run continues after a crash or kill: the epochs it had completed */
-  resumedAfter?: number;
-}
-
-export interface TrainUnitEvent {
-  type: 'train.unit';
-  /** 1-based, as in train.epoch */
-  epoch: number;
-  group: number;
-  shard: number;
-  worker: number;
-  examples: number;
-  seconds: number;
-}
-
-export interface ModelEpochMetrics {
-  id: string;
+/**
+ * One model's metrics after an epoch. The schema reads losses as `number | null` because JSON writes
+ * a diverged (NaN or infinite) loss as null; in process the trainer emits that loss as a number.
+ */
+export type ModelEpochMetrics = Omit<z.output<typeof modelEpochMetricsSchema>, 'trainLoss' | 'valLoss'> & {
   trainLoss: number;
   valLoss: number;
-  valAccuracy: number;
-  /** macro-averaged F1 on the validation split */
-  valMacroF1?: number;
-  /** epochs this model has trained, counting this one (models added mid-run start later) */
-  epochsTrained?: number;
-}
+};
 
-export interface TrainEpochEvent {
-  type: 'train.epoch';
-  /** 1-based: the epoch that just finished */
-  epoch: number;
-  epochs: number;
+export type TrainEpochEvent = Omit<z.output<typeof trainEpochEventSchema>, 'models'> & {
   models: ModelEpochMetrics[];
-}
+};
 
 /**
  * A steering command (stop, resume, clone, add) handled at an epoch boundary, or a model stopped by
  * successive halving (`op: 'halve'`, no command id). Models it created are listed like train.start's.
  */
-export interface TrainControlEvent {
-  type: 'train.control';
-  /** the control command's id; absent for the trainer's own decisions */
-  id?: string;
-  op: 'stop' | 'resume' | 'clone' | 'add' | 'halve';
-  /** the model it acted on (stop, resume, clone, halve) */
-  model?: string;
-  applied: boolean;
-  /** 1-based: the epoch after which it took effect (0: before the first) */
-  epoch: number;
-  reason?: string;
-  models?: { id: string; layer: string; head: string }[];
-}
-
-export interface TrainEndEvent {
-  type: 'train.end';
-  run: string;
-  seconds: number;
-}
-
-export interface LogEvent {
-  type: 'log';
-  level: 'info' | 'warn';
-  message: string;
-}
+export type TrainControlEvent = z.output<typeof trainControlEventSchema>;
+export type TrainEndEvent = z.output<typeof trainEndEventSchema>;
+export type LogEvent = z.output<typeof logEventSchema>;
 
 export type LayerlabEvent =
   | ExtractStartEvent

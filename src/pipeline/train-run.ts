@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainTriageSchema } from '../core/contract/triage.js';
 import { isLayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { RankingMetric, TrainingResult, TrainTriage } from '../core/result.js';
-import { writeJsonAtomic } from '../core/atomic-write.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from '../train/run-folder/layer-results.js';
 import { newRunId } from './run-id.js';
-import { readRunFile } from '../train/run-folder/read-run-file.js';
 import { readRunJob } from '../train/run-folder/run-job-file.js';
 import { readRunResults } from '../train/run-folder/run-results.js';
+import { readRunTriage, writeRunTriage } from '../train/run-folder/run-triage.js';
 import { expandSearch, type SearchMode } from '../train/search/search.js';
 import type { HeadSpace } from '../train/search/search-space.js';
 import { selectFeatureSets } from '../train/search/select-feature-sets.js';
@@ -154,12 +152,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     run = openRun(options.home, options.resume);
     job = readRunJob(run.dir);
     run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
-    triage = readRunFile(
-      run.dir,
-      'triage.json',
-      trainTriageSchema,
-      'delete it to resume without the triage summary',
-    ) as TrainTriage | undefined;
+    triage = readRunTriage(run.dir);
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
     const built = buildTrainJob({ ...options, store: options.store });
@@ -174,7 +167,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   }
   return run.record(options.sink, async (sink) => {
     if (triage && !options.resume) {
-      writeJsonAtomic(join(run.dir, 'triage.json'), triage);
+      writeRunTriage(run.dir, triage);
       sink({ type: 'log', level: 'info', message: triageMessage(triage) });
     }
     // a finished run is not trained again: resuming it prints its result (a damaged results file is

@@ -4,61 +4,38 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   closeSync,
   fstatSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../core/atomic-write.js';
 import { isLayerlabError, LayerlabError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
+import {
+  controlAckSchema,
+  queuedControlSchema,
+  type ControlAck,
+  type ControlCommand,
+  type QueuedControl,
+} from './run-control.js';
+import { readRunFile, writeRunFile } from './run-file.js';
+import { runMetaFileSchema, type RunMeta, type RunStatus } from './run-meta.js';
 
 /**
- * A run's folder under `<home>/runs/<id>`: `run-meta.json` (what, where, status), `events.ndjson`
- * (every event, appended as it happens, so `layerlab ui RUN` can follow a run started elsewhere),
- * `control/` (steering commands the trainer applies at epoch boundaries), plus the trainer's own files
- * (`run.json`, `visits.json`, `results.json`, `checkpoints/`).
+ * A run's folder under `<home>/runs/<id>`. This class owns the files every stage may read:
+ * `run-meta.json` (what, where, status), `events.ndjson` (every event, appended as it happens, so
+ * `layerlab ui RUN` can follow a run started elsewhere) and `control/` (steering commands the trainer
+ * applies at epoch boundaries, run-control.ts). The trainer's own files (`run.json`, `visits.json`,
+ * `results.json`, `triage.json`, `checkpoints/`) are read and written by src/train/run-folder/; every
+ * JSON file goes through run-file.ts (validated reads, atomic writes).
  */
-export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted';
+export type { RunMeta, RunStatus } from './run-meta.js';
+export type { ControlAck, ControlCommand, QueuedControl } from './run-control.js';
 
-export interface RunMeta {
-  id: string;
-  command: string;
-  model: string;
-  data: string;
-  store?: string;
-  pid: number;
-  host: string;
-  startedAt: string;
-  status: RunStatus;
-  endedAt?: string;
-  error?: string;
-}
-
-/** Steering commands (human in the loop), applied at the next epoch boundary. */
-export type ControlCommand =
-  | { op: 'stop'; model: string }
-  | { op: 'resume'; model: string }
-  | { op: 'clone'; model: string; changes: Record<string, number | string> }
-  | { op: 'add'; layer: string; head: Record<string, number | string> };
-
-export interface QueuedControl {
-  id: string;
-  command: ControlCommand;
-  sentAt: string;
-}
-
-export interface ControlAck {
-  id: string;
-  applied: boolean;
-  /** the epoch boundary it was applied at, or why it was not */
-  epoch?: number;
-  reason?: string;
-  /** ids of models it created (clone, add) */
-  models?: string[];
-}
+const META = 'run-meta.json';
+/** a damaged command or acknowledgement is deleted; the sender sends the command again */
+const CONTROL_FIX = 'delete that file and send the command again';
 
 let nextControlSeq = 0;
 
@@ -83,7 +60,7 @@ export class RunStore {
       );
     }
     const store = new RunStore(dir, id);
-    writeJsonAtomic(store.metaPath, {
+    writeRunFile(dir, META, {
       ...meta,
       id,
       pid: process.pid,
@@ -95,51 +72,36 @@ export class RunStore {
   }
 
   static open(dir: string): RunStore {
-    if (!existsSync(join(dir, 'run-meta.json')))
-      throw notFound(`no run at ${dir}; list runs with \`layerlab results\``);
+    if (!existsSync(join(dir, META))) throw notFound(`no run at ${dir}; list runs with \`layerlab results\``);
     return new RunStore(dir, dir.split(/[\\/]/).filter(Boolean).pop()!);
   }
 
   /** Every run under the root, newest first. */
   static list(runsRoot: string): RunMeta[] {
     if (!existsSync(runsRoot)) return [];
-    return (
-      readdirSync(runsRoot)
-        .filter((name) => existsSync(join(runsRoot, name, 'run-meta.json')))
-        .flatMap((name) => {
-          // a damaged run is left out of the list; opening it by name says what is wrong
-          try {
-            return [new RunStore(join(runsRoot, name), name).meta()];
-          } catch (error) {
-            if (isLayerlabError(error)) return [];
-            throw error;
-          }
-        })
-        // ISO timestamps sort as plain strings; localeCompare would load ICU's collator (start-up time)
-        .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
-    );
-  }
-
-  private get metaPath(): string {
-    return join(this.dir, 'run-meta.json');
+    return readdirSync(runsRoot)
+      .filter((name) => existsSync(join(runsRoot, name, META)))
+      .flatMap((name) => {
+        // a damaged run is left out of the list; opening it by name says what is wrong
+        try {
+          return [new RunStore(join(runsRoot, name), name).meta()];
+        } catch (error) {
+          if (isLayerlabError(error)) return [];
+          throw error;
+        }
+      })
+      // ISO timestamps sort as plain strings; localeCompare would load ICU's collator (start-up time)
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   }
 
   meta(): RunMeta {
-    const text = readFileSync(this.metaPath, 'utf8');
-    try {
-      const meta = JSON.parse(text) as RunMeta;
-      if (typeof meta === 'object' && meta !== null && typeof meta.startedAt === 'string') return meta;
-    } catch {
-      // reported below
-    }
-    throw new LayerlabError(
-      'BAD_DATA',
-      `${this.metaPath} is damaged (${text.trim() === '' ? 'it is empty' : 'not a run record'}); delete the run folder ${this.dir}`,
-    );
+    const meta = readRunFile(this.dir, META, runMetaFileSchema, `delete the run folder ${this.dir}`);
+    if (!meta) throw notFound(`no run at ${this.dir}; list runs with \`layerlab results\``);
+    return meta;
   }
 
   update(changes: Partial<RunMeta>): void {
-    writeJsonAtomic(this.metaPath, { ...this.meta(), ...changes });
+    writeRunFile(this.dir, META, { ...this.meta(), ...changes });
   }
 
   finish(status: Exclude<RunStatus, 'running'>, error?: string): void {
@@ -208,7 +170,7 @@ export class RunStore {
       String(nextControlSeq++).padStart(6, '0'),
       process.pid,
     ].join('-');
-    writeJsonAtomic(join(this.dir, 'control', `${id}.cmd.json`), {
+    writeRunFile(this.dir, `control/${id}.cmd.json`, {
       id,
       command,
       sentAt: new Date().toISOString(),
@@ -226,16 +188,15 @@ export class RunStore {
     );
     return files
       .filter((f) => f.endsWith('.cmd.json') && !acked.has(f.slice(0, -'.cmd.json'.length)))
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as QueuedControl)
+      .flatMap((f) => readRunFile(this.dir, `control/${f}`, queuedControlSchema, CONTROL_FIX) ?? [])
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   acknowledge(ack: ControlAck): void {
-    writeJsonAtomic(join(this.dir, 'control', `${ack.id}.ack.json`), ack);
+    writeRunFile(this.dir, `control/${ack.id}.ack.json`, ack);
   }
 
   acknowledgement(id: string): ControlAck | undefined {
-    const path = join(this.dir, 'control', `${id}.ack.json`);
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ControlAck) : undefined;
+    return readRunFile(this.dir, `control/${id}.ack.json`, controlAckSchema, CONTROL_FIX);
   }
 }

@@ -1,3 +1,5 @@
+import type { ParameterName } from '../train/search/head-parameters.js';
+
 /**
  * What each head parameter accepts, checked value by value (inside lists and distribution bounds),
  * so a sweep file's error points at the offending value, not at its whole block.
@@ -12,6 +14,7 @@ export interface ValueRule {
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
+/** One rule per head parameter (train/search/head-parameters.ts; the compiler checks none is missing). */
 export const headValueRules: Record<string, ValueRule> = {
   type: {
     expected: 'linear, mlp or ridge',
@@ -44,4 +47,4 @@ export const headValueRules: Record<string, ValueRule> = {
       isPositiveInt(v) || (Array.isArray(v) && v.length >= 1 && v.length <= 2 && v.every(isPositiveInt)),
     numeric: true,
   },
-};
+} satisfies Record<ParameterName, ValueRule>;

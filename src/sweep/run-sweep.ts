@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { z } from 'zod';
 import { basename, join } from 'node:path';
 import type { Backbone } from '../backbone/backbone.js';
 import type { Pooling } from '../backbone/capture-point.js';
@@ -7,7 +8,6 @@ import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import { configError, notFound } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
-import { writeJsonAtomic } from '../core/atomic-write.js';
 import { canonicalJson } from '../core/hash.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
@@ -18,11 +18,13 @@ import { redactRef } from '../data/sources/postgres-ref.js';
 import { extract, storeDirFor, type ExtractResult } from '../extract/extract.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { materializeView } from '../store/materialize-view.js';
+import { readRunFile, writeRunFile } from '../store/run-file.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from '../train/run-folder/layer-results.js';
 import { newRunId } from '../pipeline/run-id.js';
 import { train } from '../train/mop/train.js';
 import type { TrainJob } from '../train/mop/train-job.js';
+import { writeRunTriage } from '../train/run-folder/run-triage.js';
 import { triageFeatureSets, triageMessage } from '../train/search/triage-sets.js';
 import type { SweepFile } from './sweep-schema.js';
 import { sweepTrials, type Trial } from './sweep-trials.js';
@@ -134,6 +136,9 @@ async function extractSweepData(
   return { storeDir, extracted, featureSets, viewsComputed };
 }
 
+/** sweep.json: the sweep file a sweep run started with (a resume must give the same file). */
+const SWEEP_FILE = 'sweep.json';
+
 /** The sweep file as the run records it: a PostgreSQL password in the data ref is removed. */
 function recordedSweep(sweep: SweepFile): SweepFile {
   if (typeof sweep.data === 'string') return { ...sweep, data: redactRef(sweep.data) };
@@ -142,11 +147,16 @@ function recordedSweep(sweep: SweepFile): SweepFile {
 
 function openSweepRun(home: HomeLayout, ref: string, sweep: SweepFile, restartFailed: boolean): RunStore {
   const dir = existsSync(join(ref, 'run-meta.json')) ? ref : join(home.runs, ref);
-  if (!existsSync(join(dir, 'sweep.json')))
+  if (!existsSync(join(dir, SWEEP_FILE)))
     throw notFound(`no sweep run ${ref}; list runs with \`layerlab results\``);
   const run = RunStore.open(dir);
-  const saved = readFileSync(join(dir, 'sweep.json'), 'utf8');
-  if (canonicalJson(JSON.parse(saved)) !== canonicalJson(recordedSweep(sweep))) {
+  const saved = readRunFile(
+    dir,
+    SWEEP_FILE,
+    z.record(z.string(), z.unknown()),
+    'the sweep cannot be resumed: start a new sweep',
+  );
+  if (canonicalJson(saved) !== canonicalJson(recordedSweep(sweep))) {
     throw configError(
       `the sweep file changed since ${run.id} started; resume it with the file it started with, or start a new sweep`,
     );
@@ -185,8 +195,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
         model: sweep.model,
         data: redactRef(dataOptions(sweep).ref),
       });
-  if (!options.resume)
-    writeFileSync(join(run.dir, 'sweep.json'), `${JSON.stringify(recordedSweep(sweep), null, 2)}\n`);
+  if (!options.resume) writeRunFile(run.dir, SWEEP_FILE, recordedSweep(sweep));
   else {
     const finished = run.meta().status === 'done' ? finishedResult(run) : undefined;
     if (finished) return finished;
@@ -203,12 +212,12 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     const triaged = sweep.triage ? triageFeatureSets(storeDir, extractedSets, sweep.triage) : undefined;
     const featureSets = triaged?.kept ?? extractedSets;
     if (triaged) {
-      writeJsonAtomic(join(run.dir, 'triage.json'), triaged.summary);
+      writeRunTriage(run.dir, triaged.summary);
       sink({ type: 'log', level: 'info', message: triageMessage(triaged.summary) });
     }
     const extractSeconds = (performance.now() - started) / 1000;
     const trials = sweepTrials(sweep, featureSets, basename(storeDir));
-    writeFileSync(join(run.dir, 'trials.json'), `${JSON.stringify(trials, null, 2)}\n`);
+    writeRunFile(run.dir, 'trials.json', trials);
     const job: TrainJob = {
       storeDir,
       featureSets,

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpointHeader } from '../../src/cli/ui-data/checkpoint-header.js';
+import { readTensorFileHeader as readCheckpointHeader } from '../../src/train/run-folder/tensor-file.js';
 import { processRssMb } from '../../src/cli/ui-data/process-rss.js';
 import { resolveRun } from '../../src/cli/ui-data/resolve-run.js';
 import { RunCatalog } from '../../src/cli/ui-data/run-catalog.js';

@@ -7,34 +7,30 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLayerlabError } from '../../core/errors.js';
 import type { RunMeta } from '../../store/run-store.js';
+import type { TrainOutcome } from '../../train/mop/train-job.js';
+import { peekRunJob } from '../../train/run-folder/run-job-file.js';
 import { readRunResults } from '../../train/run-folder/run-results.js';
-import type {
-  CheckpointView,
-  EpochVisits,
-  HeadConfigView,
-  OutcomeModel,
-  RunDetail,
-  RunOutcome,
-} from '../../ui/backend.js';
+import { readRunVisits } from '../../train/run-folder/run-visits.js';
+import { checkpointDir } from '../../train/run-folder/checkpoint.js';
+import { snapshotPath } from '../../train/run-folder/run-snapshot.js';
+import { readTensorFileHeader } from '../../train/run-folder/tensor-file.js';
+import type { CheckpointView, EpochVisits, HeadConfigView, RunDetail, RunOutcome } from '../../ui/backend.js';
 import { flattenConfig, headSummaryConfig } from '../../ui/run/model-config.js';
-import { readCheckpointHeader } from './checkpoint-header.js';
-import { isRecord, numbers, readJsonFile } from './json-file.js';
+import { isRecord, numbers } from './json-file.js';
 
-interface ResultsFile {
-  seconds: number;
-  classes: number;
-  models: (Omit<OutcomeModel, 'confusion' | 'confusionSplit'> & { finalValAccuracy: number })[];
-  best: { id: string; confusion: number[][]; confusionSplit: 'test' | 'val' };
-}
-
-/** The results, or undefined while there are none or they are damaged (the UI shows the rest). */
-function readResults(runDir: string): ResultsFile | undefined {
+/** What a reader gives, or undefined when the file is damaged (the UI shows the rest). */
+function unlessDamaged<T>(read: () => T): T | undefined {
   try {
-    return readRunResults(runDir);
+    return read();
   } catch (error) {
     if (isLayerlabError(error)) return undefined;
     throw error;
   }
+}
+
+/** The results, or undefined while there are none or they are damaged. */
+function readResults(runDir: string): TrainOutcome | undefined {
+  return unlessDamaged(() => readRunResults(runDir));
 }
 
 function readOutcome(runDir: string): RunOutcome | undefined {
@@ -63,22 +59,20 @@ function readOutcome(runDir: string): RunOutcome | undefined {
   };
 }
 
-/** visits.json: `{ epochs: [{ epoch, groups: [{ id, layer, batchSize, models, shards }] }] }`. */
+/** visits.json, or nothing while it is missing or damaged. */
 function readVisits(runDir: string): EpochVisits[] {
-  const file = readJsonFile(join(runDir, 'visits.json'));
-  if (!isRecord(file) || !Array.isArray(file.epochs)) return [];
-  return file.epochs.filter((e): e is EpochVisits => isRecord(e) && Array.isArray(e.groups));
+  return unlessDamaged(() => readRunVisits(runDir)) ?? [];
 }
 
 function readCheckpoints(runDir: string): CheckpointView[] {
-  const dir = join(runDir, 'checkpoints');
+  const dir = checkpointDir(runDir);
   if (!existsSync(dir)) return [];
   const views: CheckpointView[] = [];
   for (const name of readdirSync(dir).sort()) {
     const unit = /^e(\d+)-g(\d+)\.ckpt$/.exec(name);
     if (name !== 'snapshot.ckpt' && unit === null) continue;
     const path = join(dir, name);
-    const header = readCheckpointHeader(path);
+    const header = readTensorFileHeader(path);
     if (header === undefined) continue;
     let stats;
     try {
@@ -111,7 +105,7 @@ function readHeads(
   outcome: RunOutcome | undefined,
 ) {
   const heads: Record<string, HeadConfigView> = {};
-  const snapshot = readCheckpointHeader(join(runDir, 'checkpoints', 'snapshot.ckpt'));
+  const snapshot = readTensorFileHeader(snapshotPath(runDir));
   if (snapshot !== undefined && Array.isArray(snapshot.models)) {
     for (const m of snapshot.models)
       if (isRecord(m) && isRecord(m.head)) heads[String(m.id)] = flattenConfig(m.head);
@@ -133,8 +127,7 @@ function readHeads(
 const jobExtras = ['metric', 'halving', 'maxGroupBytes'];
 
 export function readRunDetail(runDir: string, meta: RunMeta | undefined, classNames?: string[]): RunDetail {
-  const run = readJsonFile(join(runDir, 'run.json'));
-  const job = isRecord(run) && isRecord(run.job) ? run.job : undefined;
+  const job = peekRunJob(runDir);
   const outcome = readOutcome(runDir);
   const extra: Record<string, number | string> = {};
   for (const key of jobExtras) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { LayerlabEvent } from '../events.js';
 import { count, maybeNumber, modelLabelSchema, path, positiveCount, seconds } from './shared.js';
 
-/** The NDJSON events long commands print before their result line (core/events.ts). */
+/**
+ * The NDJSON events long commands print before their result line: the one definition of every
+ * event (core/events.ts infers the event types from these schemas).
+ */
 export const extractStartEventSchema = z.strictObject({
   type: z.literal('extract.start'),
   store: path,
@@ -10,8 +12,11 @@ export const extractStartEventSchema = z.strictObject({
   dataset: z.string().min(1),
   layers: z.array(z.string().min(1)),
   records: count,
+  /** feature sets already in the store and reused as they are */
   reused: z.array(z.string().min(1)),
+  /** feature sets kept and extended with the records the dataset gained (the rest are computed) */
   appended: z.array(z.string().min(1)).optional(),
+  /** records the dataset gained since the store was written, extracted for `appended` only */
   appendedRecords: count.optional(),
 });
 
@@ -38,11 +43,13 @@ export const trainStartEventSchema = z.strictObject({
   groups: count,
   workers: positiveCount,
   epochs: positiveCount,
+  /** set when a run continues after a crash or kill: the epochs it had completed */
   resumedAfter: count.optional(),
 });
 
 export const trainUnitEventSchema = z.strictObject({
   type: z.literal('train.unit'),
+  /** 1-based, as in train.epoch */
   epoch: positiveCount,
   group: count,
   shard: count,
@@ -56,12 +63,15 @@ export const modelEpochMetricsSchema = z.strictObject({
   trainLoss: maybeNumber,
   valLoss: maybeNumber,
   valAccuracy: z.number().min(0).max(1),
+  /** macro-averaged F1 on the validation split */
   valMacroF1: z.number().min(0).max(1).optional(),
+  /** epochs this model has trained, counting this one (models added mid-run start later) */
   epochsTrained: positiveCount.optional(),
 });
 
 export const trainEpochEventSchema = z.strictObject({
   type: z.literal('train.epoch'),
+  /** 1-based: the epoch that just finished */
   epoch: positiveCount,
   epochs: positiveCount,
   models: z.array(modelEpochMetricsSchema),
@@ -69,10 +79,13 @@ export const trainEpochEventSchema = z.strictObject({
 
 export const trainControlEventSchema = z.strictObject({
   type: z.literal('train.control'),
+  /** the control command's id; absent for the trainer's own decisions */
   id: z.string().min(1).optional(),
   op: z.enum(['stop', 'resume', 'clone', 'add', 'halve']),
+  /** the model it acted on (stop, resume, clone, halve) */
   model: z.string().min(1).optional(),
   applied: z.boolean(),
+  /** 1-based: the epoch after which it took effect (0: before the first) */
   epoch: count,
   reason: z.string().optional(),
   models: z.array(modelLabelSchema).optional(),
@@ -102,13 +115,3 @@ export const eventSchema = z.discriminatedUnion('type', [
   trainEndEventSchema,
   logEventSchema,
 ]);
-
-/** Every event type has a schema, and every schema is an event type (checked by the compiler). */
-type EventType = LayerlabEvent['type'];
-type SchemaType = z.output<typeof eventSchema>['type'];
-const sameEventTypes: [EventType] extends [SchemaType]
-  ? [SchemaType] extends [EventType]
-    ? true
-    : never
-  : never = true;
-void sameEventTypes;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { notFound } from '../../core/errors.js';
 import { fuseGroups, type ModelSpec } from './fused-groups.js';
 import { groupHyper } from '../heads/group-hyper.js';
@@ -18,8 +16,8 @@ import { prepareRun } from './prepare-run.js';
 import { resolveJob } from './resolve-job.js';
 import { readRunJob } from '../run-folder/run-job-file.js';
 import { readSnapshot } from '../run-folder/run-snapshot.js';
+import { readRunVisits } from '../run-folder/run-visits.js';
 import { ShardRuntime } from '../worker/shard-runtime.js';
-import type { EpochVisits } from './train-job.js';
 import { shardInits } from './train.js';
 
 /**
@@ -32,9 +30,7 @@ export async function replaySequential(runDir: string): Promise<Map<string, Mode
   const snapshot = readSnapshot(runDir);
   if (!snapshot) throw notFound(`no snapshot in ${runDir}; nothing to replay`);
   const job = readRunJob(runDir);
-  const { epochs } = JSON.parse(readFileSync(join(runDir, 'visits.json'), 'utf8')) as {
-    epochs: EpochVisits[];
-  };
+  const epochs = readRunVisits(runDir);
   const resolved = resolveJob(job);
   const prepared = prepareRun(resolved);
   const runtimes = shardInits(resolved, prepared).map((init) => ShardRuntime.open(init));

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { EventSink } from '../../core/events.js';
-import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkpointDir } from '../run-folder/checkpoint.js';
 import type { ControlSource } from '../search/controls.js';
 import { MopTrainer } from './trainer.js';
@@ -9,9 +8,12 @@ import { buildOutcome } from './outcome.js';
 import { prepareRun, type PreparedRun } from './prepare-run.js';
 import { resolveJob, type ResolvedTrainJob } from './resolve-job.js';
 import { readSnapshot } from '../run-folder/run-snapshot.js';
+import { writeRunJob } from '../run-folder/run-job-file.js';
+import { writeRunResults } from '../run-folder/run-results.js';
+import { readRunVisits } from '../run-folder/run-visits.js';
 import { chunk, trainShards } from '../worker/sharding.js';
 import type { FaultPlan, TrainContext } from './train-context.js';
-import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
+import type { TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
 import { trainGroupedModels } from './grouped-trainer.js';
@@ -48,7 +50,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   const snapshot = options.resume ? readSnapshot(runDir) : undefined;
   if (!snapshot) {
     mkdirSync(checkpointDir(runDir), { recursive: true });
-    writeJsonAtomic(join(runDir, 'run.json'), { job, seed: job.seed, startedAt: new Date().toISOString() });
+    writeRunJob(runDir, job);
   }
   const prepared = prepareRun(resolved);
   const inits = shardInits(resolved, prepared);
@@ -73,7 +75,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       ctx,
       start.progress,
       start.states,
-      snapshot ? readVisits(runDir) : [],
+      snapshot ? readRunVisits(runDir) : [],
       shardRows,
       options.control,
     );
@@ -110,18 +112,13 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       });
       outcome.seconds = (performance.now() - started) / 1000;
     }
-    writeJsonAtomic(join(runDir, 'results.json'), outcome);
+    writeRunResults(runDir, outcome);
     sink({ type: 'train.end', run, seconds });
     return outcome;
   } finally {
     signal?.removeEventListener('abort', cancel);
     await transport.close();
   }
-}
-
-function readVisits(runDir: string): EpochVisits[] {
-  const path = join(runDir, 'visits.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { epochs: EpochVisits[] }).epochs : [];
 }
 
 /** What each worker holds: its train shard, its part of validation and test, and the standardization. */

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import { interrupted } from '../../core/errors.js';
 import type { ModelEpochMetrics } from '../../core/events.js';
-import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { removeUnitCheckpoints } from '../run-folder/checkpoint.js';
 import type { ControlSource } from '../search/controls.js';
 import { applyControls, applyHalving } from './epoch-boundary.js';
@@ -25,6 +23,7 @@ import type { ModelRecord } from './model-record.js';
 import { epochRng } from './plan.js';
 import { solveRidgeHead } from '../heads/ridge-head.js';
 import { writeSnapshot, type RunProgress } from '../run-folder/run-snapshot.js';
+import { writeRunVisits } from '../run-folder/run-visits.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
 
@@ -246,7 +245,7 @@ export class MopTrainer {
         shards: trained.plan.visits[g.id]!,
       })),
     });
-    writeJsonAtomic(join(ctx.runDir, 'visits.json'), { epochs: this.visits });
+    writeRunVisits(ctx.runDir, this.visits);
 
     const val = await evaluateGroups(ctx.transport, groups, trained.states, 'val', ctx.prepared.classes);
     const metrics: ModelEpochMetrics[] = [];

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { GroupState } from '../heads/group-state.js';
-import { decodeTensorFile, encodeTensorFile } from './tensor-file.js';
+import type { Conforms } from '../../store/run-file.js';
+import { encodeTensorFile, readTensorFile } from './tensor-file.js';
 
 /**
  * A group's state after a unit, with what the epoch's metrics need from the units done so far.
@@ -24,6 +26,20 @@ export interface UnitCheckpointHeader {
   examples: number;
 }
 
+/** What the readers of a unit checkpoint's header rely on (the sums are null where JSON wrote NaN). */
+export const unitCheckpointHeaderSchema = z.looseObject({
+  epoch: z.number().int().positive(),
+  group: z.number().int().nonnegative(),
+  units: z.number().int().nonnegative(),
+  models: z.array(z.string()),
+  lossSum: z.array(z.number().nullable()),
+  correct: z.array(z.number()),
+  steps: z.number().nonnegative(),
+  examples: z.number().nonnegative(),
+});
+const writerConforms: Conforms<UnitCheckpointHeader, typeof unitCheckpointHeaderSchema> = true;
+void writerConforms;
+
 export const checkpointDir = (runDir: string): string => join(runDir, 'checkpoints');
 
 export const unitCheckpointPath = (runDir: string, epoch: number, group: number): string =>
@@ -38,10 +54,12 @@ export function readUnitCheckpoint(
   epoch: number,
   group: number,
 ): { header: UnitCheckpointHeader; state: GroupState } | undefined {
-  const path = unitCheckpointPath(runDir, epoch, group);
-  if (!existsSync(path)) return undefined;
-  const { header, tensors } = decodeTensorFile<UnitCheckpointHeader>(readFileSync(path));
-  return { header, state: tensors };
+  const file = readTensorFile<UnitCheckpointHeader>(
+    unitCheckpointPath(runDir, epoch, group),
+    unitCheckpointHeaderSchema,
+    "delete it and resume the run: the group's epoch is trained again from the last epoch snapshot",
+  );
+  return file && { header: file.header, state: file.tensors };
 }
 
 /** Removes the unit checkpoints of epochs before `keepFrom` (the epoch snapshot supersedes them). */

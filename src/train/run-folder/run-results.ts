@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { headTypeSchema } from '../../core/contract/shared.js';
 import { LayerlabError } from '../../core/errors.js';
 import { groupResultsSchema } from './group-results.js';
-import { readRunFile } from './read-run-file.js';
+import { readRunFile, writeRunFile, type Conforms } from '../../store/run-file.js';
 import type { TrainOutcome } from '../mop/train-job.js';
 
 /** JSON writes NaN and ±Infinity (a diverged loss) as null. */
@@ -14,7 +14,7 @@ const metrics = z.array(metric);
  * What the readers of results.json rely on (the trainer writes `TrainOutcome`). Loose objects: fields
  * a newer layerlab adds are kept, not refused.
  */
-const runResultsSchema = z.looseObject({
+export const runResultsSchema = z.looseObject({
   seconds: z.number(),
   classes: z.number().int().positive(),
   models: z.array(
@@ -40,8 +40,19 @@ const runResultsSchema = z.looseObject({
   groups: groupResultsSchema.optional(),
 });
 
+/** The trainer's outcome conforms to the schema (checked by the compiler). */
+const writerConforms: Conforms<TrainOutcome, typeof runResultsSchema> = true;
+void writerConforms;
+
+export const RUN_RESULTS_FILE = 'results.json';
+
 /** The results file of the run folder `runDir`. */
-export const runResultsPath = (runDir: string) => join(runDir, 'results.json');
+export const runResultsPath = (runDir: string) => join(runDir, RUN_RESULTS_FILE);
+
+/** Writes results.json (atomically) when a run finishes. */
+export function writeRunResults(runDir: string, outcome: TrainOutcome): void {
+  writeRunFile(runDir, RUN_RESULTS_FILE, outcome);
+}
 
 /**
  * The one reader of a run's results.json: undefined when the run has not written it (it has not
@@ -49,7 +60,8 @@ export const runResultsPath = (runDir: string) => join(runDir, 'results.json');
  */
 export function readRunResults(runDir: string): TrainOutcome | undefined {
   const fix = `rebuild it from the run's checkpoints with \`layerlab train --resume ${basename(runDir)}\`, or delete the run folder`;
-  return readRunFile(runDir, 'results.json', runResultsSchema, fix) as TrainOutcome | undefined;
+  // the schema checks what readers rely on; the rest is the trainer's outcome as written
+  return readRunFile(runDir, RUN_RESULTS_FILE, runResultsSchema, fix) as TrainOutcome | undefined;
 }
 
 /** The results of a run that must have finished training. */

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { ControlAck } from '../../store/run-store.js';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { controlAck, type ControlAck } from '../../store/run-control.js';
+import type { Conforms } from '../../store/run-file.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { checkpointDir } from './checkpoint.js';
 import type { ModelState } from '../heads/head-state.js';
 import type { ModelRecord } from '../mop/model-record.js';
-import { decodeTensorFile, encodeTensorFile } from './tensor-file.js';
+import { encodeTensorFile, readTensorFile } from './tensor-file.js';
 import type { StateTensor } from '../heads/group-state.js';
 
 /**
@@ -20,6 +21,28 @@ export interface RunProgress {
   /** every control command handled so far, as acknowledged (a command is never applied twice) */
   controls: ControlAck[];
 }
+
+/**
+ * What the readers of the snapshot's header rely on: each model's record is the trainer's
+ * (`ModelRecord`), checked for what identifies it.
+ */
+export const snapshotHeaderSchema = z.looseObject({
+  epoch: z.number().int().nonnegative(),
+  models: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      featureSet: z.string(),
+      layer: z.string(),
+      head: z.looseObject({ type: z.string() }),
+    }),
+  ),
+  // checked by the control queue's own check (store/run-control.ts)
+  controls: z.array(z.unknown()).refine((acks) => acks.every((a) => controlAck(a) === undefined), {
+    message: 'expected control acknowledgements',
+  }),
+});
+const writerConforms: Conforms<RunProgress, typeof snapshotHeaderSchema> = true;
+void writerConforms;
 
 export const snapshotPath = (runDir: string): string => join(checkpointDir(runDir), 'snapshot.ckpt');
 
@@ -40,9 +63,13 @@ export function writeSnapshot(
 export function readSnapshot(
   runDir: string,
 ): { progress: RunProgress; states: Map<string, ModelState> } | undefined {
-  const path = snapshotPath(runDir);
-  if (!existsSync(path)) return undefined;
-  const { header, tensors } = decodeTensorFile<RunProgress>(readFileSync(path));
+  const file = readTensorFile<RunProgress>(
+    snapshotPath(runDir),
+    snapshotHeaderSchema,
+    'the run cannot be resumed or exported: delete the run folder and train again',
+  );
+  if (!file) return undefined;
+  const { header, tensors } = file;
   const states = new Map<string, ModelState>();
   for (const [full, t] of Object.entries(tensors)) {
     const slash = full.indexOf('/');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configError, notFound } from '../../core/errors.js';
+import { PARAMETERS, type ParameterName } from './head-parameters.js';
 
 /**
  * The head search space of `train --heads FILE` and of sweep files' `heads:` block (docs/contract.md,
@@ -29,35 +30,16 @@ export type Distribution = z.infer<typeof distributionSchema>;
 const parameter = z.union([scalarSchema, z.array(value).min(1), distributionSchema]);
 export type ParameterSpec = z.infer<typeof parameter>;
 
-export const PARAMETERS = [
-  'type',
-  'hidden',
-  'optimizer',
-  'lr',
-  'l2',
-  'momentum',
-  'batchSize',
-  'dropout',
-  'schedule',
-  'classWeight',
-] as const;
-export type ParameterName = (typeof PARAMETERS)[number];
-
-/** Every head parameter, each optional and taking `spec` (sweep files spell parameters their own way). */
+/**
+ * Every head parameter (head-parameters.ts), each optional and taking `spec` (sweep files spell
+ * parameters their own way).
+ */
 export function headParameterShape<T extends z.ZodType>(spec: T) {
   const optional = spec.optional();
-  return {
-    type: optional,
-    hidden: optional,
-    optimizer: optional,
-    lr: optional,
-    l2: optional,
-    momentum: optional,
-    batchSize: optional,
-    dropout: optional,
-    schedule: optional,
-    classWeight: optional,
-  } satisfies Record<ParameterName, z.ZodOptional<T>>;
+  return Object.fromEntries(PARAMETERS.map((name) => [name, optional])) as Record<
+    ParameterName,
+    z.ZodOptional<T>
+  >;
 }
 
 export const headSpaceSchema = z.strictObject({

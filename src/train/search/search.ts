@@ -2,7 +2,8 @@ import { configError } from '../../core/errors.js';
 import { Rng } from '../../core/random.js';
 import { headKey, type ResolvedHead } from '../heads/head-config.js';
 import { headFromValues, type HeadValues } from './head-values.js';
-import { isDistribution, PARAMETERS, type HeadSpace, type ParameterSpec } from './search-space.js';
+import { PARAMETERS } from './head-parameters.js';
+import { isDistribution, type HeadSpace, type ParameterSpec } from './search-space.js';
 
 export type SearchMode = 'grid' | 'random';
 

@@ -1,0 +1,47 @@
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { readRunFile, writeRunFile, type Conforms } from '../../store/run-file.js';
+import type { EpochVisits } from '../mop/train-job.js';
+
+/**
+ * visits.json: per epoch, each fused group's models and the shards it visited, in order (rewritten
+ * after every epoch); enough to replay the run sequentially. The schema states what readers rely on
+ * (the UI and the replay); the compiler checks the trainer's `EpochVisits` conform to it.
+ */
+export const runVisitsSchema = z.looseObject({
+  epochs: z.array(
+    z.looseObject({
+      epoch: z.number().int().positive(),
+      groups: z.array(
+        z.looseObject({
+          id: z.number().int().nonnegative(),
+          featureSet: z.string().optional(),
+          layer: z.string(),
+          batchSize: z.number().int().positive(),
+          models: z.array(z.string()),
+          shards: z.array(z.number().int().nonnegative()),
+        }),
+      ),
+    }),
+  ),
+});
+
+const writerConforms: Conforms<{ epochs: EpochVisits[] }, typeof runVisitsSchema> = true;
+void writerConforms;
+
+export const RUN_VISITS_FILE = 'visits.json';
+
+export function writeRunVisits(runDir: string, epochs: readonly EpochVisits[]): void {
+  writeRunFile(runDir, RUN_VISITS_FILE, { epochs });
+}
+
+/**
+ * The visit order of every epoch so far: empty before the first epoch has ended, a BAD_DATA error
+ * naming the file and the fix when it is damaged.
+ */
+export function readRunVisits(runDir: string): EpochVisits[] {
+  const fix = `it is rewritten after each epoch: resume the run with \`layerlab train --resume ${basename(runDir)}\`, or delete the run folder`;
+  const file = readRunFile(runDir, RUN_VISITS_FILE, runVisitsSchema, fix);
+  // the trainer wrote every field; the schema checked those readers use
+  return (file?.epochs ?? []) as EpochVisits[];
+}
