@@ -1,7 +1,7 @@
 import { canonicalJson, digestOf } from '../core/hash.js';
 import { FeatureStore, type RecordTable, type SkippedRow } from '../store/feature-store.js';
 import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from '../store/manifest.js';
-import type { ExtractOptions } from './extract.js';
+import type { ExtractOptions } from './extract-options.js';
 import { libraryVersions } from './library-versions.js';
 import type { PlanMode } from './plan.js';
 import type { SetIdentity, WantedSet } from './wanted-sets.js';
