@@ -5,6 +5,7 @@ import { homeLayout, resolveHome } from '../../core/paths.js';
 import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
+import { registerStoreGroup } from './store-group.js';
 
 // The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
 const catalog = () => import('../../store/store-catalog.js');
@@ -36,6 +37,7 @@ Examples:
   layerlab store export shapes-cnn--shapes --layer block3/relu --format npy --out features/
   layerlab store gc --compact`,
     );
+  registerStoreGroup(store);
 
   store
     .command('ls')

@@ -1,6 +1,7 @@
 import { FeatureStore } from '../../store/feature-store.js';
 import type { ExtractResult } from '../extract-options.js';
 import { reconcileRecords, sameTable, type RecordPlan } from '../reconcile-records.js';
+import { groupsForTable, sameGroups } from '../record-groups.js';
 import { snapshotStore, type StoreSnapshot } from '../store-records.js';
 import type { ExtractRun } from './extract-run.js';
 import { cachedResult } from './report.js';
@@ -27,11 +28,15 @@ export function completeIn(run: ExtractRun, snapshot: StoreSnapshot | undefined)
 }
 
 /**
- * The fast path: the same records and every wanted set complete, so a cached extraction computes
- * and writes nothing (and never waits for the writer lock).
+ * The fast path: the same records (and groups) and every wanted set complete, so a cached
+ * extraction computes and writes nothing (and never waits for the writer lock).
  */
 export function cachedFromLook(run: ExtractRun, { snapshot, peek }: ReadOnlyLook): ExtractResult | undefined {
   if (!snapshot || peek.kind !== 'same' || !sameTable(snapshot.records!.table, peek.table)) return undefined;
+  const { dataset } = run.options;
+  const stored = { table: snapshot.records!.table, groups: snapshot.groups };
+  if (dataset.groups && !sameGroups(snapshot.groups, groupsForTable(peek.table, dataset, stored)))
+    return undefined;
   const complete = completeIn(run, snapshot);
   if (complete.size !== run.wanted.length) return undefined;
   return cachedResult(run, complete, peek.table.ids.length);
