@@ -1,6 +1,6 @@
 import { badData, configError } from '../core/errors.js';
 import type { DataSource } from '../data/data-source.js';
-import { FeatureStore } from '../store/feature-store.js';
+import { FeatureStore, isRetiredId } from '../store/feature-store.js';
 import type { StoreGroupsSummary } from '../store/manifest.js';
 import { groupsForTable, groupsSummary } from './record-groups.js';
 
@@ -33,8 +33,7 @@ export function regroupStore(storeDir: string, dataset: DataSource): RegroupResu
       );
     const table = store.records({ markSkipped: false });
     const known = new Set(dataset.ids);
-    const retired = (id: string) => id.startsWith('\u0000');
-    const gone = table.ids.filter((id) => !retired(id) && !known.has(id));
+    const gone = table.ids.filter((id) => !isRetiredId(id) && !known.has(id));
     if (gone.length > 0)
       throw badData(
         `${gone.length} stored records are not in ${dataset.ref} (first: ${gone[0]}); it changed since extraction: run \`layerlab extract\` first, then group`,

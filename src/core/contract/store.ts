@@ -148,6 +148,8 @@ export const storeGcSchema = z.strictObject({
       whole: z.literal(true).optional(),
       /** bytes the file shrank by `--compact` */
       reclaimedBytes: bytes.optional(),
+      /** rows of records deleted or changed in the source, dropped from every feature set */
+      retiredRows: count.optional(),
     }),
   ),
 });
