@@ -26,7 +26,8 @@ const DECODE_CONCURRENCY = 8;
  */
 export async function openImageFolder(ref: string, options: OpenDatasetOptions = {}): Promise<DataSource> {
   const root = resolve(ref);
-  const { files, skipped, splitLayout } = scanImageFolder(root);
+  const groupByFolder = options.groupBy === 'folder';
+  const { files, skipped, splitLayout } = scanImageFolder(root, groupByFolder);
   const cache = DigestCache.open<string>(options.cacheDir, `images:${root}`);
   const hashes = await mapLimit(files, IO_CONCURRENCY, async (file) => {
     const stamp = stampOf(file.path);
@@ -111,6 +112,9 @@ export async function openImageFolder(ref: string, options: OpenDatasetOptions =
         }
       : { method: 'hash', seed, ...fractions },
     skipped,
+    ...(groupByFolder
+      ? { groups: files.map((f) => f.group ?? ''), groupRule: { method: 'folder' as const } }
+      : {}),
     readBatch: (start, count, read) =>
       readRecords(
         Array.from({ length: count }, (_, i) => start + i),

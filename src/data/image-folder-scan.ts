@@ -14,6 +14,8 @@ export interface ImageFile {
   label: string;
   /** from a split folder (`train/cat/…`), when the root is laid out by split */
   split?: Split;
+  /** the group folder's name (`GROUP/CLASS/FILE`), when scanned with `groupByFolder` */
+  group?: string;
 }
 
 export interface ImageFolderScan {
@@ -91,9 +93,10 @@ function imagesUnder(dir: string, prefix: string, out: string[], above: Readonly
 /**
  * The images of a folder of class sub-folders, in canonical order (class folder, then file name).
  * A root whose sub-folders are all split names (`train/`, `test/`, …) holding class folders is read
- * as split/class/file, each file keeping its split.
+ * as split/class/file, each file keeping its split. With `groupByFolder` the root is read as
+ * group/class/file (the top folders are groups, not splits), each file keeping its group.
  */
-export function scanImageFolder(root: string): ImageFolderScan {
+export function scanImageFolder(root: string, groupByFolder = false): ImageFolderScan {
   const rootStats = statSync(root);
   const rootIds = new Set([`${rootStats.dev}:${rootStats.ino}`]);
   const top = listDir(root, rootIds);
@@ -101,12 +104,13 @@ export function scanImageFolder(root: string): ImageFolderScan {
     .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
     .map((f) => ({ id: f, reason: 'not inside a class folder' }));
   const splitLayout =
+    !groupByFolder &&
     top.dirs.length > 0 &&
     top.dirs.every(
       (d) => parseSplitValue(d) !== undefined && !/^\d$/.test(d) && listDir(join(root, d)).dirs.length > 0,
     );
   const files: ImageFile[] = [];
-  const addClasses = (dir: string, prefix: string, split?: Split) => {
+  const addClasses = (dir: string, prefix: string, split?: Split, group?: string) => {
     for (const label of listDir(dir).dirs) {
       const ids: string[] = [];
       imagesUnder(join(dir, label), `${prefix}${label}/`, ids, rootIds);
@@ -116,12 +120,18 @@ export function scanImageFolder(root: string): ImageFolderScan {
           path: join(root, ...id.split('/')),
           label,
           ...(split === undefined ? {} : { split }),
+          ...(group === undefined ? {} : { group }),
         });
     }
   };
-  if (splitLayout) for (const d of top.dirs) addClasses(join(root, d), `${d}/`, parseSplitValue(d));
+  if (groupByFolder) for (const d of top.dirs) addClasses(join(root, d), `${d}/`, undefined, d);
+  else if (splitLayout) for (const d of top.dirs) addClasses(join(root, d), `${d}/`, parseSplitValue(d));
   else addClasses(root, '');
   if (files.length === 0)
-    throw notFound(`no images in class sub-folders of ${root}; lay it out as ${root}/<class>/<image>.jpg`);
+    throw notFound(
+      groupByFolder
+        ? `no images in group/class sub-folders of ${root}; lay it out as ${root}/<group>/<class>/<image>.jpg`
+        : `no images in class sub-folders of ${root}; lay it out as ${root}/<class>/<image>.jpg`,
+    );
   return { files, skipped, splitLayout };
 }

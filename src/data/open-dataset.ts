@@ -46,6 +46,7 @@ const KINDS =
  * @example await openDataset('postgresql://me@db:5432/photos', { table: 'images', labelColumn: 'species' })
  */
 export async function openDataset(ref: string, options: OpenDatasetOptions = {}): Promise<DataSource> {
+  refuseGroupBy(ref, options);
   const spec = {
     ...(options.table === undefined ? {} : { table: options.table }),
     ...(options.query === undefined ? {} : { query: options.query }),
@@ -81,12 +82,20 @@ export async function openDataset(ref: string, options: OpenDatasetOptions = {})
     const { isImagePathTable, openDelimitedSource } = await delimited();
     if (await isImagePathTable(path, format, options))
       return records(await openDelimitedSource(ref, format), options);
-    // texts are re-read from the file by byte range, and rows by position: ids are row numbers
-    if (options.idColumn !== undefined || options.groupColumn !== undefined)
-      throw usageError(
-        `${ref}: --id-column and --group-column are not supported yet for CSV/TSV/JSONL tables of texts; drop them (row numbers are the ids)`,
-      );
     return openTableDataset(ref, options);
   }
   throw usageError(`data ${ref}: unknown kind; pass ${KINDS}`);
+}
+
+/** `--group-by folder` reads image folders only; `--group-column` reads tables only. */
+function refuseGroupBy(ref: string, options: OpenDatasetOptions): void {
+  if (options.groupBy === undefined) return;
+  if (options.groupColumn !== undefined)
+    throw usageError('--group-by folder and --group-column both name the groups; pass one of them');
+  const path = ref.startsWith('builtin:') || isPostgresRef(ref) ? undefined : resolve(ref);
+  const folder = path !== undefined && existsSync(path) && statSync(path).isDirectory();
+  if (!folder || isIdxFolder(path) || isParquetFolder(path))
+    throw usageError(
+      `--group-by folder reads a folder of GROUP/CLASS/IMAGE files, but ${redactRef(ref)} is not one; for tables pass --group-column NAME`,
+    );
 }

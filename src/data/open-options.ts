@@ -14,6 +14,8 @@ export interface OpenDatasetOptions {
   imageColumn?: string;
   /** tables: a column grouping records (carried on each record as `groups`) */
   groupColumn?: string;
+  /** image folders: `folder` reads GROUP/CLASS/FILE, the top folder being each record's group */
+  groupBy?: 'folder';
   /** databases (`postgresql://…`, `.sqlite`, `.duckdb`): the table to read */
   table?: string;
   /** databases: a SELECT whose rows are the records (instead of `table`) */

@@ -36,6 +36,8 @@ interface TableScan {
   hashes: string[];
   rawLabels: string[];
   rawSplits: string[];
+  /** each record's `--group-column` value ('' for none); absent without a group column */
+  rawGroups?: string[];
   skipped: SkippedRecord[];
   /** CSV/TSV column names, to read re-parsed rows by position */
   header?: string[];
@@ -45,6 +47,9 @@ interface Columns {
   text: string;
   label: string;
   split?: string;
+  /** `--id-column`: record ids are its values (keys) instead of row numbers */
+  id?: string;
+  group?: string;
 }
 
 function pickColumn(
@@ -110,6 +115,7 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
   let read: RowReader | undefined;
   let chosen: Columns | undefined;
   let row = 0;
+  const seen = new Set<string>();
   const onRow = (parsed: ParsedRow) => {
     if (format !== 'jsonl' && !header) {
       header = parsed.fields.map((f) => f.trim());
@@ -117,7 +123,8 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
       return;
     }
     read ??= rowReader(format, header);
-    const id = String(row++);
+    const number = String(row++);
+    let id = number;
     const cells = read(parsed);
     const skip = (reason: string) => {
       if (strict)
@@ -131,7 +138,21 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
       ...(columns.split
         ? { split: pickColumn(Object.keys(cells), columns.split, [], '--split-column') }
         : {}),
+      ...(columns.id ? { id: pickColumn(Object.keys(cells), columns.id, [], '--id-column') } : {}),
+      ...(columns.group
+        ? { group: pickColumn(Object.keys(cells), columns.group, [], '--group-column') }
+        : {}),
     };
+    if (chosen.id) {
+      const key = cell(cells[chosen.id])?.trim();
+      if (!key) return skip(`no ${chosen.id} value`);
+      if (seen.has(key))
+        throw badData(
+          `${path}: id ${key} appears twice in column ${chosen.id}; pass --id-column with unique values`,
+        );
+      seen.add(key);
+      id = key;
+    }
     const text = cell(cells[chosen.text]);
     const label = cell(cells[chosen.label])?.trim();
     checkLabelKind(cells[chosen.label], id);
@@ -143,6 +164,7 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     scan.hashes.push(recordHash(text));
     scan.rawLabels.push(label);
     scan.rawSplits.push(chosen.split ? (cell(cells[chosen.split]) ?? '') : '');
+    if (chosen.group) (scan.rawGroups ??= []).push(cell(cells[chosen.group])?.trim() ?? '');
   };
   // JSON labels 1 and "1" would silently become one class: a file must write its labels one way.
   let firstLabel: { kind: string; row: string; value: unknown } | undefined;
@@ -174,14 +196,22 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
 
 /**
  * A CSV, TSV or JSON Lines file of texts and labels as a dataset. Only byte ranges stay in memory;
- * texts are re-read per batch. Records are in file order with their 0-based row number as id; rows
- * without a text or label are skipped and listed (or fail the run under `--strict`).
+ * texts are re-read per batch. Records are in file order with their 0-based row number as id (or
+ * their `--id-column` value, then a key: a changed row is extracted again alone); rows without a text
+ * or label are skipped and listed (or fail the run under `--strict`). `--group-column` gives each
+ * record a group.
  */
 export async function openTableDataset(ref: string, options: OpenDatasetOptions = {}): Promise<DataSource> {
   const path = resolve(ref);
   const format = tableFormatOf(path);
   if (!format) throw configError(`${ref}: tables are .csv, .tsv or .jsonl files`);
-  const wanted = { text: options.textColumn, label: options.labelColumn, split: options.splitColumn };
+  const wanted = {
+    text: options.textColumn,
+    label: options.labelColumn,
+    split: options.splitColumn,
+    id: options.idColumn,
+    group: options.groupColumn,
+  };
   const cache = DigestCache.open<{ scan: TableScan; columns: Columns }>(
     options.cacheDir,
     // v2: rows with more fields than the header are skipped (scans cached before are redone)
@@ -240,13 +270,23 @@ export async function openTableDataset(ref: string, options: OpenDatasetOptions 
     name: basename(path).replace(/\.[^.]+$/, ''),
     modality: 'text',
     digest: datasetDigest({ reader: format, columns }, scan.ids, scan.hashes, scan.rawLabels),
-    lineage: digestOf({ reader: format, path, text: columns.text }),
+    // ids that are keys make other records than row numbers do: their own store
+    lineage: digestOf({
+      reader: format,
+      path,
+      text: columns.text,
+      ...(columns.id ? { id: columns.id } : {}),
+    }),
     size: scan.ids.length,
     classNames,
     labels,
     split,
     ids: scan.ids,
     recordHashes: scan.hashes,
+    ...(columns.id ? { keyedIds: true } : {}),
+    ...(columns.group
+      ? { groups: scan.rawGroups ?? [], groupRule: { method: 'column' as const, column: columns.group } }
+      : {}),
     splitRule: columns.split
       ? { method: 'column', column: columns.split }
       : { method: 'hash', seed, ...fractions },

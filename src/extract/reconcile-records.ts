@@ -1,5 +1,6 @@
 import type { DataSource } from '../data/data-source.js';
 import type { RecordTable } from '../store/feature-store.js';
+import { isRetiredId, RETIRED_ID_PREFIX } from '../store/feature-store/record-table.js';
 
 /**
  * How the store's records relate to the dataset now:
@@ -26,9 +27,8 @@ export interface RetiredRow {
 }
 
 /** The id a retired row keeps: never a dataset id, and recognisable on the next run. */
-const RETIRED = '\u0000retired:';
-const retiredId = (id: string, row: number) => `${RETIRED}${row}:${id}`;
-const isRetired = (id: string) => id.startsWith(RETIRED);
+const retiredId = (id: string, row: number) => `${RETIRED_ID_PREFIX}${row}:${id}`;
+const isRetired = isRetiredId;
 
 /** The dataset in canonical order as a fresh record table. */
 function freshTable(dataset: DataSource): RecordTable {

@@ -1,7 +1,12 @@
 import { canonicalJson, digestOf } from '../core/hash.js';
-import { FeatureStore, type RecordTable, type SkippedRow } from '../store/feature-store.js';
-import { STORE_FORMAT_VERSION, type FeatureSetManifest, type StoreManifest } from '../store/manifest.js';
-import type { ExtractOptions } from './extract.js';
+import { FeatureStore, type RecordTable, type SkippedRow, type StoreGroups } from '../store/feature-store.js';
+import {
+  STORE_FORMAT_VERSION,
+  type FeatureSetManifest,
+  type StoreGroupsSummary,
+  type StoreManifest,
+} from '../store/manifest.js';
+import type { ExtractOptions } from './extract-options.js';
 import { libraryVersions } from './library-versions.js';
 import type { PlanMode } from './plan.js';
 import type { SetIdentity, WantedSet } from './wanted-sets.js';
@@ -13,6 +18,8 @@ export interface StoreSnapshot {
   records?: { table: RecordTable; digest: string };
   sets: Map<string, FeatureSetManifest>;
   skipped: SkippedRow[];
+  /** each stored record's group, when the store has groups */
+  groups?: StoreGroups;
 }
 
 /** Reads the snapshot from an open store, or opens the store read-only for it (never blocking). */
@@ -21,7 +28,9 @@ export function snapshotStore(dir: string, open?: FeatureStore): StoreSnapshot {
   try {
     const manifest = store.manifest();
     const table = manifest ? store.records({ markSkipped: false }) : undefined;
+    const groups = manifest ? store.groups() : undefined;
     return {
+      ...(groups ? { groups } : {}),
       ...(manifest ? { manifest } : {}),
       ...(manifest && table ? { records: { table, digest: manifest.dataset.digest } } : {}),
       sets: new Map(store.featureSets().map((s) => [s.key, s])),
@@ -38,6 +47,7 @@ export function storeManifest(
   identity: SetIdentity,
   records: number,
   createdAt?: string,
+  groups?: StoreGroupsSummary,
 ): StoreManifest {
   const { backbone, dataset, storeDir } = options;
   return {
@@ -52,6 +62,7 @@ export function storeManifest(
       classNames: dataset.classNames,
       lineage: identity.datasetLineage,
       ...(dataset.splitRule ? { split: dataset.splitRule } : {}),
+      ...(groups ? { groups } : {}),
     },
     preprocessing: { ...options.preprocess },
     preprocessingDigest: identity.preprocessingDigest,

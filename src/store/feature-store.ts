@@ -6,6 +6,7 @@ import { contentDigest, storedBatches, verifyFeatureSet } from './feature-store/
 import { STORE_MANIFEST_KEY } from './feature-store/key-layout.js';
 import { getJson } from './feature-store/meta-json.js';
 import { openStore, storeExists } from './feature-store/open-lock.js';
+import { reclaimRetiredRows } from './feature-store/reclaim-retired.js';
 import { batchRows, readBatch, readFeatures, readRows } from './feature-store/reads.js';
 import {
   canonicalRows,
@@ -33,7 +34,13 @@ import type { ReaderLease } from './reader-lease.js';
 import type { WriterLock } from './writer-lock.js';
 
 export { featureSetKey, type FeatureSetIdentity } from './feature-store/keys.js';
-export { SKIPPED_SPLIT, type RecordTable, type SkippedRow } from './feature-store/record-table.js';
+export {
+  isRetiredId,
+  RETIRED_ID_PREFIX,
+  SKIPPED_SPLIT,
+  type RecordTable,
+  type SkippedRow,
+} from './feature-store/record-table.js';
 export type { BatchEntry, GroupsUpdate } from './feature-store/writes.js';
 export { groupsOf, groupValues, type StoreGroups } from './feature-store/groups.js';
 
@@ -197,6 +204,15 @@ export class FeatureStore {
   /** The given storage rows (any order) of a complete feature set as one [rows, dims] array. */
   readRows(key: string, rows: ArrayLike<number>): Float32Array {
     return readRows(this.store, key, rows);
+  }
+
+  /**
+   * Rewrites every feature set without the rows of records deleted or changed in the source (set
+   * aside by extraction), renumbering records, skipped records and groups; returns the rows dropped.
+   * Call with no incomplete feature set in the store.
+   */
+  reclaimRetiredRows(): number {
+    return reclaimRetiredRows(this.store);
   }
 
   /** Recomputes every batch hash of a feature set; returns the batches that do not match. */

@@ -1,4 +1,5 @@
 import { formatBytes } from '../core/format-bytes.js';
+import type { StoreGroupsSummary } from './manifest.js';
 import type { StoreSummary } from './store-catalog.js';
 import type { StoreVerification } from './verify-store.js';
 
@@ -39,6 +40,11 @@ export function formatStoreList(stores: readonly StoreSummary[], storesRoot: str
     .join('\n\n');
 }
 
+function describeGroups({ rule, groups, records }: StoreGroupsSummary): string {
+  const by = rule.method === 'folder' ? 'by folder' : `by column ${rule.column}`;
+  return `${groups} groups ${by}, ${records} records in one`;
+}
+
 /** `store info`: the manifest in readable lines, then the feature sets. */
 export function formatStoreInfo(s: StoreSummary): string {
   const m = s.manifest;
@@ -50,6 +56,7 @@ export function formatStoreInfo(s: StoreSummary): string {
       `  dataset      ${m.dataset.ref} (digest ${m.dataset.digest}), ${m.dataset.records} records, ${s.skipped} skipped`,
       `  classes      ${m.dataset.classNames.map((c, i) => `${i}=${c}`).join(' ')}`,
       `  split        ${m.dataset.split ? JSON.stringify(m.dataset.split) : '-'}`,
+      ...(m.dataset.groups ? [`  groups       ${describeGroups(m.dataset.groups)}`] : []),
       `  preprocess   ${JSON.stringify(m.preprocessing)}`,
       `  libraries    ${Object.entries(m.libraryVersions)
         .map(([k, v]) => `${k} ${v}`)

@@ -1,7 +1,7 @@
 import { renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LayerlabError } from '../core/errors.js';
-import { FeatureStore } from './feature-store.js';
+import { FeatureStore, isRetiredId } from './feature-store.js';
 import { findFeatureSet } from './feature-view.js';
 import { liveReaders } from './reader-lease.js';
 import { liveWriter } from './writer-lock.js';
@@ -34,11 +34,14 @@ export interface GcReport {
   removed: string[];
   /** bytes the file shrank by compaction, when asked */
   reclaimedBytes?: number;
+  /** rows of records deleted or changed in the source dropped from every feature set */
+  retiredRows?: number;
 }
 
 /**
  * Removes feature sets from a store: the named ones, or (with none named) every incomplete set
- * whose extraction is not running and every staged boundary left behind. Optionally compacts the
+ * whose extraction is not running, every staged boundary left behind, and the rows of records
+ * deleted or changed in the source (extraction only sets them aside). Optionally compacts the
  * LMDB file so the space goes back to the disk.
  */
 export async function collectGarbage(
@@ -48,6 +51,7 @@ export async function collectGarbage(
   refuseInUse(dir);
   const store = FeatureStore.open(dir, { write: true });
   let removed: string[];
+  let retiredRows = 0;
   try {
     const doomed = options.layers?.length
       ? options.layers.map((layer) => findSetOrIncomplete(store, layer))
@@ -57,11 +61,16 @@ export async function collectGarbage(
           .map((s) => ({ key: s.key, layer: s.layer }));
     removed = doomed.map((d) => d.layer);
     if (!options.dryRun) for (const { key } of doomed) store.deleteFeatureSet(key);
+    if (!options.layers?.length && store.manifest())
+      retiredRows = options.dryRun
+        ? store.records().ids.filter(isRetiredId).length
+        : store.reclaimRetiredRows();
   } finally {
     store.close();
   }
-  if (!options.compact || options.dryRun) return { removed };
-  return { removed, reclaimedBytes: await compact(dir) };
+  const retired = retiredRows > 0 ? { retiredRows } : {};
+  if (!options.compact || options.dryRun) return { removed, ...retired };
+  return { removed, ...retired, reclaimedBytes: await compact(dir) };
 }
 
 function findSetOrIncomplete(store: FeatureStore, layer: string): { key: string; layer: string } {

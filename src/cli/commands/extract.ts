@@ -68,7 +68,11 @@ export function registerExtract(program: Command): void {
     .option('--split-column <name>', 'tables: a column of train/val/test per row')
     .option('--id-column <name>', 'tables: the record id (default: the primary key, else the row number)')
     .option('--image-column <name>', 'tables: image bytes (BLOB/bytea) or a path relative to the table')
-    .option('--group-column <name>', 'tables: a column grouping the records')
+    .option('--group-column <name>', 'tables: a column grouping the records (stored with them)')
+    .option(
+      '--group-by <how>',
+      'image folders: `folder` reads GROUP/CLASS/IMAGE, the top folder is the group',
+    )
     .option('--table <name>', 'databases (postgresql://, .sqlite, .duckdb): the table to read')
     .option('--query <sql>', 'databases: a SELECT whose rows are the records')
     .option('--split <fractions>', 'train,val,test fractions (default 0.7,0.15,0.15), by record hash')

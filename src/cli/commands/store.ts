@@ -6,6 +6,7 @@ import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
 import { listStoreDirs } from '../../store/store-dirs.js';
+import { registerStoreGroup } from './store-group.js';
 
 // The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
 const catalog = () => import('../../store/store-catalog.js');
@@ -36,6 +37,13 @@ async function summarizeStores(dirs: readonly string[], json: boolean | undefine
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** What gc removed from one store, as words: feature sets, rows of deleted records, or nothing. */
+const removedParts = (r: { layers?: string[]; retiredRows?: number }) =>
+  [
+    ...(r.layers ?? []),
+    ...(r.retiredRows ? [`${r.retiredRows} rows of deleted or changed records`] : []),
+  ].join(', ') || 'nothing';
+
 export function registerStore(program: Command): void {
   const store = program
     .command('store')
@@ -52,6 +60,7 @@ Examples:
   layerlab store export shapes-cnn--shapes --layer block3/relu --format npy --out features/
   layerlab store gc --compact`,
     );
+  registerStoreGroup(store);
 
   store
     .command('ls')
@@ -215,7 +224,8 @@ Examples:
       'after',
       `
 Without --layer or --all, removes what nothing uses: feature sets whose extraction stopped and was not
-resumed, and staged boundaries left behind.
+resumed, staged boundaries left behind, and the rows of records deleted or changed in the source
+(extraction sets them aside; gc rewrites the feature sets without them).
 
 Examples:
   layerlab store gc
@@ -237,7 +247,13 @@ Examples:
           import('../../store/gc-store.js'),
         ]);
         const dirs = ref ? [resolveStoreRef(ref, root)] : listStoreDirs(root);
-        const removed: { store: string; layers?: string[]; whole?: boolean; reclaimedBytes?: number }[] = [];
+        const removed: {
+          store: string;
+          layers?: string[];
+          whole?: boolean;
+          reclaimedBytes?: number;
+          retiredRows?: number;
+        }[] = [];
         for (const dir of dirs) {
           if (options.all) {
             if (!options.dryRun) removeStore(dir);
@@ -249,11 +265,12 @@ Examples:
             compact: options.compact === true,
             dryRun: options.dryRun === true,
           });
-          if (report.removed.length > 0 || report.reclaimedBytes)
+          if (report.removed.length > 0 || report.reclaimedBytes || report.retiredRows)
             removed.push({
               store: dir,
               layers: report.removed,
               ...(report.reclaimedBytes === undefined ? {} : { reclaimedBytes: report.reclaimedBytes }),
+              ...(report.retiredRows ? { retiredRows: report.retiredRows } : {}),
             });
         }
         print(json, { dryRun: options.dryRun === true, removed }, () =>
@@ -262,7 +279,7 @@ Examples:
             : removed
                 .map(
                   (r) =>
-                    `${options.dryRun ? 'would remove' : 'removed'} ${r.whole ? 'store' : `${r.layers!.length ? r.layers!.join(', ') : 'nothing'} from`} ${r.store}` +
+                    `${options.dryRun ? 'would remove' : 'removed'} ${r.whole ? 'store' : `${removedParts(r)} from`} ${r.store}` +
                     (r.reclaimedBytes ? ` (${formatBytes(r.reclaimedBytes)} returned to the disk)` : ''),
                 )
                 .join('\n'),

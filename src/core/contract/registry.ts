@@ -36,6 +36,7 @@ import { reportSchema, resultsCompareSchema, resultsListSchema, resultsRunSchema
 import {
   storeExportSchema,
   storeGcSchema,
+  storeGroupSchema,
   storeInfoSchema,
   storeListSchema,
   storeVerifySchema,
@@ -72,6 +73,7 @@ export const documentSchemas = {
   'store.verify': storeVerifySchema,
   'store.export': storeExportSchema,
   'store.gc': storeGcSchema,
+  'store.group': storeGroupSchema,
   'results.list': resultsListSchema,
   'results.run': resultsRunSchema,
   'results.compare': resultsCompareSchema,
@@ -113,6 +115,7 @@ export const commandOutputs: Record<string, CommandOutput> = {
   'store verify': document(storeVerifySchema),
   'store export': document(storeExportSchema),
   'store gc': document(storeGcSchema),
+  'store group': document(storeGroupSchema),
   results: document(resultsListSchema),
   'results RUN': document(resultsRunSchema),
   'results --compare RUN…': document(resultsCompareSchema),

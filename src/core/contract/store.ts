@@ -21,6 +21,12 @@ const splitRuleSchema = z.discriminatedUnion('method', [
   }),
 ]);
 
+/** Where a store's record groups came from (data/data-source.ts `GroupRule`). */
+const groupRuleSchema = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('column'), column: z.string() }),
+  z.strictObject({ method: z.literal('folder') }),
+]);
+
 /**
  * A store's manifest as `store info` shows it (store/manifest.ts `StoreManifest`). Loose: it is the
  * store's own on-disk record, which newer store formats may extend.
@@ -38,6 +44,8 @@ export const storeManifestSchema = z.looseObject({
     classNames: z.array(z.string()),
     lineage: z.string().optional(),
     split: splitRuleSchema.optional(),
+    /** the records' groups (`--group-column`, `--group-by folder`, `store group`): distinct groups, records with one */
+    groups: z.strictObject({ rule: groupRuleSchema, groups: count, records: count }).optional(),
   }),
   preprocessing: preprocessingSchema,
   preprocessingDigest: z.string().min(1),
@@ -116,6 +124,18 @@ export const storeExportSchema = z.strictObject({
   skipped: count,
 });
 
+/** `store group STORE --data DATA`: the groups the store's records were given. */
+export const storeGroupSchema = z.strictObject({
+  store: path,
+  rule: groupRuleSchema,
+  /** distinct groups */
+  groups: count,
+  /** records with a group */
+  records: count,
+  /** stored records without one */
+  ungrouped: count,
+});
+
 /** `store gc`: what was (or, with `--dry-run`, would be) removed. */
 export const storeGcSchema = z.strictObject({
   dryRun: z.boolean(),
@@ -128,6 +148,8 @@ export const storeGcSchema = z.strictObject({
       whole: z.literal(true).optional(),
       /** bytes the file shrank by `--compact` */
       reclaimedBytes: bytes.optional(),
+      /** rows of records deleted or changed in the source, dropped from every feature set */
+      retiredRows: count.optional(),
     }),
   ),
 });

@@ -224,7 +224,7 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       ? { method: 'column', column: columns.split }
       : { method: 'hash', seed, ...fractions },
     skipped,
-    ...(columns.group ? { groups } : {}),
+    ...(columns.group ? { groups, groupRule: { method: 'column' as const, column: columns.group } } : {}),
     readBatch: (start, count, read) =>
       readRecords(
         Array.from({ length: count }, (_, i) => start + i),

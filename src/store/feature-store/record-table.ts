@@ -3,6 +3,13 @@ import { RECORDS_KEY, SKIP_RANGE } from './key-layout.js';
 import { getJson } from './meta-json.js';
 import type { StoreEnv } from './store-env.js';
 
+/**
+ * The id prefix of a stored row whose record was deleted or changed in the source (set aside by
+ * an extraction, reclaimed by `store gc`): never a dataset id.
+ */
+export const RETIRED_ID_PREFIX = '\u0000retired:';
+export const isRetiredId = (id: string) => id.startsWith(RETIRED_ID_PREFIX);
+
 /** Split code of a record that could not be decoded: no split reads it (docs/contract.md: codes are 0-2). */
 export const SKIPPED_SPLIT = 255;
 
