@@ -54,7 +54,7 @@ const invalid: [string, string, string][] = [
   [
     'unknown top-level key',
     valid + 'epoch: 3\n',
-    'sweep.yaml:10:1: epoch: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, triage',
+    'sweep.yaml:10:1: epoch: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, groups, triage',
   ],
   [
     'unknown head key',
@@ -89,7 +89,7 @@ const invalid: [string, string, string][] = [
   [
     'bad head type',
     valid + '  type: cnn\n'.replace('  type', 'heads2'),
-    'sweep.yaml:10:1: heads2: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, triage',
+    'sweep.yaml:10:1: heads2: unknown key; expected one of name, model, data, layers, pooling, views, preprocess, heads, method, run_cap, epochs, halving, workers, metric, seed, groups, triage',
   ],
   [
     'head type not linear/mlp',
@@ -204,6 +204,16 @@ describe('sweep files', () => {
       expect(errorOf(text)).toBe(message);
     },
   );
+
+  it('takes groups: true or {minRecords: N}, and names what it expects otherwise', () => {
+    expect(parseSweepText(`${valid}groups: true\n`, '/sweeps/s.yaml').groups).toBe(true);
+    expect(parseSweepText(`${valid}groups: {minRecords: 30}\n`, '/sweeps/s.yaml').groups).toEqual({
+      minRecords: 30,
+    });
+    expect(errorOf(`${valid}groups: {min: 3}\n`)).toBe(
+      'sweep.yaml:10:9: groups: expected true, or {minRecords: N}',
+    );
+  });
 
   it('has at least 20 invalid cases', () => expect(invalid.length).toBeGreaterThanOrEqual(20));
 

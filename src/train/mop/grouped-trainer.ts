@@ -7,12 +7,13 @@ import type { GroupResults } from '../run-folder/group-results.js';
 import { writeGroupedStates } from '../run-folder/grouped-states.js';
 import type { GroupState } from '../heads/group-state.js';
 import { groupedHyper, groupedInitialState, packedGroupSlice } from '../heads/grouped-state.js';
-import { headArch } from '../heads/head-arch.js';
 import { headLabel } from '../heads/head-config.js';
 import { buildEvalGraph } from '../heads/head-graph.js';
 import { packStack, unpackStack, type ModelState } from '../heads/head-state.js';
 import { learningRate } from '../heads/lr-schedule.js';
 import { accuracyOf, macroF1 } from '../heads/metrics.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import { archKey, headArch } from '../heads/head-arch.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { standardizeInPlace } from '../heads/standardization.js';
 import { labelRows, type SplitRows } from '../worker/shard-data.js';
@@ -141,9 +142,33 @@ function readGroupRows(ctx: TrainContext, plan: GroupPlan, featureSet: string) {
 const metricOf = (confusion: Int32Array, classes: number, metric: RankingMetric) =>
   metric === 'macro_f1' ? macroF1(confusion, classes) : accuracyOf(confusion, classes);
 
+/** Evaluation sessions per graph shape (feature width and stacks), built once for every group. */
+class EvalSessions {
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+
+  constructor(private readonly classes: number) {}
+
+  get(group: FusedGroup, dims: number): Promise<InferenceSession> {
+    const key = `${dims}|${group.stacks.map((s) => archKey(s.arch)).join('+')}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = createHeadSession(
+        buildEvalGraph({ dims, classes: this.classes, stacks: group.stacks.map((s) => s.arch) }),
+      );
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  async release(): Promise<void> {
+    for (const session of this.sessions.values()) await (await session).release();
+  }
+}
+
 /** Per head of a fused group (graph order), its metric on `rows` with the state `state`. */
 async function evaluateOn(
   ctx: TrainContext,
+  sessions: EvalSessions,
   group: FusedGroup,
   state: GroupState,
   rows: SplitRows,
@@ -151,28 +176,39 @@ async function evaluateOn(
   const { classes } = ctx.prepared;
   const heads = group.models.length;
   if (rows.count === 0) return Array.from({ length: heads }, () => ({ value: Number.NaN, loss: Number.NaN }));
-  const session = await createHeadSession(
-    buildEvalGraph({ dims: rows.dims, classes, stacks: group.stacks.map((s) => s.arch) }),
-  );
-  try {
-    const result = await evaluateRows(session, rows, group.stacks, state, classes);
-    return Array.from({ length: heads }, (_, k) => ({
-      value: metricOf(
-        result.confusion.slice(k * classes * classes, (k + 1) * classes * classes),
-        classes,
-        ctx.job.metric,
-      ),
-      loss: result.lossSum[k]! / rows.count,
-    }));
-  } finally {
-    await session.release();
-  }
+  const session = await sessions.get(group, rows.dims);
+  const result = await evaluateRows(session, rows, group.stacks, state, classes);
+  return Array.from({ length: heads }, (_, k) => ({
+    value: metricOf(
+      result.confusion.slice(k * classes * classes, (k + 1) * classes * classes),
+      classes,
+      ctx.job.metric,
+    ),
+    loss: result.lossSum[k]! / rows.count,
+  }));
 }
 
 const nullable = (v: number) => (Number.isFinite(v) ? v : null);
 
 async function evaluateGrouped(
   ctx: TrainContext,
+  plan: GroupPlan,
+  fused: readonly FusedGroup[],
+  states: ReadonlyMap<string, ModelState>,
+  specs: readonly ModelSpec[],
+  shared: { id: string; states: ReadonlyMap<string, ModelState> },
+): Promise<GroupResults> {
+  const sessions = new EvalSessions(ctx.prepared.classes);
+  try {
+    return await evaluateWith(ctx, sessions, plan, fused, states, specs, shared);
+  } finally {
+    await sessions.release();
+  }
+}
+
+async function evaluateWith(
+  ctx: TrainContext,
+  sessions: EvalSessions,
   plan: GroupPlan,
   fused: readonly FusedGroup[],
   states: ReadonlyMap<string, ModelState>,
@@ -193,8 +229,8 @@ async function evaluateGrouped(
     const rows = rowsOf(group.featureSet);
     for (let g = 0; g < G; g++) {
       const slice = packedGroupSlice(packed, g, G);
-      const v = await evaluateOn(ctx, group, slice, rows.val[g]!);
-      const t = await evaluateOn(ctx, group, slice, rows.test[g]!);
+      const v = await evaluateOn(ctx, sessions, group, slice, rows.val[g]!);
+      const t = await evaluateOn(ctx, sessions, group, slice, rows.test[g]!);
       group.models.forEach((id, k) => {
         if (!val.has(id)) val.set(id, []);
         if (!test.has(id)) test.set(id, []);
@@ -238,7 +274,7 @@ async function evaluateGrouped(
         test: nullable(test.get(top.id)![g]!.value),
       };
     });
-    const [sharedTest] = await evaluateOn(ctx, sharedGroup, sharedState, sharedRows.test[g]!);
+    const [sharedTest] = await evaluateOn(ctx, sessions, sharedGroup, sharedState, sharedRows.test[g]!);
     groups.push({
       name: plan.names[g]!,
       records: plan.records[g]!,
