@@ -16,6 +16,7 @@ import {
   type TrainUnitReply,
 } from './train-jobs.js';
 import type { UnitHost } from './unit-kinds.js';
+import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
 import { f64FromWire, f64ToWire, getState, i32ToWire, putState } from './wire.js';
 
 const shards = new HostShards();
@@ -38,7 +39,7 @@ async function readSpec(redis: Redis, session: string): Promise<TrainSessionSpec
  * Runs a job's work and pushes its reply to the coordinator's list, success or failure; a failure
  * is rethrown so BullMQ records the job as failed too.
  */
-async function replying(host: UnitHost, job: { session: string; job: string }, work: () => Promise<unknown>) {
+async function replying(host: UnitHost, job: { session: string; job: string }, work: () => unknown) {
   const redis = redisOf(host);
   const key = replyKey(job.session);
   try {
@@ -79,7 +80,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
     const state = await getState(redis, job.state);
     const hyper = await getState(redis, job.hyper);
     const { result, seconds } = await onShard<{
-      result: import('../train/worker/unit-runner.js').TrainUnitResult;
+      result: TrainUnitResult;
       seconds: number;
     }>(host, job.session, job.shard, (pool) =>
       pool.worker(0).request('train', {
@@ -116,7 +117,7 @@ export async function trainEval(data: unknown, host: UnitHost): Promise<unknown>
       })),
     );
     const { results } = await onShard<{
-      results: import('../train/worker/unit-runner.js').EvaluationResult[];
+      results: EvaluationResult[];
     }>(host, job.session, job.shard, (pool) =>
       pool.worker(0).request('evaluate', { split: job.split, groups }),
     );
@@ -136,7 +137,7 @@ export async function trainEval(data: unknown, host: UnitHost): Promise<unknown>
  */
 export async function shardStats(data: unknown, host: UnitHost): Promise<unknown> {
   const job = data as ShardStatsJob;
-  return replying(host, job, async () => {
+  return replying(host, job, () => {
     const store = FeatureStore.open(shardDirIn(host.home, job.store, job.shard), { write: false });
     try {
       if (job.pass === 'summary') return summary(store, job.shard);
