@@ -140,7 +140,7 @@ export async function shardStats(data: unknown, host: UnitHost): Promise<unknown
   return replying(host, job, () => {
     const store = FeatureStore.open(shardDirIn(host.home, job.store, job.shard), { write: false });
     try {
-      if (job.pass === 'summary') return summary(store, job.shard);
+      if (job.pass === 'summary') return summary(store, job.shard, job.keys);
       return moments(store, job);
     } finally {
       store.close();
@@ -148,14 +148,12 @@ export async function shardStats(data: unknown, host: UnitHost): Promise<unknown
   });
 }
 
-function summary(store: FeatureStore, shard: number): ShardSummary {
+/** `keys`: the feature sets a run reads (rows they all cover count); default every complete set */
+function summary(store: FeatureStore, shard: number, keys?: string[]): ShardSummary {
   const manifest = store.manifest();
   const featureSets = store.featureSets();
   const { labels } = store.records();
-  const rows = shardRows(
-    store,
-    featureSets.filter((s) => s.complete).map((s) => s.key),
-  );
+  const rows = shardRows(store, keys ?? featureSets.filter((s) => s.complete).map((s) => s.key));
   const trainLabels: number[] = [];
   for (const r of rows.train) trainLabels[labels[r]!] = (trainLabels[labels[r]!] ?? 0) + 1;
   return {
