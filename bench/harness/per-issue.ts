@@ -36,6 +36,10 @@ export const PER_ISSUE = [
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
   { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
+  {
+    id: 'cluster-train',
+    what: 'MOP across hosts: dispatch overhead ÷ median unit; 2 hosts × 1 worker ÷ 1 host × 2 threads throughput',
+  },
 ] as const;
 
 export interface PerIssueOutcome {

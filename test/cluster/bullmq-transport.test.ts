@@ -5,7 +5,7 @@ import { f32ToWire } from '../../src/cluster/wire.js';
 import { transportContract } from '../train/transport-contract.js';
 import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
 import { ClusterFixture } from './cluster-fixture.js';
-import { workerRecords } from './shard-stores.js';
+import { workerRecords } from '../../bench/harness/shard-stores.js';
 
 const STORE = 'cs-contract';
 let cluster: ClusterFixture | undefined;

@@ -6,7 +6,7 @@ import { readHosts } from '../../src/cluster/host-record.js';
 import { connectRedis } from '../../src/cluster/redis-connection.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { HostProcess } from './host-process.js';
-import { writeShardStore } from './shard-stores.js';
+import { writeShardStore } from '../../bench/harness/shard-stores.js';
 
 /**
  * A cluster for tests: a real redis-server and real `layerlab worker` processes, each with its own

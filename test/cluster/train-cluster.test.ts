@@ -15,7 +15,7 @@ import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
 import { differingTensors } from '../train/same-bits.js';
 import { createSyntheticStore, type SyntheticStore } from '../train/synthetic-store.js';
 import { ClusterFixture } from './cluster-fixture.js';
-import { workerRecords } from './shard-stores.js';
+import { workerRecords } from '../../bench/harness/shard-stores.js';
 
 const STORE = 'cs-equal';
 const SEED = 7;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { FeatureStore } from '../../src/store/feature-store.js';
 
 /**
- * Test helper (the cluster contract's item 4, until `extract --cluster` lands): writes the records
+ * Test and bench helper (the cluster contract's item 4, until `extract --cluster` lands): writes the records
  * `rows` (record indices of `sourceDir`, ascending) as a normal local feature store at `destDir`,
  * the layout a host keeps under HOME/cluster/STORE/shard-K: same manifest and feature sets, the
  * records in their source order.
