@@ -48,11 +48,16 @@ const freePort = () =>
     });
   });
 
+/** each host's train-unit jobs: seconds from the handler's start to its end (the agent's lines) */
+const handlerSeconds: number[] = [];
+
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       seen += chunk;
+      for (const m of chunk.matchAll(/"kind":"train-unit","ok":true,"seconds":([0-9.e-]+)/g))
+        handlerSeconds.push(Number(m[1]));
       if (pattern.test(seen)) resolve();
     });
     child.once('exit', (code) =>
@@ -179,6 +184,8 @@ try {
     units: cluster.trips.length,
     medianUnitMs,
     clusterOverheadMs: overhead(cluster.trips),
+    /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
+    hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
     overheadRatio: overhead(cluster.trips) / medianUnitMs,
     seconds: { inProcess: local.seconds, cluster: cluster.seconds },
@@ -191,6 +198,9 @@ try {
   );
   console.log(
     `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (threads ${result.threadOverheadMs.toFixed(2)} ms)`,
+  );
+  console.log(
+    `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
   );
   console.log(`  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02)`);
   console.log(

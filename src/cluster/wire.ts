@@ -10,7 +10,7 @@ import { QUEUE_PREFIX } from './host-record.js';
  * A state larger than `INLINE_MAX_BYTES` goes through Redis once, under its content hash, and the job
  * carries only the hash: a host fetches it, a retry of the same unit reuses it.
  */
-export const INLINE_MAX_BYTES = 256 * 1024;
+export const INLINE_MAX_BYTES = 1024 * 1024;
 const BLOB_TTL_S = 24 * 3600;
 
 export type BlobRef = { inline: string } | { sha256: string };
