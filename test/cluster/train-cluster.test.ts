@@ -151,6 +151,12 @@ describe.skipIf(!redisTestsRun)(`train --cluster across hosts${redisSkipReason}`
     expect(units('host-c')).toBe(0);
     const logs = run.events.filter((e) => e.type === 'log').map((e) => String(e.message));
     expect(logs.some((m) => /shard 0 on host-a, shard 1 on host-b/.test(m))).toBe(true);
+    // results and report read a cluster run as a local one
+    const results = await runCli(['--home', home, 'results', result.run, '--json']);
+    expect(results.code, results.stderr).toBe(0);
+    expect(results.stdout).toContain(result.run);
+    const report = await runCli(['--home', home, 'report', result.run, '--out', join(home, 'report.html')]);
+    expect(report.code, report.stderr).toBe(0);
   });
 
   it('kill -9 of a host mid-run: its units re-run on the replica and the run ends identical', async () => {
