@@ -25,7 +25,7 @@ const withoutTiming = (r: TrainingResult) => ({ ...r, run: '', store: '', second
 /** The coordinator as a child process with --json; SIGKILLed after `killAfterUnits` train.unit events. */
 function coordinator(
   args: string[],
-  options: { killAfterUnits?: number; onUnit?: (units: number) => void } = {},
+  options: { killAfterUnits?: number; onEvent?: (event: Record<string, unknown>) => void } = {},
 ): Promise<{ code: number | null; killed: boolean; events: Record<string, unknown>[]; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliBin, ...args, '--json'], {
@@ -44,9 +44,9 @@ function coordinator(
       for (const line of lines) {
         const event = JSON.parse(line) as Record<string, unknown>;
         events.push(event);
+        options.onEvent?.(event);
         if (event.type !== 'train.unit') continue;
         units++;
-        options.onUnit?.(units);
         if (units === options.killAfterUnits && !killed) {
           killed = true;
           child.kill('SIGKILL');
@@ -195,6 +195,50 @@ describe.skipIf(!redisTestsRun)(`train --cluster across hosts${redisSkipReason}`
     } finally {
       clearInterval(watch);
     }
+  });
+
+  it('kill -9 of the only host of a shard: the run waits with a status line, and ends identical once it is back', async () => {
+    // a second cluster store over the same records: shard 0 only on host-a, shard 1 only on host-d
+    const job = { storeDir: store.dir, featureSets: store.featureSets, workers: SHARDS, seed: SEED };
+    const inits = shardInits(job, prepareRun(job));
+    cluster.placeShard('host-a', 'cs-solo', 0, store.dir, workerRecords(inits[0]!.rows));
+    cluster.placeShard('host-d', 'cs-solo', 1, store.dir, workerRecords(inits[1]!.rows));
+    let hostD = await cluster.startHost('host-d');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // host-a's next heartbeat lists cs-solo#0
+    const home = join(homes, 'solo');
+    let killed = false;
+    let restarted: Promise<unknown> | undefined;
+    const args = clusterArgs(home).map((a) => (a === STORE ? 'cs-solo' : a));
+    const run = await coordinator(args, {
+      onEvent: (event) => {
+        if (!killed && event.type === 'train.unit' && event.shard === 1) {
+          killed = true;
+          hostD.signal('SIGKILL');
+        }
+        if (
+          !restarted &&
+          event.type === 'log' &&
+          /waiting for a host holding shard 1/.test(String(event.message))
+        )
+          restarted = hostD.done.then(async () => (hostD = await cluster.startHost('host-d')));
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(killed).toBe(true);
+    expect(restarted).toBeDefined();
+    const logs = run.events.filter((e) => e.type === 'log').map((e) => String(e.message));
+    expect(logs.find((m) => /waiting for a host holding shard 1/.test(m))).toMatch(
+      /no live host holds shard 1 of cs-solo \(host-d last seen \d+ s ago\); restart `layerlab worker` there/,
+    );
+    expect(logs.some((m) => /shard 1 is back on host host-d/.test(m))).toBe(true);
+    const result = run.events.at(-1) as unknown as TrainingResult;
+    expect(withoutTiming(result)).toEqual(withoutTiming(reference));
+    expect(
+      differingTensors(
+        readSnapshot(referenceDir)!.states,
+        readSnapshot(join(home, 'runs', result.run))!.states,
+      ),
+    ).toEqual([]);
   });
 
   it('kill -9 of the coordinator: train --resume RUN --cluster ends identical', async () => {
