@@ -32,6 +32,10 @@ export const PER_ISSUE = [
     what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
   },
   {
+    id: 'triage-kernels',
+    what: "triage's per-row kernels (row-by-row ÷ blocked Gram update and projection, same bits)",
+  },
+  {
     id: 'data-sources',
     what: 'data sources (PostgreSQL, Parquet, image-path CSV ÷ folder records/s; RSS 10N ÷ N)',
   },
@@ -39,6 +43,10 @@ export const PER_ISSUE = [
   {
     id: 'cluster-train',
     what: 'MOP across hosts: dispatch overhead ÷ median unit; 2 hosts × 1 worker ÷ 1 host × 2 threads throughput',
+  },
+  {
+    id: 'grouped-training',
+    what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
   },
 ] as const;
 

@@ -143,6 +143,8 @@ export async function prepareCluster(
       classes,
       balancedWeights,
       rows: { train: positions(counts.train), val: positions(counts.val), test: positions(counts.test) },
+      // record ids cut a local store's train split into shards; a cluster store is cut already
+      ids: [],
       featureSets,
     },
     shardRows: summaries.map((s) => s.counts.train),

@@ -12,7 +12,7 @@ export function clusterTraining(url: string, log: (message: string) => void = ()
     describe: async (store) => {
       const session = await ClusterSession.open(url, store, log);
       try {
-        const shards = clusterStoreShards(session);
+        const shards = await clusterStoreShards(session);
         const [first] = await shardSummaries(session, 1);
         return { featureSets: first!.featureSets, model: first!.model, data: first!.data, shards };
       } finally {

@@ -4,13 +4,19 @@ import type { WorkerSource } from '../train/mop/train.js';
 import { BullmqTransport } from './bullmq-transport.js';
 import { clusterShardCount, prepareCluster } from './cluster-prepare.js';
 import { ClusterSession } from './cluster-session.js';
+import { readClusterStore } from './cluster-store.js';
 import { requireShardHosts } from './shard-hosts.js';
 
 const logTo = (sink: EventSink) => (message: string) => sink({ type: 'log', level: 'info', message });
 
-/** How many shards `store` has on the cluster; refuses a store no host holds. */
-export function clusterStoreShards(session: ClusterSession): number {
-  const shards = clusterShardCount(session.hosts, session.store);
+/**
+ * How many shards `store` has: its manifest's count (`extract --cluster` writes it), else the
+ * highest shard its hosts report holding. Refuses a store no host holds, or a shard no live host of
+ * this version holds.
+ */
+export async function clusterStoreShards(session: ClusterSession): Promise<number> {
+  const manifest = await readClusterStore(session.redis, session.store);
+  const shards = manifest?.shards ?? clusterShardCount(session.hosts, session.store);
   if (shards === 0)
     throw configError(
       `no host of the cluster holds cluster store ${session.store}; list them with \`layerlab store ls --cluster\``,
@@ -30,10 +36,14 @@ export function clusterWorkers(url: string, store: string): WorkerSource {
     const log = logTo(sink);
     const session = await ClusterSession.open(url, store, log);
     try {
-      const shards = clusterStoreShards(session);
+      const shards = await clusterStoreShards(session);
       if (job.workers !== shards)
         throw configError(
           `cluster store ${store} has ${shards} shards and MOP runs one worker per shard; pass --workers ${shards} (or extract with --shards ${job.workers})`,
+        );
+      if (job.groups)
+        throw configError(
+          '--groups trains one model per record group from every train row on one machine; leave it out with --cluster',
         );
       if (job.models.some((m) => m.head.type === 'ridge'))
         throw configError(

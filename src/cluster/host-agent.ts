@@ -129,7 +129,7 @@ export class HostAgent {
       job: String(job.id),
       kind: job.name,
     } as const;
-    if (job.name !== 'probe') this.trained = true;
+    if (job.name === 'train-unit' || job.name === 'train-eval') this.trained = true;
     try {
       const result = await unitHandler(job.name)(job.data, {
         name: this.options.name,

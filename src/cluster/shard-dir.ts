@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { clusterDir } from './held-shards.js';
+import { shardStoreDir } from './cluster-store.js';
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -10,5 +9,5 @@ const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export function shardDirIn(home: string, store: string, shard: number): string {
   if (!STORE_ID.test(store) || store.includes('..')) throw new Error(`'${store}' is not a cluster store id`);
   if (!Number.isInteger(shard) || shard < 0) throw new Error(`'${shard}' is not a shard index`);
-  return join(clusterDir(home), store, `shard-${shard}`);
+  return shardStoreDir(home, store, shard);
 }

@@ -1,9 +1,12 @@
 import { builtinDataset } from './builtin-shapes.js';
+import { builtinGroupedDatasetNames, openGroupedShapes } from './builtin-groups.js';
 import type { DataSource } from './data-source.js';
 import type { OpenDatasetOptions } from './open-options.js';
 
 /** A built-in generator (`builtin:NAME`) as a data source; its records are rendered on demand. */
 export function openBuiltinDataset(ref: string, options: OpenDatasetOptions = {}): DataSource {
+  if (builtinGroupedDatasetNames.includes(ref.slice('builtin:'.length)))
+    return openGroupedShapes(ref, options);
   const dataset = builtinDataset(ref.slice('builtin:'.length), {
     ...(options.count === undefined ? {} : { count: options.count }),
   });

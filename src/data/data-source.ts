@@ -15,6 +15,9 @@ export type SplitRule =
   | { method: 'column'; column: string }
   | { method: 'files'; test: string[]; seed: number; train: number; val: number };
 
+/** Where each record's group came from (`--group-column`, `--group-by folder`), recorded in the store manifest. */
+export type GroupRule = { method: 'column'; column: string } | { method: 'folder' };
+
 /** A record left out while opening the dataset (an unreadable row, an empty label). */
 export interface SkippedRecord {
   id: string;
@@ -50,8 +53,10 @@ export interface DataSource {
   /** content hash per record, canonical order: lets a grown dataset keep the records it had */
   recordHashes?: readonly string[];
   splitRule?: SplitRule;
-  /** each record's group (`--group-column`), canonical order; absent without a group column */
+  /** each record's group (`--group-column`, `--group-by folder`), canonical order; '' for none */
   groups?: readonly string[];
+  /** where `groups` came from; set whenever `groups` is */
+  groupRule?: GroupRule;
   /** records left out while opening, listed for the user */
   skipped?: readonly SkippedRecord[];
   /** Records [start, start+count), decoded but not preprocessed for any model. */

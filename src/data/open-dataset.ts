@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { notFound, usageError } from '../core/errors.js';
 import { builtinDatasetNames } from './builtin-shapes.js';
+import { builtinGroupedDatasetNames } from './builtin-groups.js';
 import type { DataSource } from './data-source.js';
 import { isIdxFolder, isIdxRef } from './idx-format.js';
 import type { OpenDatasetOptions } from './open-options.js';
@@ -61,7 +62,7 @@ export async function openDataset(ref: string, options: OpenDatasetOptions = {})
   if (isIdxRef(ref)) return (await idx()).openIdxDataset(ref, options);
   const path = resolve(ref);
   if (!existsSync(path)) {
-    const builtins = builtinDatasetNames().map((n) => `builtin:${n}`);
+    const builtins = [...builtinDatasetNames(), ...builtinGroupedDatasetNames].map((n) => `builtin:${n}`);
     throw notFound(`data ${ref} not found; pass ${KINDS}, or one of ${builtins.join(', ')}`);
   }
   const ext = extname(path).toLowerCase();

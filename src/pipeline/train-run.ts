@@ -46,6 +46,9 @@ export interface TrainRunOptions {
   metric: RankingMetric;
   halving?: number;
   maxGroupBytes?: number;
+  /** grouped learning: also a head per data group of the store (`train --groups`) */
+  groups?: boolean;
+  minGroupRecords?: number;
   /** score the selected feature sets in closed form first and train only the top `keep` */
   triage?: TriageRequest;
   /** a run id (under the home's runs/) or a run folder to continue; every other setting comes from it */
@@ -117,6 +120,8 @@ function jobFrom(
     metric: options.metric,
     ...(options.halving === undefined ? {} : { halving: options.halving }),
     ...(options.maxGroupBytes === undefined ? {} : { maxGroupBytes: options.maxGroupBytes }),
+    ...(options.groups ? { groups: true } : {}),
+    ...(options.minGroupRecords === undefined ? {} : { minGroupRecords: options.minGroupRecords }),
   };
   return { job, ...refs, ...(triaged ? { triage: triaged.summary } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Dim } from '../core/onnx/index.js';
-import type { SplitRule } from '../data/data-source.js';
+import type { GroupRule, SplitRule } from '../data/data-source.js';
 import type { StorageDtype } from './batch-codec.js';
 
 /**
@@ -25,10 +25,20 @@ export interface StoreManifest {
     /** what the data is (reader and location), stable as the dataset grows */
     lineage?: string;
     split?: SplitRule;
+    /** the records' groups (the groups table beside the record table): where from, how many */
+    groups?: StoreGroupsSummary;
   };
   preprocessing: Record<string, unknown>;
   preprocessingDigest: string;
   libraryVersions: Record<string, string>;
+}
+
+export interface StoreGroupsSummary {
+  rule: GroupRule;
+  /** distinct groups */
+  groups: number;
+  /** records that have a group (the others have none) */
+  records: number;
 }
 
 export interface FeatureSetManifest {

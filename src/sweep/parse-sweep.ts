@@ -111,6 +111,7 @@ function knownKeys(path: Path): string {
     return 'ref, textColumn, labelColumn, splitColumn, idColumn, imageColumn, groupColumn, table, query, split, seed';
   if (path[0] === 'metric') return 'name, goal';
   if (path[0] === 'halving') return 'eta';
+  if (path[0] === 'groups') return 'minRecords';
   if (path[0] === 'heads')
     return 'value, values, log_uniform_values, uniform, int_uniform, q_uniform, or distribution/min/max/q';
   return 'the documented keys';
@@ -134,6 +135,7 @@ function expectedOf(path: Path): string {
     workers: 'a positive integer',
     seed: 'an integer',
     halving: 'a reduction factor η > 1, or {eta: η}',
+    groups: 'true, or {minRecords: N}',
     metric: '{name: accuracy|macro_f1, goal: maximize}',
     views: 'a list of derived views: sum(last:K), mean(last:K), concat(last:K)',
     preprocess: 'a mapping: resize, scale, mean, std, channels, layout, maxLength',

@@ -221,6 +221,8 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
       ...(sweep.halving === undefined
         ? {}
         : { halving: typeof sweep.halving === 'number' ? sweep.halving : sweep.halving.eta }),
+      ...(sweep.groups ? { groups: true } : {}),
+      ...(typeof sweep.groups === 'object' ? { minGroupRecords: sweep.groups.minRecords } : {}),
     };
     const outcome = await train(job, {
       sink,

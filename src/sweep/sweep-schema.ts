@@ -98,6 +98,11 @@ export const sweepSchema = z.strictObject({
     .strictObject({ name: z.enum(['accuracy', 'macro_f1']), goal: z.enum(['maximize']).default('maximize') })
     .default({ name: 'accuracy', goal: 'maximize' }),
   seed: z.number().int().default(1),
+  /**
+   * grouped learning (`train --groups`): also a head per data group of the store; `true`, or
+   * `{minRecords: N}` to skip groups with fewer train records
+   */
+  groups: z.union([z.boolean(), z.strictObject({ minRecords: positiveInt })]).optional(),
   /** score the swept layers in closed form first and train only the best `keep` (`layerlab triage`) */
   triage: z
     .strictObject({

@@ -54,20 +54,40 @@ export function readScaling(store: FeatureStore, key: string, dims: number, rows
   return { mean, std };
 }
 
-/** One chunk scaled then projected, in float64. */
+/** Buffers reused from chunk to chunk, so a pass allocates per set, not per chunk. */
+export interface ChunkScratch {
+  scaled?: Float64Array;
+  projected?: Float64Array;
+}
+
+const sized = (buffer: Float64Array | undefined, length: number) =>
+  buffer && buffer.length >= length ? buffer.subarray(0, length) : new Float64Array(length);
+
+/**
+ * One chunk scaled then projected, in float64. With `scratch` the result lives in its buffers and is
+ * overwritten by the next call.
+ */
 export function transformChunk(
   x: Float32Array,
   count: number,
   scaling: Scaling,
   projection: Projection,
+  scratch?: ChunkScratch,
 ): Float64Array {
   const dims = scaling.mean.length;
-  const scaled = new Float64Array(count * dims);
-  for (let i = 0; i < scaled.length; i++) {
-    const d = i % dims;
-    scaled[i] = (x[i]! - scaling.mean[d]!) / scaling.std[d]!;
+  const scaled = sized(scratch?.scaled, count * dims);
+  const { mean, std } = scaling;
+  for (let r = 0; r < count; r++) {
+    const base = r * dims;
+    for (let d = 0; d < dims; d++) scaled[base + d] = (x[base + d]! - mean[d]!) / std[d]!;
   }
-  return projectRows(projection, scaled, count);
+  if (!projection.matrix) {
+    if (scratch) scratch.scaled = scaled;
+    return scaled;
+  }
+  const projected = projectRows(projection, scaled, count, sized(scratch?.projected, count * projection.to));
+  if (scratch) Object.assign(scratch, { scaled, projected });
+  return projected;
 }
 
 /** The moments of `rows`, scaled and projected, with their labels: one more pass over the store. */
@@ -81,14 +101,12 @@ export function readMoments(
   withClassGrams: boolean,
 ): Moments {
   const m = emptyMoments(transform.projection.to, classes, withClassGrams);
+  const scratch: ChunkScratch = {};
+  const y = new Int32Array(Math.min(rows.length, CHUNK_ROWS));
   for (const { x, rows: chunk } of rowChunks(store, key, rows)) {
-    const z = transformChunk(x, chunk.length, transform.scaling, transform.projection);
-    addRows(
-      m,
-      z,
-      Array.from(chunk, (r) => labels[r]!),
-      chunk.length,
-    );
+    const z = transformChunk(x, chunk.length, transform.scaling, transform.projection, scratch);
+    for (let i = 0; i < chunk.length; i++) y[i] = labels[chunk[i]!]!;
+    addRows(m, z, y, chunk.length);
   }
   return finishMoments(m);
 }

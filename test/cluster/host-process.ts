@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { cliBin, collectRun, type CliRun } from '../e2e/cli-run.js';
 
@@ -15,12 +17,12 @@ export class HostProcess {
     url: string,
     readonly home: string,
     readonly name: string,
-    options: { workers?: number; faults?: boolean } = {},
+    options: { bin?: string; workers?: number; faults?: boolean } = {},
   ) {
     this.child = spawn(
       process.execPath,
       [
-        cliBin,
+        options.bin ?? cliBin,
         'worker',
         '--cluster',
         url,
@@ -63,10 +65,20 @@ export class HostProcess {
   signal(name: NodeJS.Signals): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(name);
   }
+}
 
-  /** Drains it (SIGTERM) and waits for its exit. */
-  async stop(): Promise<void> {
-    this.signal('SIGTERM');
-    await this.done;
-  }
+/**
+ * A copy of this build that calls itself another layerlab version: its own package.json (the
+ * version is read from the package root), the same compiled code, models and node_modules.
+ * Returns the copy's CLI entry.
+ */
+export function otherVersionBuild(root: string, dir: string, version: string): string {
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+  symlinkSync(join(root, 'models'), join(dir, 'models'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, version }));
+  return join(dir, 'bin', 'layerlab.js');
 }

@@ -23,13 +23,20 @@ describe('standardization and sharding', () => {
     expect(std[2]).toBe(1);
   });
 
-  it('partitions train rows into disjoint seeded shards, and orders each epoch by seed', () => {
+  it('partitions train rows into disjoint shards by record id (no seed), and orders each epoch by seed', () => {
     const train = Int32Array.from({ length: 101 }, (_, i) => i * 2);
-    const shards = trainShards(train, 3, 9);
-    expect(shards.map((s) => s.length)).toEqual([33, 34, 34]);
+    const ids = Array.from({ length: 202 }, (_, i) => `r${i}`);
+    const shards = trainShards(train, ids, 3);
+    // hash shards: sizes near 101/3 each, every train row in exactly one, in record order
+    for (const s of shards) expect(s.length).toBeGreaterThan(20);
     expect(shards.flatMap((s) => Array.from(s)).sort((a, b) => a - b)).toEqual(Array.from(train));
-    expect(trainShards(train, 3, 9)).toEqual(shards);
-    expect(trainShards(train, 3, 10)).not.toEqual(shards);
+    for (const s of shards) expect(Array.from(s)).toEqual(Array.from(s).sort((a, b) => a - b));
+    // a row's shard is its id's: the same in a store with other rows and other row numbers
+    const moved = Int32Array.from({ length: 50 }, (_, i) => i);
+    const movedIds = Array.from({ length: 50 }, (_, i) => `r${(i * 4) % 202}`);
+    trainShards(moved, movedIds, 3).forEach((rows, k) =>
+      rows.forEach((row) => expect(shards[k]).toContain(Number(movedIds[row]!.slice(1)))),
+    );
     const order = epochOrder(9, 1, 0, 20);
     expect(Array.from(order).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(epochOrder(9, 1, 0, 20)).toEqual(order);

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { usageError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import type { ExtractResult } from '../../extract/extract.js';
 import type { ExtractFlags } from '../../extract/extract-config.js';
 import { interruptSignal } from '../interrupt.js';
+import type { ClusterFlags } from './extract-cluster.js';
 import { jsonLines } from '../json-lines.js';
 import type { GlobalOptions } from '../main.js';
 import { chooseOutputMode } from '../output-mode.js';
@@ -80,6 +82,15 @@ export function registerExtract(program: Command): void {
     )
     .addOption(new Option('--layout <layout>', 'tensor layout the model takes').choices(['nchw', 'nhwc']))
     .option('--max-length <n>', 'text: tokens per text')
+    .option(
+      '--cluster [url]',
+      "extract on the cluster's hosts (its Redis URL, or $LAYERLAB_CLUSTER): each host extracts its shards",
+    )
+    .option('--replicas <r>', 'with --cluster: copies of each shard, on distinct hosts', '1')
+    .option(
+      '--shards <s>',
+      'with --cluster: shards the records are split into (default: the workers registered)',
+    )
     .addOption(new Option('--progress-ms <ms>', 'progress events at most this often').hideHelp())
     .addHelpText(
       'after',
@@ -99,12 +110,21 @@ Examples:
   layerlab extract model.onnx photos.parquet --image-column jpeg --id-column photo_id
   layerlab extract model.onnx postgresql://me@db:5432/zoo --table photos --image-column jpeg
   layerlab extract model.onnx zoo.sqlite --query 'SELECT id, jpeg, species FROM photos WHERE ok'
+  layerlab extract resnet18.onnx /shared/pets --cluster redis://10.0.0.5:6379 --replicas 2
 
 A PostgreSQL password is best kept out of the ref (PGPASSWORD or ~/.pgpass); it is never printed
 or recorded either way.`,
     )
-    .action(async (model: string, data: string, flags: ExtractFlags, command: Command) => {
+    .action(async (model: string, data: string, flags: ExtractFlags & ClusterFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      if (flags.cluster !== undefined) {
+        const { runClusterExtract } = await import('./extract-cluster.js');
+        return runClusterExtract(model, data, flags, globals);
+      }
+      if (command.getOptionValueSource('replicas') === 'cli' || flags.shards !== undefined)
+        throw usageError(
+          '--replicas and --shards place shards on a cluster; add --cluster URL, or drop them',
+        );
       // the engines (ONNX Runtime, sharp, lmdb) load when extract runs, not for --help (start-up time)
       const [
         { loadBackbone },

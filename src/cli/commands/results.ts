@@ -7,6 +7,7 @@ import type { GlobalOptions } from '../main.js';
 interface ResultsFlags {
   format: 'table' | 'csv' | 'json';
   compare?: boolean;
+  by?: 'group';
 }
 
 export function registerResults(program: Command): void {
@@ -18,6 +19,12 @@ export function registerResults(program: Command): void {
       new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
     )
     .option('--compare', 'put the models of several runs in one table, best first')
+    .addOption(
+      new Option(
+        '--by <what>',
+        "one row per data group of a `train --groups` run: its best layer and head, and the shared head's test",
+      ).choices(['group']),
+    )
     .addHelpText(
       'after',
       `
@@ -25,7 +32,8 @@ Examples:
   layerlab results                                # every run, newest first
   layerlab results run-20261121-093512-1a2b       # its models, best first
   layerlab results RUN --format csv > results.csv
-  layerlab results --compare RUN_A RUN_B`,
+  layerlab results --compare RUN_A RUN_B
+  layerlab results RUN --by group --format csv     # per data group (train --groups)`,
     )
     .action(async (runs: string[], flags: ResultsFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -44,6 +52,29 @@ Examples:
               ? 'no runs yet; start one with `layerlab demo`\n'
               : `${metas.map((m) => `${m.id}  ${m.command.padEnd(5)}  ${m.status.padEnd(11)}  ${m.model} on ${m.data}`).join('\n')}\n`,
           );
+        return;
+      }
+      if (flags.by === 'group') {
+        if (runs.length !== 1) throw usageError('--by group takes one run');
+        const [{ resolveRunDir }, { requireRunResults }, { groupRows, formatGroupRows, groupRowsCsv }] =
+          await Promise.all([
+            import('../../report/load-report.js'),
+            import('../../train/run-folder/run-results.js'),
+            import('../../report/group-table.js'),
+          ]);
+        const runDir = resolveRunDir(runsRoot, runs[0]!);
+        const outcome = requireRunResults(runDir);
+        if (!outcome.groups)
+          throw usageError(
+            `run ${runs[0]!} was trained without groups; train with \`layerlab train --groups\` (the store needs groups)`,
+          );
+        const rows = groupRows(outcome.groups);
+        if (format === 'json')
+          process.stdout.write(
+            `${JSON.stringify({ run: outcome.run, metric: outcome.metric, minRecords: outcome.groups.minRecords, groups: rows })}\n`,
+          );
+        else if (format === 'csv') process.stdout.write(`${groupRowsCsv(rows)}\n`);
+        else process.stdout.write(`${formatGroupRows(rows, outcome.metric, outcome.groups.minRecords)}\n`);
         return;
       }
       if (runs.length > 1 && !flags.compare)

@@ -40,9 +40,20 @@ Examples:
   store
     .command('ls')
     .description('list the stores under the home with their feature sets and sizes')
-    .addHelpText('after', '\nExamples:\n  layerlab store ls\n  layerlab --home /data/ll store ls --json')
-    .action(async (_options: unknown, command: Command) => {
+    .option(
+      '--cluster [url]',
+      "list the cluster's stores (its Redis URL, or $LAYERLAB_CLUSTER) with their shard placement",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  layerlab store ls\n  layerlab --home /data/ll store ls --json\n  layerlab store ls --cluster redis://10.0.0.5:6379',
+    )
+    .action(async (options: { cluster?: string | true }, command: Command) => {
       const { root, json } = storesRoot(command);
+      if (options.cluster !== undefined) {
+        const { listClusterStores } = await import('./store-cluster.js');
+        return listClusterStores(options.cluster === true ? undefined : options.cluster, json === true);
+      }
       const [{ listStoreDirs, summarizeStore }, { formatStoreList }] = await Promise.all([
         catalog(),
         formats(),

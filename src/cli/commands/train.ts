@@ -35,6 +35,8 @@ interface TrainFlags {
   metric: RankingMetric;
   halving?: string;
   groupMemory?: string;
+  groups?: boolean;
+  minGroupRecords?: string;
   resume?: string;
   triage?: string;
   triageMethod: TriageMethod;
@@ -94,6 +96,11 @@ export function registerTrain(program: Command): void {
       'memory budget of one fused head group; larger groups are split (default 512)',
     )
     .option(
+      '--groups',
+      "also train every model once per data group of the store (one scan for all groups) and pick each group's best layer and head",
+    )
+    .option('--min-group-records <n>', '--groups: skip groups with fewer train records (default 10)')
+    .option(
       '--triage <K>',
       'score the selected layers in closed form first (see `layerlab triage`) and train only the best K',
     )
@@ -133,6 +140,7 @@ Examples:
   layerlab train --store STORE --layers 'last:2' --heads heads.yaml --epochs 20 --json | tail -1
   layerlab train --store STORE --heads heads.yaml --search random --samples 40 --halving 3
   layerlab train --store STORE --triage 3                 # train the 3 best-scored layers only
+  layerlab train --store STORE --groups && layerlab results RUN --by group
   layerlab train --resume run-20261121-093512-1a2b
   layerlab train --cluster redis://10.0.0.5:6379 --store cs-1a2b3c4d --epochs 20   # across hosts (docs/cluster.md)`,
     )
@@ -159,6 +167,10 @@ Examples:
         ...(flags.halving ? { halving: positiveInt(flags.halving, '--halving', 2) } : {}),
         ...(flags.groupMemory
           ? { maxGroupBytes: positiveInt(flags.groupMemory, '--group-memory') * 2 ** 20 }
+          : {}),
+        ...(flags.groups ? { groups: true } : {}),
+        ...(flags.minGroupRecords
+          ? { minGroupRecords: positiveInt(flags.minGroupRecords, '--min-group-records') }
           : {}),
         ...(flags.resume ? { resume: flags.resume } : {}),
         ...(flags.triage

@@ -58,3 +58,36 @@ export const clusterLocalLineSchema = z.union([
   }),
   workerLineSchema,
 ]);
+
+/** `store ls --cluster --json`: the cluster stores recorded in the cluster's Redis. */
+export const clusterStoreListSchema = z.strictObject({
+  /** the Redis URL with any password replaced by `***` */
+  cluster: z.string().min(1),
+  stores: z.array(
+    z.strictObject({
+      /** `cs-<hex>`: what `train --cluster --store` takes */
+      id: z.string().min(1),
+      model: z.strictObject({ ref: z.string().min(1), digest: z.string().min(1) }),
+      data: z.strictObject({ ref: z.string().min(1) }),
+      shards: z.number().int().positive(),
+      replicas: z.number().int().positive(),
+      featureSets: z.array(
+        z.strictObject({
+          layer: z.string().min(1),
+          key: z.string().min(1),
+          dims: z.number().int().positive(),
+        }),
+      ),
+      /** each shard's hosts, and those of them up now (recent heartbeat, still holding the shard) */
+      placement: z.array(
+        z.strictObject({ shard: count, hosts: z.array(z.string().min(1)), up: z.array(z.string().min(1)) }),
+      ),
+      records: z.array(z.strictObject({ train: count, val: count, test: count })),
+      shardDigests: z.array(z.string().min(1)),
+      version: z.string().min(1),
+      createdAt: z.iso.datetime(),
+      /** every shard has a copy on a host that is up */
+      available: z.boolean(),
+    }),
+  ),
+});

@@ -6,7 +6,12 @@ import {
   sweepFileSchemaSchema,
   sweepPlanSchema,
 } from './documents.js';
-import { clusterLocalLineSchema, clusterStatusSchema, workerLineSchema } from './cluster.js';
+import {
+  clusterLocalLineSchema,
+  clusterStatusSchema,
+  clusterStoreListSchema,
+  workerLineSchema,
+} from './cluster.js';
 import { errorSchema } from './error.js';
 import { triageSchema } from './triage.js';
 import {
@@ -77,6 +82,7 @@ export const documentSchemas = {
   'sweep.schema': sweepFileSchemaSchema,
   triage: triageSchema,
   'cluster.status': clusterStatusSchema,
+  'store.ls.cluster': clusterStoreListSchema,
   'worker.line': workerLineSchema,
   'cluster.local.line': clusterLocalLineSchema,
 } as const;
@@ -119,5 +125,6 @@ export const commandOutputs: Record<string, CommandOutput> = {
   ui: { kind: 'error-only' },
   worker: { kind: 'lines', line: workerLineSchema },
   'cluster status': document(clusterStatusSchema),
+  'store ls --cluster': document(clusterStoreListSchema),
   'cluster local': { kind: 'lines', line: clusterLocalLineSchema },
 };

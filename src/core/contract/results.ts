@@ -91,6 +91,11 @@ export const extractResultSchema = z.strictObject({
   dryRun: z.literal(true).optional(),
   /** records the dataset gained since the store was written, and the feature sets extended with them */
   appended: z.strictObject({ records: count, featureSets: count }).optional(),
+  /**
+   * `extract --cluster`: the hosts holding each shard (`store` is then the cluster store id, `cs-…`,
+   * and `plan` the one shard 0's first host followed)
+   */
+  placement: z.array(z.strictObject({ shard: count, hosts: z.array(z.string().min(1)).min(1) })).optional(),
 });
 
 /** `predict`: where the predictions went, by which head. */

@@ -32,14 +32,21 @@ export function applyUpdate(
   gradient: string,
   hyper: OptimizerInputs,
   rank: 2 | 3,
+  gate?: string,
 ): void {
   const param = `${prefix}${name}`;
   // biases are [K, out]: squeeze the hyper-parameters' last axis to [K, 1]
   const shaped = (h: string) => (rank === 3 ? h : g.op('Squeeze', [h, g.constInt64([2])]));
+  // With a gate (grouped heads: a group with no rows in this step) every next value is
+  // Where(gate, updated, old), so an idle group's weights and buffers keep their exact bits.
+  const emit = (value: string, old: string) =>
+    gate ? g.op('Where', [gate, value, old], undefined, nextName(old)) : value;
+  const named = (old: string) => (gate ? undefined : nextName(old));
   const v = `${prefix}v${name}`;
   if (hyper.stepSize === undefined) {
-    const vNext = g.op('Add', [g.op('Mul', [shaped(hyper.momentum!), v]), gradient], undefined, nextName(v));
-    g.op('Sub', [param, g.op('Mul', [shaped(hyper.lr), vNext])], undefined, nextName(param));
+    const vNext = g.op('Add', [g.op('Mul', [shaped(hyper.momentum!), v]), gradient], undefined, named(v));
+    emit(vNext, v);
+    emit(g.op('Sub', [param, g.op('Mul', [shaped(hyper.lr), vNext])], undefined, named(param)), param);
     return;
   }
   const m = `${prefix}m${name}`;
@@ -50,8 +57,9 @@ export function applyUpdate(
       g.op('Mul', [g.constFloat([1 - ADAM_BETA1], []), gradient]),
     ],
     undefined,
-    nextName(m),
+    named(m),
   );
+  emit(mNext, m);
   const vNext = g.op(
     'Add',
     [
@@ -59,23 +67,25 @@ export function applyUpdate(
       g.op('Mul', [g.constFloat([1 - ADAM_BETA2], []), g.op('Mul', [gradient, gradient])]),
     ],
     undefined,
-    nextName(v),
+    named(v),
   );
+  emit(vNext, v);
   const denominator = g.op('Add', [
     g.op('Div', [g.op('Sqrt', [vNext]), shaped(hyper.bias2!)]),
     g.constFloat([ADAM_EPSILON], []),
   ]);
   const step = g.op('Mul', [shaped(hyper.stepSize), g.op('Div', [mNext, denominator])]);
-  g.op('Sub', [param, step], undefined, nextName(param));
+  emit(g.op('Sub', [param, step], undefined, named(param)), param);
 }
 
 /**
  * Adam's per-step factors from the step count state `t` [K, 1, 1]: t ← t + 1, then lr / (1 − β1ᵗ)
- * and √(1 − β2ᵗ).
+ * and √(1 − β2ᵗ). With a gate, t only counts the steps its group took.
  */
-export function adamStep(g: GraphBuilder, prefix: string, lr: string): OptimizerInputs {
+export function adamStep(g: GraphBuilder, prefix: string, lr: string, gate?: string): OptimizerInputs {
   const t = `${prefix}t`;
-  const tNext = g.op('Add', [t, g.constFloat([1], [])], undefined, nextName(t));
+  const tNext = g.op('Add', [t, g.constFloat([1], [])], undefined, gate ? undefined : nextName(t));
+  if (gate) g.op('Where', [gate, tNext, t], undefined, nextName(t));
   const one = g.constFloat([1], []);
   const bias1 = g.op('Sub', [one, g.op('Pow', [g.constFloat([ADAM_BETA1], []), tNext])]);
   const bias2 = g.op('Sqrt', [g.op('Sub', [one, g.op('Pow', [g.constFloat([ADAM_BETA2], []), tNext])])]);

@@ -30,6 +30,8 @@ export interface FusedGroup {
   models: string[];
   /** the same models as indices into the run's model table */
   members: number[];
+  /** grouped learning: one copy of every head per data group, trained in the same scan */
+  groups?: string[];
 }
 
 export interface FusionOptions {

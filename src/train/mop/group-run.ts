@@ -10,5 +10,6 @@ export function groupRun(group: FusedGroup): GroupRun {
       models: s.models,
       dropout: s.heads.map((h) => h.dropout),
     })),
+    ...(group.groups ? { groups: group.groups } : {}),
   };
 }

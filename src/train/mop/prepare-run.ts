@@ -4,6 +4,7 @@ import { computeStandardization, type Standardization } from '../heads/standardi
 import { splitRows } from '../worker/sharding.js';
 import { balancedClassWeights } from '../heads/group-hyper.js';
 import type { ResolvedTrainJob } from './resolve-job.js';
+import { planGroups, type GroupPlan } from './group-plan.js';
 
 export interface PreparedFeatureSet {
   key: string;
@@ -17,7 +18,11 @@ export interface PreparedRun {
   /** n / (classes · n_c) over the train split, for heads with `classWeight: balanced` */
   balancedWeights: Float32Array;
   rows: { train: Int32Array; val: Int32Array; test: Int32Array };
+  /** record id per storage row: train shards are cut by id (`shardOfRecord`) */
+  ids: readonly string[];
   featureSets: PreparedFeatureSet[];
+  /** grouped learning: the groups trained and skipped (jobs with `groups`) */
+  groups?: GroupPlan;
 }
 
 /**
@@ -26,7 +31,10 @@ export interface PreparedRun {
  * covers are used (a grown store may hold sets not yet extended to its newest records). The store is
  * closed again after.
  */
-export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'featureSets'>): PreparedRun {
+export function prepareRun(
+  job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'featureSets'> &
+    Partial<Pick<ResolvedTrainJob, 'groups' | 'minGroupRecords'>>,
+): PreparedRun {
   const store = FeatureStore.open(job.storeDir, { write: false });
   try {
     const manifests = job.featureSets.map(({ key, layer }) => {
@@ -37,7 +45,7 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
         );
       return manifest;
     });
-    const { labels, split } = store.records();
+    const { labels, split, ids } = store.records();
     const covered = Math.min(split.length, ...manifests.map((m) => m.records));
     const within = (rows: Int32Array) => rows.filter((r) => r < covered);
     const rows = {
@@ -86,7 +94,25 @@ export function prepareRun(job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 
       };
     });
     const trainLabels = Array.from(rows.train, (r) => labels[r]!);
-    return { classes, balancedWeights: balancedClassWeights(trainLabels, classes), rows, featureSets };
+    const prepared: PreparedRun = {
+      classes,
+      balancedWeights: balancedClassWeights(trainLabels, classes),
+      rows,
+      ids,
+      featureSets,
+    };
+    if (!job.groups) return prepared;
+    const groups = store.groups();
+    if (!groups || groups.names.length === 0)
+      throw configError(
+        `the store ${job.storeDir} has no data groups; extract with --group-column COL (tables) or --group-by folder (GROUP/CLASS/FILE image folders), or train without --groups`,
+      );
+    const plan = planGroups(groups, rows, labels, classes, job.minGroupRecords ?? 1);
+    if (plan.names.length === 0)
+      throw configError(
+        `no data group has ${job.minGroupRecords ?? 1} train records and a validation record (${plan.skipped.length} groups); lower --min-group-records`,
+      );
+    return { ...prepared, groups: plan };
   } finally {
     store.close();
   }

@@ -1,6 +1,7 @@
 import { configError } from '../../core/errors.js';
 import type { RankingMetric } from '../../core/result.js';
 import { DEFAULT_MAX_GROUP_BYTES } from './fused-groups.js';
+import { DEFAULT_MIN_GROUP_RECORDS } from './group-plan.js';
 import { resolveHead, type ResolvedHead } from '../heads/head-config.js';
 import { validateHead } from '../search/head-values.js';
 import type { TrainJob } from './train-job.js';
@@ -16,6 +17,8 @@ export interface ResolvedTrainJob {
   metric: RankingMetric;
   halving: number | undefined;
   maxGroupBytes: number;
+  groups: boolean;
+  minGroupRecords: number;
 }
 
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
@@ -27,6 +30,11 @@ export function resolveJob(job: TrainJob): ResolvedTrainJob {
   if (!positiveInt(job.epochs)) throw configError(`epochs must be a positive integer, got ${job.epochs}`);
   if (!positiveInt(job.workers)) throw configError(`workers must be a positive integer, got ${job.workers}`);
   if (!Number.isInteger(job.seed)) throw configError(`seed must be an integer, got ${job.seed}`);
+  if (
+    job.minGroupRecords !== undefined &&
+    !(Number.isInteger(job.minGroupRecords) && job.minGroupRecords >= 1)
+  )
+    throw configError(`the minimum group size must be a positive integer, got ${job.minGroupRecords}`);
   if (job.halving !== undefined && !(Number.isInteger(job.halving) && job.halving >= 2))
     throw configError(`halving must be an integer η ≥ 2, got ${job.halving}`);
   const layerOf = new Map(job.featureSets.map((s) => [s.key, s.layer]));
@@ -51,5 +59,7 @@ export function resolveJob(job: TrainJob): ResolvedTrainJob {
     metric: job.metric ?? 'accuracy',
     halving: job.halving,
     maxGroupBytes: job.maxGroupBytes ?? DEFAULT_MAX_GROUP_BYTES,
+    groups: job.groups ?? false,
+    minGroupRecords: job.minGroupRecords ?? DEFAULT_MIN_GROUP_RECORDS,
   };
 }

@@ -1,6 +1,7 @@
 import type { HeadSummary, RankingMetric } from '../../core/result.js';
 import type { HeadConfig } from '../heads/head-config.js';
 import type { ModelStatus } from './model-record.js';
+import type { GroupResults } from '../run-folder/group-results.js';
 
 /**
  * A training job, resolved and structured-clone safe. The models are `models` when given (e.g. drawn
@@ -25,6 +26,13 @@ export interface TrainJob {
   halving?: number;
   /** memory budget of one fused group's training step, in bytes @default DEFAULT_MAX_GROUP_BYTES */
   maxGroupBytes?: number;
+  /**
+   * grouped learning: also train every model once per data group of the store (one scan per batch
+   * for all groups), beside the shared models
+   */
+  groups?: boolean;
+  /** grouped learning: groups with fewer train records are skipped @default DEFAULT_MIN_GROUP_RECORDS */
+  minGroupRecords?: number;
 }
 
 export interface ModelResult {
@@ -91,4 +99,6 @@ export interface TrainOutcome {
     confusionSplit: 'test' | 'val';
   };
   visits: EpochVisits[];
+  /** grouped learning (`groups: true`): per data group its best model and the shared head's metric */
+  groups?: GroupResults;
 }

@@ -15,6 +15,7 @@ import type { EpochVisits, TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
 import type { Transport } from '../transport/transport.js';
+import { trainGroupedModels } from './grouped-trainer.js';
 
 /** What a run trains through: its prepared data view, each shard's train rows, and its transport. */
 export interface RunWorkers {
@@ -123,6 +124,13 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       runDir,
       seconds,
     });
+    if (prepared.groups) {
+      outcome.groups = await trainGroupedModels(ctx, prepared.groups, shardRows, {
+        id: outcome.best.id,
+        states: trainer.states,
+      });
+      outcome.seconds = (performance.now() - started) / 1000;
+    }
     writeJsonAtomic(join(runDir, 'results.json'), outcome);
     sink({ type: 'train.end', run, seconds });
     return outcome;
@@ -142,7 +150,7 @@ export function shardInits(
   job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
   prepared: PreparedRun,
 ): ShardInit[] {
-  const train = trainShards(prepared.rows.train, job.workers, job.seed);
+  const train = trainShards(prepared.rows.train, prepared.ids, job.workers);
   const val = chunk(prepared.rows.val, job.workers);
   const test = chunk(prepared.rows.test, job.workers);
   const featureSets = prepared.featureSets.map((set) => ({
@@ -150,6 +158,7 @@ export function shardInits(
     dims: set.dims,
     ...set.standardization,
   }));
+  const groupOf = prepared.groups?.recordGroup;
   return train.map((rows, shard) => ({
     storeDir: job.storeDir,
     shard,
@@ -157,5 +166,6 @@ export function shardInits(
     seed: job.seed,
     featureSets,
     rows: { train: rows, val: val[shard]!, test: test[shard]! },
+    ...(groupOf ? { trainGroups: Int32Array.from(rows, (r) => groupOf[r]!) } : {}),
   }));
 }

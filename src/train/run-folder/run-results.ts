@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { headTypeSchema } from '../../core/contract/shared.js';
 import { LayerlabError } from '../../core/errors.js';
+import { groupResultsSchema } from './group-results.js';
 import { readRunFile } from './read-run-file.js';
 import type { TrainOutcome } from '../mop/train-job.js';
 
@@ -36,6 +37,7 @@ const runResultsSchema = z.looseObject({
     confusion: z.array(z.array(z.number())),
     confusionSplit: z.enum(['test', 'val']),
   }),
+  groups: groupResultsSchema.optional(),
 });
 
 /** The results file of the run folder `runDir`. */

@@ -2,6 +2,8 @@ import type * as ort from 'onnxruntime-node';
 import { FeatureStore } from '../../store/feature-store.js';
 import { archKey } from '../heads/head-arch.js';
 import { buildEvalGraph, buildTrainGraph } from '../heads/head-graph.js';
+import { buildGroupedTrainGraph } from '../heads/grouped-graph.js';
+import { runGroupedTrainUnit } from './grouped-unit.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { labelRows, type SplitRows, type UnitRows } from './shard-data.js';
 import { standardizeInPlace } from '../heads/standardization.js';
@@ -86,7 +88,8 @@ export class ShardRuntime {
   }
 
   private async session(group: GroupRun, kind: 'train' | 'eval'): Promise<ort.InferenceSession> {
-    const key = `${group.featureSet}|${group.stacks.map((s) => archKey(s.arch)).join('+')}`;
+    const grouped = group.groups && kind === 'train' ? group.groups.length : 0;
+    const key = `${group.featureSet}|${group.stacks.map((s) => archKey(s.arch)).join('+')}|${grouped}`;
     let entry = this.sessions.get(key);
     if (entry) this.sessions.delete(key); // re-insert: the map's order is least recently used first
     entry ??= {};
@@ -95,7 +98,13 @@ export class ShardRuntime {
       const set = this.set(group.featureSet).init;
       // rows are standardized once at load, so the graphs take them as they are
       const spec = { dims: set.dims, classes: this.init.classes, stacks: group.stacks.map((s) => s.arch) };
-      entry[kind] = await createHeadSession(kind === 'train' ? buildTrainGraph(spec) : buildEvalGraph(spec));
+      entry[kind] = await createHeadSession(
+        grouped > 0
+          ? buildGroupedTrainGraph({ ...spec, groups: grouped })
+          : kind === 'train'
+            ? buildTrainGraph(spec)
+            : buildEvalGraph(spec),
+      );
     }
     await this.evict();
     return entry[kind];
@@ -119,6 +128,26 @@ export class ShardRuntime {
   ): Promise<TrainUnitResult> {
     const set = this.set(group.featureSet);
     const session = await this.session(group, 'train');
+    if (group.groups) {
+      if (!this.init.trainGroups)
+        throw new Error(`shard ${this.init.shard} was given no data groups for a grouped unit`);
+      return runGroupedTrainUnit(
+        session,
+        this.rowsFor(set, epoch),
+        this.init.trainGroups,
+        group.groups,
+        batchSize,
+        group.stacks,
+        state,
+        hyper,
+        {
+          seed: this.init.seed,
+          epoch,
+          shard: this.init.shard,
+          ...(this.cancel ? { cancel: this.cancel } : {}),
+        },
+      );
+    }
     return runTrainUnit(session, this.rowsFor(set, epoch), batchSize, group.stacks, state, hyper, {
       seed: this.init.seed,
       epoch,

@@ -1,4 +1,5 @@
 import { Rng } from '../../core/random.js';
+import { shardOfRecord } from '../../data/shard.js';
 
 /** Record indices of one split, in record order. */
 export function splitRows(split: Uint8Array, which: number): Int32Array {
@@ -17,13 +18,15 @@ export function chunk(rows: Int32Array, parts: number): Int32Array[] {
 }
 
 /**
- * The train shards: train rows shuffled once with the seed, then cut into one chunk per worker
- * (Cerebro shards the data once, and models visit the shards). Each shard's rows stay sorted so a
- * worker reads them in record order.
+ * The train shards: each train row goes to `shardOfRecord(its id, shards)`, a rule on the record id
+ * alone (no seed), the same one `extract --cluster` places records on hosts by: a one-host run with
+ * `--workers S` and a cluster run over S shards visit the same rows (Cerebro shards the data once,
+ * and models visit the shards). Each shard's rows stay in record order.
  */
-export function trainShards(trainRows: Int32Array, shards: number, seed: number): Int32Array[] {
-  const shuffled = Rng.derive(seed, 'train-shards').shuffle(Array.from(trainRows));
-  return chunk(Int32Array.from(shuffled), shards).map((rows) => rows.sort());
+export function trainShards(trainRows: Int32Array, ids: readonly string[], shards: number): Int32Array[] {
+  const out: number[][] = Array.from({ length: shards }, () => []);
+  for (const row of trainRows) out[shardOfRecord(ids[row]!, shards)]!.push(row);
+  return out.map((rows) => Int32Array.from(rows).sort());
 }
 
 /**

@@ -25,12 +25,16 @@ export interface ShardInit {
   rows: { train: Int32Array; val: Int32Array; test: Int32Array };
   /** one Int32 the trainer sets to stop every worker between steps */
   cancel?: SharedArrayBuffer;
+  /** grouped learning: the data group of each train row (positions as in `rows.train`; −1 none) */
+  trainGroups?: Int32Array;
 }
 
 /** A fused group as a worker needs it: which features it reads and the shape of its graph. */
 export interface GroupRun {
   featureSet: string;
   stacks: UnitStack[];
+  /** grouped learning: the data groups each head has a copy for (state [K, G, …]) */
+  groups?: string[];
 }
 
 export type EvalSplit = 'val' | 'test';
