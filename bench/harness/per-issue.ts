@@ -45,6 +45,10 @@ export const PER_ISSUE = [
   },
   { id: 'cluster-dispatch', what: 'cluster dispatch overhead (BullMQ round trip − unit) ÷ unit' },
   {
+    id: 'cluster-train',
+    what: 'MOP across hosts: dispatch overhead ÷ median unit; 2 hosts × 1 worker ÷ 1 host × 2 threads throughput',
+  },
+  {
     id: 'grouped-training',
     what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
   },

@@ -59,6 +59,8 @@ function freeDisk(home: string): number {
  */
 export class HostAgent {
   private units = 0;
+  /** whether a training kind ran here (its shard workers must be stopped on drain) */
+  private trained = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly startedAt = Date.now();
 
@@ -127,10 +129,12 @@ export class HostAgent {
       job: String(job.id),
       kind: job.name,
     } as const;
+    if (job.name === 'train-unit' || job.name === 'train-eval') this.trained = true;
     try {
       const result = await unitHandler(job.name)(job.data, {
         name: this.options.name,
         home: this.options.home,
+        redis: this.redis,
       });
       this.units++;
       this.options.print({ ...line, ok: true, seconds: (performance.now() - started) / 1000 });
@@ -151,6 +155,8 @@ export class HostAgent {
   async drain(): Promise<void> {
     clearInterval(this.heartbeat);
     await this.worker.close();
+    // shard workers of training sessions: only loaded if this host ran a training unit
+    if (this.trained) await (await import('./train-handlers.js')).releaseTrainShards();
     await removeHost(this.redis, this.options.name).catch(() => {});
     this.redis.disconnect();
     this.options.print({ type: 'worker.stop', host: this.options.name, units: this.units });

@@ -1,10 +1,16 @@
 import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /** What a unit handler knows of the host running it. */
 export interface UnitHost {
   name: string;
   home: string;
+  /** the agent's connection: where training units fetch state and push their replies */
+  redis?: Redis;
 }
+
+// the training handlers load ONNX Runtime and lmdb: only when a host runs its first training unit
+const training = () => import('./train-handlers.js');
 
 const PROBE_MAX_MS = 60_000;
 
@@ -13,7 +19,8 @@ export type UnitHandler = (data: unknown, host: UnitHost) => Promise<unknown>;
 /**
  * The unit kinds a host agent runs, by BullMQ job name. Jobs carry data only: a kind is one of
  * these names, never code, and any path a handler opens is resolved inside the host's home.
- * `probe` is a round trip that does no work, optionally holding its worker `ms` milliseconds (at most
+ * `train-unit`, `train-eval` and `shard-stats` are MOP training
+ * across hosts (train-handlers.ts). `probe` is a round trip that does no work, optionally holding its worker `ms` milliseconds (at most
  * a minute): dispatch overhead, reachability, and draining are measured and tested with it.
  */
 export const unitKinds: Readonly<Record<string, UnitHandler>> = {
@@ -22,6 +29,9 @@ export const unitKinds: Readonly<Record<string, UnitHandler>> = {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, PROBE_MAX_MS)));
     return { host: host.name };
   },
+  'train-unit': async (data, host) => (await training()).trainUnit(data, host),
+  'train-eval': async (data, host) => (await training()).trainEval(data, host),
+  'shard-stats': async (data, host) => (await training()).shardStats(data, host),
   // extraction of one shard of a cluster store; ONNX Runtime and the readers load with the first one
   'extract-shard': async (data, host) => (await import('./extract-shard.js')).runExtractShard(data, host),
 };

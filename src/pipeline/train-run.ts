@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLayerlabError, notFound } from '../core/errors.js';
+import { isLayerlabError, notFound, usageError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { RankingMetric, TrainingResult, TrainTriage } from '../core/result.js';
@@ -14,7 +14,8 @@ import { readRunTriage, writeRunTriage } from '../train/run-folder/run-triage.js
 import { expandSearch, type SearchMode } from '../train/search/search.js';
 import type { HeadSpace } from '../train/search/search-space.js';
 import { selectFeatureSets } from '../train/search/select-feature-sets.js';
-import { train } from '../train/mop/train.js';
+import { train, type WorkerSource } from '../train/mop/train.js';
+import type { FeatureSetManifest } from '../store/manifest.js';
 import { triageFeatureSets, triageMessage, type TriageRequest } from '../train/search/triage-sets.js';
 import type { TrainJob, TrainOutcome } from '../train/mop/train-job.js';
 
@@ -52,7 +53,24 @@ export interface TrainRunOptions {
   resume?: string;
   sink: EventSink;
   signal?: AbortSignal;
+  /** train on a cluster store (`--cluster`): `store` is then its id, and the hosts hold its shards */
+  cluster?: ClusterTraining;
 }
+
+/** What `train --cluster` needs of the cluster (src/cluster provides it; the CLI passes it in). */
+export interface ClusterTraining {
+  /** the store's feature sets, refs and shard count, as its hosts hold them */
+  describe(
+    store: string,
+  ): Promise<{ featureSets: FeatureSetManifest[]; model: string; data: string; shards: number }>;
+  /** the coordinator's shard workers: one per shard, on the hosts */
+  workers(store: string): WorkerSource;
+}
+
+/** A cluster run's job names its store as `cluster:ID` where a local run names a folder. */
+const CLUSTER_STORE = 'cluster:';
+export const clusterStoreOf = (storeDir: string): string | undefined =>
+  storeDir.startsWith(CLUSTER_STORE) ? storeDir.slice(CLUSTER_STORE.length) : undefined;
 
 /** The job `train` builds: the selected feature sets, and the models the search space expands to. */
 export function buildTrainJob(options: TrainRunOptions & { store: string }): {
@@ -62,14 +80,24 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
   triage?: TrainTriage;
 } {
   const store = FeatureStore.open(options.store, { write: false });
-  let stored;
-  let manifest;
   try {
-    stored = store.featureSets();
-    manifest = store.manifest();
+    const manifest = store.manifest();
+    return jobFrom(options, options.store, store.featureSets(), {
+      model: manifest?.model.ref ?? '',
+      data: manifest?.dataset.ref ?? '',
+    });
   } finally {
     store.close();
   }
+}
+
+/** The job over a store's feature sets (a local folder's, or a cluster store's as its hosts list them). */
+function jobFrom(
+  options: TrainRunOptions & { store: string },
+  storeDir: string,
+  stored: FeatureSetManifest[],
+  refs: { model: string; data: string },
+): { job: TrainJob; model: string; data: string; triage?: TrainTriage } {
   const fromSpace = options.space.layer === undefined ? [] : [options.space.layer].flat();
   const selected = selectFeatureSets(stored, options.layers.length > 0 ? options.layers : fromSpace);
   const triaged = options.triage ? triageFeatureSets(options.store, selected, options.triage) : undefined;
@@ -80,7 +108,7 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
     ...(options.samples === undefined ? {} : { samples: options.samples }),
   });
   const job: TrainJob = {
-    storeDir: options.store,
+    storeDir,
     featureSets,
     heads: [],
     models: models.map(({ featureSet, head }) => ({ featureSet, head })),
@@ -93,12 +121,24 @@ export function buildTrainJob(options: TrainRunOptions & { store: string }): {
     ...(options.groups ? { groups: true } : {}),
     ...(options.minGroupRecords === undefined ? {} : { minGroupRecords: options.minGroupRecords }),
   };
-  return {
-    job,
-    model: manifest?.model.ref ?? '',
-    data: manifest?.dataset.ref ?? '',
-    ...(triaged ? { triage: triaged.summary } : {}),
-  };
+  return { job, ...refs, ...(triaged ? { triage: triaged.summary } : {}) };
+}
+
+/** The job of `train --cluster --store ID`: `--workers` defaults to the store's shards. */
+async function buildClusterJob(
+  options: TrainRunOptions & { store: string },
+  cluster: ClusterTraining,
+): Promise<{ job: TrainJob; model: string; data: string; triage?: TrainTriage }> {
+  if (options.triage)
+    throw usageError('--triage reads every row on one machine; leave it out with --cluster');
+  const described = await cluster.describe(options.store);
+  const workers = options.workers > 0 ? options.workers : described.shards;
+  return jobFrom(
+    { ...options, workers },
+    `${CLUSTER_STORE}${options.store}`,
+    described.featureSets,
+    described,
+  );
 }
 
 const runDirOf = (home: HomeLayout, ref: string) =>
@@ -151,20 +191,29 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   if (options.resume) {
     run = openRun(options.home, options.resume);
     job = readRunJob(run.dir);
+    const clusterStore = clusterStoreOf(job.storeDir);
+    if (clusterStore !== undefined && !options.cluster)
+      throw usageError(
+        `run ${options.resume} trained on cluster store ${clusterStore}; resume it with --cluster URL (or LAYERLAB_CLUSTER)`,
+      );
     run.update({ status: 'running', pid: process.pid, endedAt: undefined, error: undefined });
     triage = readRunTriage(run.dir);
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
-    const built = buildTrainJob({ ...options, store: options.store });
+    const built = options.cluster
+      ? await buildClusterJob({ ...options, store: options.store }, options.cluster)
+      : buildTrainJob({ ...options, store: options.store });
     job = built.job;
     triage = built.triage;
     run = RunStore.create(options.home.runs, newRunId(), {
       command: 'train',
       model: built.model,
       data: built.data,
-      store: options.store,
+      store: job.storeDir,
     });
   }
+  const clusterStore = clusterStoreOf(job.storeDir);
+  const workers = clusterStore !== undefined ? options.cluster!.workers(clusterStore) : undefined;
   return run.record(options.sink, async (sink) => {
     if (triage && !options.resume) {
       writeRunTriage(run.dir, triage);
@@ -181,6 +230,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
         control: run,
         resume: options.resume !== undefined,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(workers ? { workers } : {}),
       }));
     const seconds = (performance.now() - started) / 1000;
     const result = trainingResult({

@@ -4,13 +4,21 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { cliBin, collectRun, type CliRun } from '../e2e/cli-run.js';
 
-/** A real `layerlab worker` process with its own home: one host of the cluster. */
+/**
+ * A real `layerlab worker` process with its own home: one host of the cluster. With `faults`, it
+ * honours the test fault `exit` (it kills itself with SIGKILL mid-unit).
+ */
 export class HostProcess {
   readonly lines: Record<string, unknown>[] = [];
   readonly done: Promise<CliRun>;
   private readonly child: ChildProcessByStdio<null, Readable, Readable>;
 
-  constructor(url: string, home: string, name: string, options: { bin?: string; workers?: number } = {}) {
+  constructor(
+    url: string,
+    readonly home: string,
+    readonly name: string,
+    options: { bin?: string; workers?: number; faults?: boolean } = {},
+  ) {
     this.child = spawn(
       process.execPath,
       [
@@ -26,13 +34,17 @@ export class HostProcess {
         String(options.workers ?? 1),
         '--json',
       ],
-      { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: { ...process.env, CI: '1', ...(options.faults ? { LAYERLAB_TEST_FAULTS: '1' } : {}) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let partial = '';
     this.child.stdout.on('data', (chunk: Buffer) => {
       const parts = (partial + chunk.toString()).split('\n');
       partial = parts.pop() ?? '';
-      for (const line of parts) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of parts)
+        if (line.startsWith('{')) this.lines.push(JSON.parse(line) as Record<string, unknown>);
     });
     this.done = collectRun(this.child);
   }

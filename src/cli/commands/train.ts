@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { usageError } from '../../core/errors.js';
+import { resolveClusterUrl } from '../../cluster/cluster-url.js';
 import type { RankingMetric } from '../../core/result.js';
 import type { SearchMode } from '../../train/search/search.js';
 import { DEFAULT_TRIAGE_METHOD, TRIAGE_METHODS, type TriageMethod } from '../../triage/methods.js';
@@ -39,6 +40,7 @@ interface TrainFlags {
   resume?: string;
   triage?: string;
   triageMethod: TriageMethod;
+  cluster?: string;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -54,7 +56,14 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train every layer × head configuration of a feature store with MOP (never extracts)')
-    .option('--store <dir>', 'the feature store folder to train on (see `layerlab store ls`)')
+    .option(
+      '--store <dir>',
+      'the feature store folder to train on (see `layerlab store ls`); with --cluster, a cluster store id',
+    )
+    .option(
+      '--cluster <url>',
+      'train on a cluster store across hosts (redis://…); this process coordinates (resume: else LAYERLAB_CLUSTER)',
+    )
     .option(
       '--layers <selectors>',
       'stored feature sets: names, globs, last:K, every:K, indices (default: all)',
@@ -63,7 +72,7 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'training epochs', '10')
     .option(
       '--workers <n>',
-      'MOP worker threads, one data shard each (default: the number of cores)',
+      "MOP workers, one data shard each (default: the number of cores; with --cluster, the store's shards)",
       String(availableParallelism()),
     )
     .addOption(
@@ -132,18 +141,23 @@ Examples:
   layerlab train --store STORE --heads heads.yaml --search random --samples 40 --halving 3
   layerlab train --store STORE --triage 3                 # train the 3 best-scored layers only
   layerlab train --store STORE --groups && layerlab results RUN --by group
-  layerlab train --resume run-20261121-093512-1a2b`,
+  layerlab train --resume run-20261121-093512-1a2b
+  layerlab train --cluster redis://10.0.0.5:6379 --store cs-1a2b3c4d --epochs 20   # across hosts (docs/cluster.md)`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
       if (!flags.store && !flags.resume) throw usageError('train needs --store DIR, or --resume RUN');
+      const clusterFlag = flags.cluster ?? (flags.resume ? process.env.LAYERLAB_CLUSTER : undefined);
+      const clusterUrl = clusterFlag ? resolveClusterUrl(clusterFlag) : undefined;
+      // on a cluster the workers are the store's shards unless given
+      const workersGiven = command.getOptionValueSource('workers') !== 'default';
       const options = {
         home,
         layers: flags.layers ? flags.layers.split(',') : [],
         search: flags.search,
         epochs: positiveInt(flags.epochs, '--epochs'),
-        workers: positiveInt(flags.workers, '--workers'),
+        workers: clusterUrl && !workersGiven ? 0 : positiveInt(flags.workers, '--workers'),
         seed: Number.isInteger(Number(flags.seed))
           ? Number(flags.seed)
           : positiveInt(flags.seed, '--seed', 0),
@@ -164,9 +178,10 @@ Examples:
           : {}),
       };
       // the trainer (ONNX Runtime, lmdb, zod) loads once the flags are known to be good
-      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain, trainRunRefs }] = await Promise.all([
+      const [{ parseHeadSpace, readHeadSpaceFile }, { runTrain, trainRunRefs }, cluster] = await Promise.all([
         import('../../train/search/search-space.js'),
         import('../../pipeline/train-run.js'),
+        clusterUrl ? import('../../cluster/cluster-training.js') : undefined,
       ]);
       const space = flags.heads ? readHeadSpaceFile(flags.heads) : parseHeadSpace(DEFAULT_HEADS);
       await runWithOutput(
@@ -177,7 +192,14 @@ Examples:
           // the store's manifest names the model and dataset (its folder name is only a slug)
           ...trainRunRefs(home, options),
         },
-        (sink, signal) => runTrain({ ...options, space, sink, signal }),
+        (sink, signal) =>
+          runTrain({
+            ...options,
+            space,
+            sink,
+            signal,
+            ...(cluster && clusterUrl ? { cluster: cluster.clusterTraining(clusterUrl) } : {}),
+          }),
       );
     });
 }

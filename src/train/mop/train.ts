@@ -16,7 +16,21 @@ import type { FaultPlan, TrainContext } from './train-context.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
+import type { Transport } from '../transport/transport.js';
 import { trainGroupedModels } from './grouped-trainer.js';
+
+/** What a run trains through: its prepared data view, each shard's train rows, and its transport. */
+export interface RunWorkers {
+  prepared: PreparedRun;
+  shardRows: number[];
+  transport: Transport;
+}
+
+/**
+ * Where a run's shard workers come from: worker threads on this machine unless one is given (a
+ * cluster coordinator prepares from its hosts' shards and reaches them over BullMQ).
+ */
+export type WorkerSource = (job: ResolvedTrainJob, sink: EventSink) => Promise<RunWorkers>;
 
 export interface TrainOptions {
   sink: EventSink;
@@ -30,7 +44,19 @@ export interface TrainOptions {
   resume?: boolean;
   /** test hook: injected unit failures */
   faults?: FaultPlan;
+  /** the shard workers (default: worker threads over the local store `job.storeDir`) */
+  workers?: WorkerSource;
 }
+
+/** The in-process source: the local store sharded over one worker thread per shard. */
+const threadWorkers: WorkerSource = async (job, sink) => {
+  const prepared = prepareRun(job);
+  const inits = shardInits(job, prepared);
+  const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
+    sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
+  );
+  return { prepared, shardRows: inits.map((init) => init.rows.train.length), transport };
+};
 
 /**
  * Trains every model of the job with Model Hopper Parallelism (Cerebro, VLDB 2020): the train split
@@ -52,11 +78,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     mkdirSync(checkpointDir(runDir), { recursive: true });
     writeRunJob(runDir, job);
   }
-  const prepared = prepareRun(resolved);
-  const inits = shardInits(resolved, prepared);
-  const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
-    sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
-  );
+  const { prepared, shardRows, transport } = await (options.workers ?? threadWorkers)(resolved, sink);
   const cancel = () => transport.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {
@@ -70,7 +92,6 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       ...(options.faults ? { faults: options.faults } : {}),
     };
     const start = snapshot ?? MopTrainer.initialProgress(ctx);
-    const shardRows = inits.map((init) => init.rows.train.length);
     const trainer = new MopTrainer(
       ctx,
       start.progress,

@@ -1,0 +1,223 @@
+/**
+ * MOP training across hosts (issue 14): the same job trained in-process (one host, 2 worker threads)
+ * and on a cluster of two `layerlab worker` processes with one worker each (this machine, the same
+ * cores), on a private redis-server. Prints, measured in one run:
+ *  - dispatch overhead per unit: the coordinator's round trip (dispatch → outcome accepted) minus the
+ *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02);
+ *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9).
+ * The workload is bench/harness/workload.ts's heads (8 logistic-regression heads per layer) on a
+ * synthetic store (2 layers), sharded in two; the cluster's shard stores hold exactly the records the
+ * in-process workers hold, and the two runs' results must agree (checked).
+ *
+ *   node dist/bench/cluster-train.js [--quick]
+ * Skips (exit 0, one line) when redis-server is not on PATH.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { clusterWorkers } from '../src/cluster/cluster-workers.js';
+import { packageRoot } from '../src/core/paths.js';
+import { prepareRun } from '../src/train/mop/prepare-run.js';
+import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
+import type { TrainJob } from '../src/train/mop/train-job.js';
+import { unitKey, type UnitDispatch } from '../src/train/transport/messages.js';
+import { WorkerThreadsTransport } from '../src/train/transport/worker-threads-transport.js';
+import { writeResults } from './harness/results-file.js';
+import { workerRecords, writeShardStore } from './harness/shard-stores.js';
+import { createBenchStore } from './train-bench-store.js';
+import { benchWorkload } from './harness/workload.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick;
+const SHARDS = 2;
+const STORE = 'cs-bench';
+
+if (spawnSync('redis-server', ['--version']).status !== 0) {
+  console.log('cluster-train: skipped, redis-server is not on PATH (Debian: apt-get install redis-server)');
+  process.exit(0);
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** each host's train-unit jobs: seconds from the handler's start to its end (the agent's lines) */
+const handlerSeconds: number[] = [];
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+      for (const m of chunk.matchAll(/"kind":"train-unit","ok":true,"seconds":([0-9.e-]+)/g))
+        handlerSeconds.push(Number(m[1]));
+      if (pattern.test(seen)) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`exited with ${code} before ${String(pattern)}:\n${seen}`)),
+    );
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Wraps a source so every unit's round trip (dispatch → outcome, coordinator clock) is recorded. */
+function timed(source: WorkerSource, trips: { roundTripMs: number; unitMs: number }[]): WorkerSource {
+  return async (job, sink) => {
+    const workers = await source(job, sink);
+    const sent = new Map<string, number>();
+    const { transport } = workers;
+    transport.listen((m) => {
+      if (m.type !== 'unit.outcome') return;
+      const at = sent.get(unitKey(m.unit));
+      if (at === undefined) return;
+      sent.delete(unitKey(m.unit));
+      trips.push({ roundTripMs: performance.now() - at, unitMs: m.seconds * 1000 });
+    });
+    const dispatch = transport.dispatch.bind(transport);
+    transport.dispatch = (message: UnitDispatch) => {
+      sent.set(unitKey(message.unit), performance.now());
+      dispatch(message);
+    };
+    return workers;
+  };
+}
+
+const threads: WorkerSource = async (job) => {
+  const prepared = prepareRun(job);
+  const inits = shardInits(job, prepared);
+  return {
+    prepared,
+    shardRows: inits.map((i) => i.rows.train.length),
+    transport: await WorkerThreadsTransport.start(inits, () => {}),
+  };
+};
+
+const workload = benchWorkload(quick);
+const store = createBenchStore({ records: quick ? 8_000 : 40_000, dims: 512, classes: 10, sets: 2 });
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-cluster-train-'));
+const job: TrainJob = {
+  storeDir: store.dir,
+  featureSets: store.featureSets,
+  heads: workload.heads,
+  epochs: workload.epochs,
+  workers: SHARDS,
+  seed: workload.seed,
+};
+const port = await freePort();
+const redis = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+  {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  },
+);
+const hosts: ChildProcess[] = [];
+try {
+  await waitForLine(redis, /Ready to accept connections/);
+  const url = `redis://127.0.0.1:${port}`;
+  const inits = shardInits(job, prepareRun(job));
+  inits.forEach((init, shard) =>
+    writeShardStore(
+      store.dir,
+      join(dir, `host-${shard}`, 'cluster', STORE, `shard-${shard}`),
+      workerRecords(init.rows),
+    ),
+  );
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const host = spawn(
+      process.execPath,
+      [
+        join(packageRoot(), 'bin', 'layerlab.js'),
+        'worker',
+        '--cluster',
+        url,
+        '--home',
+        join(dir, `host-${shard}`),
+        '--name',
+        `host-${shard}`,
+        '--workers',
+        '1',
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    hosts.push(host);
+    await waitForLine(host, /"worker\.start"/);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // a heartbeat with the shards
+
+  const run = async (name: string, source: WorkerSource) => {
+    const trips: { roundTripMs: number; unitMs: number }[] = [];
+    const started = performance.now();
+    const outcome = await train(job, {
+      sink: () => {},
+      runDir: join(dir, `run-${name}`),
+      workers: timed(source, trips),
+    });
+    return { seconds: (performance.now() - started) / 1000, trips, outcome };
+  };
+  const local = await run('local', threads);
+  const cluster = await run('cluster', clusterWorkers(url, STORE));
+  const same =
+    JSON.stringify(local.outcome.models.map((m) => [m.valLoss, m.testAccuracy])) ===
+    JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
+  const medianUnitMs = median(local.trips.map((t) => t.unitMs));
+  const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
+  const result = {
+    quick,
+    workload: {
+      records: store.records,
+      dims: store.dims,
+      layers: 2,
+      heads: workload.heads.length,
+      epochs: workload.epochs,
+      shards: SHARDS,
+    },
+    units: cluster.trips.length,
+    medianUnitMs,
+    clusterOverheadMs: overhead(cluster.trips),
+    /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
+    hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
+    threadOverheadMs: overhead(local.trips),
+    overheadRatio: overhead(cluster.trips) / medianUnitMs,
+    seconds: { inProcess: local.seconds, cluster: cluster.seconds },
+    throughputRatio: local.seconds / cluster.seconds,
+    sameResults: same,
+    targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
+  };
+  console.log(
+    `cluster training (${store.records} records × ${store.dims} dims, 2 layers × ${workload.heads.length} heads, ${workload.epochs} epochs, ${SHARDS} shards${quick ? ', quick' : ''}):`,
+  );
+  console.log(
+    `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (threads ${result.threadOverheadMs.toFixed(2)} ms)`,
+  );
+  console.log(
+    `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
+  );
+  console.log(`  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02)`);
+  console.log(
+    `  in-process (1 host, 2 threads) ${local.seconds.toFixed(2)} s, cluster (2 hosts × 1 worker) ${cluster.seconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9); same results: ${same}`,
+  );
+  console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
+} finally {
+  for (const host of hosts)
+    if (host.exitCode === null) {
+      host.kill('SIGTERM');
+      await new Promise((resolve) => host.once('exit', resolve));
+    }
+  redis.kill('SIGTERM');
+  await new Promise((resolve) => (redis.exitCode === null ? redis.once('exit', resolve) : resolve(null)));
+  rmSync(dir, { recursive: true, force: true });
+  store.remove();
+}

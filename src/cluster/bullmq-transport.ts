@@ -1,0 +1,289 @@
+import type { Transport, WorkerMessageListener } from '../train/transport/transport.js';
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  UnitDispatch,
+  UnitRef,
+  WorkerInfo,
+  WorkerLifecycle,
+  WorkerMessage,
+} from '../train/transport/messages.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { HostRecord } from './host-record.js';
+import type { ClusterSession } from './cluster-session.js';
+import type { Reply } from './reply-channel.js';
+import { holds, isAlive } from './shard-hosts.js';
+import {
+  sessionKey,
+  type TrainEvalJob,
+  type TrainEvalReply,
+  type TrainSessionSpec,
+  type TrainUnitJob,
+  type TrainUnitReply,
+} from './train-jobs.js';
+import { f64FromWire, getState, i32FromWire, putState } from './wire.js';
+
+const SESSION_TTL_S = 7 * 24 * 3600;
+
+interface InFlight {
+  worker: number;
+  host: string;
+  unit: UnitRef;
+  attempt: number;
+}
+
+/**
+ * The MOP transport across hosts (Cerebro, VLDB 2020: data stays, models hop): worker `k` is shard
+ * `k`, served by one live host that holds it. Each unit becomes a BullMQ `train-unit` job on that
+ * host's queue, carrying its group's state (inline, or by content hash through Redis); the host runs
+ * it with the thread pool's own worker code on its local shard store and replies on the session's
+ * list. BullMQ delivers at least once, so a unit may reply twice: every reply is passed on, and the
+ * coordinator's `UnitDispatcher` accepts one per group state version. A worker is `lost` when its
+ * host stops heartbeating; `recover` moves it to another live host holding the shard (a replica),
+ * or waits, with a status line, until one is up.
+ */
+export class BullmqTransport implements Transport {
+  private readonly listeners = new Set<WorkerMessageListener>();
+  private readonly assigned: string[] = [];
+  private readonly lost: boolean[] = [];
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly sent = new Map<string, InFlight>();
+  private readonly stops: (() => void)[] = [];
+  private readonly idle = new Set<() => void>();
+
+  private constructor(
+    private readonly session: ClusterSession,
+    readonly size: number,
+    private readonly log: (message: string) => void,
+  ) {
+    this.stops.push(
+      session.onReply((reply) => void this.receive(reply)),
+      session.watch((hosts) => this.watchHosts(hosts)),
+    );
+  }
+
+  /**
+   * Publishes the session's spec (what every shard worker of the run shares) and gives each shard
+   * a host, spreading shards over hosts that hold replicas.
+   */
+  static async start(
+    session: ClusterSession,
+    spec: TrainSessionSpec,
+    shards: number,
+    log: (message: string) => void,
+  ): Promise<BullmqTransport> {
+    await session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
+    const transport = new BullmqTransport(session, shards, log);
+    const load = new Map<string, number>();
+    for (let shard = 0; shard < shards; shard++) {
+      const host = await session.waitForHost(shard, load);
+      transport.assigned[shard] = host.name;
+      transport.lost[shard] = false;
+      load.set(host.name, (load.get(host.name) ?? 0) + 1);
+    }
+    return transport;
+  }
+
+  workers(): WorkerInfo[] {
+    return this.assigned.map((host, worker) => ({
+      worker,
+      shard: worker,
+      host,
+      status: this.statusOf(worker),
+    }));
+  }
+
+  private statusOf(worker: number): WorkerLifecycle {
+    if (this.lost[worker]) return 'lost';
+    return [...this.inFlight.values()].some((f) => f.worker === worker) ? 'busy' : 'ready';
+  }
+
+  listen(listener: WorkerMessageListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(message: WorkerMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  dispatch(message: UnitDispatch): void {
+    const worker = message.worker;
+    if (this.lost[worker]) {
+      this.emit({
+        type: 'worker.lost',
+        worker,
+        reason: `shard ${worker}'s host ${this.assigned[worker]} is silent`,
+        unit: message.unit,
+      });
+      return;
+    }
+    const job = this.session.nextJobId('train-unit');
+    const flight: InFlight = {
+      worker,
+      host: this.assigned[worker]!,
+      unit: message.unit,
+      attempt: message.attempt,
+    };
+    this.inFlight.set(job, flight);
+    this.sent.set(job, flight);
+    this.emit({ type: 'worker.busy', worker, unit: message.unit });
+    void this.send(job, message).catch((raw: unknown) => {
+      if (!this.inFlight.delete(job)) return;
+      this.settled();
+      this.emit({
+        type: 'unit.failed',
+        worker,
+        unit: message.unit,
+        attempt: message.attempt,
+        message: `could not queue the unit on host ${flight.host}: ${raw instanceof Error ? raw.message : String(raw)}`,
+      });
+    });
+  }
+
+  private async send(job: string, message: UnitDispatch): Promise<void> {
+    const { redis } = this.session;
+    const payload: TrainUnitJob = {
+      session: this.session.id,
+      job,
+      shard: message.worker,
+      unit: message.unit,
+      attempt: message.attempt,
+      batchSize: message.batchSize,
+      group: message.group,
+      state: await putState(redis, message.state),
+      hyper: await putState(redis, message.hyper),
+      ...(message.fault ? { fault: message.fault } : {}),
+    };
+    await this.session.send(
+      this.inFlight.get(job)?.host ?? this.assigned[message.worker]!,
+      'train-unit',
+      job,
+      payload,
+    );
+  }
+
+  /** Every reply of a unit job, duplicates included, becomes a worker message. */
+  private async receive(reply: Reply): Promise<void> {
+    const flight = this.sent.get(reply.job);
+    if (!flight) return; // an evaluation or statistics reply: awaited by the session itself
+    const { worker, unit, attempt } = flight;
+    let message: WorkerMessage;
+    if (reply.ok) {
+      const value = reply.value as TrainUnitReply;
+      try {
+        message = {
+          type: 'unit.outcome',
+          worker,
+          unit,
+          attempt,
+          seconds: value.seconds,
+          result: {
+            state: await getState(this.session.redis, value.state),
+            lossSum: f64FromWire(value.lossSum),
+            correct: f64FromWire(value.correct),
+            steps: value.steps,
+            examples: value.examples,
+          },
+        };
+      } catch (error) {
+        message = {
+          type: 'unit.failed',
+          worker,
+          unit,
+          attempt,
+          message: `host ${reply.host}'s reply could not be read: ${String(error)}`,
+        };
+      }
+    } else {
+      message = {
+        type: 'unit.failed',
+        worker,
+        unit,
+        attempt,
+        message: reply.error,
+        ...(reply.code ? { code: reply.code as ErrorCode } : {}),
+      };
+    }
+    if (this.inFlight.delete(reply.job)) this.settled();
+    this.emit(message);
+  }
+
+  /** A host that stopped heartbeating loses its workers, and their units with them. */
+  private watchHosts(hosts: readonly HostRecord[]): void {
+    const now = Date.now();
+    this.assigned.forEach((name, worker) => {
+      if (this.lost[worker]) return;
+      const host = hosts.find((h) => h.name === name);
+      if (host && isAlive(host, now) && holds(host, this.session.store, worker)) return;
+      this.lost[worker] = true;
+      const reason = host
+        ? `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`
+        : `host ${name} (shard ${worker}) left the cluster`;
+      this.log(reason);
+      const units = [...this.inFlight].filter(([, f]) => f.worker === worker);
+      for (const [job] of units) this.inFlight.delete(job);
+      if (units.length === 0) this.emit({ type: 'worker.lost', worker, reason });
+      for (const [, f] of units) this.emit({ type: 'worker.lost', worker, reason, unit: f.unit });
+      this.settled();
+    });
+  }
+
+  async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
+    const { redis } = this.session;
+    const groups = await Promise.all(
+      request.groups.map(async (g) => ({
+        featureSet: g.featureSet,
+        stacks: g.stacks,
+        state: await putState(redis, g.state),
+      })),
+    );
+    return Promise.all(
+      Array.from({ length: this.size }, async (_, shard) => {
+        const value = (await this.session.callShard(shard, 'train-eval', (job): TrainEvalJob => ({
+          session: this.session.id,
+          job,
+          shard,
+          split: request.split,
+          groups,
+        }))) as TrainEvalReply;
+        return value.map((r) => ({
+          lossSum: f64FromWire(r.lossSum),
+          correct: f64FromWire(r.correct),
+          count: r.count,
+          confusion: i32FromWire(r.confusion),
+        }));
+      }),
+    );
+  }
+
+  async recover(worker: number): Promise<void> {
+    if (!this.lost[worker]) return;
+    const load = new Map<string, number>();
+    this.assigned.forEach((h, w) => w !== worker && !this.lost[w] && load.set(h, (load.get(h) ?? 0) + 1));
+    const host = await this.session.waitForHost(worker, load);
+    const moved = host.name !== this.assigned[worker];
+    this.assigned[worker] = host.name;
+    this.lost[worker] = false;
+    this.log(`shard ${worker} ${moved ? 'moves to' : 'is back on'} host ${host.name}`);
+    this.emit({ type: 'worker.ready', worker, shard: worker, host: host.name });
+  }
+
+  cancel(): void {
+    this.session.cancel();
+  }
+
+  private settled(): void {
+    if (this.inFlight.size > 0) return;
+    for (const resolve of this.idle) resolve();
+    this.idle.clear();
+  }
+
+  /** Waits for the units in flight (a lost host's count as done), then ends the session. */
+  async close(): Promise<void> {
+    if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    for (const stop of this.stops) stop();
+    await this.session.redis.del(sessionKey(this.session.id)).catch(() => {});
+    await this.session.close();
+  }
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { LayerlabError, interrupted, type ErrorCode } from '../core/errors.js';
+import { HEARTBEAT_MS, hostQueue, QUEUE_PREFIX, readHosts, type HostRecord } from './host-record.js';
+import { connectRedis } from './redis-connection.js';
+import { ReplyChannel, type Reply } from './reply-channel.js';
+import { isAlive, noHostReason, shardCandidates } from './shard-hosts.js';
+
+/** A host stopped heartbeating (or deregistered) while one of its jobs was awaited. */
+export class HostLostError extends Error {
+  constructor(readonly host: string) {
+    super(`host ${host} stopped heartbeating`);
+  }
+}
+
+const WAIT_LINE_MS = 5_000;
+
+/**
+ * A coordinator's connection to the cluster for one run: the hosts as their heartbeats describe them
+ * (re-read every heartbeat period), one BullMQ queue per host to send jobs to, and the reply list
+ * the hosts answer on. A job awaited on a host that goes silent fails with `HostLostError`, so the
+ * caller can send it to a host holding a replica, or wait for the host to come back.
+ */
+export class ClusterSession {
+  private readonly queues = new Map<string, Queue>();
+  private readonly awaited = new Map<
+    string,
+    { host: string; settle: (reply: Reply | HostLostError) => void }
+  >();
+  private readonly watchers = new Set<(hosts: readonly HostRecord[]) => void>();
+  private hostList: HostRecord[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private readonly unlisten: () => void;
+  private seq = 0;
+  private closed = false;
+  private cancelled = false;
+
+  private constructor(
+    readonly id: string,
+    readonly store: string,
+    readonly redis: Redis,
+    private readonly channel: ReplyChannel,
+    private readonly log: (message: string) => void,
+  ) {
+    this.unlisten = channel.listen((reply) => {
+      const waiter = this.awaited.get(reply.job);
+      if (!waiter) return;
+      this.awaited.delete(reply.job);
+      waiter.settle(reply);
+    });
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), HEARTBEAT_MS);
+  }
+
+  static async open(url: string, store: string, log: (message: string) => void): Promise<ClusterSession> {
+    const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const redis = await connectRedis(url);
+    const channel = await ReplyChannel.open(url, id).catch((error: unknown) => {
+      redis.disconnect();
+      throw error;
+    });
+    const session = new ClusterSession(id, store, redis, channel, log);
+    await session.refresh();
+    return session;
+  }
+
+  get hosts(): readonly HostRecord[] {
+    return this.hostList;
+  }
+
+  /** Hears the host list after every refresh. */
+  watch(watcher: (hosts: readonly HostRecord[]) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Hears every reply (duplicates included), whoever awaits it. */
+  onReply(listener: (reply: Reply) => void): () => void {
+    return this.channel.listen(listener);
+  }
+
+  nextJobId(kind: string): string {
+    return `${this.id}:${kind}:${this.seq++}`;
+  }
+
+  async refresh(): Promise<void> {
+    if (this.closed) return;
+    this.hostList = await readHosts(this.redis);
+    const now = Date.now();
+    const alive = new Set(this.hostList.filter((h) => isAlive(h, now)).map((h) => h.name));
+    for (const [job, waiter] of this.awaited)
+      if (!alive.has(waiter.host)) {
+        this.awaited.delete(job);
+        waiter.settle(new HostLostError(waiter.host));
+      }
+    for (const watcher of this.watchers) watcher(this.hostList);
+  }
+
+  private queue(host: string): Queue {
+    let queue = this.queues.get(host);
+    if (!queue) {
+      queue = new Queue(hostQueue(host), { connection: this.redis, prefix: QUEUE_PREFIX });
+      queue.on('error', () => {});
+      this.queues.set(host, queue);
+    }
+    return queue;
+  }
+
+  /** Adds a job to a host's queue: one try (the coordinator decides about retries), removed when done. */
+  async send(host: string, kind: string, job: string, data: object): Promise<void> {
+    await this.queue(host).add(kind, data, {
+      jobId: job,
+      attempts: 1,
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  }
+
+  /** Sends a job and waits for its reply, or for its host to go silent. */
+  async request(host: string, kind: string, job: string, data: object): Promise<Reply> {
+    const reply = new Promise<Reply | HostLostError>((settle) => this.awaited.set(job, { host, settle }));
+    await this.send(host, kind, job, data);
+    const result = await reply;
+    if (result instanceof HostLostError) throw result;
+    return result;
+  }
+
+  /**
+   * Runs a job on a live host holding `shard`, on another one if that host goes silent, and waits
+   * (one status line every few seconds) while none is up. Resolves with the reply's value; a failed
+   * job rejects with its error.
+   */
+  async callShard(shard: number, kind: string, data: (job: string) => object): Promise<unknown> {
+    for (;;) {
+      const host = await this.waitForHost(shard);
+      const job = this.nextJobId(kind);
+      try {
+        const reply = await this.request(host.name, kind, job, data(job));
+        if (reply.ok) return reply.value;
+        const message = `host ${reply.host}: ${reply.error}`;
+        throw reply.code ? new LayerlabError(reply.code as ErrorCode, message) : new Error(message);
+      } catch (error) {
+        if (!(error instanceof HostLostError)) throw error;
+        this.log(`host ${error.host} went silent during ${kind} on shard ${shard}; sending it elsewhere`);
+      }
+    }
+  }
+
+  /** A live host holding `shard` of this session's store, waiting for one when none is up. */
+  async waitForHost(shard: number, load?: ReadonlyMap<string, number>): Promise<HostRecord> {
+    let lastLine = 0;
+    for (;;) {
+      if (this.cancelled || this.closed) throw interrupted();
+      const now = Date.now();
+      const [best] = shardCandidates(this.hostList, this.store, shard, now, load);
+      if (best) return best;
+      if (now - lastLine >= WAIT_LINE_MS) {
+        this.log(
+          `waiting for a host holding shard ${shard}: ${noHostReason(this.hostList, this.store, shard, now)}`,
+        );
+        lastLine = now;
+      }
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS));
+      await this.refresh().catch(() => {});
+    }
+  }
+
+  /** Stops waiting for hosts (a cancelled run). */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.unlisten();
+    for (const waiter of this.awaited.values()) waiter.settle(new HostLostError(waiter.host));
+    this.awaited.clear();
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
+    await this.channel.close();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,66 @@
+import { configError } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import type { WorkerSource } from '../train/mop/train.js';
+import { BullmqTransport } from './bullmq-transport.js';
+import { clusterShardCount, prepareCluster } from './cluster-prepare.js';
+import { ClusterSession } from './cluster-session.js';
+import { readClusterStore } from './cluster-store.js';
+import { requireShardHosts } from './shard-hosts.js';
+
+const logTo = (sink: EventSink) => (message: string) => sink({ type: 'log', level: 'info', message });
+
+/**
+ * How many shards `store` has: its manifest's count (`extract --cluster` writes it), else the
+ * highest shard its hosts report holding. Refuses a store no host holds, or a shard no live host of
+ * this version holds.
+ */
+export async function clusterStoreShards(session: ClusterSession): Promise<number> {
+  const manifest = await readClusterStore(session.redis, session.store);
+  const shards = manifest?.shards ?? clusterShardCount(session.hosts, session.store);
+  if (shards === 0)
+    throw configError(
+      `no host of the cluster holds cluster store ${session.store}; list them with \`layerlab store ls --cluster\``,
+    );
+  requireShardHosts(session.hosts, session.store, shards, Date.now());
+  return shards;
+}
+
+/**
+ * The shard workers of `train --cluster`: worker k is shard k of the cluster store, on a live host
+ * that holds it. MOP runs one worker per shard, so `--workers` must equal the store's shards (its
+ * default). Ridge heads are solved in closed form from every train row on the coordinator, which a
+ * cluster does not move, so they are refused here.
+ */
+export function clusterWorkers(url: string, store: string): WorkerSource {
+  return async (job, sink) => {
+    const log = logTo(sink);
+    const session = await ClusterSession.open(url, store, log);
+    try {
+      const shards = await clusterStoreShards(session);
+      if (job.workers !== shards)
+        throw configError(
+          `cluster store ${store} has ${shards} shards and MOP runs one worker per shard; pass --workers ${shards} (or extract with --shards ${job.workers})`,
+        );
+      if (job.groups)
+        throw configError(
+          '--groups trains one model per record group from every train row on one machine; leave it out with --cluster',
+        );
+      if (job.models.some((m) => m.head.type === 'ridge'))
+        throw configError(
+          'ridge heads are solved from every train row on one machine; train them with a local store, or leave type: ridge out of --heads',
+        );
+      const { prepared, shardRows, spec } = await prepareCluster(session, job, shards);
+      const transport = await BullmqTransport.start(session, spec, shards, log);
+      log(
+        `cluster ${store}: ${transport
+          .workers()
+          .map((w) => `shard ${w.shard} on ${w.host}`)
+          .join(', ')}`,
+      );
+      return { prepared, shardRows, transport };
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { FeatureStore } from '../store/feature-store.js';
+import { splitRows } from '../train/worker/sharding.js';
+import { WorkerPool } from '../train/worker/worker-pool.js';
+import type { ShardInit } from '../train/worker/worker-protocol.js';
+import { shardDirIn } from './shard-dir.js';
+import type { TrainSessionSpec } from './train-jobs.js';
+import { f32FromWire } from './wire.js';
+
+/** A session's shard runtime is let go after this long without a unit (its coordinator is done). */
+const IDLE_MS = 120_000;
+
+/** A shard's rows by split: records every selected feature set covers, failed decodes left out. */
+export function shardRows(
+  store: FeatureStore,
+  keys: readonly string[],
+): { train: Int32Array; val: Int32Array; test: Int32Array } {
+  const { split } = store.records();
+  const covered = Math.min(split.length, ...keys.map((key) => store.featureSet(key)?.records ?? 0));
+  const within = (rows: Int32Array) => rows.filter((r) => r < covered);
+  return {
+    train: within(splitRows(split, 0)),
+    val: within(splitRows(split, 1)),
+    test: within(splitRows(split, 2)),
+  };
+}
+
+/** What a host's shard worker holds for one session: as the thread pool's ShardInit, from its own store. */
+export function hostShardInit(home: string, spec: TrainSessionSpec, shard: number): ShardInit {
+  const storeDir = shardDirIn(home, spec.store, shard);
+  if (!existsSync(storeDir))
+    throw new Error(`this host holds no shard ${shard} of cluster store ${spec.store}`);
+  const store = FeatureStore.open(storeDir, { write: false });
+  try {
+    return {
+      storeDir,
+      shard,
+      classes: spec.classes,
+      seed: spec.seed,
+      featureSets: spec.featureSets.map((set) => ({
+        key: set.key,
+        dims: set.dims,
+        mean: f32FromWire(set.mean),
+        std: f32FromWire(set.std),
+      })),
+      rows: shardRows(
+        store,
+        spec.featureSets.map((s) => s.key),
+      ),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+interface Entry {
+  pool: Promise<WorkerPool>;
+  /** one unit at a time per shard worker, in arrival order */
+  chain: Promise<unknown>;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * A host's shard workers, one worker thread per (coordinator session, shard), started on the
+ * session's first unit with the same code as the in-process pool and kept while units come: the
+ * shard's rows are read and standardized once per session, not per unit. Training runs in the
+ * thread, so the agent's event loop stays free to renew BullMQ locks.
+ */
+export class HostShards {
+  private readonly entries = new Map<string, Entry>();
+
+  /** Runs `work` on the session's shard worker, after the units already queued there. */
+  run<T>(
+    session: string,
+    shard: number,
+    init: () => Promise<ShardInit>,
+    work: (pool: WorkerPool) => Promise<T>,
+  ): Promise<T> {
+    const id = `${session}#${shard}`;
+    let entry = this.entries.get(id);
+    if (!entry) {
+      const pool = init().then((i) => WorkerPool.start([i], () => {}));
+      entry = { pool, chain: pool };
+      this.entries.set(id, entry);
+      // a pool that failed to start is not kept: the next unit tries again
+      pool.catch(() => this.entries.get(id) === entry && this.entries.delete(id));
+    }
+    const current = entry;
+    if (current.timer) clearTimeout(current.timer);
+    const result = current.chain.then(
+      async () => work(await current.pool),
+      async () => work(await current.pool),
+    );
+    current.chain = result.catch(() => undefined);
+    void current.chain.then(() => {
+      if (this.entries.get(id) !== current) return;
+      current.timer = setTimeout(() => void this.release(id), IDLE_MS);
+      current.timer.unref();
+    });
+    return result;
+  }
+
+  private async release(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    if (entry.timer) clearTimeout(entry.timer);
+    await entry.chain;
+    await (await entry.pool.catch(() => undefined))?.stop();
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.release(id)));
+  }
+}

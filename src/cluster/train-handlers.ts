@@ -1,0 +1,192 @@
+import type { Redis } from 'ioredis';
+import { isLayerlabError } from '../core/errors.js';
+import { FeatureStore } from '../store/feature-store.js';
+import { HostShards, hostShardInit, shardRows } from './host-shards.js';
+import { pushReply, replyKey } from './reply-channel.js';
+import { shardDirIn } from './shard-dir.js';
+import {
+  sessionKey,
+  type ShardMoments,
+  type ShardStatsJob,
+  type ShardSummary,
+  type TrainEvalJob,
+  type TrainEvalReply,
+  type TrainSessionSpec,
+  type TrainUnitJob,
+  type TrainUnitReply,
+} from './train-jobs.js';
+import type { UnitHost } from './unit-kinds.js';
+import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
+import { f64FromWire, f64ToWire, getState, i32ToWire, putState } from './wire.js';
+
+const shards = new HostShards();
+
+/** Stops this process's shard workers (the agent drains). */
+export const releaseTrainShards = (): Promise<void> => shards.releaseAll();
+
+function redisOf(host: UnitHost): Redis {
+  if (!host.redis) throw new Error('training units need the host agent’s Redis connection');
+  return host.redis;
+}
+
+async function readSpec(redis: Redis, session: string): Promise<TrainSessionSpec> {
+  const json = await redis.get(sessionKey(session));
+  if (!json) throw new Error(`training session ${session} is over (its coordinator closed it)`);
+  return JSON.parse(json) as TrainSessionSpec;
+}
+
+/**
+ * Runs a job's work and pushes its reply to the coordinator's list, success or failure; a failure
+ * is rethrown so BullMQ records the job as failed too.
+ */
+async function replying(host: UnitHost, job: { session: string; job: string }, work: () => unknown) {
+  const redis = redisOf(host);
+  const key = replyKey(job.session);
+  try {
+    const value = await work();
+    await pushReply(redis, key, { job: job.job, ok: true, value, host: host.name });
+    return { replied: true };
+  } catch (raw) {
+    const error = raw instanceof Error ? raw : new Error(String(raw));
+    await pushReply(redis, key, {
+      job: job.job,
+      ok: false,
+      error: error.message,
+      ...(isLayerlabError(error) ? { code: error.code } : {}),
+      host: host.name,
+    });
+    throw error;
+  }
+}
+
+function onShard<T>(host: UnitHost, session: string, shard: number, work: Parameters<HostShards['run']>[3]) {
+  const redis = redisOf(host);
+  return shards.run(
+    session,
+    shard,
+    async () => hostShardInit(host.home, await readSpec(redis, session), shard),
+    work,
+  ) as Promise<T>;
+}
+
+/** `train-unit`: one group's pass over this host's shard, from the state the job carries. */
+export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown> {
+  const job = data as TrainUnitJob;
+  const redis = redisOf(host);
+  return replying(host, job, async () => {
+    // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
+    if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
+      process.kill(process.pid, 'SIGKILL');
+    const state = await getState(redis, job.state);
+    const hyper = await getState(redis, job.hyper);
+    const { result, seconds } = await onShard<{
+      result: TrainUnitResult;
+      seconds: number;
+    }>(host, job.session, job.shard, (pool) =>
+      pool.worker(0).request('train', {
+        epoch: job.unit.epoch,
+        batchSize: job.batchSize,
+        group: job.group,
+        state,
+        hyper,
+        ...(job.fault ? { fault: 'throw' as const } : {}),
+      }),
+    );
+    const reply: TrainUnitReply = {
+      state: await putState(redis, result.state),
+      lossSum: f64ToWire(result.lossSum),
+      correct: f64ToWire(result.correct),
+      steps: result.steps,
+      examples: result.examples,
+      seconds,
+    };
+    return reply;
+  });
+}
+
+/** `train-eval`: every group of the job on this host's part of a split. */
+export async function trainEval(data: unknown, host: UnitHost): Promise<unknown> {
+  const job = data as TrainEvalJob;
+  const redis = redisOf(host);
+  return replying(host, job, async () => {
+    const groups = await Promise.all(
+      job.groups.map(async (g) => ({
+        featureSet: g.featureSet,
+        stacks: g.stacks,
+        state: await getState(redis, g.state),
+      })),
+    );
+    const { results } = await onShard<{
+      results: EvaluationResult[];
+    }>(host, job.session, job.shard, (pool) =>
+      pool.worker(0).request('evaluate', { split: job.split, groups }),
+    );
+    const reply: TrainEvalReply = results.map((r) => ({
+      lossSum: f64ToWire(r.lossSum),
+      correct: f64ToWire(r.correct),
+      count: r.count,
+      confusion: i32ToWire(r.confusion),
+    }));
+    return reply;
+  });
+}
+
+/**
+ * `shard-stats`: what the coordinator plans with, computed where the shard is. The standardization
+ * passes mirror computeStandardization (train/heads/standardization.ts) on this shard's rows.
+ */
+export async function shardStats(data: unknown, host: UnitHost): Promise<unknown> {
+  const job = data as ShardStatsJob;
+  return replying(host, job, () => {
+    const store = FeatureStore.open(shardDirIn(host.home, job.store, job.shard), { write: false });
+    try {
+      if (job.pass === 'summary') return summary(store, job.shard, job.keys);
+      return moments(store, job);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+/** `keys`: the feature sets a run reads (rows they all cover count); default every complete set */
+function summary(store: FeatureStore, shard: number, keys?: string[]): ShardSummary {
+  const manifest = store.manifest();
+  const featureSets = store.featureSets();
+  const { labels } = store.records();
+  const rows = shardRows(store, keys ?? featureSets.filter((s) => s.complete).map((s) => s.key));
+  const trainLabels: number[] = [];
+  for (const r of rows.train) trainLabels[labels[r]!] = (trainLabels[labels[r]!] ?? 0) + 1;
+  return {
+    shard,
+    classNames: manifest?.dataset.classNames ?? [],
+    model: manifest?.model.ref ?? '',
+    data: manifest?.dataset.ref ?? '',
+    maxLabel: labels.reduce((m, l) => Math.max(m, l), 0),
+    counts: { train: rows.train.length, val: rows.val.length, test: rows.test.length },
+    trainLabels: Array.from(trainLabels, (n) => n ?? 0),
+    featureSets,
+  };
+}
+
+function moments(store: FeatureStore, job: ShardStatsJob): ShardMoments {
+  const keys = job.keys ?? [];
+  const n = Math.max(1, job.n ?? 1);
+  const { train } = shardRows(store, keys);
+  return keys.map((key, i) => {
+    const dims = store.featureSet(key)?.dims ?? 0;
+    const x = store.readRows(key, train);
+    const sum = new Float64Array(dims);
+    if (job.pass === 'mean') {
+      for (let r = 0; r < train.length; r++)
+        for (let d = 0; d < dims; d++) sum[d] = sum[d]! + x[r * dims + d]! / n;
+    } else {
+      const mean = f64FromWire(job.means![i]!);
+      for (let r = 0; r < train.length; r++)
+        for (let d = 0; d < dims; d++) {
+          const centered = x[r * dims + d]! - mean[d]!;
+          sum[d] = sum[d]! + (centered * centered) / n;
+        }
+    }
+    return f64ToWire(sum);
+  });
+}

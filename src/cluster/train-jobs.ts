@@ -1,0 +1,86 @@
+import type { FeatureSetManifest } from '../store/manifest.js';
+import type { GroupRun, EvalSplit, InjectedFault } from '../train/worker/worker-protocol.js';
+import type { UnitRef } from '../train/transport/messages.js';
+import type { BlobRef } from './wire.js';
+import { QUEUE_PREFIX } from './host-record.js';
+
+/**
+ * The data of the training unit kinds (BullMQ job payloads and replies). Data only: names, numbers,
+ * base64 of typed arrays; the only place a host opens is its own `HOME/cluster/STORE/shard-K`.
+ */
+
+/** What every host of a training session shares: written once to Redis by the coordinator. */
+export interface TrainSessionSpec {
+  store: string;
+  seed: number;
+  classes: number;
+  /** the train-split standardization, the same on every shard (f32 base64) */
+  featureSets: { key: string; dims: number; mean: string; std: string }[];
+}
+
+export const sessionKey = (session: string): string => `${QUEUE_PREFIX}:train-session:${session}`;
+
+interface JobBase {
+  /** the coordinator's session: its spec key and its reply list */
+  session: string;
+  /** unique per dispatch: the reply names it */
+  job: string;
+  shard: number;
+}
+
+export interface TrainUnitJob extends JobBase {
+  unit: UnitRef;
+  attempt: number;
+  batchSize: number;
+  group: GroupRun;
+  state: BlobRef;
+  hyper: BlobRef;
+  fault?: InjectedFault;
+}
+
+export interface TrainUnitReply {
+  state: BlobRef;
+  lossSum: string;
+  correct: string;
+  steps: number;
+  examples: number;
+  seconds: number;
+}
+
+export interface TrainEvalJob extends JobBase {
+  split: EvalSplit;
+  groups: (GroupRun & { state: BlobRef })[];
+}
+
+export type TrainEvalReply = { lossSum: string; correct: string; count: number; confusion: string }[];
+
+/**
+ * What the coordinator asks of a shard before training: `summary` (its splits, labels and feature
+ * sets) and the two passes of the train-split standardization, `mean` then `variance`: partial sums of
+ * x/n and (x − mean)²/n over the shard's train rows, in its record order, in float64.
+ */
+export interface ShardStatsJob extends JobBase {
+  store: string;
+  pass: 'summary' | 'mean' | 'variance';
+  keys?: string[];
+  /** the number of train rows of the whole store */
+  n?: number;
+  /** per key, the mean (f64 base64), for `variance` */
+  means?: string[];
+}
+
+export interface ShardSummary {
+  shard: number;
+  classNames: string[];
+  model: string;
+  data: string;
+  maxLabel: number;
+  counts: { train: number; val: number; test: number };
+  /** train rows per label, index = label */
+  trainLabels: number[];
+  /** the shard store's feature sets, as its manifest lists them */
+  featureSets: FeatureSetManifest[];
+}
+
+/** per key, the shard's partial sums (f64 base64) */
+export type ShardMoments = string[];
