@@ -12,8 +12,6 @@ import type { ModelState } from '../../src/train/heads/head-state.js';
 import { readGroupedModelState } from '../../src/train/run-folder/grouped-states.js';
 import { parseNdjson, runCli } from './cli-run.js';
 
-const classes = 2; // every group of builtin:shapes-groups is a two-class task
-
 /** The store's records grouped by the data's own groups, renamed by `rename` (metadata only). */
 async function groupStore(storeDir: string, rename: Record<string, string> = {}): Promise<void> {
   const dataset = await openDataset('builtin:shapes-groups');
@@ -49,6 +47,7 @@ async function groupStore(storeDir: string, rename: Record<string, string> = {})
 /** softmax((x − mean) / std · W + b), written out in JS: the trained head applied without ONNX. */
 function probabilitiesOf(bundle: HeadBundle, weights: ModelState, x: Float32Array): number[] {
   const { mean, std } = bundle.standardization;
+  const { classes } = bundle;
   const w = weights.W0!;
   const b = weights.b0!;
   const scores = Array.from(b.data);
@@ -191,7 +190,8 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       '--json',
     ]);
     expect(exported.code).toBe(0);
-    const summary = JSON.parse(exported.stdout) as { inputs: string[]; groups: string[] };
+    const summary = JSON.parse(exported.stdout) as { inputs: string[]; groups: string[]; classes: string[] };
+    const classes = summary.classes.length;
     expect(summary.inputs).toEqual(['image', 'group_id']);
     expect(summary.groups).toEqual(['colour', 'shape', 'size', 'texture']);
     const { rows } = readCsv(join(home, 'grouped.csv'));
@@ -217,7 +217,7 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
     };
     try {
       const own = await scoresFor(
-        Array.from({ length: n }, (_, r) => summary.groups.indexOf(rows[r]![classes + 2]!)),
+        Array.from({ length: n }, (_, r) => summary.groups.indexOf(rows[r]!.at(-2)!)),
       );
       const outside = await scoresFor(Array.from({ length: n }, (_, r) => (r % 2 === 0 ? -1 : 4 + r)));
       for (let r = 0; r < n; r++) {
@@ -252,13 +252,27 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
     rows.forEach((row, r) => {
       const unseen = row.at(-2) === 'hue';
       expect(row.at(-1)).toBe(unseen ? 'shared' : 'group');
-      expect(row.slice(0, 2 + classes)).toEqual((unseen ? shared[r]! : grouped[r]!).slice(0, 2 + classes));
+      const expected = unseen ? shared[r]! : grouped[r]!;
+      expect(row.slice(0, 2)).toEqual(expected.slice(0, 2));
+      // the shared head in the grouped graph: the same weights through a batched MatMul, equal to rounding
+      row.slice(2, -2).forEach((p, c) => expect(Number(p)).toBeCloseTo(Number(expected[2 + c]), 5));
     });
   });
 
+  it('draws the groups in the HTML report', async () => {
+    const out = join(home, 'report.html');
+    const run = await runCli(['--home', home, 'report', result.run, '--out', out]);
+    expect(run.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Data groups: own heads vs the shared head');
+    for (const name of ['colour', 'shape', 'size', 'texture']) expect(html).toContain(`<th>${name}</th>`);
+    expect(html.match(/class="n top"/g)).toHaveLength(4);
+  });
+
   it('refuses export-head --groups for a run without groups, in one line', async () => {
-    const demo = await runCli(['--home', home, 'demo', '--json', '--epochs', '1']);
-    const plain = parseNdjson(demo.stdout).at(-1)!.run as string;
+    const trained = await runCli(['--home', home, 'train', '--store', storeDir, '--epochs', '1', '--json']);
+    expect(trained.code).toBe(0);
+    const plain = parseNdjson(trained.stdout).at(-1)!.run as string;
     const run = await runCli([
       '--home',
       home,
@@ -269,7 +283,7 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       '--out',
       join(home, 'x.onnx'),
     ]);
-    expect(run.code).toBe(64);
+    expect(run.code).toBe(2); // usage (docs/contract.md): the flag does not fit this run
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/has no per-group copies of m\d+ \(train it with --groups/);
   });
