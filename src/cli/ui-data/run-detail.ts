@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLayerlabError } from '../../core/errors.js';
 import type { RunMeta } from '../../store/run-store.js';
+import type { GroupResults } from '../../train/run-folder/group-results.js';
 import { readRunResults } from '../../train/run-folder/run-results.js';
 import type {
   CheckpointView,
@@ -25,6 +26,7 @@ interface ResultsFile {
   classes: number;
   models: (Omit<OutcomeModel, 'confusion' | 'confusionSplit'> & { finalValAccuracy: number })[];
   best: { id: string; confusion: number[][]; confusionSplit: 'test' | 'val' };
+  groups?: GroupResults;
 }
 
 /** The results, or undefined while there are none or they are damaged (the UI shows the rest). */
@@ -44,6 +46,16 @@ function readOutcome(runDir: string): RunOutcome | undefined {
     seconds: results.seconds,
     classes: results.classes,
     bestModel: results.best.id,
+    ...(results.groups
+      ? {
+          groups: results.groups.groups.map((g) => ({
+            name: g.name,
+            best: { id: g.best.id, layer: g.best.layer, val: g.best.val, test: g.best.test },
+            layers: g.layers.map((l) => ({ layer: l.layer, val: l.val })),
+            shared: { id: g.shared.id, test: g.shared.test },
+          })),
+        }
+      : {}),
     models: results.models.map((m) => ({
       id: m.id,
       layer: m.layer,
