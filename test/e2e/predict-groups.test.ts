@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { preprocessImages, resolveImagePreprocess } from '../../src/backbone/image-preprocess.js';
@@ -257,6 +258,36 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       // the shared head in the grouped graph: the same weights through a batched MatMul, equal to rounding
       row.slice(2, -2).forEach((p, c) => expect(Number(p)).toBeCloseTo(Number(expected[2 + c]), 5));
     });
+  });
+
+  it('writes the same group and head columns to Parquet', async () => {
+    const out = join(home, 'unseen.parquet');
+    const run = await runCli([
+      '--home',
+      home,
+      'predict',
+      '--run',
+      result.run,
+      '--data',
+      'builtin:shapes-groups',
+      '--out',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { header, rows } = readCsv(join(home, 'unseen.csv'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT id, prediction, "group", head FROM '${out}'`);
+      const all = await connection.runAndReadAll(`SELECT * FROM '${out}' LIMIT 0`);
+      expect(all.columnNames()).toEqual(header);
+      expect(reader.getRows().map((r) => r.map(String))).toEqual(
+        rows.map((r) => [r[0], r[1], ...r.slice(-2)]),
+      );
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('draws the groups in the HTML report', async () => {
