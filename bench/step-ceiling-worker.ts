@@ -1,7 +1,9 @@
 /**
  * A thread of the step-ceiling measurement: the training-step graph of one fused group of K
- * logistic-regression heads, run by the real unit runner over rows this thread made itself. Nothing
- * else: no store, no scheduler, no state moving between threads, no checkpoints, no validation.
+ * logistic-regression heads, run by the real unit runner over rows this thread made itself, read in
+ * a shuffled order as a MOP unit reads its shard (each batch gathered from the epoch's order, which
+ * is part of the step's memory traffic). Nothing else: no store, no scheduler, no state moving
+ * between threads, no checkpoints, no validation.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Rng } from '../src/core/random.js';
@@ -12,6 +14,7 @@ import { createHeadSession } from '../src/train/heads/ort-session.js';
 import type { GroupState, HyperValues } from '../src/train/heads/group-state.js';
 import { resolveHead } from '../src/train/heads/head-config.js';
 import { runTrainUnit } from '../src/train/worker/unit-runner.js';
+import { epochOrder } from '../src/train/worker/sharding.js';
 import { linearHeads } from './train-bench-store.js';
 
 export interface StepCeilingSetup {
@@ -47,14 +50,22 @@ const states: GroupState[] = Array.from({ length: groups }, (_, g) =>
 );
 const stacks = [{ arch, models: resolved.map((_, k) => `m${k}`), dropout: resolved.map(() => 0) }];
 
+/** A shuffled visit order per row count, made once (not timed), as a worker's epoch order is. */
+const orders = new Map<number, Int32Array>();
+const orderOf = (count: number) => {
+  if (!orders.has(count)) orders.set(count, epochOrder(1, 1, 0, count));
+  return orders.get(count)!;
+};
+
 /** On each message (a row count): trains every group over that many rows; replies with the milliseconds. */
 parentPort!.on('message', (count: number) => {
   void (async () => {
+    const order = orderOf(count);
     const started = performance.now();
     for (let g = 0; g < groups; g++) {
       const result = await runTrainUnit(
         session,
-        { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count) },
+        { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count), order },
         batchSize,
         stacks,
         states[g]!,

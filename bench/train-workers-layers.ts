@@ -9,6 +9,15 @@
  * makespan ÷ the 2-worker plan's, with the groups cut for the makespan and with the old rule (cut only
  * when there are fewer groups than workers), the packing (lower bound ÷ planned makespan) and the
  * pieces chosen per epoch; and the predicted ratios' mean and worst over seeds 1–20.
+ * Where the planner cuts every group into the same number of pieces in every epoch (1 layer: one
+ * group of 8 cut in 2), it also measures the split ceiling: the step graph cut into those pieces on
+ * two threads, ÷ the whole group on one. A group's updates are sequential SGD, so it can run on one
+ * worker at a time and two workers only get two things to do by training smaller pieces; each piece
+ * pays the step's fixed cost again. The split ceiling ÷ the ceiling is therefore the most efficiency
+ * MOP can reach at that count (printed as the bound), and MOP's ratio ÷ the split ceiling says what
+ * the scheduler itself costs there.
+ * Both ceilings read their rows in a shuffled order, as MOP's units do, and are measured over the
+ * rows of the steady epochs (epochs − 1 passes) per round.
  * Run: npm run build && node dist/bench/train-workers-layers.js [--rounds 3] [--layers 1,2,3,5,8] [--quick]
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -49,14 +58,24 @@ const trainRows = RECORDS * 0.8;
 const results = [];
 for (const layers of LAYERS) {
   const store = createBenchStore({ records: RECORDS, dims: DIMS, classes: CLASSES, sets: layers });
-  const ceiling = await StepCeiling.start({
-    rows: trainRows,
+  const predicted = predictScaling({
+    featureSets: store.featureSets,
+    heads: linearHeads(HEADS, BATCH),
     dims: DIMS,
     classes: CLASSES,
-    heads: HEADS,
-    batchSize: BATCH,
-    groups: layers,
+    trainRows,
+    epochs: EPOCHS,
+    seed: SEED,
   });
+  const ceilingSetup = { rows: trainRows, dims: DIMS, classes: CLASSES, batchSize: BATCH };
+  const ceiling = await StepCeiling.start({ ...ceilingSetup, heads: HEADS, groups: layers });
+  // every group cut into the same number of pieces in every epoch: measure the split ceiling
+  const cut = predicted.pieces.flat();
+  const uniform = cut.every((p) => p === cut[0]) && cut[0]! > 1 && HEADS % cut[0]! === 0 ? cut[0]! : 1;
+  const pieceCeiling =
+    uniform > 1
+      ? await StepCeiling.start({ ...ceilingSetup, heads: HEADS / uniform, groups: layers * uniform })
+      : undefined;
   try {
     const job = (workers: number) => ({
       storeDir: store.dir,
@@ -68,26 +87,22 @@ for (const layers of LAYERS) {
     });
     const steady: Record<number, number[]> = { 1: [], 2: [] };
     const machine: Record<number, number[]> = { 1: [], 2: [] };
+    const splitTwo: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       for (const workers of r % 2 === 0 ? [1, 2] : [2, 1]) {
         const run = await timedTrain(job(workers), trainRows);
         steady[workers]!.push(run.steadyExampleModels / run.steadySeconds);
       }
-      const step = await ceiling.measure(trainRows);
+      const step = await ceiling.measure(trainRows, EPOCHS - 1);
       machine[1]!.push(step.one);
       machine[2]!.push(step.two);
+      if (pieceCeiling) splitTwo.push(await pieceCeiling.measureTwo(trainRows, EPOCHS - 1));
     }
     const ratio = median(steady[2]!.map((two, i) => two / steady[1]![i]!));
     const ceilingRatio = median(machine[2]!.map((two, i) => two / machine[1]![i]!));
-    const predicted = predictScaling({
-      featureSets: store.featureSets,
-      heads: linearHeads(HEADS, BATCH),
-      dims: DIMS,
-      classes: CLASSES,
-      trainRows,
-      epochs: EPOCHS,
-      seed: SEED,
-    });
+    const splitCeilingRatio = pieceCeiling
+      ? median(splitTwo.map((two, i) => two / machine[1]![i]!))
+      : ceilingRatio;
     // the same prediction over other seeds (each seed plans differently): the mean and the worst
     const overSeeds = Array.from({ length: 20 }, (_, i) =>
       predictScaling({
@@ -113,6 +128,18 @@ for (const layers of LAYERS) {
       ceilingRatio: round(ceilingRatio),
       // the efficiency: the fraction of the step graph's own 2-thread ceiling that MOP reached
       ceilingFraction: round(ratio / ceilingRatio),
+      // the step graph cut as MOP must cut it, on two threads ÷ the whole group on one; ÷ the ceiling:
+      // the most efficiency sequential-SGD semantics leave at this count (1 where nothing is cut)
+      ...(pieceCeiling
+        ? {
+            split: {
+              pieces: uniform,
+              splitCeilingRatio: round(splitCeilingRatio),
+              bound: round(splitCeilingRatio / ceilingRatio),
+              fractionOfSplitCeiling: round(ratio / splitCeilingRatio),
+            },
+          }
+        : {}),
       predicted: {
         ratio: round(predicted.ratio),
         idealFraction: round(predicted.ratio / 2),
@@ -125,6 +152,7 @@ for (const layers of LAYERS) {
         workers1: steady[1]!.map(Math.round),
         workers2: steady[2]!.map(Math.round),
         ceiling: machine[2]!.map((two, i) => round(two / machine[1]![i]!)),
+        ...(pieceCeiling ? { splitCeiling: splitTwo.map((two, i) => round(two / machine[1]![i]!)) } : {}),
       },
     };
     results.push(result);
@@ -136,22 +164,31 @@ for (const layers of LAYERS) {
         `predicted over seeds 1–20: mean ${seeds.ratio.toFixed(2)}× (old rule ${seeds.oldRuleRatio.toFixed(2)}×), ` +
         `worst ${seeds.worstRatio.toFixed(2)}× (old rule ${seeds.oldRuleWorstRatio.toFixed(2)}×)`,
     );
+    if (pieceCeiling)
+      console.log(
+        `  one group per layer runs on one worker at a time (sequential SGD), so it is cut into ${uniform} pieces of ` +
+          `${HEADS / uniform} heads; the step graph so cut reaches ${splitCeilingRatio.toFixed(2)}× on two threads, ` +
+          `so efficiency is bounded by ${(splitCeilingRatio / ceilingRatio).toFixed(2)} here; MOP reached ` +
+          `${(ratio / splitCeilingRatio).toFixed(2)} of that split ceiling`,
+      );
   } finally {
     await ceiling.close();
+    await pieceCeiling?.close();
     store.remove();
   }
 }
 console.log(
   [
     '',
-    'layers  ratio  ceiling  efficiency  predicted (old rule)  predicted ÷ 2  packing',
+    'layers  ratio  ceiling  efficiency  bound  predicted (old rule)  predicted ÷ 2  packing',
     ...results.map(
       (r) =>
         `${String(r.layers).padStart(6)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ceilingRatio.toFixed(2).padStart(7)}  ` +
-        `${r.ceilingFraction.toFixed(2).padStart(10)}  ${r.predicted.ratio.toFixed(2).padStart(9)} (${r.predicted.oldRuleRatio.toFixed(2)})` +
+        `${r.ceilingFraction.toFixed(2).padStart(10)}  ${(r.split?.bound ?? 1).toFixed(2).padStart(5)}  ${r.predicted.ratio.toFixed(2).padStart(9)} (${r.predicted.oldRuleRatio.toFixed(2)})` +
         `${r.predicted.idealFraction.toFixed(2).padStart(18)}  ${r.predicted.packingFraction.toFixed(2).padStart(7)}`,
     ),
     '',
+    'bound: the most efficiency a count allows when its groups must be cut (split ceiling ÷ ceiling; 1: nothing cut)',
     `Target: efficiency ≥ 0.9 for every count. Load average at end: ${load()}`,
   ].join('\n'),
 );

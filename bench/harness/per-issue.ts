@@ -20,6 +20,10 @@ export const PER_ISSUE = [
     what: 'MOP scaling by fused-group count (2 workers ÷ 1 ÷ step-graph ceiling, 1–8 layers × 8 heads)',
   },
   {
+    id: 'mop-timeline',
+    what: 'where a MOP epoch goes (workers computing, waiting, validation; 1 and 8 layers × 8 heads, 2 workers)',
+  },
+  {
     id: 'startup',
     what: 'start-up (median ms of --help, --version, results, store ls, usage errors ÷ node -e 0)',
   },
@@ -43,6 +47,10 @@ export const PER_ISSUE = [
   {
     id: 'grouped-training',
     what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
+  },
+  {
+    id: 'cluster-simulation',
+    what: 'scale on paper (simulated MOP efficiency at 1–64 hosts × 1–16 workers vs task and data parallelism)',
   },
 ] as const;
 

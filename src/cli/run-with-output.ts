@@ -1,7 +1,6 @@
 import type { EventSink } from '../core/events.js';
 import type { HomeLayout } from '../core/paths.js';
 import type { TrainingResult } from '../core/result.js';
-import { createPlainPrinter, formatLayerTable } from '../ui/plain-output.js';
 import { interruptSignal } from './interrupt.js';
 import { jsonLines } from './json-lines.js';
 import type { OutputMode } from './output-mode.js';
@@ -35,6 +34,9 @@ export async function runWithOutput(
       return result;
     }
     if (presentation.mode === 'plain') {
+      // loaded here, not at the top: train, demo and sweep import this module to register, and
+      // their --help and usage errors must not load the printer (start-up time)
+      const { createPlainPrinter, formatLayerTable } = await import('../ui/plain-output.js');
       const result = await work(
         createPlainPrinter((line) => process.stderr.write(`${line}\n`)),
         interrupt.signal,

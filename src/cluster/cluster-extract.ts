@@ -170,7 +170,14 @@ async function waitForUnits(
   const waitingSaid = new Set<string>();
   let lastSummary = performance.now();
   for (;;) {
-    if (options.signal?.aborted) throw interrupted();
+    if (options.signal?.aborted) {
+      // units not started yet are taken back; running ones finish (their shards are kept)
+      for (const unit of units.filter((u) => !u.outcome && !u.dropped))
+        await queueOf(unit.host)
+          .remove(unit.job)
+          .catch(() => {});
+      throw interrupted();
+    }
     const now = Date.now();
     const hosts = new Map((await readHosts(redis)).map((h) => [h.name, h]));
     for (const unit of units) {

@@ -103,18 +103,21 @@ export class RunStore {
   /** Every run under the root, newest first. */
   static list(runsRoot: string): RunMeta[] {
     if (!existsSync(runsRoot)) return [];
-    return readdirSync(runsRoot)
-      .filter((name) => existsSync(join(runsRoot, name, 'run-meta.json')))
-      .flatMap((name) => {
-        // a damaged run is left out of the list; opening it by name says what is wrong
-        try {
-          return [new RunStore(join(runsRoot, name), name).meta()];
-        } catch (error) {
-          if (isLayerlabError(error)) return [];
-          throw error;
-        }
-      })
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return (
+      readdirSync(runsRoot)
+        .filter((name) => existsSync(join(runsRoot, name, 'run-meta.json')))
+        .flatMap((name) => {
+          // a damaged run is left out of the list; opening it by name says what is wrong
+          try {
+            return [new RunStore(join(runsRoot, name), name).meta()];
+          } catch (error) {
+            if (isLayerlabError(error)) return [];
+            throw error;
+          }
+        })
+        // ISO timestamps sort as plain strings; localeCompare would load ICU's collator (start-up time)
+        .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+    );
   }
 
   private get metaPath(): string {

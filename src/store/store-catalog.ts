@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { notFound } from '../core/errors.js';
 import { FeatureStore } from './feature-store.js';
+import { listStoreDirs } from './store-dirs.js';
 import { featureSetBytes, type FeatureSetManifest, type StoreManifest } from './manifest.js';
 
 export interface StoreSummary {
@@ -37,14 +38,7 @@ export function summarizeStore(dir: string): StoreSummary {
   }
 }
 
-/** The store folders under the home's `stores/`, by name. */
-export function listStoreDirs(storesRoot: string): string[] {
-  if (!existsSync(storesRoot)) return [];
-  return readdirSync(storesRoot)
-    .sort()
-    .map((name) => join(storesRoot, name))
-    .filter((dir) => FeatureStore.exists(dir));
-}
+export { listStoreDirs };
 
 /**
  * A store named on the command line: a path to a store folder, or a store id (its folder name under

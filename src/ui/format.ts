@@ -5,7 +5,9 @@
 import type { HeadSummary } from '../core/result.js';
 
 const PLACEHOLDER = '–';
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use: building a NumberFormat loads ICU's locale data, tens of milliseconds that
+// `--help` and usage errors (which import this module but format no number) must not pay.
+let integer: Intl.NumberFormat | undefined;
 
 /** `0.9134` → `"91.3%"`; missing or non-finite values print as a dash. */
 export function formatPercent(fraction: number | undefined, digits = 1): string {
@@ -15,7 +17,9 @@ export function formatPercent(fraction: number | undefined, digits = 1): string 
 
 /** `12345` → `"12,345"`. */
 export function formatCount(value: number): string {
-  return Number.isFinite(value) ? integer.format(value) : PLACEHOLDER;
+  if (!Number.isFinite(value)) return PLACEHOLDER;
+  integer ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  return integer.format(value);
 }
 
 /** A clock-style ETA: `"0:07"`, `"12:30"`, `"1:02:03"`; unknown when negative or non-finite. */

@@ -42,6 +42,7 @@ describe('start-up loads no native engine', () => {
     ['--help'],
     ['--version'],
     ['results'],
+    ['store', 'ls'], // a home without stores: nothing for the LMDB engine to read
     ['extract'], // a usage error: the model and data are missing
     ['train', '--epochs', '0'],
     ...['extract', 'train', 'triage', 'predict', 'store', 'cluster', 'worker'].map((c) => [c, '--help']),

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runLocalCluster } from '../../cluster/local-cluster.js';
 import { usageError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format-bytes.js';
 import { resolveHome } from '../../core/paths.js';
@@ -108,6 +107,8 @@ Examples:
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
         throw usageError(`--port ${options.port} is not a port; use 1..65535`);
+      // child processes and sockets load only for a cluster that starts (start-up time of --help)
+      const { runLocalCluster } = await import('../../cluster/local-cluster.js');
       const interrupt = interruptSignal();
       try {
         await runLocalCluster({

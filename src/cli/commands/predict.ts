@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
-import { createPlainPrinter } from '../../ui/plain-output.js';
 import type { GlobalOptions } from '../main.js';
 import { jsonLines } from '../json-lines.js';
 import { interruptSignal } from '../interrupt.js';
@@ -62,13 +61,19 @@ Examples:
     .action(async (flags: PredictFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const home = homeLayout(resolveHome(globals.home));
-      const [{ loadHeadBundle }, { predict, writePredictionsCsv }, { resolveRunDir }, { loadGroupedHeads }] =
-        await Promise.all([
-          import('../../deploy/head-bundle.js'),
-          import('../../deploy/predict.js'),
-          import('../../report/load-report.js'),
-          import('../../deploy/grouped-heads.js'),
-        ]);
+      const [
+        { loadHeadBundle },
+        { predict, writePredictionsCsv },
+        { resolveRunDir },
+        { createPlainPrinter },
+        { loadGroupedHeads },
+      ] = await Promise.all([
+        import('../../deploy/head-bundle.js'),
+        import('../../deploy/predict.js'),
+        import('../../report/load-report.js'),
+        import('../../ui/plain-output.js'),
+        import('../../deploy/grouped-heads.js'),
+      ]);
       const runDir = resolveRunDir(home.runs, flags.run);
       const bundle = loadHeadBundle(runDir, flags.head);
       const groups = flags.groups ? loadGroupedHeads(runDir, bundle) : undefined;

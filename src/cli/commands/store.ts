@@ -5,6 +5,7 @@ import { homeLayout, resolveHome } from '../../core/paths.js';
 import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
+import { listStoreDirs } from '../../store/store-dirs.js';
 
 // The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
 const catalog = () => import('../../store/store-catalog.js');
@@ -16,6 +17,21 @@ const print = (json: boolean | undefined, doc: unknown, text: () => string) =>
 function storesRoot(command: Command): { root: string; json: boolean | undefined } {
   const globals = command.optsWithGlobals<GlobalOptions>();
   return { root: homeLayout(resolveHome(globals.home)).stores, json: globals.json };
+}
+
+/** Each store's summary; a store another process is creating right now is left out, and said so. */
+async function summarizeStores(dirs: readonly string[], json: boolean | undefined) {
+  if (dirs.length === 0) return [];
+  const { summarizeStore } = await catalog();
+  return dirs.flatMap((dir) => {
+    try {
+      return [summarizeStore(dir)];
+    } catch (error) {
+      if (!(error instanceof LayerlabError) || error.code !== 'STORE_LOCKED') throw error;
+      if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
+      return [];
+    }
+  });
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -54,20 +70,9 @@ Examples:
         const { listClusterStores } = await import('./store-cluster.js');
         return listClusterStores(options.cluster === true ? undefined : options.cluster, json === true);
       }
-      const [{ listStoreDirs, summarizeStore }, { formatStoreList }] = await Promise.all([
-        catalog(),
-        formats(),
-      ]);
-      // a store another process is creating right now is left out of the list, and said so
-      const stores = listStoreDirs(root).flatMap((dir) => {
-        try {
-          return [summarizeStore(dir)];
-        } catch (error) {
-          if (!(error instanceof LayerlabError) || error.code !== 'STORE_LOCKED') throw error;
-          if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
-          return [];
-        }
-      });
+      // with no store to read, the catalog (and lmdb under it) is never loaded
+      const dirs = listStoreDirs(root);
+      const [stores, { formatStoreList }] = await Promise.all([summarizeStores(dirs, json), formats()]);
       print(json, { stores }, () => formatStoreList(stores, root));
     });
 

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { packageRoot } from '../../src/core/paths.js';
+
+export interface DispatchTiming {
+  /** seconds, medians */
+  roundTrip: number;
+  /** seconds per byte of state a unit carries one way (base64 in the job, as the probe sends it) */
+  perStateByte: number;
+  /** Redis's own CPU time (from /proc) per unit and per byte of state: the part that queues */
+  redis: { perJob: number; perByte: number };
+  /** what was measured, for the record */
+  measured: {
+    units: number;
+    stateBytes: number;
+    noopMs: number;
+    stateMs: number;
+    redisCpuMs: { noop: number; state: number };
+  };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+      if (pattern.test(seen)) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`exited with ${code} before ${String(pattern)}:\n${seen}`)),
+    );
+  });
+}
+
+/** CPU seconds a process has used (user + system), from /proc/PID/stat (Linux; 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const stopChild = async (child: ChildProcess | undefined) => {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+};
+
+/**
+ * Measures a cluster unit's dispatch as `bench/cluster-dispatch.ts` does: a private redis-server on
+ * 127.0.0.1 (temporary folder, no persistence), a real `layerlab worker` process, and BullMQ round
+ * trips (add → the host takes the job from its queue → the coordinator sees it completed) of a
+ * no-op probe and of a probe carrying `stateBytes` of state. Redis's CPU time over each series is
+ * its serial share. Stops both processes by their PIDs.
+ */
+export async function measureDispatch(stateBytes: number, units: number): Promise<DispatchTiming> {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-sim-'));
+  const port = await freePort();
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let host: ChildProcess | undefined;
+  try {
+    await waitForLine(redis, /Ready to accept connections/);
+    const url = `redis://127.0.0.1:${port}`;
+    host = spawn(
+      process.execPath,
+      [
+        join(packageRoot(), 'bin', 'layerlab.js'),
+        'worker',
+        '--cluster',
+        url,
+        '--home',
+        join(dir, 'h1'),
+        '--name',
+        'h1',
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await waitForLine(host, /"worker\.start"/);
+    const connection = { host: '127.0.0.1', port };
+    const queue = new Queue('host-h1', { connection, prefix: 'layerlab' });
+    const events = new QueueEvents('host-h1', { connection, prefix: 'layerlab' });
+    await events.waitUntilReady();
+    const series = async (data: object, n: number) => {
+      const ms: number[] = [];
+      const cpuBefore = cpuSeconds(redis.pid!);
+      for (let i = 0; i < n; i++) {
+        const started = performance.now();
+        const job = await queue.add('probe', data, { removeOnComplete: { count: 1000 } });
+        await job.waitUntilFinished(events);
+        ms.push(performance.now() - started);
+      }
+      return { ms: median(ms), redisCpu: (cpuSeconds(redis.pid!) - cpuBefore) / n };
+    };
+    await series({}, 5); // warm-up
+    const noop = await series({}, units);
+    const state = await series({ state: Buffer.alloc(stateBytes, 7).toString('base64') }, units);
+    await events.close();
+    await queue.close();
+    return {
+      roundTrip: noop.ms / 1000,
+      perStateByte: Math.max(0, state.ms - noop.ms) / 1000 / stateBytes,
+      redis: { perJob: noop.redisCpu, perByte: Math.max(0, state.redisCpu - noop.redisCpu) / stateBytes },
+      measured: {
+        units,
+        stateBytes,
+        noopMs: noop.ms,
+        stateMs: state.ms,
+        redisCpuMs: { noop: noop.redisCpu * 1000, state: state.redisCpu * 1000 },
+      },
+    };
+  } finally {
+    await stopChild(host);
+    await stopChild(redis);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
