@@ -15,9 +15,13 @@ import { FeatureStore } from '../store/feature-store.js';
 import { backboneOf } from './export-head.js';
 import type { HeadBundle } from './head-bundle.js';
 import { addHeadInference } from './head-inference-graph.js';
+import { addGroupedHeadInference } from './grouped-head-graph.js';
+import { groupIds, type GroupedHeads } from './grouped-heads.js';
 
 export interface PredictOptions {
   bundle: HeadBundle;
+  /** a grouped run's per-group copies of the head: each record goes to its group's copy */
+  groups?: GroupedHeads;
   data: string;
   dataOptions?: OpenDatasetOptions;
   storesRoot: string;
@@ -35,21 +39,55 @@ export interface Predictions {
   store: string;
   /** true when the features came from the store without running the backbone */
   cached: boolean;
+  /** with grouped heads: each record's group ('' for none) and whether its group's own head scored it */
+  routing?: { group: string[]; own: boolean[] };
 }
 
-/** Runs only the head (standardize + layers) over stored features, one ONNX session. */
-async function applyHead(bundle: HeadBundle, features: Float32Array, records: number): Promise<Float32Array> {
+/** Records per session run of the grouped head, whose Gather holds a weight matrix per record. */
+const GROUPED_CHUNK = 512;
+
+/**
+ * Runs only the head (standardize + layers) over stored features, one ONNX session; with grouped
+ * heads, the same graph `export-head --groups` appends (each record through its group id's copy).
+ */
+async function applyHead(
+  bundle: HeadBundle,
+  features: Float32Array,
+  records: number,
+  grouped?: { heads: GroupedHeads; ids: BigInt64Array },
+): Promise<Float32Array> {
   const g = new GraphBuilder('layerlab_predict');
   const x = g.input('features', 'float32', ['N', bundle.dims]);
-  g.op('Softmax', [addHeadInference(g, x, bundle)], { axis: 1 }, 'probabilities');
+  const scores = grouped
+    ? addGroupedHeadInference(g, x, g.input('group_id', 'int64', ['N']), bundle, grouped.heads)
+    : addHeadInference(g, x, bundle);
+  g.op('Softmax', [scores], { axis: 1 }, 'probabilities');
   g.output('probabilities', 'float32', ['N', bundle.classes]);
   const session = await ort.InferenceSession.create(
     encodeModel({ graph: g.build(), opsets: [{ domain: '', version: 17 }] }),
     { logSeverityLevel: 3, intraOpNumThreads: 1 },
   );
   try {
-    const out = await session.run({ features: new ort.Tensor('float32', features, [records, bundle.dims]) });
-    return Float32Array.from(out.probabilities!.data as Float32Array);
+    if (!grouped) {
+      const out = await session.run({
+        features: new ort.Tensor('float32', features, [records, bundle.dims]),
+      });
+      return Float32Array.from(out.probabilities!.data as Float32Array);
+    }
+    const probabilities = new Float32Array(records * bundle.classes);
+    for (let start = 0; start < records; start += GROUPED_CHUNK) {
+      const n = Math.min(GROUPED_CHUNK, records - start);
+      const out = await session.run({
+        features: new ort.Tensor(
+          'float32',
+          features.subarray(start * bundle.dims, (start + n) * bundle.dims),
+          [n, bundle.dims],
+        ),
+        group_id: new ort.Tensor('int64', grouped.ids.subarray(start, start + n), [n]),
+      });
+      probabilities.set(out.probabilities!.data as Float32Array, start * bundle.classes);
+    }
+    return probabilities;
   } finally {
     await session.release();
   }
@@ -103,6 +141,7 @@ async function predictOn(
   const store = FeatureStore.open(storeDir, { write: false });
   let features: Float32Array;
   let ids: string[];
+  let recordGroups: (string | undefined)[] | undefined;
   try {
     // Canonical order (docs/contract.md, "Predictions"), which appends to a folder make differ from storage
     // order; records that failed to decode are left out.
@@ -110,11 +149,26 @@ async function predictOn(
     const stored = store.records().ids;
     features = store.readRows(set.key, rows);
     ids = Array.from(rows, (row) => stored[row]!);
+    if (options.groups) {
+      // the group each record has in this data's store (its group column or folder rule), none if ungrouped
+      const groups = store.groups();
+      recordGroups = Array.from(rows, (row) => {
+        const g = groups?.index[row] ?? -1;
+        return g < 0 ? undefined : groups!.names[g];
+      });
+    }
   } finally {
     store.close();
   }
   const records = features.length / bundle.dims;
-  const probabilities = await applyHead(bundle, features, records);
+  const ids64 =
+    options.groups && recordGroups ? groupIds(recordGroups.slice(0, records), options.groups) : undefined;
+  const probabilities = await applyHead(
+    bundle,
+    features,
+    records,
+    options.groups && ids64 ? { heads: options.groups, ids: ids64 } : undefined,
+  );
   const predicted = new Int32Array(records);
   for (let r = 0; r < records; r++) {
     let best = 0;
@@ -129,14 +183,31 @@ async function predictOn(
     classNames: bundle.classNames,
     store: storeDir,
     cached: extracted.cached,
+    ...(recordGroups && ids64
+      ? {
+          routing: {
+            group: recordGroups.slice(0, records).map((name) => name ?? ''),
+            own: Array.from(ids64, (id) => id >= 0n),
+          },
+        }
+      : {}),
   };
 }
 
-/** `id,prediction,p_<class>…` in canonical record order (docs/contract.md, "Predictions"); written atomically. */
+/**
+ * `id,prediction,p_<class>…` in canonical record order (docs/contract.md, "Predictions"), then for a
+ * grouped run `group,head` (the record's group, and `group` or `shared`: which head scored it);
+ * written atomically.
+ */
 export function writePredictionsCsv(path: string, predictions: Predictions): void {
   const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const { classNames } = predictions;
-  const lines = [['id', 'prediction', ...classNames.map((c) => `p_${c}`)].map(quote).join(',')];
+  const { routing } = predictions;
+  const lines = [
+    ['id', 'prediction', ...classNames.map((c) => `p_${c}`), ...(routing ? ['group', 'head'] : [])]
+      .map(quote)
+      .join(','),
+  ];
   predictions.ids.forEach((id, r) => {
     const probs = Array.from(
       predictions.probabilities.subarray(r * classNames.length, (r + 1) * classNames.length),
@@ -147,6 +218,7 @@ export function writePredictionsCsv(path: string, predictions: Predictions): voi
         quote(id),
         quote(classNames[predictions.predicted[r]!] ?? String(predictions.predicted[r])),
         ...probs,
+        ...(routing ? [quote(routing.group[r]!), routing.own[r] ? 'group' : 'shared'] : []),
       ].join(','),
     );
   });

@@ -3,10 +3,10 @@ import type { Predictions } from './predict.js';
 
 /**
  * The predictions table as Parquet: `id`, `prediction` (the class name), then `p_<class>` float
- * probabilities, one row per record in canonical order: the CSV's columns (docs/contract.md, "Predictions").
+ * probabilities (then `group`, `head` for a grouped run), one row per record in canonical order: the CSV's columns (docs/contract.md, "Predictions").
  */
 export function writePredictionsParquet(path: string, predictions: Predictions): Promise<void> {
-  const { classNames, predicted, probabilities, ids } = predictions;
+  const { classNames, predicted, probabilities, ids, routing } = predictions;
   const columns: ParquetColumn[] = [
     { name: 'id', type: 'VARCHAR', value: (r) => ids[r]! },
     {
@@ -19,6 +19,16 @@ export function writePredictionsParquet(path: string, predictions: Predictions):
       type: 'FLOAT',
       value: (r) => probabilities[r * classNames.length + c]!,
     })),
+    ...(routing
+      ? [
+          { name: 'group', type: 'VARCHAR', value: (r) => routing.group[r]! } satisfies ParquetColumn,
+          {
+            name: 'head',
+            type: 'VARCHAR',
+            value: (r) => (routing.own[r] ? 'group' : 'shared'),
+          } satisfies ParquetColumn,
+        ]
+      : []),
   ];
   return writeParquet(path, ids.length, columns);
 }

@@ -80,5 +80,6 @@ export function loadReportModel(runDir: string): ReportModel {
       testAccuracy: m.testAccuracy,
     })),
     best: { id: outcome.best.id, confusion: outcome.best.confusion, split: outcome.best.confusionSplit },
+    ...(outcome.groups ? { groups: outcome.groups } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { ReportModel, ReportModelRow } from './report-model.js';
 import { modelStatusText } from './results-table.js';
 import { barChart, escapeHtml, lineChart } from './svg-charts.js';
 import { triageSection } from './triage-section.js';
+import { groupSection } from './group-charts.js';
 
 const percent = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`;
@@ -15,7 +16,7 @@ h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;bor
 .card b{display:block;font-size:1.35rem}table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #f3f4f6;text-align:left}th{background:#f9fafb}td.n{text-align:right}
 tr.best td{background:#eff6ff;font-weight:600}.curves{display:flex;flex-wrap:wrap;gap:1.2rem}.curve h3{font-size:.95rem;margin:.4rem 0}
-.confusion td{text-align:right;min-width:2.6rem}.confusion th{font-weight:500}
+.confusion td{text-align:right;min-width:2.6rem}table.groups td{min-width:3.4rem}table.groups td.top{outline:2px solid #111827;outline-offset:-2px;font-weight:600}.confusion th{font-weight:500}
 svg .label,svg .value,svg .tick,svg .legend{font:12px system-ui,sans-serif;fill:#374151}svg .grid{stroke:#e5e7eb}
 svg .bar{fill:#93c5fd}svg .chance{stroke:#9ca3af;stroke-dasharray:4 3}svg .bar.best{fill:#2563eb}code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#6b7280}dd{margin:0;word-break:break-all}`;
 
@@ -136,6 +137,12 @@ export function renderReportHtml(model: ReportModel): string {
 <h2>Best validation ${escapeHtml(result.metric)} by layer</h2>
 ${layerChart(model, labels)}
 ${triageSection(result.triage)}
+${groupSection(
+  model.groups,
+  result.layers.map((l) => l.layer),
+  labels,
+  result.metric,
+)}
 <h2>Learning curves of the best heads</h2>
 <div class="curves">${curves(model, labels)}</div>
 <h2>Confusion matrix of the best head (${model.best.split} split)</h2>

@@ -1,4 +1,5 @@
 import type { TrainingResult } from '../core/result.js';
+import type { GroupResults } from '../train/run-folder/group-results.js';
 
 /** Everything the HTML report shows, as plain data (loaded by load-report.ts, rendered by render-report.ts). */
 export interface ReportModel {
@@ -19,6 +20,8 @@ export interface ReportModel {
   result: TrainingResult;
   models: ReportModelRow[];
   best: { id: string; confusion: number[][]; split: 'test' | 'val' };
+  /** a `train --groups` run's per-group results */
+  groups?: GroupResults;
 }
 
 export interface ReportModelRow {

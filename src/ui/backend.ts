@@ -88,6 +88,19 @@ export interface RunOutcome {
   classes: number;
   models: OutcomeModel[];
   bestModel: string;
+  /** a `train --groups` run: per data group its best layer and the group × layer grid */
+  groups?: GroupOutcome[];
+}
+
+/** One data group of a grouped run (results.json `groups`): the metrics are the run's ranking metric. */
+export interface GroupOutcome {
+  name: string;
+  /** its best model on its own validation records */
+  best: { id: string; layer: string; val: number | null; test: number | null };
+  /** per layer, its best model's validation metric */
+  layers: { layer: string; val: number | null }[];
+  /** the shared head (the run's best ungrouped model) on the group's test records */
+  shared: { id: string; test: number | null };
 }
 
 /** A checkpoint file: what it holds (from its header) and where it is. */

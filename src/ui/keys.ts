@@ -25,7 +25,8 @@ export type Intent =
   | 'stop'
   | 'resume'
   | 'clone'
-  | 'add';
+  | 'add'
+  | 'groups';
 
 /** Which screens a binding belongs to, for the help overlay. */
 export type KeyScope = 'global' | 'lists' | 'run' | 'steer';
@@ -56,6 +57,12 @@ export const bindings: readonly Binding[] = [
   { intent: 'sort', keys: 's', help: 'sort by the selected column (again: reverse)', scope: 'lists' },
   { intent: 'nextPane', keys: 'Tab', help: 'next section (stores, runs)', scope: 'lists' },
   { intent: 'metric', keys: 'm', help: 'next metric in the table', scope: 'run' },
+  {
+    intent: 'groups',
+    keys: 'v',
+    help: 'grouped runs: group × layer table (again: layer × head)',
+    scope: 'run',
+  },
   { intent: 'stop', keys: 'x', help: 'stop the selected config', scope: 'steer' },
   { intent: 'resume', keys: 'r', help: 'resume the selected config', scope: 'steer' },
   { intent: 'clone', keys: 'c', help: 'clone it with changed hyper-parameters', scope: 'steer' },
@@ -74,6 +81,7 @@ const characters: Partial<Record<string, Intent>> = {
   '/': 'filter',
   s: 'sort',
   m: 'metric',
+  v: 'groups',
   x: 'stop',
   r: 'resume',
   c: 'clone',

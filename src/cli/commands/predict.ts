@@ -18,6 +18,8 @@ interface PredictFlags {
   groupColumn?: string;
   table?: string;
   query?: string;
+  /** false with --no-groups */
+  groups: boolean;
 }
 
 export function registerPredict(program: Command): void {
@@ -35,6 +37,10 @@ export function registerPredict(program: Command): void {
     .option('--group-column <name>', 'tables: a column grouping the records')
     .option('--table <name>', 'databases (postgresql://, .sqlite, .duckdb): the table to read')
     .option('--query <sql>', 'databases: a SELECT whose rows are the records')
+    .option(
+      '--no-groups',
+      'a `train --groups` run: apply the shared head to every record instead of routing by group',
+    )
     .addHelpText(
       'after',
       `
@@ -42,6 +48,10 @@ Features of the head's layer are extracted with the exact preprocessing the head
 into the feature store for that data, so predicting twice on the same data runs the backbone once.
 The CSV has a header row: id, prediction (the class name), then p_<class> probabilities, one row per
 record in the dataset's canonical order; an --out ending in .parquet writes the same columns as Parquet.
+For a run trained with --groups, each record goes to the head's copy trained on its group (the
+group its store gives it: --group-column, or the data's own groups); a record without a group, or of
+a group with no head of its own, gets the shared head. Two more columns say which: group, and head
+(group or shared).
 
 Examples:
   layerlab predict --run run-20261121-093512-1a2b --data ./new-images --out preds.csv
@@ -56,13 +66,17 @@ Examples:
         { predict, writePredictionsCsv },
         { resolveRunDir },
         { createPlainPrinter },
+        { loadGroupedHeads },
       ] = await Promise.all([
         import('../../deploy/head-bundle.js'),
         import('../../deploy/predict.js'),
         import('../../report/load-report.js'),
         import('../../ui/plain-output.js'),
+        import('../../deploy/grouped-heads.js'),
       ]);
-      const bundle = loadHeadBundle(resolveRunDir(home.runs, flags.run), flags.head);
+      const runDir = resolveRunDir(home.runs, flags.run);
+      const bundle = loadHeadBundle(runDir, flags.head);
+      const groups = flags.groups ? loadGroupedHeads(runDir, bundle) : undefined;
       const out = jsonLines();
       const sink = globals.json
         ? out.sink
@@ -73,6 +87,7 @@ Examples:
       try {
         const predictions = await predict({
           bundle,
+          ...(groups ? { groups } : {}),
           data: flags.data,
           dataOptions: {
             ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
@@ -101,11 +116,23 @@ Examples:
           records: predictions.ids.length,
           store: predictions.store,
           cached: predictions.cached,
+          ...(predictions.routing
+            ? {
+                groups: {
+                  own: predictions.routing.own.filter(Boolean).length,
+                  shared: predictions.routing.own.filter((own) => !own).length,
+                },
+              }
+            : {}),
         };
         if (globals.json) out.result(summary);
         else
           process.stdout.write(
-            `${path}: ${predictions.ids.length} predictions by ${bundle.modelId} on ${bundle.featureSet.layer}\n`,
+            `${path}: ${predictions.ids.length} predictions by ${bundle.modelId} on ${bundle.featureSet.layer}${
+              summary.groups
+                ? ` (${summary.groups.own} by their group's head, ${summary.groups.shared} by the shared head)`
+                : ''
+            }\n`,
           );
       } finally {
         interrupt.dispose();

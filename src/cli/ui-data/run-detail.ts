@@ -40,6 +40,16 @@ function readOutcome(runDir: string): RunOutcome | undefined {
     seconds: results.seconds,
     classes: results.classes,
     bestModel: results.best.id,
+    ...(results.groups
+      ? {
+          groups: results.groups.groups.map((g) => ({
+            name: g.name,
+            best: { id: g.best.id, layer: g.best.layer, val: g.best.val, test: g.best.test },
+            layers: g.layers.map((l) => ({ layer: l.layer, val: l.val })),
+            shared: { id: g.shared.id, test: g.shared.test },
+          })),
+        }
+      : {}),
     models: results.models.map((m) => ({
       id: m.id,
       layer: m.layer,

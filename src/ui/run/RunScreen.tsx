@@ -12,6 +12,8 @@ import { TrainingPanel } from '../TrainingPanel.js';
 import { LayerChart } from './LayerChart.js';
 import { modelConfig } from './model-config.js';
 import { ResultsTable } from './ResultsTable.js';
+import { groupLayers, groupMatrix } from './group-matrix.js';
+import { GroupTable } from './GroupTable.js';
 import { RunTitle } from './RunTitle.js';
 import { runScreenModel } from './run-screen-model.js';
 import type { RunView, RunViewAction } from './run-view.js';
@@ -113,6 +115,10 @@ export function RunScreen(props: RunScreenProps) {
       case 'clone':
       case 'add':
         return steer(intent);
+      case 'groups':
+        if (!detail?.outcome?.groups?.length)
+          return steering.say('this run has no data groups: train with --groups for a group × layer table');
+        return dispatch({ type: 'intent', intent, context: live.context });
       default:
         dispatch({ type: 'intent', intent, context: live.context });
     }
@@ -133,6 +139,8 @@ export function RunScreen(props: RunScreenProps) {
   const { extraction, training } = state;
   const { matrix, rows, selected, layout } = model;
   const sortedBy = view.sort.column === 'layer' && !view.sort.reversed ? 'depth' : view.sort.column;
+  const groups = view.groups ? detail?.outcome?.groups : undefined;
+  const layers = groups ? groupLayers(groups, detail?.job?.featureSets.map((f) => f.layer) ?? []) : [];
   return (
     <Box flexDirection="column" width={width} height={fill ? height : undefined}>
       <RunTitle runId={props.runId} state={state} width={width} warning={model.warning} />
@@ -142,29 +150,56 @@ export function RunScreen(props: RunScreenProps) {
       {training.status === 'pending' ? null : (
         <TrainingPanel training={training} workers={layout.workers} barWidth={model.barWidth} />
       )}
-      <Box marginTop={1} width={width} justifyContent="space-between">
-        <Text bold wrap="truncate">
-          {capitalized(matrix.metric.label)}
-          <Text color={theme.muted}>
-            {' '}
-            · {rows.length} layers × {matrix.heads.length} configs · sorted by {sortedBy}
-          </Text>
-        </Text>
-        <Text color={theme.muted}>
-          {selected === undefined ? '' : `${selected.id}${selected.origin ? ` (${selected.origin})` : ''}`}
-        </Text>
-      </Box>
-      <ResultsTable
-        matrix={matrix}
-        rows={rows}
-        layout={model.matrixLayout}
-        sort={view.sort}
-        cursorRow={model.cursorRow}
-        cursorColumn={model.cursorColumn}
-        bestLayer={model.bestLayer}
-        height={layout.tableRows}
-        focused={view.form === undefined}
-      />
+      {groups ? (
+        <>
+          <Box marginTop={1} width={width}>
+            <Text bold wrap="truncate">
+              Groups × layers: best val {detail?.job?.extra.metric ?? 'accuracy'}
+              <Text color={theme.muted}>
+                {' '}
+                · {groups.length} groups × {layers.length} layers · * the group&apos;s best layer · own vs
+                shared head on its test records · v back
+              </Text>
+            </Text>
+          </Box>
+          <GroupTable
+            rows={groupMatrix(groups, layers)}
+            layers={layers}
+            width={width}
+            height={layout.tableRows}
+            cursorRow={0}
+            focused={false}
+          />
+        </>
+      ) : (
+        <>
+          <Box marginTop={1} width={width} justifyContent="space-between">
+            <Text bold wrap="truncate">
+              {capitalized(matrix.metric.label)}
+              <Text color={theme.muted}>
+                {' '}
+                · {rows.length} layers × {matrix.heads.length} configs · sorted by {sortedBy}
+              </Text>
+            </Text>
+            <Text color={theme.muted}>
+              {selected === undefined
+                ? ''
+                : `${selected.id}${selected.origin ? ` (${selected.origin})` : ''}`}
+            </Text>
+          </Box>
+          <ResultsTable
+            matrix={matrix}
+            rows={rows}
+            layout={model.matrixLayout}
+            sort={view.sort}
+            cursorRow={model.cursorRow}
+            cursorColumn={model.cursorColumn}
+            bestLayer={model.bestLayer}
+            height={layout.tableRows}
+            focused={view.form === undefined}
+          />
+        </>
+      )}
       {view.form !== undefined ? (
         <SteerFormView form={view.form} />
       ) : (
@@ -177,14 +212,19 @@ export function RunScreen(props: RunScreenProps) {
       <FilterLine filter={view.filter} />
       <Footer
         width={width}
-        hints={footerHints(model.running && steering.available, props.launched ?? false)}
+        hints={footerHints(
+          model.running && steering.available,
+          props.launched ?? false,
+          (detail?.outcome?.groups?.length ?? 0) > 0,
+        )}
       />
     </Box>
   );
 }
 
-function footerHints(steerable: boolean, launched: boolean): string {
+function footerHints(steerable: boolean, launched: boolean, grouped: boolean): string {
   const steer = steerable ? ' · x stop · r resume · c clone · a add' : '';
+  const groups = grouped ? ' · v groups' : '';
   const leave = launched ? 'Ctrl-C interrupt' : 'Esc back · q quit';
-  return `↑↓←→ move · Enter model · s sort · m metric${steer} · / filter · ${leave}`;
+  return `↑↓←→ move · Enter model · s sort · m metric${groups}${steer} · / filter · ${leave}`;
 }

@@ -16,6 +16,8 @@ export interface RunView {
   metric?: MetricId;
   filter: FilterState;
   form?: SteerForm;
+  /** a grouped run shows its group × layer table instead of the layer × head one */
+  groups?: boolean;
 }
 
 export interface RunViewContext {
@@ -72,6 +74,8 @@ function onIntent(view: RunView, intent: Intent, context: RunViewContext): RunVi
       const reversed = view.sort.column === column ? !view.sort.reversed : false;
       return { ...view, sort: { column, reversed } };
     }
+    case 'groups':
+      return { ...view, groups: !view.groups };
     case 'metric': {
       const at = metrics.indexOf(view.metric ?? metrics[0]!);
       return { ...view, metric: metrics[(at + 1) % Math.max(1, metrics.length)] };
