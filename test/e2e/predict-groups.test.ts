@@ -232,36 +232,56 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
   });
 
   it('gives a record of a group the run did not train the shared head, and flags it', async () => {
-    await groupStore(storeDir, { colour: 'hue' }); // the same records, their group renamed: unseen
-    const out = join(home, 'unseen.csv');
-    const run = await runCli([
+    // A second run trained while the store called the colour group "hue": extracting the data again
+    // for predict restores the data's own group names, so "colour" is a group that run never saw.
+    await groupStore(storeDir, { colour: 'hue' });
+    const trained = await runCli([
       '--home',
       home,
-      'predict',
-      '--run',
-      result.run,
-      '--data',
-      'builtin:shapes-groups',
-      '--out',
-      out,
+      'train',
+      '--store',
+      storeDir,
+      '--groups',
+      '--epochs',
+      '2',
+      '--json',
     ]);
+    expect(trained.code).toBe(0);
+    const renamed = (parseNdjson(trained.stdout).at(-1) as unknown as TrainingResult).run;
+    const predict = (out: string, ...extra: string[]) =>
+      runCli([
+        '--home',
+        home,
+        'predict',
+        '--run',
+        renamed,
+        '--data',
+        'builtin:shapes-groups',
+        '--out',
+        out,
+        ...extra,
+      ]);
+    const out = join(home, 'unseen.csv');
+    const run = await predict(out);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/1800 by their group's head, 600 by the shared head/);
+    const sharedOut = join(home, 'unseen-shared.csv');
+    expect((await predict(sharedOut, '--no-groups')).code).toBe(0);
     const { rows } = readCsv(out);
-    const grouped = readCsv(join(home, 'grouped.csv')).rows;
-    const shared = readCsv(join(home, 'shared.csv')).rows;
+    const shared = readCsv(sharedOut).rows;
+    expect(rows.some((row) => row.at(-2) === 'colour')).toBe(true);
     rows.forEach((row, r) => {
-      const unseen = row.at(-2) === 'hue';
+      const unseen = row.at(-2) === 'colour';
       expect(row.at(-1)).toBe(unseen ? 'shared' : 'group');
-      const expected = unseen ? shared[r]! : grouped[r]!;
-      expect(row.slice(0, 2)).toEqual(expected.slice(0, 2));
+      if (!unseen) return;
+      expect(row.slice(0, 2)).toEqual(shared[r]!.slice(0, 2));
       // the shared head in the grouped graph: the same weights through a batched MatMul, equal to rounding
-      row.slice(2, -2).forEach((p, c) => expect(Number(p)).toBeCloseTo(Number(expected[2 + c]), 5));
+      row.slice(2, -2).forEach((p, c) => expect(Number(p)).toBeCloseTo(Number(shared[r]![2 + c]), 5));
     });
   });
 
   it('writes the same group and head columns to Parquet', async () => {
-    const out = join(home, 'unseen.parquet');
+    const out = join(home, 'grouped.parquet');
     const run = await runCli([
       '--home',
       home,
@@ -274,7 +294,7 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       out,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const { header, rows } = readCsv(join(home, 'unseen.csv'));
+    const { header, rows } = readCsv(join(home, 'grouped.csv'));
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
