@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ModelState } from '../train/heads/head-state.js';
 import { groupedStatesPath, readGroupedModelState } from '../train/run-folder/grouped-states.js';
 import { requireRunResults } from '../train/run-folder/run-results.js';
-import type { HeadBundle } from './head-bundle.js';
+import { loadHeadBundle, type HeadBundle } from './head-bundle.js';
 
 /**
  * One model of a `train --groups` run as trained per data group: `groups[g]`'s copy is `states[g]`
@@ -42,4 +42,36 @@ export function groupIds(recordGroups: readonly (string | undefined)[], heads: G
   return BigInt64Array.from(recordGroups, (name) =>
     BigInt(name === undefined ? -1 : (position.get(name) ?? -1)),
   );
+}
+
+/**
+ * A grouped run's heads as `predict` routes by default: each trained group to its own best model
+ * (results.json `groups[].best`: its layer and configuration, with the weights that model learned on
+ * that group), every other record to the run's best (shared) model. Models are listed once, each with
+ * the groups it is best for, so one head session serves all of them.
+ */
+export interface GroupBestHeads {
+  models: { bundle: HeadBundle; heads: GroupedHeads }[];
+}
+
+/**
+ * Each trained group's best model, read from results.json's `groups` section; undefined when the run
+ * was not grouped or no group's best model has per-group weights (such groups get the shared head).
+ */
+export function loadGroupBestHeads(runDir: string): GroupBestHeads | undefined {
+  const section = requireRunResults(runDir).groups;
+  if (!section || !existsSync(groupedStatesPath(runDir))) return undefined;
+  const byModel = new Map<string, { bundle: HeadBundle; heads: GroupedHeads }>();
+  for (const { name, best } of section.groups) {
+    const state = readGroupedModelState(runDir, best.id, name);
+    if (!state) continue;
+    let model = byModel.get(best.id);
+    if (!model) {
+      model = { bundle: loadHeadBundle(runDir, best.id), heads: { groups: [], states: [] } };
+      byModel.set(best.id, model);
+    }
+    model.heads.groups.push(name);
+    model.heads.states.push(state);
+  }
+  return byModel.size > 0 ? { models: [...byModel.values()] } : undefined;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ort } from '../backbone/ort-runtime.js';
-import type { Pooling } from '../backbone/capture-point.js';
+import type { CapturePoint, Pooling } from '../backbone/capture-point.js';
 import type { PreprocessSpec } from '../backbone/backbone.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { configError, LayerlabError } from '../core/errors.js';
@@ -16,12 +16,17 @@ import { backboneOf } from './export-head.js';
 import type { HeadBundle } from './head-bundle.js';
 import { addHeadInference } from './head-inference-graph.js';
 import { addGroupedHeadInference } from './grouped-head-graph.js';
-import { groupIds, type GroupedHeads } from './grouped-heads.js';
+import { groupIds, type GroupBestHeads, type GroupedHeads } from './grouped-heads.js';
 
 export interface PredictOptions {
   bundle: HeadBundle;
   /** a grouped run's per-group copies of the head: each record goes to its group's copy */
   groups?: GroupedHeads;
+  /**
+   * a grouped run's default routing: each record to its group's best model (its own layer and
+   * configuration, weights trained on that group), else to `bundle`, the shared head; wins over `groups`
+   */
+  groupBest?: GroupBestHeads;
   data: string;
   dataOptions?: OpenDatasetOptions;
   storesRoot: string;
@@ -115,31 +120,43 @@ async function predictOn(
   dataset: DataSource,
 ): Promise<Predictions> {
   const { bundle } = options;
-  const point = backbone.points.find((p) => p.name === bundle.featureSet.point);
-  if (!point)
-    throw configError(
-      `${backbone.ref} has no capture point ${bundle.featureSet.point}; heads on derived views cannot predict yet`,
-    );
+  const grouped = Boolean(options.groups ?? options.groupBest);
+  // every head that may score a record: the shared one, then each group's best model
+  const bundles = [bundle, ...(options.groupBest?.models.map((m) => m.bundle) ?? [])];
+  const points: CapturePoint[] = [];
+  for (const b of bundles) {
+    const point = backbone.points.find((p) => p.name === b.featureSet.point);
+    if (!point)
+      throw configError(
+        `${backbone.ref} has no capture point ${b.featureSet.point}; heads on derived views cannot predict yet`,
+      );
+    if (!points.includes(point)) points.push(point);
+  }
   const preprocess = bundle.store.preprocessing as unknown as PreprocessSpec;
   const storeDir = storeDirFor(options.storesRoot, backbone, dataset, preprocess);
+  // one extraction pass for every layer some head needs (all heads of a run share its store's pooling)
   const extracted = await extract({
     backbone,
     dataset,
-    points: [point],
+    points,
     pooling: bundle.featureSet.pooling as Pooling,
     preprocess,
     storeDir,
     sink: options.sink,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const set = extracted.featureSets[0]!;
-  if (set.dims !== bundle.dims)
-    throw new LayerlabError(
-      'BAD_DATA',
-      `${set.layer} has ${set.dims} values per record here but the head takes ${bundle.dims}`,
-    );
+  const setOf = (b: HeadBundle) => {
+    const set = extracted.featureSets.find((s) => s.layer === b.featureSet.layer);
+    if (!set) throw new LayerlabError('BAD_DATA', `extracting ${b.featureSet.layer} stored no feature set`);
+    if (set.dims !== b.dims)
+      throw new LayerlabError(
+        'BAD_DATA',
+        `${set.layer} has ${set.dims} values per record here but the head takes ${b.dims}`,
+      );
+    return set;
+  };
   const store = FeatureStore.open(storeDir, { write: false });
-  let features: Float32Array;
+  const features = new Map<string, Float32Array>();
   let ids: string[];
   let recordGroups: (string | undefined)[] | undefined;
   try {
@@ -147,9 +164,12 @@ async function predictOn(
     // order; records that failed to decode are left out.
     const rows = store.canonicalRows({ withSkipped: false });
     const stored = store.records().ids;
-    features = store.readRows(set.key, rows);
+    for (const b of bundles) {
+      const { key } = setOf(b);
+      if (!features.has(key)) features.set(key, store.readRows(key, rows));
+    }
     ids = Array.from(rows, (row) => stored[row]!);
-    if (options.groups) {
+    if (grouped) {
       // the group each record has in this data's store (its group column or folder rule), none if ungrouped
       const groups = store.groups();
       recordGroups = Array.from(rows, (row) => {
@@ -160,15 +180,30 @@ async function predictOn(
   } finally {
     store.close();
   }
-  const records = features.length / bundle.dims;
-  const ids64 =
-    options.groups && recordGroups ? groupIds(recordGroups.slice(0, records), options.groups) : undefined;
-  const probabilities = await applyHead(
-    bundle,
-    features,
-    records,
-    options.groups && ids64 ? { heads: options.groups, ids: ids64 } : undefined,
-  );
+  const sharedFeatures = features.get(setOf(bundle).key)!;
+  const records = sharedFeatures.length / bundle.dims;
+  let probabilities: Float32Array;
+  let own: boolean[] | undefined;
+  if (options.groupBest && recordGroups) {
+    const routed = await applyGroupBest(
+      bundle,
+      options.groupBest,
+      (b) => features.get(setOf(b).key)!,
+      recordGroups.slice(0, records),
+    );
+    probabilities = routed.probabilities;
+    own = routed.own;
+  } else {
+    const ids64 =
+      options.groups && recordGroups ? groupIds(recordGroups.slice(0, records), options.groups) : undefined;
+    probabilities = await applyHead(
+      bundle,
+      sharedFeatures,
+      records,
+      options.groups && ids64 ? { heads: options.groups, ids: ids64 } : undefined,
+    );
+    if (ids64) own = Array.from(ids64, (id) => id >= 0n);
+  }
   const predicted = new Int32Array(records);
   for (let r = 0; r < records; r++) {
     let best = 0;
@@ -183,15 +218,68 @@ async function predictOn(
     classNames: bundle.classNames,
     store: storeDir,
     cached: extracted.cached,
-    ...(recordGroups && ids64
-      ? {
-          routing: {
-            group: recordGroups.slice(0, records).map((name) => name ?? ''),
-            own: Array.from(ids64, (id) => id >= 0n),
-          },
-        }
+    ...(recordGroups && own
+      ? { routing: { group: recordGroups.slice(0, records).map((name) => name ?? ''), own } }
       : {}),
   };
+}
+
+/** The rows `picked` of a [records, dims] matrix, packed. */
+function gatherRows(features: Float32Array, dims: number, picked: number[]): Float32Array {
+  const out = new Float32Array(picked.length * dims);
+  picked.forEach((r, i) => out.set(features.subarray(r * dims, (r + 1) * dims), i * dims));
+  return out;
+}
+
+/**
+ * Scores each record with its group's best model's copy for that group, and the rest (no group, or a
+ * group without a copy) with the shared head: one head session per distinct model, over just the
+ * records routed to it, scattered back into canonical order.
+ */
+async function applyGroupBest(
+  shared: HeadBundle,
+  best: GroupBestHeads,
+  featuresOf: (bundle: HeadBundle) => Float32Array,
+  recordGroups: (string | undefined)[],
+): Promise<{ probabilities: Float32Array; own: boolean[] }> {
+  const classes = shared.classes;
+  const modelOf = new Map<string, number>();
+  best.models.forEach((m, i) => m.heads.groups.forEach((name) => modelOf.set(name, i)));
+  const route = recordGroups.map((name) => (name === undefined ? -1 : (modelOf.get(name) ?? -1)));
+  const probabilities = new Float32Array(recordGroups.length * classes);
+  const heads: { bundle: HeadBundle; grouped?: GroupedHeads; index: number }[] = [
+    { bundle: shared, index: -1 },
+    ...best.models.map((m, index) => ({ bundle: m.bundle, grouped: m.heads, index })),
+  ];
+  for (const head of heads) {
+    const picked: number[] = [];
+    route.forEach((m, r) => {
+      if (m === head.index) picked.push(r);
+    });
+    if (picked.length === 0) continue;
+    if (head.bundle.classes !== classes)
+      throw new LayerlabError(
+        'BAD_DATA',
+        `${head.bundle.modelId} has ${head.bundle.classes} classes, not ${classes}`,
+      );
+    const x = gatherRows(featuresOf(head.bundle), head.bundle.dims, picked);
+    const scored = await applyHead(
+      head.bundle,
+      x,
+      picked.length,
+      head.grouped
+        ? {
+            heads: head.grouped,
+            ids: groupIds(
+              picked.map((r) => recordGroups[r]),
+              head.grouped,
+            ),
+          }
+        : undefined,
+    );
+    picked.forEach((r, i) => probabilities.set(scored.subarray(i * classes, (i + 1) * classes), r * classes));
+  }
+  return { probabilities, own: route.map((m) => m >= 0) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadHeadBundle, type HeadBundle } from '../../src/deploy/head-bundle.js
 import { FeatureStore, groupsOf } from '../../src/store/feature-store.js';
 import type { ModelState } from '../../src/train/heads/head-state.js';
 import { readGroupedModelState } from '../../src/train/run-folder/grouped-states.js';
+import { requireRunResults } from '../../src/train/run-folder/run-results.js';
 import { parseNdjson, runCli } from './cli-run.js';
 
 /** The store's records grouped by the data's own groups, renamed by `rename` (metadata only). */
@@ -45,19 +46,23 @@ async function groupStore(storeDir: string, rename: Record<string, string> = {})
   }
 }
 
-/** softmax((x − mean) / std · W + b), written out in JS: the trained head applied without ONNX. */
+/** softmax of the head on (x − mean) / std, written out in JS (x·W + b per layer, ReLU between): no ONNX. */
 function probabilitiesOf(bundle: HeadBundle, weights: ModelState, x: Float32Array): number[] {
   const { mean, std } = bundle.standardization;
-  const { classes } = bundle;
-  const w = weights.W0!;
-  const b = weights.b0!;
-  const scores = Array.from(b.data);
-  for (let d = 0; d < bundle.dims; d++) {
-    const v = (x[d]! - mean[d]!) / std[d]!;
-    for (let c = 0; c < classes; c++) scores[c]! += v * w.data[d * classes + c]!;
+  let v = Array.from({ length: bundle.dims }, (_, d) => (x[d]! - mean[d]!) / std[d]!);
+  const layers = bundle.hidden.length + 1;
+  for (let l = 0; l < layers; l++) {
+    const w = weights[`W${l}`]!;
+    const b = weights[`b${l}`]!;
+    const out = b.data.length;
+    const next = Array.from(b.data);
+    v.forEach((value, d) => {
+      for (let c = 0; c < out; c++) next[c]! += value * w.data[d * out + c]!;
+    });
+    v = l < layers - 1 ? next.map((s) => Math.max(0, s)) : next;
   }
-  const top = Math.max(...scores);
-  const exp = scores.map((s) => Math.exp(s - top));
+  const top = Math.max(...v);
+  const exp = v.map((s) => Math.exp(s - top));
   const total = exp.reduce((a, e) => a + e, 0);
   return exp.map((e) => e / total);
 }
@@ -104,6 +109,59 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
     runDir = join(home, 'runs', result.run);
   });
 
+  it("by default routes each group's records to that group's best model: its own layer and weights", async () => {
+    const section = requireRunResults(runDir).groups!;
+    // the groups' best models sit on different layers here, so routing needs more than one layer
+    expect(new Set(section.groups.map((g) => g.best.layer)).size).toBeGreaterThan(1);
+    const out = join(home, 'group-best.csv');
+    const run = await runCli([
+      '--home',
+      home,
+      'predict',
+      '--run',
+      result.run,
+      '--data',
+      'builtin:shapes-groups',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseNdjson(run.stdout).at(-1)).toMatchObject({
+      records: 2400,
+      cached: true,
+      groups: { own: 2400, shared: 0 },
+    });
+    const { header, rows } = readCsv(out);
+    // the same columns as with --head: id, prediction, p_<class>…, group, head
+    expect([...header.slice(0, 2), ...header.slice(-2)]).toEqual(['id', 'prediction', 'group', 'head']);
+    const byGroup = new Map(
+      section.groups.map(({ name, best }) => {
+        const bundle = loadHeadBundle(runDir, best.id);
+        return [
+          name,
+          {
+            bundle,
+            weights: readGroupedModelState(runDir, best.id, name)!,
+            ...storedRecords(bundle),
+          },
+        ];
+      }),
+    );
+    rows.forEach((row, r) => {
+      const group = row.at(-2)!;
+      const { bundle, weights, features, groups } = byGroup.get(group)!;
+      expect(groups[r]).toBe(group);
+      expect(row.at(-1)).toBe('group');
+      const expected = probabilitiesOf(
+        bundle,
+        weights,
+        features.subarray(r * bundle.dims, (r + 1) * bundle.dims),
+      );
+      expected.forEach((p, c) => expect(Math.abs(Number(row[2 + c]) - p)).toBeLessThan(1e-5));
+    });
+  });
+
   /** The stored features of the head's layer and the group names, in canonical order. */
   function storedRecords(bundle: HeadBundle): { features: Float32Array; groups: string[] } {
     const store = FeatureStore.open(storeDir, { write: false });
@@ -119,7 +177,7 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
     }
   }
 
-  it("routes every record to the head's copy trained on its group", async () => {
+  it("with --head routes every record to that head's copy trained on its group", async () => {
     const out = join(home, 'grouped.csv');
     const run = await runCli([
       '--home',
@@ -127,6 +185,8 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       'predict',
       '--run',
       result.run,
+      '--head',
+      loadHeadBundle(runDir).modelId,
       '--data',
       'builtin:shapes-groups',
       '--out',
@@ -294,7 +354,7 @@ describe('predict and export-head on a train --groups run (real CLI)', () => {
       out,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const { header, rows } = readCsv(join(home, 'grouped.csv'));
+    const { header, rows } = readCsv(join(home, 'group-best.csv'));
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {

@@ -48,10 +48,12 @@ Features of the head's layer are extracted with the exact preprocessing the head
 into the feature store for that data, so predicting twice on the same data runs the backbone once.
 The CSV has a header row: id, prediction (the class name), then p_<class> probabilities, one row per
 record in the dataset's canonical order; an --out ending in .parquet writes the same columns as Parquet.
-For a run trained with --groups, each record goes to the head's copy trained on its group (the
-group its store gives it: --group-column, or the data's own groups); a record without a group, or of
-a group with no head of its own, gets the shared head. Two more columns say which: group, and head
-(group or shared).
+For a run trained with --groups, each record goes to its group's best model (results.json
+groups[].best: its own layer and configuration, with the weights trained on that group), or with
+--head to that model's copy trained on its group; the group is the one its store gives it
+(--group-column, or the data's own groups). A record without a group, or of a group with no head of
+its own, gets the shared head (the run's best, or --head). Two more columns say which: group, and
+head (group or shared).
 
 Examples:
   layerlab predict --run run-20261121-093512-1a2b --data ./new-images --out preds.csv
@@ -66,7 +68,7 @@ Examples:
         { predict, writePredictionsCsv },
         { resolveRunDir },
         { createPlainPrinter },
-        { loadGroupedHeads },
+        { loadGroupedHeads, loadGroupBestHeads },
       ] = await Promise.all([
         import('../../deploy/head-bundle.js'),
         import('../../deploy/predict.js'),
@@ -76,7 +78,9 @@ Examples:
       ]);
       const runDir = resolveRunDir(home.runs, flags.run);
       const bundle = loadHeadBundle(runDir, flags.head);
-      const groups = flags.groups ? loadGroupedHeads(runDir, bundle) : undefined;
+      // a grouped run without --head: each group's own best model; with --head: that model's copies
+      const groupBest = flags.groups && !flags.head ? loadGroupBestHeads(runDir) : undefined;
+      const groups = flags.groups && !groupBest ? loadGroupedHeads(runDir, bundle) : undefined;
       const out = jsonLines();
       const sink = globals.json
         ? out.sink
@@ -88,6 +92,7 @@ Examples:
         const predictions = await predict({
           bundle,
           ...(groups ? { groups } : {}),
+          ...(groupBest ? { groupBest } : {}),
           data: flags.data,
           dataOptions: {
             ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
