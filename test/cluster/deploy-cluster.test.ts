@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingResult } from '../../src/core/result.js';
@@ -102,5 +102,13 @@ describe.skipIf(!redisTestsRun)(`predict and export-head on a cluster run${redis
     expect(csv.split('\n').length).toBeGreaterThan(200);
     expect(csv).toBe(readFileSync(one.csv, 'utf8'));
     expect(Buffer.compare(readFileSync(many.onnx), readFileSync(one.onnx))).toBe(0);
+
+    // a cluster run without the file (made before it existed) is refused in one line naming the fix
+    rmSync(join(coord, 'runs', result.run, 'cluster-store.json'));
+    const refused = await runCli(['--home', coord, 'export-head', '--run', result.run, '--json']);
+    expect(refused.code).not.toBe(0);
+    const error = JSON.parse(refused.stderr.trim()) as { code: string; message: string };
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toMatch(/no cluster-store\.json .*train it again/);
   });
 });
