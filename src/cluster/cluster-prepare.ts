@@ -79,7 +79,14 @@ export async function prepareCluster(
   session: ClusterSession,
   job: ResolvedTrainJob,
   shards: number,
-): Promise<{ prepared: PreparedRun; shardRows: number[]; spec: TrainSessionSpec }> {
+): Promise<{
+  prepared: PreparedRun;
+  shardRows: number[];
+  spec: TrainSessionSpec;
+  /** shard 0's summary and the class names the run uses, for the run folder's cluster-store.json */
+  first: ShardSummary;
+  classNames: string[];
+}> {
   const keys = job.featureSets.map((s) => s.key);
   const summaries = await shardSummaries(session, shards, keys);
   for (const summary of summaries)
@@ -148,6 +155,8 @@ export async function prepareCluster(
       featureSets,
     },
     shardRows: summaries.map((s) => s.counts.train),
+    first: summaries[0]!,
+    classNames,
     spec: {
       store: session.store,
       seed: job.seed,

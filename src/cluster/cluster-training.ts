@@ -19,6 +19,6 @@ export function clusterTraining(url: string, log: (message: string) => void = ()
         await session.close();
       }
     },
-    workers: (store) => clusterWorkers(url, store),
+    workers: (store, runDir) => clusterWorkers(url, store, runDir),
   };
 }

@@ -6,6 +6,7 @@ import { clusterShardCount, prepareCluster } from './cluster-prepare.js';
 import { ClusterSession } from './cluster-session.js';
 import { readClusterStore } from './cluster-store.js';
 import { requireShardHosts } from './shard-hosts.js';
+import { keepStoreManifest } from './keep-store-manifest.js';
 
 const logTo = (sink: EventSink) => (message: string) => sink({ type: 'log', level: 'info', message });
 
@@ -29,9 +30,10 @@ export async function clusterStoreShards(session: ClusterSession): Promise<numbe
  * The shard workers of `train --cluster`: worker k is shard k of the cluster store, on a live host
  * that holds it. MOP runs one worker per shard, so `--workers` must equal the store's shards (its
  * default). Ridge heads are solved in closed form from every train row on the coordinator, which a
- * cluster does not move, so they are refused here.
+ * cluster does not move, so they are refused here. With `runDir`, what predicting needs of the store is
+ * copied into the run folder (cluster-store.json), so `predict` and `export-head` need no cluster.
  */
-export function clusterWorkers(url: string, store: string): WorkerSource {
+export function clusterWorkers(url: string, store: string, runDir?: string): WorkerSource {
   return async (job, sink) => {
     const log = logTo(sink);
     const session = await ClusterSession.open(url, store, log);
@@ -49,7 +51,8 @@ export function clusterWorkers(url: string, store: string): WorkerSource {
         throw configError(
           'ridge heads are solved from every train row on one machine; train them with a local store, or leave type: ridge out of --heads',
         );
-      const { prepared, shardRows, spec } = await prepareCluster(session, job, shards);
+      const { prepared, shardRows, spec, first, classNames } = await prepareCluster(session, job, shards);
+      if (runDir) keepStoreManifest(runDir, store, prepared, first, classNames);
       const transport = await BullmqTransport.start(session, spec, shards, log);
       log(
         `cluster ${store}: ${transport

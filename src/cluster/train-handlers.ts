@@ -165,6 +165,7 @@ function summary(store: FeatureStore, shard: number, keys?: string[]): ShardSumm
     counts: { train: rows.train.length, val: rows.val.length, test: rows.test.length },
     trainLabels: Array.from(trainLabels, (n) => n ?? 0),
     featureSets,
+    ...(manifest ? { manifest } : {}),
   };
 }
 

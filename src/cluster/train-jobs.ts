@@ -1,4 +1,4 @@
-import type { FeatureSetManifest } from '../store/manifest.js';
+import type { FeatureSetManifest, StoreManifest } from '../store/manifest.js';
 import type { GroupRun, EvalSplit, InjectedFault } from '../train/worker/worker-protocol.js';
 import type { UnitRef } from '../train/transport/messages.js';
 import type { BlobRef } from './wire.js';
@@ -80,6 +80,8 @@ export interface ShardSummary {
   trainLabels: number[];
   /** the shard store's feature sets, as its manifest lists them */
   featureSets: FeatureSetManifest[];
+  /** the shard store's manifest (model, preprocessing, class names): a cluster run keeps shard 0's */
+  manifest?: StoreManifest;
 }
 
 /** per key, the shard's partial sums (f64 base64) */

@@ -63,8 +63,11 @@ export interface ClusterTraining {
   describe(
     store: string,
   ): Promise<{ featureSets: FeatureSetManifest[]; model: string; data: string; shards: number }>;
-  /** the coordinator's shard workers: one per shard, on the hosts */
-  workers(store: string): WorkerSource;
+  /**
+   * the coordinator's shard workers: one per shard, on the hosts; they also keep what predicting
+   * needs of the store in `runDir` (cluster-store.json), as the run has no local store to read it from
+   */
+  workers(store: string, runDir: string): WorkerSource;
 }
 
 /** A cluster run's job names its store as `cluster:ID` where a local run names a folder. */
@@ -213,7 +216,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     });
   }
   const clusterStore = clusterStoreOf(job.storeDir);
-  const workers = clusterStore !== undefined ? options.cluster!.workers(clusterStore) : undefined;
+  const workers = clusterStore !== undefined ? options.cluster!.workers(clusterStore, run.dir) : undefined;
   return run.record(options.sink, async (sink) => {
     if (triage && !options.resume) {
       writeRunTriage(run.dir, triage);
