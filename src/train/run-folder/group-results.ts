@@ -26,7 +26,13 @@ export const groupResultsFullSchema = z.strictObject({
       name: z.string(),
       records: z.strictObject(recordsShape),
       /** the best model on the group's validation records: its id, layer, head label and metrics */
-      best: z.strictObject({ id: z.string(), layer: z.string(), head: z.string(), val: metric, test: metric }),
+      best: z.strictObject({
+        id: z.string(),
+        layer: z.string(),
+        head: z.string(),
+        val: metric,
+        test: metric,
+      }),
       /** per layer, its best model on the group's validation records */
       layers: z.array(z.strictObject({ layer: z.string(), id: z.string(), val: metric, test: metric })),
       /** the shared head (the run's best ungrouped model) on the group's test records */

@@ -24,7 +24,12 @@ const headBase = {
  */
 export const headConfigSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('linear'), ...headBase }),
-  z.object({ type: z.literal('mlp'), ...headBase, hidden: z.array(z.number()), dropout: z.number().optional() }),
+  z.object({
+    type: z.literal('mlp'),
+    ...headBase,
+    hidden: z.array(z.number()),
+    dropout: z.number().optional(),
+  }),
   z.object({ type: z.literal('ridge'), ...headBase }),
 ]);
 
