@@ -20,7 +20,8 @@ const headBase = {
 /**
  * A head as a job states it (heads/head-config.ts `HeadConfig`, whose comments give the meaning and
  * defaults). Values are checked by validateHead when the job is resolved, not here: the schema
- * states the shape.
+ * states the shape. Plain (not strict) objects: `train` passes searched heads already resolved
+ * (search/head-values.ts, a linear head with `hidden: []` and `dropout: 0`), and run.json keeps them so.
  */
 export const headConfigSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('linear'), ...headBase }),
