@@ -3,10 +3,31 @@ import { z } from 'zod';
 import { readRunFile, writeRunFile, type Conforms } from '../../store/run-file.js';
 import type { EpochVisits } from '../mop/train-job.js';
 
+/** One fused group of one epoch, as the trainer writes it (the `GroupVisits` type is inferred from it). */
+export const groupVisitsSchema = z.strictObject({
+  id: z.number().int().nonnegative(),
+  featureSet: z.string(),
+  layer: z.string(),
+  batchSize: z.number().int().positive(),
+  models: z.array(z.string()),
+  /** the shards it visited, in order */
+  shards: z.array(z.number().int().nonnegative()),
+});
+
+/** One epoch's visits, as the trainer writes them (`EpochVisits`). */
+export const epochVisitsSchema = z.strictObject({
+  epoch: z.number().int().positive(),
+  groups: z.array(groupVisitsSchema),
+});
+
+/** visits.json in full, as the trainer writes it. */
+export const runVisitsFileSchema = z.strictObject({ epochs: z.array(epochVisitsSchema) });
+
 /**
  * visits.json: per epoch, each fused group's models and the shards it visited, in order (rewritten
- * after every epoch); enough to replay the run sequentially. The schema states what readers rely on
- * (the UI and the replay); the compiler checks the trainer's `EpochVisits` conform to it.
+ * after every epoch); enough to replay the run sequentially. This reader schema states what readers
+ * rely on (the UI and the replay) and stays loose, accepting older runs (no `featureSet`) and a newer
+ * layerlab's extra fields; the compiler checks the full schema above conforms to it.
  */
 export const runVisitsSchema = z.looseObject({
   epochs: z.array(
@@ -26,7 +47,7 @@ export const runVisitsSchema = z.looseObject({
   ),
 });
 
-const writerConforms: Conforms<{ epochs: EpochVisits[] }, typeof runVisitsSchema> = true;
+const writerConforms: Conforms<z.output<typeof runVisitsFileSchema>, typeof runVisitsSchema> = true;
 void writerConforms;
 
 export const RUN_VISITS_FILE = 'visits.json';
