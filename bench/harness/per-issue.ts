@@ -36,6 +36,10 @@ export const PER_ISSUE = [
     what: 'layer triage (Kendall τ, top-3, triage ÷ training time, --triage 3 speed-up)',
   },
   {
+    id: 'triage-overlap',
+    what: 'train --triage start-up (triage start → shard pool ready: threads spawned before ÷ after triage)',
+  },
+  {
     id: 'triage-kernels',
     what: "triage's per-row kernels (row-by-row ÷ blocked Gram update and projection, same bits)",
   },

@@ -14,7 +14,8 @@ import { readRunTriage, writeRunTriage } from '../train/run-folder/run-triage.js
 import { expandSearch, type SearchMode } from '../train/search/search.js';
 import type { HeadSpace } from '../train/search/search-space.js';
 import { selectFeatureSets } from '../train/search/select-feature-sets.js';
-import { train, type WorkerSource } from '../train/mop/train.js';
+import { threadWorkers, train, type WorkerSource } from '../train/mop/train.js';
+import { SpawnedWorkers } from '../train/worker/worker-pool.js';
 import type { FeatureSetManifest } from '../store/manifest.js';
 import { triageFeatureSets, triageMessage, type TriageRequest } from '../train/search/triage-sets.js';
 import type { TrainJob, TrainOutcome } from '../train/mop/train-job.js';
@@ -191,6 +192,7 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   let run: RunStore;
   let job: TrainJob;
   let triage: TrainTriage | undefined;
+  let spawned: SpawnedWorkers | undefined;
   if (options.resume) {
     run = openRun(options.home, options.resume);
     job = readRunJob(run.dir);
@@ -203,20 +205,49 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     triage = readRunTriage(run.dir);
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
-    const built = options.cluster
-      ? await buildClusterJob({ ...options, store: options.store }, options.cluster)
-      : buildTrainJob({ ...options, store: options.store });
-    job = built.job;
-    triage = built.triage;
-    run = RunStore.create(options.home.runs, newRunId(), {
-      command: 'train',
-      model: built.model,
-      data: built.data,
-      store: job.storeDir,
-    });
+    // triage scores on this thread for seconds: the shard workers start up meanwhile
+    if (options.triage && !options.cluster && Number.isInteger(options.workers) && options.workers > 0)
+      spawned = await SpawnedWorkers.spawn(options.workers);
+    try {
+      const built = options.cluster
+        ? await buildClusterJob({ ...options, store: options.store }, options.cluster)
+        : buildTrainJob({ ...options, store: options.store });
+      job = built.job;
+      triage = built.triage;
+      run = RunStore.create(options.home.runs, newRunId(), {
+        command: 'train',
+        model: built.model,
+        data: built.data,
+        store: job.storeDir,
+      });
+    } catch (error) {
+      await spawned?.stop();
+      throw error;
+    }
   }
   const clusterStore = clusterStoreOf(job.storeDir);
-  const workers = clusterStore !== undefined ? options.cluster!.workers(clusterStore, run.dir) : undefined;
+  const workers =
+    clusterStore !== undefined
+      ? options.cluster!.workers(clusterStore, run.dir)
+      : spawned
+        ? threadWorkers(spawned)
+        : undefined;
+  try {
+    return await recordTrain(options, run, job, triage, workers, started);
+  } finally {
+    // threads no run took (it failed before its workers started, or was already finished)
+    await spawned?.stop();
+  }
+}
+
+function recordTrain(
+  options: TrainRunOptions,
+  run: RunStore,
+  job: TrainJob,
+  triage: TrainTriage | undefined,
+  workers: WorkerSource | undefined,
+  started: number,
+): Promise<TrainingResult> {
   return run.record(options.sink, async (sink) => {
     if (triage && !options.resume) {
       writeRunTriage(run.dir, triage);

@@ -78,4 +78,22 @@ describe('train --triage K (real CLI)', () => {
     ]);
     expect(run.code).toBe(2);
   });
+
+  it('fails a bad layer selector with its usage error, ending the workers it started for triage', async () => {
+    // the shard threads start before triage selects and scores; a failing job must not leave them running
+    const run = await runCli([
+      '--home',
+      fixture.home,
+      'train',
+      '--store',
+      fixture.store,
+      '--layers',
+      '99',
+      '--triage',
+      '2',
+      '--json',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/layer index 99 is out of range/);
+  });
 });

@@ -16,6 +16,7 @@ import type { FaultPlan, TrainContext } from './train-context.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
+import type { SpawnedWorkers } from '../worker/worker-pool.js';
 import type { Transport } from '../transport/transport.js';
 import { trainGroupedModels } from './grouped-trainer.js';
 
@@ -48,15 +49,23 @@ export interface TrainOptions {
   workers?: WorkerSource;
 }
 
-/** The in-process source: the local store sharded over one worker thread per shard. */
-const threadWorkers: WorkerSource = async (job, sink) => {
-  const prepared = prepareRun(job);
-  const inits = shardInits(job, prepared);
-  const transport = await WorkerThreadsTransport.start(inits, (stream, line) =>
-    sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
-  );
-  return { prepared, shardRows: inits.map((init) => init.rows.train.length), transport };
-};
+/**
+ * The in-process source: the local store sharded over one worker thread per shard (on threads
+ * `spawned` before the job was known, where given: `train --triage` starts them before it scores).
+ */
+export const threadWorkers =
+  (spawned?: SpawnedWorkers): WorkerSource =>
+  async (job, sink) => {
+    const prepared = prepareRun(job);
+    const inits = shardInits(job, prepared);
+    const transport = await WorkerThreadsTransport.start(
+      inits,
+      (stream, line) =>
+        sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
+      spawned,
+    );
+    return { prepared, shardRows: inits.map((init) => init.rows.train.length), transport };
+  };
 
 /**
  * Trains every model of the job with Model Hopper Parallelism (Cerebro, VLDB 2020): the train split
@@ -78,7 +87,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     mkdirSync(checkpointDir(runDir), { recursive: true });
     writeRunJob(runDir, job);
   }
-  const { prepared, shardRows, transport } = await (options.workers ?? threadWorkers)(resolved, sink);
+  const { prepared, shardRows, transport } = await (options.workers ?? threadWorkers())(resolved, sink);
   const cancel = () => transport.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {

@@ -1,7 +1,7 @@
 import { isLayerlabError } from '../../core/errors.js';
 import { stateBuffers } from '../heads/group-state.js';
 import type { ShardWorker, WorkerOutputListener } from '../worker/shard-worker.js';
-import { WorkerPool } from '../worker/worker-pool.js';
+import { WorkerPool, type SpawnedWorkers } from '../worker/worker-pool.js';
 import type { ShardInit } from '../worker/worker-protocol.js';
 import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
 import type { Transport, WorkerMessageListener } from './transport.js';
@@ -27,8 +27,9 @@ export class WorkerThreadsTransport implements Transport {
   static async start(
     inits: readonly ShardInit[],
     onOutput: WorkerOutputListener,
+    spawned?: SpawnedWorkers,
   ): Promise<WorkerThreadsTransport> {
-    return new WorkerThreadsTransport(await WorkerPool.start(inits, onOutput));
+    return new WorkerThreadsTransport(await WorkerPool.start(inits, onOutput, spawned));
   }
 
   get size(): number {

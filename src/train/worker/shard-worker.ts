@@ -57,15 +57,26 @@ export class ShardWorker {
     init: ShardInit,
     onOutput: WorkerOutputListener,
   ): Promise<ShardWorker> {
-    const worker = new Worker(script, { stdout: true, stderr: true });
-    const shard = new ShardWorker(index, worker, onOutput);
+    return ShardWorker.spawn(index, script, onOutput).init(init);
+  }
+
+  /**
+   * Starts the thread without its shard: it loads its modules (ONNX Runtime, LMDB) on its own while
+   * the caller works out what the shard is (`train --triage` scores layers meanwhile); `init` follows.
+   */
+  static spawn(index: number, script: URL, onOutput: WorkerOutputListener): ShardWorker {
+    return new ShardWorker(index, new Worker(script, { stdout: true, stderr: true }), onOutput);
+  }
+
+  /** Hands a spawned thread its shard and waits until it holds it; stops the thread if that fails. */
+  async init(init: ShardInit): Promise<ShardWorker> {
     try {
-      await shard.request('init', { init });
+      await this.request('init', { init });
     } catch (error) {
-      await shard.stop();
+      await this.stop();
       throw error;
     }
-    return shard;
+    return this;
   }
 
   get status(): ShardWorkerStatus {

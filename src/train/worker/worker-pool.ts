@@ -21,6 +21,50 @@ async function loadNativeAddonsInMainThread(): Promise<void> {
 }
 
 /**
+ * Shard worker threads started before their shards are known (`WorkerPool.spawn`): `train --triage`
+ * scores layers on the main thread meanwhile, so the threads' start-up (Node, ONNX Runtime, LMDB
+ * modules) hides behind it. Their output is held until a run listens (`WorkerPool.start`).
+ */
+export class SpawnedWorkers {
+  private listener: WorkerOutputListener | undefined;
+  private readonly held: [stream: 'stdout' | 'stderr', line: string][] = [];
+  private taken = false;
+
+  private constructor(readonly workers: readonly ShardWorker[]) {}
+
+  static async spawn(count: number): Promise<SpawnedWorkers> {
+    await loadNativeAddonsInMainThread();
+    const script = workerScriptUrl('shard-worker-thread');
+    let relay: WorkerOutputListener = () => undefined;
+    const workers = Array.from({ length: count }, (_, i) =>
+      ShardWorker.spawn(i, script, (stream, line) => relay(stream, line)),
+    );
+    const spawned = new SpawnedWorkers(workers);
+    relay = (stream, line) => spawned.output(stream, line);
+    return spawned;
+  }
+
+  /** The threads, once, for a pool whose output goes to `onOutput` (held lines first). */
+  take(onOutput: WorkerOutputListener): readonly ShardWorker[] {
+    if (this.taken) throw new Error('spawned shard workers were already taken');
+    this.taken = true;
+    this.listener = onOutput;
+    for (const [stream, line] of this.held.splice(0)) onOutput(stream, line);
+    return this.workers;
+  }
+
+  /** Stops threads no run took (the job failed before training). */
+  async stop(): Promise<void> {
+    if (!this.taken) await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  private output(stream: 'stdout' | 'stderr', line: string): void {
+    if (this.listener) this.listener(stream, line);
+    else this.held.push([stream, line]);
+  }
+}
+
+/**
  * The long-lived shard workers of a run, one per shard, sharing one cancellation flag. A worker that
  * died is replaced by a fresh one holding the same shard (`respawn`), so the run can go on.
  */
@@ -36,14 +80,25 @@ export class WorkerPool {
     this.cancelFlag = new Int32Array(cancel);
   }
 
-  /** Starts one worker per shard; if any fails to start, stops the others and rethrows. */
-  static async start(inits: readonly ShardInit[], onOutput: WorkerOutputListener): Promise<WorkerPool> {
-    await loadNativeAddonsInMainThread();
+  /**
+   * Starts one worker per shard (on threads `spawned` already started, where given: extra ones are
+   * stopped, missing ones started); if any fails to start, stops the others and rethrows.
+   */
+  static async start(
+    inits: readonly ShardInit[],
+    onOutput: WorkerOutputListener,
+    spawned?: SpawnedWorkers,
+  ): Promise<WorkerPool> {
+    const early = spawned?.take(onOutput) ?? [];
+    if (early.length === 0) await loadNativeAddonsInMainThread();
+    await Promise.all(early.slice(inits.length).map((w) => w.stop()));
     const cancel = new SharedArrayBuffer(4);
     const withCancel = inits.map((init) => ({ ...init, cancel }));
     const script = workerScriptUrl('shard-worker-thread');
     const started = await Promise.allSettled(
-      withCancel.map((init, i) => ShardWorker.start(i, script, init, onOutput)),
+      withCancel.map((init, i) =>
+        early[i] ? early[i].init(init) : ShardWorker.start(i, script, init, onOutput),
+      ),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
