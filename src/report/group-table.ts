@@ -1,4 +1,5 @@
 import type { GroupResults } from '../train/run-folder/group-results.js';
+import { alignedTable, csvTable } from './text-table.js';
 
 /** One row per data group of a grouped run, as `layerlab results RUN --by group` prints it. */
 export interface GroupRow {
@@ -61,22 +62,11 @@ export function formatGroupRows(rows: readonly GroupRow[], metric: string, minRe
     String(r.records),
     percent(r.sharedTest),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const numeric = new Set([3, 4, 5, 6]);
-  const line = (row: string[]) =>
-    row
-      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
+  return alignedTable(header, cells, new Set([3, 4, 5, 6]));
 }
 
 /** RFC 4180 CSV with a header row. */
 export function groupRowsCsv(rows: readonly GroupRow[]): string {
-  const quote = (v: string | number | boolean | null) => {
-    const text = v === null ? '' : String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const columns: (keyof GroupRow)[] = [
     'group',
     'layer',
@@ -88,5 +78,5 @@ export function groupRowsCsv(rows: readonly GroupRow[]): string {
     'sharedTest',
     'skipped',
   ];
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c])).join(','))].join('\n');
+  return csvTable(rows, columns);
 }

@@ -1,4 +1,5 @@
 import type { TrainingResult } from '../core/result.js';
+import { alignedTable, csvTable } from './text-table.js';
 
 /** One row per model of a run, as `layerlab results` prints it. */
 export interface ResultRow {
@@ -36,22 +37,11 @@ export function formatResultRows(rows: readonly ResultRow[], metric: TrainingRes
     percent(r.value),
     percent(r.test),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const numeric = new Set([6, 7, 8]);
-  const line = (row: string[]) =>
-    row
-      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
+  return alignedTable(header, cells, new Set([6, 7, 8]));
 }
 
 /** RFC 4180 CSV with a header row. */
 export function resultRowsCsv(rows: readonly ResultRow[]): string {
-  const quote = (v: string | number | boolean | null) => {
-    const text = v === null ? '' : String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const columns: (keyof ResultRow)[] = [
     'run',
     'model',
@@ -63,5 +53,5 @@ export function resultRowsCsv(rows: readonly ResultRow[]): string {
     'test',
     'best',
   ];
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c])).join(','))].join('\n');
+  return csvTable(rows, columns);
 }
