@@ -137,6 +137,9 @@ export class HostAgent {
         redis: this.redis,
       });
       this.units++;
+      // the coordinator goes on as soon as the job completes (e.g. `train --cluster` right after
+      // `extract --cluster`): the record must name the new shard by then, not a heartbeat later
+      if (job.name === 'extract-shard') await this.register();
       this.options.print({ ...line, ok: true, seconds: (performance.now() - started) / 1000 });
       return result;
     } catch (error) {
