@@ -18,7 +18,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
+import { tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { packageRoot } from '../src/core/paths.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
@@ -68,26 +70,50 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Wraps a source so every unit's round trip (dispatch → outcome, coordinator clock) is recorded. */
-function timed(source: WorkerSource, trips: { roundTripMs: number; unitMs: number }[]): WorkerSource {
+interface Trips {
+  trips: { roundTripMs: number; unitMs: number }[];
+  /** per dispatch after the first outcome: ms since the latest outcome (accept, checkpoint, pump) */
+  gapsMs: number[];
+  /** the cluster transport's per-unit stamps */
+  traces: UnitTrace[];
+}
+
+/**
+ * Wraps a source so every unit's round trip (dispatch → outcome, coordinator clock) is recorded,
+ * with the cluster transport's stamps of where the time goes.
+ */
+function timed(source: WorkerSource, record: Trips): WorkerSource {
   return async (job, sink) => {
     const workers = await source(job, sink);
     const sent = new Map<string, number>();
     const { transport } = workers;
+    if (transport instanceof BullmqTransport) transport.onTrace = (t) => record.traces.push(t);
+    let lastOutcome: number | undefined;
     transport.listen((m) => {
       if (m.type !== 'unit.outcome') return;
       const at = sent.get(unitKey(m.unit));
       if (at === undefined) return;
       sent.delete(unitKey(m.unit));
-      trips.push({ roundTripMs: performance.now() - at, unitMs: m.seconds * 1000 });
+      lastOutcome = performance.now();
+      record.trips.push({ roundTripMs: lastOutcome - at, unitMs: m.seconds * 1000 });
     });
     const dispatch = transport.dispatch.bind(transport);
     transport.dispatch = (message: UnitDispatch) => {
-      sent.set(unitKey(message.unit), performance.now());
+      const now = performance.now();
+      if (lastOutcome !== undefined) record.gapsMs.push(now - lastOutcome);
+      sent.set(unitKey(message.unit), now);
       dispatch(message);
     };
     return workers;
   };
+}
+
+/** Per phase of the cluster's unit trip, its median over the units (ms). */
+function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
+  const phases = traces.map(tracePhases);
+  return Object.fromEntries(
+    Object.keys(phases[0] ?? {}).map((name) => [name, median(phases.map((p) => p[name]!))]),
+  );
 }
 
 const threads: WorkerSource = async (job) => {
@@ -155,14 +181,14 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1500)); // a heartbeat with the shards
 
   const run = async (name: string, source: WorkerSource) => {
-    const trips: { roundTripMs: number; unitMs: number }[] = [];
+    const record: Trips = { trips: [], gapsMs: [], traces: [] };
     const started = performance.now();
     const outcome = await train(job, {
       sink: () => {},
       runDir: join(dir, `run-${name}`),
-      workers: timed(source, trips),
+      workers: timed(source, record),
     });
-    return { seconds: (performance.now() - started) / 1000, trips, outcome };
+    return { seconds: (performance.now() - started) / 1000, ...record, outcome };
   };
   const local = await run('local', threads);
   const cluster = await run('cluster', clusterWorkers(url, STORE));
@@ -187,6 +213,10 @@ try {
     /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
     hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
+    /** medians per phase of the cluster's unit trip (ms), from the transport's and hosts' stamps */
+    clusterBreakdownMs: breakdown(cluster.traces),
+    /** median ms from an outcome to the next dispatch (accept, checkpoint, executor): not in the round trip */
+    coordinatorGapMs: { cluster: median(cluster.gapsMs), threads: median(local.gapsMs) },
     overheadRatio: overhead(cluster.trips) / medianUnitMs,
     seconds: { inProcess: local.seconds, cluster: cluster.seconds },
     throughputRatio: local.seconds / cluster.seconds,
@@ -201,6 +231,12 @@ try {
   );
   console.log(
     `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
+  );
+  console.log(`  where a cluster unit's trip goes (median ms per phase, ${cluster.traces.length} units):`);
+  for (const [phase, value] of Object.entries(result.clusterBreakdownMs))
+    console.log(`    ${phase.padEnd(30)} ${value.toFixed(2)}`);
+  console.log(
+    `  outside the trip, outcome → next dispatch (accept, checkpoint, executor): cluster ${result.coordinatorGapMs.cluster.toFixed(2)} ms, threads ${result.coordinatorGapMs.threads.toFixed(2)} ms`,
   );
   console.log(`  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02)`);
   console.log(

@@ -21,7 +21,18 @@ import {
   type TrainUnitJob,
   type TrainUnitReply,
 } from './train-jobs.js';
-import { f64FromWire, getState, i32FromWire, putState } from './wire.js';
+import { wallMs, type UnitTrace } from './unit-trace.js';
+import type { GroupState } from '../train/heads/group-state.js';
+import {
+  blobKeyOf,
+  f64FromWire,
+  getState,
+  i32FromWire,
+  putState,
+  stateScope,
+  type BlobRef,
+  type PutOptions,
+} from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
 
@@ -30,7 +41,14 @@ interface InFlight {
   host: string;
   unit: UnitRef;
   attempt: number;
+  /** the coordinator's stamps so far (unit-trace.ts) */
+  stamps: { dispatched: number; encoded?: number; added?: number };
+  /** where its input state is, once stored */
+  input?: BlobRef;
 }
+
+/** hyperparameters this small ride inside the job; a group state always goes by reference */
+const HYPER_INLINE_MAX = 4096;
 
 /**
  * The MOP transport across hosts (Cerebro, VLDB 2020: data stays, models hop): worker `k` is shard
@@ -50,6 +68,12 @@ export class BullmqTransport implements Transport {
   private readonly sent = new Map<string, InFlight>();
   private readonly stops: (() => void)[] = [];
   private readonly idle = new Set<() => void>();
+  /** where a state object this coordinator holds already is in Redis: sent or received, not re-encoded */
+  private readonly stored = new WeakMap<object, BlobRef>();
+  /** every state key of this session, deleted at close (consumed inputs go as soon as accepted) */
+  private readonly keys = new Set<string>();
+  /** hears the trace of every accepted unit (the dispatch-overhead bench) */
+  onTrace?: (trace: UnitTrace) => void;
 
   private constructor(
     private readonly session: ClusterSession,
@@ -124,6 +148,7 @@ export class BullmqTransport implements Transport {
       host: this.assigned[worker]!,
       unit: message.unit,
       attempt: message.attempt,
+      stamps: { dispatched: wallMs() },
     };
     this.inFlight.set(job, flight);
     this.sent.set(job, flight);
@@ -142,7 +167,11 @@ export class BullmqTransport implements Transport {
   }
 
   private async send(job: string, message: UnitDispatch): Promise<void> {
-    const { redis } = this.session;
+    const flight = this.sent.get(job)!;
+    const { stamps } = flight;
+    const scope = stateScope(this.session.id, message.unit.group);
+    const state = await this.store(message.state, { scope, inlineMax: 0 });
+    flight.input = state;
     const payload: TrainUnitJob = {
       session: this.session.id,
       job,
@@ -151,27 +180,67 @@ export class BullmqTransport implements Transport {
       attempt: message.attempt,
       batchSize: message.batchSize,
       group: message.group,
-      state: await putState(redis, message.state),
-      hyper: await putState(redis, message.hyper),
+      state,
+      hyper: await this.store(message.hyper, { scope, inlineMax: HYPER_INLINE_MAX }),
       ...(message.fault ? { fault: message.fault } : {}),
     };
+    stamps.encoded = wallMs();
     await this.session.send(
       this.inFlight.get(job)?.host ?? this.assigned[message.worker]!,
       'train-unit',
       job,
       payload,
     );
+    stamps.added = wallMs();
+  }
+
+  /** A state's reference, stored in Redis unless this very object is there already. */
+  private async store(state: GroupState, options: PutOptions): Promise<BlobRef> {
+    let ref = this.stored.get(state);
+    if (!ref) {
+      ref = await putState(this.session.redis, state, options);
+      this.stored.set(state, ref);
+    }
+    this.remember(ref);
+    return ref;
+  }
+
+  private remember(ref: BlobRef): void {
+    const key = blobKeyOf(ref);
+    if (key) this.keys.add(key);
+  }
+
+  /**
+   * A unit's outcome is accepted once per state version, so once its first reply is in, its input
+   * state is consumed: a retry re-sends it from the group's checkpoint, and a duplicate of the unit
+   * that finds it gone fails, unheard (its try is over). Kept when the unit changed nothing (a shard
+   * with no rows gives the same bytes, the same key).
+   */
+  private consumed(input: BlobRef | undefined, output: BlobRef): void {
+    const key = input && blobKeyOf(input);
+    if (!key || key === blobKeyOf(output)) return;
+    this.keys.delete(key);
+    void this.session.redis.del(key).catch(() => {});
   }
 
   /** Every reply of a unit job, duplicates included, becomes a worker message. */
   private async receive(reply: Reply): Promise<void> {
+    const popped = wallMs();
     const flight = this.sent.get(reply.job);
     if (!flight) return; // an evaluation or statistics reply: awaited by the session itself
-    const { worker, unit, attempt } = flight;
+    const { worker, unit, attempt, stamps } = flight;
     let message: WorkerMessage;
+    let trace: UnitTrace | undefined;
+    const first = this.inFlight.has(reply.job);
     if (reply.ok) {
       const value = reply.value as TrainUnitReply;
       try {
+        this.remember(value.state);
+        const state = await getState(this.session.redis, value.state);
+        if (first) {
+          this.stored.set(state, value.state);
+          this.consumed(flight.input, value.state);
+        }
         message = {
           type: 'unit.outcome',
           worker,
@@ -179,13 +248,23 @@ export class BullmqTransport implements Transport {
           attempt,
           seconds: value.seconds,
           result: {
-            state: await getState(this.session.redis, value.state),
+            state,
             lossSum: f64FromWire(value.lossSum),
             correct: f64FromWire(value.correct),
             steps: value.steps,
             examples: value.examples,
           },
         };
+        if (value.trace && stamps.encoded !== undefined && stamps.added !== undefined)
+          trace = {
+            dispatched: stamps.dispatched,
+            encoded: stamps.encoded,
+            added: stamps.added,
+            host: value.trace,
+            unitSeconds: value.seconds,
+            popped,
+            decoded: wallMs(),
+          };
       } catch (error) {
         message = {
           type: 'unit.failed',
@@ -205,7 +284,10 @@ export class BullmqTransport implements Transport {
         ...(reply.code ? { code: reply.code as ErrorCode } : {}),
       };
     }
-    if (this.inFlight.delete(reply.job)) this.settled();
+    if (this.inFlight.delete(reply.job)) {
+      if (trace) this.onTrace?.(trace);
+      this.settled();
+    }
     this.emit(message);
   }
 
@@ -283,7 +365,7 @@ export class BullmqTransport implements Transport {
   async close(): Promise<void> {
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
     for (const stop of this.stops) stop();
-    await this.session.redis.del(sessionKey(this.session.id)).catch(() => {});
+    await this.session.redis.del(sessionKey(this.session.id), ...this.keys).catch(() => {});
     await this.session.close();
   }
 }

@@ -17,7 +17,8 @@ import {
 } from './train-jobs.js';
 import type { UnitHost } from './unit-kinds.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
-import { f64FromWire, f64ToWire, getState, i32ToWire, putState } from './wire.js';
+import { wallMs } from './unit-trace.js';
+import { f64FromWire, f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
 
 const shards = new HostShards();
 
@@ -71,6 +72,7 @@ function onShard<T>(host: UnitHost, session: string, shard: number, work: Parame
 
 /** `train-unit`: one group's pass over this host's shard, from the state the job carries. */
 export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown> {
+  const received = wallMs();
   const job = data as TrainUnitJob;
   const redis = redisOf(host);
   return replying(host, job, async () => {
@@ -79,6 +81,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       process.kill(process.pid, 'SIGKILL');
     const state = await getState(redis, job.state);
     const hyper = await getState(redis, job.hyper);
+    const stateIn = wallMs();
     const { result, seconds } = await onShard<{
       result: TrainUnitResult;
       seconds: number;
@@ -92,13 +95,20 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
         ...(job.fault ? { fault: 'throw' as const } : {}),
       }),
     );
+    const threadDone = wallMs();
+    // by reference, in the group's scope: its coordinator deletes it once the next unit consumed it
+    const stateRef = await putState(redis, result.state, {
+      scope: stateScope(job.session, job.unit.group),
+      inlineMax: 0,
+    });
     const reply: TrainUnitReply = {
-      state: await putState(redis, result.state),
+      state: stateRef,
       lossSum: f64ToWire(result.lossSum),
       correct: f64ToWire(result.correct),
       steps: result.steps,
       examples: result.examples,
       seconds,
+      trace: { received, stateIn, threadDone, stateOut: wallMs() },
     };
     return reply;
   });

@@ -1,6 +1,7 @@
 import type { FeatureSetManifest, StoreManifest } from '../store/manifest.js';
 import type { GroupRun, EvalSplit, InjectedFault } from '../train/worker/worker-protocol.js';
 import type { UnitRef } from '../train/transport/messages.js';
+import type { HostTrace } from './unit-trace.js';
 import type { BlobRef } from './wire.js';
 import { QUEUE_PREFIX } from './host-record.js';
 
@@ -45,6 +46,8 @@ export interface TrainUnitReply {
   steps: number;
   examples: number;
   seconds: number;
+  /** the host's stamps, for the dispatch-overhead breakdown */
+  trace?: HostTrace;
 }
 
 export interface TrainEvalJob extends JobBase {

@@ -7,15 +7,39 @@ import { QUEUE_PREFIX } from './host-record.js';
 /**
  * How binary data rides in BullMQ jobs and replies, which are JSON: typed arrays as base64 of their
  * little-endian bytes (bit for bit), and group state in the checkpoint layout (run-folder/tensor-file).
- * A state larger than `INLINE_MAX_BYTES` goes through Redis once, under its content hash, and the job
- * carries only the hash: a host fetches it, a retry of the same unit reuses it.
+ * A blob larger than its inline limit (`INLINE_MAX_BYTES` unless told) goes through Redis as raw
+ * bytes, under its content hash, and the job carries only the hash: a host fetches it, a retry of
+ * the same unit reuses it. A training unit's group state always goes this way, in its session and
+ * group's scope (`stateScope`), so that its coordinator can delete it once it is consumed: base64
+ * inside JSON jobs cost Redis and both ends a copy, a parse and a third more bytes per hop.
  */
 export const INLINE_MAX_BYTES = 1024 * 1024;
 const BLOB_TTL_S = 24 * 3600;
 
-export type BlobRef = { inline: string } | { sha256: string };
+export type BlobRef = { inline: string } | { sha256: string; scope?: string };
 
-const blobKey = (sha256: string) => `${QUEUE_PREFIX}:blob:${sha256}`;
+/** the scope of a training session's group states: `SESSION:GROUP` */
+export const stateScope = (session: string, group: number): string => `${session}:${group}`;
+const SCOPE = /^[0-9a-z-]{1,64}:[0-9]{1,9}$/;
+
+const blobKey = (sha256: string, scope?: string) =>
+  scope === undefined ? `${QUEUE_PREFIX}:blob:${sha256}` : `${QUEUE_PREFIX}:state:${scope}:${sha256}`;
+
+/** The Redis key a by-reference blob lives under; undefined for an inline one. */
+export function blobKeyOf(ref: BlobRef): string | undefined {
+  if ('inline' in ref) return undefined;
+  if (!/^[0-9a-f]{64}$/.test(ref.sha256)) throw new Error('a blob reference must be a sha256 digest');
+  if (ref.scope !== undefined && !SCOPE.test(ref.scope))
+    throw new Error('a state scope must be SESSION:GROUP');
+  return blobKey(ref.sha256, ref.scope);
+}
+
+export interface PutOptions {
+  /** stores it under this scope (stateScope) rather than the shared blob space */
+  scope?: string;
+  /** the largest blob carried inline, as base64 @default INLINE_MAX_BYTES */
+  inlineMax?: number;
+}
 
 function bytesOf(view: ArrayBufferView): Buffer {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
@@ -36,17 +60,18 @@ export const f32FromWire = (text: string): Float32Array => new Float32Array(deco
 export const i32ToWire = (values: Int32Array): string => bytesOf(values).toString('base64');
 export const i32FromWire = (text: string): Int32Array => new Int32Array(decode64(text).buffer);
 
-export async function putBlob(redis: Redis, bytes: Uint8Array): Promise<BlobRef> {
-  if (bytes.byteLength <= INLINE_MAX_BYTES) return { inline: bytesOf(bytes).toString('base64') };
+export async function putBlob(redis: Redis, bytes: Uint8Array, options: PutOptions = {}): Promise<BlobRef> {
+  if (bytes.byteLength <= (options.inlineMax ?? INLINE_MAX_BYTES))
+    return { inline: bytesOf(bytes).toString('base64') };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await redis.set(blobKey(sha256), bytesOf(bytes), 'EX', BLOB_TTL_S);
-  return { sha256 };
+  const ref: BlobRef = options.scope === undefined ? { sha256 } : { sha256, scope: options.scope };
+  await redis.set(blobKeyOf(ref)!, bytesOf(bytes), 'EX', BLOB_TTL_S);
+  return ref;
 }
 
 export async function getBlob(redis: Redis, ref: BlobRef): Promise<Uint8Array> {
   if ('inline' in ref) return decode64(ref.inline);
-  if (!/^[0-9a-f]{64}$/.test(ref.sha256)) throw new Error('a blob reference must be a sha256 digest');
-  const buffer = await redis.getBuffer(blobKey(ref.sha256));
+  const buffer = await redis.getBuffer(blobKeyOf(ref)!);
   if (!buffer) throw new Error(`blob ${ref.sha256.slice(0, 12)} is no longer in Redis (expired or flushed)`);
   const out = new Uint8Array(buffer.byteLength);
   out.set(buffer);
@@ -55,8 +80,8 @@ export async function getBlob(redis: Redis, ref: BlobRef): Promise<Uint8Array> {
   return out;
 }
 
-export const putState = (redis: Redis, state: GroupState): Promise<BlobRef> =>
-  putBlob(redis, encodeTensorFile({}, state));
+export const putState = (redis: Redis, state: GroupState, options?: PutOptions): Promise<BlobRef> =>
+  putBlob(redis, encodeTensorFile({}, state), options);
 
 export const getState = async (redis: Redis, ref: BlobRef): Promise<GroupState> =>
   decodeTensorFile(await getBlob(redis, ref)).tensors;

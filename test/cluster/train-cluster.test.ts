@@ -149,6 +149,13 @@ describe.skipIf(!redisTestsRun)(`train --cluster across hosts${redisSkipReason}`
     expect(units('host-a')).toBeGreaterThan(0);
     expect(units('host-b')).toBeGreaterThan(0);
     expect(units('host-c')).toBe(0);
+    // group states went through Redis by reference; the coordinator deleted every one at the end
+    const redis = await connectRedis(cluster.url);
+    try {
+      expect(await redis.keys('layerlab:state:*')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
     const logs = run.events.filter((e) => e.type === 'log').map((e) => String(e.message));
     expect(logs.some((m) => /shard 0 on host-a, shard 1 on host-b/.test(m))).toBe(true);
     // results and report read a cluster run as a local one
