@@ -92,6 +92,11 @@ console.log(
     `${(dispatch.measured.stateBytes / 1024).toFixed(0)} KiB state ${ms(dispatch.measured.stateMs / 1000)}; ` +
     `Redis CPU ${ms(dispatch.redis.perJob)} a unit + ${(dispatch.redis.perByte * 2 ** 20 * 1000).toFixed(2)} ms/MiB`,
 );
+if (dispatch.raw)
+  console.log(
+    `  state by reference (raw bytes, SET then GET): tiny key ${ms(dispatch.raw.roundTrip)}, ` +
+      `${(dispatch.raw.perStateByte * 2 ** 20 * 1000).toFixed(2)} ms/MiB; Redis CPU ${(dispatch.raw.redisPerByte * 2 ** 20 * 1000).toFixed(2)} ms/MiB`,
+  );
 
 const inputs: ClusterInputs = {
   dims: DIMS,
@@ -102,6 +107,7 @@ const inputs: ClusterInputs = {
   state: unit.state,
   dispatch: { roundTrip: dispatch.roundTrip, perStateByte: dispatch.perStateByte },
   redis: dispatch.redis,
+  ...(dispatch.raw ? { raw: dispatch.raw } : {}),
   network: NETWORK,
   memory: MEMORY,
 };
@@ -131,6 +137,8 @@ const table = formatTable(
     'MOP s',
     'MOP eff',
     'direct eff',
+    'ref eff',
+    'ahead eff',
     'task s',
     'task eff',
     'data s',
@@ -146,6 +154,8 @@ const table = formatTable(
     r.mop === undefined ? '—' : seconds(r.mop),
     r.mopEfficiency === undefined ? '—' : r.mopEfficiency.toFixed(3),
     r.mopDirectEfficiency === undefined ? '—' : r.mopDirectEfficiency.toFixed(3),
+    r.mopReferenceEfficiency === undefined ? '—' : r.mopReferenceEfficiency.toFixed(3),
+    r.mopAheadEfficiency === undefined ? '—' : r.mopAheadEfficiency.toFixed(3),
     seconds(r.task),
     r.taskEfficiency.toFixed(3),
     seconds(r.data),
@@ -175,6 +185,18 @@ const directVerdict = worstDirect
   ? `lowest ${worstDirect.mopDirectEfficiency!.toFixed(3)} (${worstDirect.workersPerHost} workers a host, ${worstDirect.models} models)`
   : 'not evaluated';
 console.log(`  the same, state moving host to host at network speed (direct eff): ${directVerdict}`);
+const lowest = (pick: (r: GridRow) => number | undefined) => {
+  const values = simulated.map(pick).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? Math.min(...values) : null;
+};
+const referenceWorst = lowest((r) => r.mopReferenceEfficiency);
+const aheadWorst = lowest((r) => r.mopAheadEfficiency);
+console.log(
+  `  state as raw bytes in Redis keys, through the coordinator (ref eff, layerlab now): lowest ${referenceWorst?.toFixed(3) ?? 'not measured'}`,
+);
+console.log(
+  `  the same, units dispatched ahead, state host → Redis → host (ahead eff, not built yet): lowest ${aheadWorst?.toFixed(3) ?? 'not measured'}`,
+);
 
 const path = writeResults('cluster-simulation', quick, {
   quick,
@@ -187,6 +209,10 @@ const path = writeResults('cluster-simulation', quick, {
     mopAt16HostsWorst: worst?.mopEfficiency ?? null,
     /** the same with group state moving host to host at network speed (the what-if column) */
     mopStateDirectAt16HostsWorst: worstDirect?.mopDirectEfficiency ?? null,
+    /** state as raw bytes in Redis keys through the coordinator (the protocol now) */
+    mopReferenceAt16HostsWorst: referenceWorst,
+    /** units dispatched ahead, state host → Redis → host (the next step, modelled) */
+    mopAheadAt16HostsWorst: aheadWorst,
   },
   model: {
     epoch: 'one epoch; shards = workers, rows split evenly',
@@ -196,6 +222,10 @@ const path = writeResults('cluster-simulation', quick, {
       'Redis serial part (queues): redis.perJob + 2 × stateBytes × redis.perByte; parallel part: roundTrip − redis.perJob + 2 × stateBytes × (perStateByte − redis.perByte) + 2 × (network latency + stateBytes ÷ bandwidth)',
     direct:
       'what-if, same plan: group state not through Redis (perStateByte and redis.perByte set to 0), only over the network',
+    reference:
+      'state as raw bytes in a Redis key (the protocol now): serial redis.perJob + 1.5 × stateBytes × raw.redisPerByte (host SET, coordinator GET, next host GET); parallel roundTrip − redis.perJob + 1.5 × stateBytes × (raw.perStateByte − raw.redisPerByte) + 3 network hops',
+    ahead:
+      'modelled, not built: the next unit dispatched ahead (plan known up front), its host GETs the key the previous host SET: serial as reference; parallel raw.roundTrip (notification) + stateBytes × (raw.perStateByte − raw.redisPerByte) + 2 network hops',
     task: 'groups (fuseGroups halves them up to one per worker) trained whole on full-data copies, longest first to the least-loaded worker; one dispatch each',
     data: 'groups one after another on all workers; per step each worker steps a batch of its own rows, then the weights are allreduced: a ring in each host (memory) then a ring between hosts (network)',
     ideal: "Σ over fused groups of one worker's compute over all rows, ÷ workers",

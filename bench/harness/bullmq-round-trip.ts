@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
 import { packageRoot } from '../../src/core/paths.js';
 
 export interface DispatchTiming {
@@ -13,6 +14,8 @@ export interface DispatchTiming {
   perStateByte: number;
   /** Redis's own CPU time (from /proc) per unit and per byte of state: the part that queues */
   redis: { perJob: number; perByte: number };
+  /** a state as raw bytes in a Redis key, SET on one connection and GET on another (one pass) */
+  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number };
   /** what was measured, for the record */
   measured: {
     units: number;
@@ -20,6 +23,8 @@ export interface DispatchTiming {
     noopMs: number;
     stateMs: number;
     redisCpuMs: { noop: number; state: number };
+    rawMs?: { tiny: number; state: number };
+    rawRedisCpuMs?: { tiny: number; state: number };
   };
 }
 
@@ -116,7 +121,32 @@ export async function measureDispatch(stateBytes: number, units: number): Promis
     const state = await series({ state: Buffer.alloc(stateBytes, 7).toString('base64') }, units);
     await events.close();
     await queue.close();
+    // state by reference: the host that has it SETs the key, the one that needs it GETs it
+    const writer = new IORedis(connection);
+    const reader = new IORedis(connection);
+    const rawSeries = async (bytes: number, n: number) => {
+      const payload = Buffer.alloc(bytes, 7);
+      const ms: number[] = [];
+      const cpuBefore = cpuSeconds(redis.pid!);
+      for (let i = 0; i < n; i++) {
+        const started = performance.now();
+        await writer.set('layerlab:bench:raw', payload, 'EX', 60);
+        await reader.getBuffer('layerlab:bench:raw');
+        ms.push(performance.now() - started);
+      }
+      return { ms: median(ms), redisCpu: (cpuSeconds(redis.pid!) - cpuBefore) / n };
+    };
+    await rawSeries(stateBytes, 5); // warm-up
+    const rawTiny = await rawSeries(8, units);
+    const rawState = await rawSeries(stateBytes, units);
+    writer.disconnect();
+    reader.disconnect();
     return {
+      raw: {
+        roundTrip: rawTiny.ms / 1000,
+        perStateByte: Math.max(0, rawState.ms - rawTiny.ms) / 1000 / stateBytes,
+        redisPerByte: Math.max(0, rawState.redisCpu - rawTiny.redisCpu) / stateBytes,
+      },
       roundTrip: noop.ms / 1000,
       perStateByte: Math.max(0, state.ms - noop.ms) / 1000 / stateBytes,
       redis: { perJob: noop.redisCpu, perByte: Math.max(0, state.redisCpu - noop.redisCpu) / stateBytes },
@@ -126,6 +156,8 @@ export async function measureDispatch(stateBytes: number, units: number): Promis
         noopMs: noop.ms,
         stateMs: state.ms,
         redisCpuMs: { noop: noop.redisCpu * 1000, state: state.redisCpu * 1000 },
+        rawMs: { tiny: rawTiny.ms, state: rawState.ms },
+        rawRedisCpuMs: { tiny: rawTiny.redisCpu * 1000, state: rawState.redisCpu * 1000 },
       },
     };
   } finally {

@@ -20,6 +20,20 @@ export interface ClusterInputs {
    * state passes through the one Redis, so this part queues (it is inside the round trip above)
    */
   redis: { perJob: number; perByte: number };
+  /**
+   * measured: one pass of a state through Redis as raw bytes in a key (SET on one connection, GET on
+   * another): the round trip of a tiny key, seconds per byte of state, and Redis's own CPU per byte
+   */
+  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number };
+  /**
+   * how a unit's state travels (default 'job'): 'job', base64 inside the BullMQ job and its reply (2
+   * passes through Redis); 'reference', raw bytes in a Redis key, the coordinator still between two
+   * units (the host SETs, the coordinator GETs for its checkpoint, the next host GETs: 1.5 passes on
+   * the path, after the BullMQ round trip); 'ahead', the next unit already queued on its host (the
+   * plan is known up front), whose host GETs the key the previous host SET on a notification (1 pass
+   * and one tiny round trip on the path; the coordinator's GET and the job still load Redis)
+   */
+  protocol?: 'job' | 'reference' | 'ahead';
   /** stated, not measured: between hosts (and between a host and Redis) */
   network: { bandwidth: number; latency: number };
   /** stated: between the workers of one host (data parallelism's intra-host reduction, shared memory) */
@@ -41,7 +55,21 @@ export function computeSeconds(inputs: ClusterInputs, heads: number, rows: numbe
  */
 export function transportSeconds(inputs: ClusterInputs, heads: number): { serial: number; parallel: number } {
   const bytes = heads * inputs.state.bytesPerHead;
-  const { dispatch, redis, network } = inputs;
+  const { dispatch, redis, network, raw } = inputs;
+  const hop = (n: number) => n * (network.latency + bytes / network.bandwidth);
+  if (raw && inputs.protocol === 'reference')
+    return {
+      serial: redis.perJob + 1.5 * bytes * raw.redisPerByte,
+      parallel:
+        Math.max(0, dispatch.roundTrip - redis.perJob) +
+        1.5 * bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) +
+        hop(3),
+    };
+  if (raw && inputs.protocol === 'ahead')
+    return {
+      serial: redis.perJob + 1.5 * bytes * raw.redisPerByte,
+      parallel: raw.roundTrip + bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) + hop(2),
+    };
   const serial = redis.perJob + 2 * bytes * redis.perByte;
   const parallel =
     Math.max(0, dispatch.roundTrip - redis.perJob) +

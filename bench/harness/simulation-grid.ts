@@ -13,6 +13,12 @@ export const stateDirect = (inputs: ClusterInputs): ClusterInputs => ({
   redis: { ...inputs.redis, perByte: 0 },
 });
 
+/** The same inputs with the state travelling another way (cluster-model.ts `protocol`). */
+export const withProtocol = (inputs: ClusterInputs, protocol: 'reference' | 'ahead'): ClusterInputs => ({
+  ...inputs,
+  protocol,
+});
+
 export interface GridRow {
   hosts: number;
   workersPerHost: number;
@@ -29,6 +35,10 @@ export interface GridRow {
   /** what-if: the same plan with group state moving host to host at network speed (not through Redis) */
   mopDirect?: number;
   mopDirectEfficiency?: number;
+  /** the state as raw bytes in Redis keys, through the coordinator (layerlab now), where measured */
+  mopReferenceEfficiency?: number;
+  /** the same, the coordinator off the path: units dispatched ahead, state host → Redis → host */
+  mopAheadEfficiency?: number;
   task: number;
   taskEfficiency: number;
   data: number;
@@ -62,7 +72,10 @@ export async function simulateGrid(
           const epoch = await simulateMopEpoch(inputs, workload, workers, {
             seed: options.seed,
             maxWork: options.maxWork,
-            also: [stateDirect(inputs)],
+            also: [
+              stateDirect(inputs),
+              ...(inputs.raw ? [withProtocol(inputs, 'reference'), withProtocol(inputs, 'ahead')] : []),
+            ],
           });
           mopByWorkers.set(key, epoch);
           options.log(
@@ -88,6 +101,12 @@ export async function simulateGrid(
                 mopEfficiency: ideal / mop.makespan,
                 mopDirect: mop.also[0]!,
                 mopDirectEfficiency: ideal / mop.also[0]!,
+                ...(mop.also.length > 2
+                  ? {
+                      mopReferenceEfficiency: ideal / mop.also[1]!,
+                      mopAheadEfficiency: ideal / mop.also[2]!,
+                    }
+                  : {}),
               }
             : {}),
           ideal,

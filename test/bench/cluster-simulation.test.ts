@@ -13,7 +13,7 @@ import {
   lptMakespan,
   taskParallelEpoch,
 } from '../../bench/harness/parallelism-baselines.js';
-import { stateDirect } from '../../bench/harness/simulation-grid.js';
+import { stateDirect, withProtocol } from '../../bench/harness/simulation-grid.js';
 import { simulatePlan } from '../../bench/harness/virtual-clock.js';
 
 /** Round figures, so every makespan below can be worked out by hand. */
@@ -121,6 +121,21 @@ describe('a MOP epoch through the trainer, planner and executor', () => {
     expect(epoch.also).toEqual([direct.makespan]);
     expect(direct.makespan).toBeLessThan(epoch.makespan);
     expect(transportSeconds(stateDirect(m), 1).serial).toBe(0.25);
+  });
+
+  it('models the state by reference: through the coordinator after the round trip, or dispatched ahead host to host', () => {
+    // 1 head = 100 bytes; raw: 0.2 s a tiny key, 0.004 s a byte one pass, Redis 0.001 s of it
+    const m = { ...inputs(0.002, 0.25), raw: { roundTrip: 0.2, perStateByte: 0.004, redisPerByte: 0.001 } };
+    // both: Redis runs the job and 1.5 passes (host SET, coordinator GET, next host GET) = 0.25 + 0.15
+    expect(transportSeconds(withProtocol(m, 'reference'), 1).serial).toBeCloseTo(0.4);
+    expect(transportSeconds(withProtocol(m, 'ahead'), 1).serial).toBeCloseTo(0.4);
+    // reference: the round trip less Redis's share (1.75) + 1.5 passes' rest (0.45) + 3 hops of 1.5
+    expect(transportSeconds(withProtocol(m, 'reference'), 1).parallel).toBeCloseTo(6.7);
+    // ahead: the round trip is hidden behind the previous unit; a notification (0.2) + 1 pass's rest
+    // (0.3) + 2 hops of 1.5
+    expect(transportSeconds(withProtocol(m, 'ahead'), 1).parallel).toBeCloseTo(3.5);
+    // without measured raw figures the protocol falls back to the job's
+    expect(transportSeconds(withProtocol(inputs(0.002, 0.25), 'ahead'), 1)).toEqual(transportSeconds(m, 1));
   });
 
   it('declines a plan whose planning work is over the bound', async () => {
