@@ -55,7 +55,7 @@ describe.skipIf(!redisTestsRun)(`group state by reference in Redis${redisSkipRea
     const ref = await putState(redis, state(), { scope: stateScope('s1', 0), inlineMax: 0 });
     const key = blobKeyOf(ref)!;
     const bytes = (await redis.getBuffer(key))!;
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     await redis.set(key, bytes);
     await expect(getState(redis, ref)).rejects.toThrow(/does not match its hash/);
     await redis.del(key);
