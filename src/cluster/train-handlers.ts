@@ -16,6 +16,7 @@ import {
   type TrainUnitReply,
 } from './train-jobs.js';
 import type { UnitHost } from './unit-kinds.js';
+import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
 import { wallMs } from './unit-trace.js';
 import { f64FromWire, f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
@@ -86,14 +87,19 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       result: TrainUnitResult;
       seconds: number;
     }>(host, job.session, job.shard, (pool) =>
-      pool.worker(0).request('train', {
-        epoch: job.unit.epoch,
-        batchSize: job.batchSize,
-        group: job.group,
-        state,
-        hyper,
-        ...(job.fault ? { fault: 'throw' as const } : {}),
-      }),
+      // moved, not copied, into the thread: this handler has no further use for them
+      pool.worker(0).request(
+        'train',
+        {
+          epoch: job.unit.epoch,
+          batchSize: job.batchSize,
+          group: job.group,
+          state,
+          hyper,
+          ...(job.fault ? { fault: 'throw' as const } : {}),
+        },
+        [...stateBuffers(state), ...stateBuffers(hyper)],
+      ),
     );
     const threadDone = wallMs();
     // by reference, in the group's scope: its coordinator deletes it once the next unit consumed it
