@@ -50,6 +50,7 @@ export class BullmqTransport implements Transport {
   private readonly sent = new Map<string, InFlight>();
   private readonly stops: (() => void)[] = [];
   private readonly idle = new Set<() => void>();
+  readonly remote = true;
 
   private constructor(
     private readonly session: ClusterSession,

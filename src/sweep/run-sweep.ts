@@ -193,6 +193,8 @@ function finishedResult(run: RunStore): SweepResult | undefined {
 export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
   const started = performance.now();
   const { sweep, home } = options;
+  // before a run is recorded: a refused sweep leaves nothing behind
+  if (options.cluster && !options.resume) refuseOnCluster(sweep);
   const run = options.resume
     ? openSweepRun(home, options.resume, sweep, options.restartFailed === true)
     : RunStore.create(home.runs, newRunId(), {
@@ -286,7 +288,7 @@ function onCluster(run: RunStore, options: SweepRunOptions): SweepCluster | unde
     throw usageError(
       `sweep ${run.id} trained on cluster store ${clusterStoreOf(recorded)}; resume it with --cluster URL (or LAYERLAB_CLUSTER)`,
     );
-  if (options.cluster) refuseOnCluster(options.sweep);
+  if (options.cluster && options.resume) refuseOnCluster(options.sweep);
   return options.cluster;
 }
 

@@ -60,8 +60,8 @@ const list = (values: readonly number[]) => values.join(',');
  * (the sweep's seed when the data block names none), as a local sweep opens its data with it.
  */
 export function sweepExtractFlags(sweep: SweepFile): ExtractFlags {
-  const data = typeof sweep.data === 'string' ? { ref: sweep.data } : sweep.data;
-  const { ref: _ref, split, seed, ...columns } = data;
+  // the ref itself travels beside the flags (extract's MODEL DATA arguments)
+  const { split, seed, ...columns } = typeof sweep.data === 'string' ? {} : { ...sweep.data, ref: undefined };
   const pre = sweep.preprocess ?? {};
   const flags: ExtractFlags = {
     layers: [sweep.layers].flat().join(','),
