@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkErrorOutput, checkJsonLines, sweepResultSchema } from '../../src/core/contract/index.js';
 import type { TrainingResult } from '../../src/core/result.js';
 import { readSnapshot } from '../../src/train/run-folder/run-snapshot.js';
 import { randomIdx, writeIdxPair } from '../data/write-datasets.js';
@@ -60,6 +61,8 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     const coord = join(cluster.root, 'coordinator');
     const first = await runCli(['--home', coord, 'sweep', file, '--cluster', cluster.url, '--json']);
     expect(first.code, first.stderr).toBe(0);
+    // every line keeps the machine contract (train.unit with its host too)
+    checkJsonLines(first.stdout, sweepResultSchema);
     const events = parseNdjson(first.stdout);
     const result = events.at(-1) as unknown as SweepResult;
     expect(result.cached).toBe(false);
@@ -103,6 +106,18 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     const two = await runCli(['--home', cluster.homeOf('x'), 'sweep', poolings, '--cluster', cluster.url]);
     expect(two.code).toBe(2);
     expect(two.stderr).toMatch(/one pooling/);
+    const asJson = await runCli([
+      '--home',
+      cluster.homeOf('x'),
+      'sweep',
+      poolings,
+      '--cluster',
+      cluster.url,
+      '--json',
+    ]);
+    expect(checkErrorOutput(asJson.stderr, asJson.code).code).toBe('USAGE');
+    // nothing recorded for a refused sweep
+    expect(existsSync(join(cluster.homeOf('x'), 'runs'))).toBe(false);
 
     const shards = await runCli([
       '--home',
