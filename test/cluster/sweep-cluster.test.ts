@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,13 +6,39 @@ import { checkErrorOutput, checkJsonLines, sweepResultSchema } from '../../src/c
 import type { TrainingResult } from '../../src/core/result.js';
 import { readSnapshot } from '../../src/train/run-folder/run-snapshot.js';
 import { randomIdx, writeIdxPair } from '../data/write-datasets.js';
-import { parseNdjson, runCli } from '../e2e/cli-run.js';
+import { cliBin, parseNdjson, runCli } from '../e2e/cli-run.js';
 import { tinyCnn } from '../fixtures/tiny-cnn.js';
 import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
 import { differingTensors } from '../train/same-bits.js';
 import { ClusterFixture } from './cluster-fixture.js';
 
 type SweepResult = TrainingResult & { trials: number };
+
+/** The coordinator with --json, SIGKILLed once `units` train.unit events came; resolves its run id. */
+function killAfterUnits(args: string[], units: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args, '--json'], {
+      env: { ...process.env, CI: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let partial = '';
+    let run = '';
+    let seen = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const event = JSON.parse(line) as { type: string; run?: string };
+        if (event.type === 'train.start') run = event.run!;
+        if (event.type === 'train.unit' && ++seen === units) child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) =>
+      signal === 'SIGKILL' && run ? resolve(run) : reject(new Error(`the sweep ended before the kill`)),
+    );
+  });
+}
 
 const sweepFile = (model: string, data: string, extra = '') => `model: ${model}
 data: ${data}
@@ -35,6 +62,8 @@ ${extra}`;
 describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
   let cluster: ClusterFixture;
   let file: string;
+  let reference: SweepResult;
+  let referenceDir: string;
 
   beforeAll(async () => {
     cluster = await ClusterFixture.start();
@@ -56,7 +85,8 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     const local = join(cluster.root, 'local');
     const one = await runCli(['--home', local, 'sweep', file, '--json']);
     expect(one.code, one.stderr).toBe(0);
-    const reference = parseNdjson(one.stdout).at(-1) as unknown as SweepResult;
+    reference = parseNdjson(one.stdout).at(-1) as unknown as SweepResult;
+    referenceDir = join(local, 'runs', reference.run);
 
     const coord = join(cluster.root, 'coordinator');
     const first = await runCli(['--home', coord, 'sweep', file, '--cluster', cluster.url, '--json']);
@@ -69,8 +99,8 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     expect(result.store).toMatch(/^cluster:cs-[0-9a-f]+$/);
     expect(result.trials).toBe(reference.trials);
 
-    const states = (home: string, run: string) => readSnapshot(join(home, 'runs', run))!.states;
-    expect(differingTensors(states(local, reference.run), states(coord, result.run))).toEqual([]);
+    const states = (dir: string) => readSnapshot(dir)!.states;
+    expect(differingTensors(states(referenceDir), states(join(coord, 'runs', result.run)))).toEqual([]);
     const comparable = (r: SweepResult) => ({ ...r, run: '', store: '', cached: true, seconds: {} });
     expect(comparable(result)).toEqual(comparable(reference));
 
@@ -91,6 +121,26 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     // results reads the cluster run like a local one
     const listed = await runCli(['--home', coord, 'results', result.run, '--json']);
     expect(listed.code, listed.stderr).toBe(0);
+  });
+
+  it('kill -9 of the coordinator mid-training: sweep --resume RUN --cluster ends identical', async () => {
+    const home = join(cluster.root, 'coordinator-kill');
+    const run = await killAfterUnits(['--home', home, 'sweep', file, '--cluster', cluster.url], 3);
+    // without the cluster, the resume names the fix
+    const local = await runCli(['--home', home, 'sweep', file, '--resume', run], { LAYERLAB_CLUSTER: '' });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/trained on cluster store cs-[0-9a-f]+; resume it with --cluster URL/);
+    // the cluster from the environment, as `train --resume` takes it
+    const resumed = await runCli(['--home', home, 'sweep', file, '--resume', run, '--json'], {
+      LAYERLAB_CLUSTER: cluster.url,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = parseNdjson(resumed.stdout).at(-1) as unknown as SweepResult;
+    expect(result.run).toBe(run);
+    const comparable = (r: SweepResult) => ({ ...r, run: '', store: '', cached: true, seconds: {} });
+    expect(comparable(result)).toEqual(comparable(reference));
+    const states = (dir: string) => readSnapshot(dir)!.states;
+    expect(differingTensors(states(referenceDir), states(join(home, 'runs', run)))).toEqual([]);
   });
 
   it('refuses sweep-file keys a cluster cannot run, in one line naming the fix', async () => {
