@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkErrorOutput, checkJsonLines, sweepResultSchema } from '../../src/core/contract/index.js';
@@ -62,6 +62,7 @@ ${extra}`;
 describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
   let cluster: ClusterFixture;
   let file: string;
+  let data: string;
   let reference: SweepResult;
   let referenceDir: string;
 
@@ -69,7 +70,7 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     cluster = await ClusterFixture.start();
     const model = join(cluster.root, 'tiny.onnx');
     writeFileSync(model, tinyCnn());
-    const data = join(cluster.root, 'data');
+    data = join(cluster.root, 'data');
     writeIdxPair(data, 'train', randomIdx(160, 3), { gz: true });
     writeIdxPair(data, 't10k', randomIdx(40, 4), { gz: true });
     file = join(cluster.root, 'sweep.yaml');
@@ -118,9 +119,22 @@ describe.skipIf(!redisTestsRun)(`sweep --cluster${redisSkipReason}`, () => {
     expect(again.store).toBe(result.store);
     expect(comparable(again)).toEqual(comparable(reference));
 
-    // results reads the cluster run like a local one
+    // results, report and predict read the cluster sweep run as a local one: predictions equal
     const listed = await runCli(['--home', coord, 'results', result.run, '--json']);
     expect(listed.code, listed.stderr).toBe(0);
+    const html = join(cluster.root, 'report.html');
+    const report = await runCli(['--home', coord, 'report', result.run, '--out', html]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(existsSync(html)).toBe(true);
+    const predicted = async (home: string, run: string) => {
+      const out = join(cluster.root, `${run}.csv`);
+      const done = await runCli(['--home', home, 'predict', '--run', run, '--data', data, '--out', out]);
+      expect(done.code, done.stderr).toBe(0);
+      return readFileSync(out, 'utf8');
+    };
+    const csv = await predicted(coord, result.run);
+    expect(csv.trim().split('\n')).toHaveLength(201); // a header and every record
+    expect(csv).toBe(await predicted(local, reference.run));
   });
 
   it('kill -9 of the coordinator mid-training: sweep --resume RUN --cluster ends identical', async () => {
