@@ -74,6 +74,7 @@ export class BullmqTransport implements Transport {
   private readonly keys = new Set<string>();
   /** hears the trace of every accepted unit (the dispatch-overhead bench) */
   onTrace?: (trace: UnitTrace) => void;
+  readonly remote = true;
 
   private constructor(
     private readonly session: ClusterSession,

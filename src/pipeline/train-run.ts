@@ -75,6 +75,7 @@ export interface ClusterTraining {
 const CLUSTER_STORE = 'cluster:';
 export const clusterStoreOf = (storeDir: string): string | undefined =>
   storeDir.startsWith(CLUSTER_STORE) ? storeDir.slice(CLUSTER_STORE.length) : undefined;
+export const clusterStoreRef = (id: string): string => `${CLUSTER_STORE}${id}`;
 
 /** The job `train` builds: the selected feature sets, and the models the search space expands to. */
 export function buildTrainJob(options: TrainRunOptions & { store: string }): {
@@ -137,12 +138,7 @@ async function buildClusterJob(
     throw usageError('--triage reads every row on one machine; leave it out with --cluster');
   const described = await cluster.describe(options.store);
   const workers = options.workers > 0 ? options.workers : described.shards;
-  return jobFrom(
-    { ...options, workers },
-    `${CLUSTER_STORE}${options.store}`,
-    described.featureSets,
-    described,
-  );
+  return jobFrom({ ...options, workers }, clusterStoreRef(options.store), described.featureSets, described);
 }
 
 const runDirOf = (home: HomeLayout, ref: string) =>

@@ -6,7 +6,7 @@ import type { Backbone } from '../backbone/backbone.js';
 import type { Pooling } from '../backbone/capture-point.js';
 import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
-import { configError, notFound } from '../core/errors.js';
+import { configError, notFound, usageError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { canonicalJson } from '../core/hash.js';
 import type { HomeLayout } from '../core/paths.js';
@@ -22,10 +22,13 @@ import { readRunFile, writeRunFile } from '../store/run-file.js';
 import { RunStore } from '../store/run-store.js';
 import { trainingResult } from '../train/run-folder/layer-results.js';
 import { newRunId } from '../pipeline/run-id.js';
+import { clusterStoreOf, clusterStoreRef } from '../pipeline/train-run.js';
+import type { WorkerSource } from '../train/mop/train.js';
 import { train } from '../train/mop/train.js';
 import type { TrainJob } from '../train/mop/train-job.js';
 import { writeRunTriage } from '../train/run-folder/run-triage.js';
 import { triageFeatureSets, triageMessage } from '../train/search/triage-sets.js';
+import { refuseOnCluster, sweepExtractFlags, type SweepCluster } from './sweep-cluster.js';
 import type { SweepFile } from './sweep-schema.js';
 import { sweepTrials, type Trial } from './sweep-trials.js';
 
@@ -38,6 +41,8 @@ export interface SweepRunOptions {
   restartFailed?: boolean;
   sink: EventSink;
   signal?: AbortSignal;
+  /** run on a cluster (`--cluster URL`): extract on its hosts, train across them */
+  cluster?: SweepCluster;
 }
 
 export interface SweepResult extends TrainingResult {
@@ -188,6 +193,8 @@ function finishedResult(run: RunStore): SweepResult | undefined {
 export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
   const started = performance.now();
   const { sweep, home } = options;
+  // before a run is recorded: a refused sweep leaves nothing behind
+  if (options.cluster && !options.resume) refuseOnCluster(sweep);
   const run = options.resume
     ? openSweepRun(home, options.resume, sweep, options.restartFailed === true)
     : RunStore.create(home.runs, newRunId(), {
@@ -201,22 +208,20 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     if (finished) return finished;
     run.update({ status: 'running', pid: process.pid });
   }
+  const cluster = onCluster(run, options);
   return run.record(options.sink, async (sink) => {
-    const {
-      storeDir,
-      extracted,
-      featureSets: extractedSets,
-      viewsComputed,
-    } = await extractForSweep(sweep, home, sink, options.signal ? { signal: options.signal } : {});
+    const features = cluster
+      ? await clusterFeatures(sweep, cluster, sink, options.signal)
+      : await localFeatures(sweep, home, sink, options.signal);
+    const { storeDir, triaged } = features;
     run.update({ store: storeDir });
-    const triaged = sweep.triage ? triageFeatureSets(storeDir, extractedSets, sweep.triage) : undefined;
-    const featureSets = triaged?.kept ?? extractedSets;
+    const featureSets = triaged?.kept ?? features.featureSets;
     if (triaged) {
       writeRunTriage(run.dir, triaged.summary);
       sink({ type: 'log', level: 'info', message: triageMessage(triaged.summary) });
     }
     const extractSeconds = (performance.now() - started) / 1000;
-    const trials = sweepTrials(sweep, featureSets, basename(storeDir));
+    const trials = sweepTrials(sweep, featureSets, features.storeId);
     writeRunFile(run.dir, 'trials.json', trials);
     const job: TrainJob = {
       storeDir,
@@ -224,7 +229,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
       heads: [],
       models: trials.map((t: Trial) => ({ featureSet: t.featureSet, head: t.head })),
       epochs: sweep.epochs,
-      workers: sweep.workers ?? availableParallelism(),
+      workers: sweep.workers ?? features.workers ?? availableParallelism(),
       seed: sweep.seed,
       metric: sweep.metric.name,
       ...(sweep.halving === undefined
@@ -239,6 +244,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
       control: run,
       resume: options.resume !== undefined && existsSync(join(run.dir, 'run.json')),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(features.workerSource ? { workers: features.workerSource(run.dir) } : {}),
     });
     const total = (performance.now() - started) / 1000;
     const result: SweepResult = {
@@ -246,7 +252,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
         outcome,
         store: storeDir,
         // Contract: true only when every feature set, derived views included, was reused.
-        cached: extracted.every((e) => e.cached) && viewsComputed.length === 0,
+        cached: features.cached,
         seconds: { extract: extractSeconds, train: total - extractSeconds, total },
       }),
       trials: trials.length,
@@ -254,4 +260,83 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepResult> {
     };
     return result;
   });
+}
+
+interface SweepFeatures {
+  /** the job's store: a local folder, or `cluster:ID` */
+  storeDir: string;
+  /** what trial ids are named within: the local store's folder name, or the cluster store id */
+  storeId: string;
+  featureSets: { key: string; layer: string }[];
+  /** Contract: true only when every feature set, derived views included, was reused. */
+  cached: boolean;
+  triaged?: ReturnType<typeof triageFeatureSets>;
+  /** the MOP workers when the sweep file names none (a cluster store's shards) */
+  workers?: number;
+  /** where the shard workers come from (the cluster's hosts); undefined: threads here */
+  workerSource?: (runDir: string) => WorkerSource;
+}
+
+/**
+ * The cluster a sweep run trains on: `options.cluster` for a new run. A resumed run keeps where it
+ * was recorded: a cluster run needs the cluster again, and a local one stays local.
+ */
+function onCluster(run: RunStore, options: SweepRunOptions): SweepCluster | undefined {
+  const recorded = options.resume ? run.meta().store : undefined;
+  if (recorded !== undefined && clusterStoreOf(recorded) === undefined) return undefined;
+  if (recorded !== undefined && !options.cluster)
+    throw usageError(
+      `sweep ${run.id} trained on cluster store ${clusterStoreOf(recorded)}; resume it with --cluster URL (or LAYERLAB_CLUSTER)`,
+    );
+  if (options.cluster && options.resume) refuseOnCluster(options.sweep);
+  return options.cluster;
+}
+
+async function localFeatures(
+  sweep: SweepFile,
+  home: HomeLayout,
+  sink: EventSink,
+  signal: AbortSignal | undefined,
+): Promise<SweepFeatures> {
+  const { storeDir, extracted, featureSets, viewsComputed } = await extractForSweep(
+    sweep,
+    home,
+    sink,
+    signal ? { signal } : {},
+  );
+  const triaged = sweep.triage ? triageFeatureSets(storeDir, featureSets, sweep.triage) : undefined;
+  return {
+    storeDir,
+    storeId: basename(storeDir),
+    featureSets,
+    cached: extracted.every((e) => e.cached) && viewsComputed.length === 0,
+    ...(triaged ? { triaged } : {}),
+  };
+}
+
+/** `extract --cluster` of the sweep's layers; the trials then train on the hosts that hold them. */
+async function clusterFeatures(
+  sweep: SweepFile,
+  cluster: SweepCluster,
+  sink: EventSink,
+  signal: AbortSignal | undefined,
+): Promise<SweepFeatures> {
+  const extracted = await cluster.extract(
+    {
+      model: sweep.model,
+      data: dataOptions(sweep).ref,
+      flags: sweepExtractFlags(sweep),
+      ...(sweep.workers === undefined ? {} : { shards: sweep.workers }),
+    },
+    sink,
+    signal,
+  );
+  return {
+    storeDir: clusterStoreRef(extracted.store),
+    storeId: extracted.store,
+    featureSets: extracted.featureSets,
+    cached: extracted.cached,
+    workers: extracted.shards,
+    workerSource: (runDir) => cluster.training.workers(extracted.store, runDir),
+  };
 }

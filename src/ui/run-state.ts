@@ -49,6 +49,8 @@ export interface WorkerActivity {
   seconds: number;
   /** units this worker has finished over the whole run */
   units: number;
+  /** the host that ran its last unit, on a cluster (`--cluster`) */
+  host?: string;
 }
 
 /** One model's metrics at the end of one epoch. */
@@ -309,6 +311,7 @@ function onTrainUnit(training: TrainingState, event: TrainUnitEvent): TrainingSt
     examples: event.examples,
     seconds: event.seconds,
     units: (previous?.units ?? 0) + 1,
+    ...(event.host === undefined ? {} : { host: event.host }),
   };
   const sameEpoch = training.unitEpoch === event.epoch;
   return {

@@ -4,10 +4,11 @@ import { homeLayout, resolveHome } from '../../core/paths.js';
 import { ignoreEvents } from '../../core/events.js';
 import { usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../main.js';
+import type { ClusterFlags } from './extract-cluster.js';
 import { chooseOutputMode } from '../output-mode.js';
 import { runWithOutput } from '../run-with-output.js';
 
-interface SweepFlags {
+interface SweepFlags extends ClusterFlags {
   schema?: boolean;
   resume?: string;
   restartFailed?: boolean;
@@ -37,7 +38,8 @@ Examples:
   layerlab sweep plan sweep.yaml
   layerlab sweep sweep.yaml --json | tail -1
   layerlab sweep sweep.yaml --resume run-20261121-093512-1a2b
-  layerlab sweep --schema > sweep.schema.json`;
+  layerlab sweep --schema > sweep.schema.json
+  layerlab sweep sweep.yaml --cluster redis://10.0.0.5:6379   # extract and train on the hosts (docs/cluster.md)`;
 
 export function registerSweep(program: Command): void {
   program
@@ -48,6 +50,15 @@ export function registerSweep(program: Command): void {
     .option('--schema', 'print the JSON Schema of sweep files and exit')
     .option('--resume <run>', 'continue an interrupted sweep run: unfinished trials only')
     .option('--restart-failed', 'with --resume: also continue a sweep that failed (crashed)')
+    .option(
+      '--cluster [url]',
+      "extract and train on the cluster's hosts (its Redis URL, or $LAYERLAB_CLUSTER); this process coordinates",
+    )
+    .option('--replicas <r>', 'with --cluster: copies of each shard, on distinct hosts (default 1)')
+    .option(
+      '--shards <s>',
+      "with --cluster: shards the records are split into, one MOP worker each (default: the file's workers, else the workers registered)",
+    )
     .addHelpText('after', EXAMPLE)
     .action(
       async (file: string | undefined, planFile: string | undefined, flags: SweepFlags, command: Command) => {
@@ -60,6 +71,8 @@ export function registerSweep(program: Command): void {
         const home = homeLayout(resolveHome(globals.home));
         if (file === 'plan') {
           if (!planFile) throw usageError('usage: layerlab sweep plan FILE');
+          if (flags.cluster !== undefined)
+            throw usageError('sweep plan previews a local extraction; drop --cluster (or plan)');
           const [{ formatPlan }, { parseSweepFile }, { extractForSweep }, { sweepTrials }] =
             await Promise.all([
               import('../../extract/format-extract.js'),
@@ -103,11 +116,24 @@ export function registerSweep(program: Command): void {
             `unexpected argument ${planFile}; did you mean \`layerlab sweep plan ${planFile}\`?`,
           );
         if (flags.restartFailed && !flags.resume) throw usageError('--restart-failed goes with --resume RUN');
+        if (flags.cluster === undefined && (flags.replicas !== undefined || flags.shards !== undefined))
+          throw usageError(
+            '--replicas and --shards place shards on a cluster; add --cluster URL, or drop them',
+          );
         const [{ parseSweepFile }, { runSweep }] = await Promise.all([
           import('../../sweep/parse-sweep.js'),
           import('../../sweep/run-sweep.js'),
         ]);
         const sweep = parseSweepFile(file);
+        // a resumed cluster sweep finds its cluster in LAYERLAB_CLUSTER too, as `train --resume` does
+        const clusterFlag =
+          flags.cluster ?? (flags.resume && process.env.LAYERLAB_CLUSTER ? true : undefined);
+        const cluster =
+          clusterFlag === undefined
+            ? undefined
+            : await (
+                await import('./sweep-cluster.js')
+              ).sweepCluster({ ...flags, cluster: clusterFlag }, sweep.workers, home.root);
         await runWithOutput(
           {
             mode: chooseOutputMode(globals),
@@ -124,6 +150,7 @@ export function registerSweep(program: Command): void {
               signal,
               ...(flags.resume ? { resume: flags.resume } : {}),
               ...(flags.restartFailed ? { restartFailed: true } : {}),
+              ...(cluster ? { cluster } : {}),
             }),
         );
       },

@@ -54,6 +54,8 @@ export const trainUnitEventSchema = z.strictObject({
   group: count,
   shard: count,
   worker: count,
+  /** the host that ran the unit, when the workers are on a cluster's hosts (`--cluster`) */
+  host: z.string().min(1).optional(),
   examples: count,
   seconds,
 });

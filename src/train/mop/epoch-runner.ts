@@ -96,6 +96,8 @@ export async function trainEpoch(
         const group = groups[unit.group]!;
         const before = progress[unit.group]!;
         const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
+        // the host the unit is sent to (a lost host's unit comes back here as another attempt)
+        const host = transport.remote ? transport.workers()[unit.worker]?.host : undefined;
         // the state moves to the worker (transferred between threads) and comes back with the outcome
         const { result, seconds } = await dispatcher.run({
           type: 'unit.dispatch',
@@ -125,6 +127,7 @@ export async function trainEpoch(
           group: group.id,
           shard: unit.shard,
           worker: unit.worker,
+          ...(host === undefined ? {} : { host }),
           examples: result.examples,
           seconds,
         });

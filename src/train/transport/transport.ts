@@ -11,6 +11,8 @@ export type WorkerMessageListener = (message: WorkerMessage) => void;
 export interface Transport {
   /** how many workers (and shards) the run has */
   readonly size: number;
+  /** true when workers run on other hosts (their `WorkerInfo.host` is then named in `train.unit` events) */
+  readonly remote?: boolean;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */

@@ -8,6 +8,7 @@ import { summarizeLayers, type LayerSummary } from '../layer-summary.js';
 import { extractionDetails, progressLines, trainingDetails, trainingHeadline } from '../progress-text.js';
 import { isOver, type RunState } from '../run-state.js';
 import { WORKER_CELL_WIDTH } from '../WorkerActivity.js';
+import { hostsLine } from '../host-summary.js';
 import { matrixLayout, type MatrixLayout } from './matrix-layout.js';
 import {
   availableMetrics,
@@ -101,7 +102,8 @@ export function runScreenModel({
     progressLines: progress,
     workerLines:
       training.status === 'running'
-        ? workerLines(training.workers, width - LABEL_WIDTH, WORKER_CELL_WIDTH)
+        ? workerLines(training.workers, width - LABEL_WIDTH, WORKER_CELL_WIDTH) +
+          (hostsLine(training.activity) === undefined ? 0 : 1)
         : 0,
     steerLines: view.form !== undefined ? steerFormLines(view.form) : steerLogLines(sent, notice),
     filterLine: view.filter.editing || view.filter.text !== '',
