@@ -12,7 +12,7 @@ import type { ErrorCode } from '../core/errors.js';
 import type { HostRecord } from './host-record.js';
 import type { ClusterSession } from './cluster-session.js';
 import type { Reply } from './reply-channel.js';
-import { holds, isAlive } from './shard-hosts.js';
+import { canServe, contentRefusal } from './shard-hosts.js';
 import {
   sessionKey,
   type TrainEvalJob,
@@ -215,11 +215,13 @@ export class BullmqTransport implements Transport {
     this.assigned.forEach((name, worker) => {
       if (this.lost[worker]) return;
       const host = hosts.find((h) => h.name === name);
-      if (host && isAlive(host, now) && holds(host, this.session.store, worker)) return;
+      const { store, digests } = this.session;
+      if (host && canServe(host, store, worker, now, digests)) return;
       this.lost[worker] = true;
-      const reason = host
-        ? `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`
-        : `host ${name} (shard ${worker}) left the cluster`;
+      const reason = !host
+        ? `host ${name} (shard ${worker}) left the cluster`
+        : (contentRefusal(host, store, worker, digests) ??
+          `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`);
       this.log(reason);
       const units = [...this.inFlight].filter(([, f]) => f.worker === worker);
       for (const [job] of units) this.inFlight.delete(job);

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LayerlabError, interrupted, type ErrorCode } from '../core/errors.js';
 import { HEARTBEAT_MS, hostQueue, QUEUE_PREFIX, readHosts, type HostRecord } from './host-record.js';
+import { readClusterStore } from './cluster-store.js';
 import { connectRedis } from './redis-connection.js';
 import { ReplyChannel, type Reply } from './reply-channel.js';
 import { isAlive, noHostReason, shardCandidates } from './shard-hosts.js';
@@ -39,6 +40,8 @@ export class ClusterSession {
   private constructor(
     readonly id: string,
     readonly store: string,
+    /** the cluster store manifest's content digest per shard (none recorded: nothing to compare) */
+    readonly digests: readonly string[] | undefined,
     readonly redis: Redis,
     private readonly channel: ReplyChannel,
     private readonly log: (message: string) => void,
@@ -59,7 +62,9 @@ export class ClusterSession {
       redis.disconnect();
       throw error;
     });
-    const session = new ClusterSession(id, store, redis, channel, log);
+    // a store placed by hand has no manifest; an unreadable one is left to the commands that need it
+    const manifest = await readClusterStore(redis, store).catch(() => undefined);
+    const session = new ClusterSession(id, store, manifest?.shardDigests, redis, channel, log);
     await session.refresh();
     return session;
   }
@@ -152,11 +157,11 @@ export class ClusterSession {
     for (;;) {
       if (this.cancelled || this.closed) throw interrupted();
       const now = Date.now();
-      const [best] = shardCandidates(this.hostList, this.store, shard, now, load);
+      const [best] = shardCandidates(this.hostList, this.store, shard, now, load, this.digests);
       if (best) return best;
       if (now - lastLine >= WAIT_LINE_MS) {
         this.log(
-          `waiting for a host holding shard ${shard}: ${noHostReason(this.hostList, this.store, shard, now)}`,
+          `waiting for a host holding shard ${shard}: ${noHostReason(this.hostList, this.store, shard, now, this.digests)}`,
         );
         lastLine = now;
       }
