@@ -25,6 +25,9 @@ import { f64FromWire, getState, i32FromWire, putState } from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
 
+const publishSpec = (session: ClusterSession, spec: TrainSessionSpec) =>
+  session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
+
 interface InFlight {
   worker: number;
   host: string;
@@ -53,12 +56,14 @@ export class BullmqTransport implements Transport {
 
   private constructor(
     private readonly session: ClusterSession,
+    private readonly spec: TrainSessionSpec,
     readonly size: number,
     private readonly log: (message: string) => void,
   ) {
     this.stops.push(
       session.onReply((reply) => void this.receive(reply)),
       session.watch((hosts) => this.watchHosts(hosts)),
+      session.onDataLost(() => void this.resend()),
     );
   }
 
@@ -72,8 +77,8 @@ export class BullmqTransport implements Transport {
     shards: number,
     log: (message: string) => void,
   ): Promise<BullmqTransport> {
-    await session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
-    const transport = new BullmqTransport(session, shards, log);
+    await publishSpec(session, spec);
+    const transport = new BullmqTransport(session, spec, shards, log);
     const load = new Map<string, number>();
     for (let shard = 0; shard < shards; shard++) {
       const host = await session.waitForHost(shard, load);
@@ -231,24 +236,56 @@ export class BullmqTransport implements Transport {
     });
   }
 
+  /**
+   * The cluster's Redis restarted empty: the spec, the queued jobs and the state blobs they name are
+   * gone. The spec is published again, and every unit in flight fails, so that the run re-runs it
+   * from its group's checkpoint (a new job, its state put again). A reply of the lost job that still
+   * comes (a host was running it) is the same outcome; the dispatcher accepts one of the two.
+   */
+  private async resend(): Promise<void> {
+    await publishSpec(this.session, this.spec).catch(() => {});
+    const lost = [...this.inFlight];
+    for (const [job] of lost) this.inFlight.delete(job);
+    for (const [, f] of lost)
+      this.emit({
+        type: 'unit.failed',
+        worker: f.worker,
+        unit: f.unit,
+        attempt: f.attempt,
+        message: `its job on host ${f.host} was lost when the cluster's Redis restarted empty`,
+      });
+    this.settled();
+  }
+
   async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
     const { redis } = this.session;
-    const groups = await Promise.all(
-      request.groups.map(async (g) => ({
-        featureSet: g.featureSet,
-        stacks: g.stacks,
-        state: await putState(redis, g.state),
-      })),
-    );
+    const putGroups = () =>
+      Promise.all(
+        request.groups.map(async (g) => ({
+          featureSet: g.featureSet,
+          stacks: g.stacks,
+          state: await putState(redis, g.state),
+        })),
+      );
+    // put once, and again after Redis restarted empty (the blobs went with it)
+    let put = { lost: this.session.dataLost, groups: putGroups() };
+    const groupsNow = () => {
+      if (put.lost !== this.session.dataLost) put = { lost: this.session.dataLost, groups: putGroups() };
+      return put.groups;
+    };
     return Promise.all(
       Array.from({ length: this.size }, async (_, shard) => {
-        const value = (await this.session.callShard(shard, 'train-eval', (job): TrainEvalJob => ({
-          session: this.session.id,
-          job,
+        const value = (await this.session.callShard(
           shard,
-          split: request.split,
-          groups,
-        }))) as TrainEvalReply;
+          'train-eval',
+          async (job): Promise<TrainEvalJob> => ({
+            session: this.session.id,
+            job,
+            shard,
+            split: request.split,
+            groups: await groupsNow(),
+          }),
+        )) as TrainEvalReply;
         return value.map((r) => ({
           lossSum: f64FromWire(r.lossSum),
           correct: f64FromWire(r.correct),
