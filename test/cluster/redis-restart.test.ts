@@ -132,6 +132,12 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
       expectReference(home, run.events.at(-1) as unknown as TrainingResult);
       const logs = logsOf(run);
       expect(logs.some((m) => /the cluster's Redis restarted with its data/.test(m))).toBe(true);
+      // the outage itself is said, once each way, with the URL (it holds no password here)
+      const url = fixture.url;
+      expect(logs).toContain(
+        `lost the connection to the cluster's Redis at ${url}; reconnecting (the run goes on once it is back)`,
+      );
+      expect(logs).toContain(`reconnected to the cluster's Redis at ${url}`);
       expect(logs.some((m) => /restarted empty|failed on try/.test(m))).toBe(false);
     } finally {
       await fixture.stop();
