@@ -84,18 +84,28 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
    * SIGKILLing the coordinator once it has said the restart was noticed). Checks that the same host
    * processes kept serving after the restart.
    */
-  async function trainAcrossRestart(fixture: ClusterFixture, home: string, kill = false) {
+  async function trainAcrossRestart(
+    fixture: ClusterFixture,
+    home: string,
+    options: { kill?: boolean; awayMs?: number } = {},
+  ) {
+    const { kill = false, awayMs = 0 } = options;
     const hosts = [...fixture.hosts.values()];
     const pids = hosts.map((h) => h.pid);
     let restart: Promise<void> | undefined;
     let marks: number[] = [];
     let stop: (() => void) | undefined;
+    const restartRedis = async () => {
+      await fixture.redis.kill();
+      if (awayMs > 0) await new Promise((resolve) => setTimeout(resolve, awayMs));
+      await fixture.redis.restart();
+    };
     const run = await coordinator(
       ['--home', home, 'train', '--cluster', fixture.url, '--store', STORE, ...trainArgs()],
       (event, child) => {
         stop = () => child.kill('SIGKILL');
         if (!restart && event.type === 'train.unit')
-          restart = fixture.redis.restart().then(() => void (marks = hosts.map((h) => h.lines.length)));
+          restart = restartRedis().then(() => void (marks = hosts.map((h) => h.lines.length)));
         if (kill && event.type === 'log' && /the cluster's Redis restarted/.test(String(event.message)))
           stop();
       },
@@ -144,6 +154,21 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
     }
   });
 
+  it('Redis away longer than a lock and the host timeout, then back with its data: no host is judged lost, the run ends identical', async () => {
+    const fixture = await cluster(true);
+    try {
+      const home = join(homes, 'away');
+      const run = await trainAcrossRestart(fixture, home, { awayMs: 7_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expectReference(home, run.events.at(-1) as unknown as TrainingResult);
+      const logs = logsOf(run);
+      expect(logs.some((m) => /the cluster's Redis restarted with its data/.test(m))).toBe(true);
+      expect(logs.some((m) => /stopped heartbeating|failed on try/.test(m))).toBe(false);
+    } finally {
+      await fixture.stop();
+    }
+  });
+
   it('Redis restarted empty: the coordinator sends the lost units again and ends identical', async () => {
     const fixture = await cluster(false);
     try {
@@ -172,7 +197,7 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
     const fixture = await cluster(false);
     try {
       const home = join(homes, 'resume');
-      const first = await trainAcrossRestart(fixture, home, true);
+      const first = await trainAcrossRestart(fixture, home, { kill: true });
       expect(first.code).not.toBe(0);
       const id = first.events.find((e) => e.type === 'train.start')!.run as string;
       const resumed = await coordinator(['--home', home, 'train', '--resume', id, '--cluster', fixture.url]);
