@@ -8,14 +8,10 @@
  *   node dist/bench/cluster-dispatch.js [--quick]
  * Skips (exit 0, one line) when redis-server is not on PATH.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
-import { packageRoot } from '../src/core/paths.js';
+import { startBenchCluster } from './harness/bench-cluster.js';
 import { writeResults } from './harness/results-file.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -29,60 +25,12 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   process.exit(0);
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      if (pattern.test(seen)) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before ${String(pattern)}:\n${seen}`)),
-    );
-  });
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
-const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-cluster-'));
-const port = await freePort();
-const redis = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-  {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  },
-);
-let host: ChildProcess | undefined;
+const cluster = await startBenchCluster({ hosts: ['h1'] });
 try {
-  await waitForLine(redis, /Ready to accept connections/);
-  const url = `redis://127.0.0.1:${port}`;
-  host = spawn(
-    process.execPath,
-    [
-      join(packageRoot(), 'bin', 'layerlab.js'),
-      'worker',
-      '--cluster',
-      url,
-      '--home',
-      join(dir, 'h1'),
-      '--name',
-      'h1',
-      '--json',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await waitForLine(host, /"worker\.start"/);
-  const connection = { host: '127.0.0.1', port };
+  const connection = { host: '127.0.0.1', port: cluster.port };
   const queue = new Queue('host-h1', { connection, prefix: 'layerlab' });
   const events = new QueueEvents('host-h1', { connection, prefix: 'layerlab' });
   await events.waitUntilReady();
@@ -90,9 +38,12 @@ try {
     const ms: number[] = [];
     for (let i = 0; i < n; i++) {
       const started = performance.now();
-      const job = await queue.add('probe', data, { removeOnComplete: true });
+      // kept until seen finished: with removeOnComplete, waitUntilFinished can find the job gone
+      // before it looks ("Missing key for job … isFinished") when the unit is quicker than the check
+      const job = await queue.add('probe', data);
       await job.waitUntilFinished(events);
       ms.push(performance.now() - started);
+      await job.remove();
     }
     return ms;
   };
@@ -136,11 +87,5 @@ try {
   console.log(`  no-op round trip ÷ 1 s unit: ratio ${result.overheadRatio.unit1sFromNoop.toFixed(4)}`);
   console.log(`  wrote ${writeResults('cluster-dispatch', quick, result)}`);
 } finally {
-  if (host && host.exitCode === null) {
-    host.kill('SIGTERM');
-    await new Promise((resolve) => host!.once('exit', resolve));
-  }
-  redis.kill('SIGTERM');
-  await new Promise((resolve) => (redis.exitCode === null ? redis.once('exit', resolve) : resolve(null)));
-  rmSync(dir, { recursive: true, force: true });
+  await cluster.stop();
 }

@@ -12,7 +12,7 @@ import type { ErrorCode } from '../core/errors.js';
 import type { HostRecord } from './host-record.js';
 import type { ClusterSession } from './cluster-session.js';
 import type { Reply } from './reply-channel.js';
-import { holds, isAlive } from './shard-hosts.js';
+import { canServe, contentRefusal } from './shard-hosts.js';
 import {
   sessionKey,
   type TrainEvalJob,
@@ -35,6 +35,9 @@ import {
 } from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
+
+const publishSpec = (session: ClusterSession, spec: TrainSessionSpec) =>
+  session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
 
 interface InFlight {
   worker: number;
@@ -78,12 +81,14 @@ export class BullmqTransport implements Transport {
 
   private constructor(
     private readonly session: ClusterSession,
+    private readonly spec: TrainSessionSpec,
     readonly size: number,
     private readonly log: (message: string) => void,
   ) {
     this.stops.push(
       session.onReply((reply) => void this.receive(reply)),
       session.watch((hosts) => this.watchHosts(hosts)),
+      session.onDataLost(() => void this.resend()),
     );
   }
 
@@ -97,8 +102,8 @@ export class BullmqTransport implements Transport {
     shards: number,
     log: (message: string) => void,
   ): Promise<BullmqTransport> {
-    await session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
-    const transport = new BullmqTransport(session, shards, log);
+    await publishSpec(session, spec);
+    const transport = new BullmqTransport(session, spec, shards, log);
     const load = new Map<string, number>();
     for (let shard = 0; shard < shards; shard++) {
       const host = await session.waitForHost(shard, load);
@@ -298,11 +303,13 @@ export class BullmqTransport implements Transport {
     this.assigned.forEach((name, worker) => {
       if (this.lost[worker]) return;
       const host = hosts.find((h) => h.name === name);
-      if (host && isAlive(host, now) && holds(host, this.session.store, worker)) return;
+      const { store, digests } = this.session;
+      if (host && canServe(host, store, worker, now, digests)) return;
       this.lost[worker] = true;
-      const reason = host
-        ? `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`
-        : `host ${name} (shard ${worker}) left the cluster`;
+      const reason = !host
+        ? `host ${name} (shard ${worker}) left the cluster`
+        : (contentRefusal(host, store, worker, digests) ??
+          `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`);
       this.log(reason);
       const units = [...this.inFlight].filter(([, f]) => f.worker === worker);
       for (const [job] of units) this.inFlight.delete(job);
@@ -312,24 +319,56 @@ export class BullmqTransport implements Transport {
     });
   }
 
+  /**
+   * The cluster's Redis restarted empty: the spec, the queued jobs and the state blobs they name are
+   * gone. The spec is published again, and every unit in flight fails, so that the run re-runs it
+   * from its group's checkpoint (a new job, its state put again). A reply of the lost job that still
+   * comes (a host was running it) is the same outcome; the dispatcher accepts one of the two.
+   */
+  private async resend(): Promise<void> {
+    await publishSpec(this.session, this.spec).catch(() => {});
+    const lost = [...this.inFlight];
+    for (const [job] of lost) this.inFlight.delete(job);
+    for (const [, f] of lost)
+      this.emit({
+        type: 'unit.failed',
+        worker: f.worker,
+        unit: f.unit,
+        attempt: f.attempt,
+        message: `its job on host ${f.host} was lost when the cluster's Redis restarted empty`,
+      });
+    this.settled();
+  }
+
   async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
     const { redis } = this.session;
-    const groups = await Promise.all(
-      request.groups.map(async (g) => ({
-        featureSet: g.featureSet,
-        stacks: g.stacks,
-        state: await putState(redis, g.state),
-      })),
-    );
+    const putGroups = () =>
+      Promise.all(
+        request.groups.map(async (g) => ({
+          featureSet: g.featureSet,
+          stacks: g.stacks,
+          state: await putState(redis, g.state),
+        })),
+      );
+    // put once, and again after Redis restarted empty (the blobs went with it)
+    let put = { lost: this.session.dataLost, groups: putGroups() };
+    const groupsNow = () => {
+      if (put.lost !== this.session.dataLost) put = { lost: this.session.dataLost, groups: putGroups() };
+      return put.groups;
+    };
     return Promise.all(
       Array.from({ length: this.size }, async (_, shard) => {
-        const value = (await this.session.callShard(shard, 'train-eval', (job): TrainEvalJob => ({
-          session: this.session.id,
-          job,
+        const value = (await this.session.callShard(
           shard,
-          split: request.split,
-          groups,
-        }))) as TrainEvalReply;
+          'train-eval',
+          async (job): Promise<TrainEvalJob> => ({
+            session: this.session.id,
+            job,
+            shard,
+            split: request.split,
+            groups: await groupsNow(),
+          }),
+        )) as TrainEvalReply;
         return value.map((r) => ({
           lossSum: f64FromWire(r.lossSum),
           correct: f64FromWire(r.correct),

@@ -3,7 +3,10 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LayerlabError, interrupted, type ErrorCode } from '../core/errors.js';
 import { HEARTBEAT_MS, hostQueue, QUEUE_PREFIX, readHosts, type HostRecord } from './host-record.js';
+import { readClusterStore } from './cluster-store.js';
+import { redactUrl } from './cluster-url.js';
 import { connectRedis } from './redis-connection.js';
+import { RedisRestartWatch } from './redis-restart.js';
 import { ReplyChannel, type Reply } from './reply-channel.js';
 import { isAlive, noHostReason, shardCandidates } from './shard-hosts.js';
 
@@ -11,6 +14,13 @@ import { isAlive, noHostReason, shardCandidates } from './shard-hosts.js';
 export class HostLostError extends Error {
   constructor(readonly host: string) {
     super(`host ${host} stopped heartbeating`);
+  }
+}
+
+/** The cluster's Redis restarted without its data while a job was awaited: send it again. */
+export class JobLostError extends Error {
+  constructor(readonly host: string) {
+    super(`the cluster's Redis restarted empty and lost a job sent to host ${host}`);
   }
 }
 
@@ -26,9 +36,12 @@ export class ClusterSession {
   private readonly queues = new Map<string, Queue>();
   private readonly awaited = new Map<
     string,
-    { host: string; settle: (reply: Reply | HostLostError) => void }
+    { host: string; settle: (reply: Reply | HostLostError | JobLostError) => void }
   >();
   private readonly watchers = new Set<(hosts: readonly HostRecord[]) => void>();
+  private readonly losses = new Set<() => void>();
+  /** how many times the cluster's Redis restarted empty during this session */
+  dataLost = 0;
   private hostList: HostRecord[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly unlisten: () => void;
@@ -39,8 +52,11 @@ export class ClusterSession {
   private constructor(
     readonly id: string,
     readonly store: string,
+    /** the cluster store manifest's content digest per shard (none recorded: nothing to compare) */
+    readonly digests: readonly string[] | undefined,
     readonly redis: Redis,
     private readonly channel: ReplyChannel,
+    private readonly restarts: RedisRestartWatch,
     private readonly log: (message: string) => void,
   ) {
     this.unlisten = channel.listen((reply) => {
@@ -59,7 +75,10 @@ export class ClusterSession {
       redis.disconnect();
       throw error;
     });
-    const session = new ClusterSession(id, store, redis, channel, log);
+    const restarts = await RedisRestartWatch.start(redis, id, log, redactUrl(url));
+    // a store placed by hand has no manifest; an unreadable one is left to the commands that need it
+    const manifest = await readClusterStore(redis, store).catch(() => undefined);
+    const session = new ClusterSession(id, store, manifest?.shardDigests, redis, channel, restarts, log);
     await session.refresh();
     return session;
   }
@@ -79,13 +98,23 @@ export class ClusterSession {
     return this.channel.listen(listener);
   }
 
+  /** Hears that the cluster's Redis restarted empty: what this session had queued there is gone. */
+  onDataLost(listener: () => void): () => void {
+    this.losses.add(listener);
+    return () => this.losses.delete(listener);
+  }
+
   nextJobId(kind: string): string {
     return `${this.id}:${kind}:${this.seq++}`;
   }
 
   async refresh(): Promise<void> {
     if (this.closed) return;
+    const restart = await this.restarts.check();
+    if (restart !== 'same') this.restarted(restart);
     this.hostList = await readHosts(this.redis);
+    // host records are stale right after an outage (no host could heartbeat): judge none silent yet
+    if (this.restarts.settling) return;
     const now = Date.now();
     const alive = new Set(this.hostList.filter((h) => isAlive(h, now)).map((h) => h.name));
     for (const [job, waiter] of this.awaited)
@@ -94,6 +123,27 @@ export class ClusterSession {
         waiter.settle(new HostLostError(waiter.host));
       }
     for (const watcher of this.watchers) watcher(this.hostList);
+  }
+
+  /**
+   * Redis came back with its data: queued jobs, spec and blobs are there, and a job whose lock
+   * lapsed meanwhile runs again (its duplicate reply is ignored). It came back empty: awaited jobs are
+   * sent again and the session's listeners re-send their units.
+   */
+  private restarted(restart: 'kept' | 'lost'): void {
+    if (restart === 'kept') {
+      this.log("the cluster's Redis restarted with its data; queued units stay queued");
+      return;
+    }
+    this.dataLost++;
+    this.log(
+      "the cluster's Redis restarted empty (no persistence), losing the queued jobs: sending the units in flight again; run redis-server with --appendonly yes so that a restart loses nothing",
+    );
+    for (const [job, waiter] of this.awaited) {
+      this.awaited.delete(job);
+      waiter.settle(new JobLostError(waiter.host));
+    }
+    for (const listener of this.losses) listener();
   }
 
   private queue(host: string): Queue {
@@ -118,10 +168,10 @@ export class ClusterSession {
 
   /** Sends a job and waits for its reply, or for its host to go silent. */
   async request(host: string, kind: string, job: string, data: object): Promise<Reply> {
-    const reply = new Promise<Reply | HostLostError>((settle) => this.awaited.set(job, { host, settle }));
+    const reply = new Promise<Reply | Error>((settle) => this.awaited.set(job, { host, settle }));
     await this.send(host, kind, job, data);
     const result = await reply;
-    if (result instanceof HostLostError) throw result;
+    if (result instanceof Error) throw result;
     return result;
   }
 
@@ -130,16 +180,21 @@ export class ClusterSession {
    * (one status line every few seconds) while none is up. Resolves with the reply's value; a failed
    * job rejects with its error.
    */
-  async callShard(shard: number, kind: string, data: (job: string) => object): Promise<unknown> {
+  async callShard(
+    shard: number,
+    kind: string,
+    data: (job: string) => object | Promise<object>,
+  ): Promise<unknown> {
     for (;;) {
       const host = await this.waitForHost(shard);
       const job = this.nextJobId(kind);
       try {
-        const reply = await this.request(host.name, kind, job, data(job));
+        const reply = await this.request(host.name, kind, job, await data(job));
         if (reply.ok) return reply.value;
         const message = `host ${reply.host}: ${reply.error}`;
         throw reply.code ? new LayerlabError(reply.code as ErrorCode, message) : new Error(message);
       } catch (error) {
+        if (error instanceof JobLostError) continue; // said once for every lost job by `restarted`
         if (!(error instanceof HostLostError)) throw error;
         this.log(`host ${error.host} went silent during ${kind} on shard ${shard}; sending it elsewhere`);
       }
@@ -152,11 +207,11 @@ export class ClusterSession {
     for (;;) {
       if (this.cancelled || this.closed) throw interrupted();
       const now = Date.now();
-      const [best] = shardCandidates(this.hostList, this.store, shard, now, load);
+      const [best] = shardCandidates(this.hostList, this.store, shard, now, load, this.digests);
       if (best) return best;
       if (now - lastLine >= WAIT_LINE_MS) {
         this.log(
-          `waiting for a host holding shard ${shard}: ${noHostReason(this.hostList, this.store, shard, now)}`,
+          `waiting for a host holding shard ${shard}: ${noHostReason(this.hostList, this.store, shard, now, this.digests)}`,
         );
         lastLine = now;
       }
@@ -177,6 +232,7 @@ export class ClusterSession {
     this.unlisten();
     for (const waiter of this.awaited.values()) waiter.settle(new HostLostError(waiter.host));
     this.awaited.clear();
+    await this.restarts.end();
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
     await this.channel.close();
     this.redis.disconnect();

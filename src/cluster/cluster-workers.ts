@@ -5,7 +5,7 @@ import { BullmqTransport } from './bullmq-transport.js';
 import { clusterShardCount, prepareCluster } from './cluster-prepare.js';
 import { ClusterSession } from './cluster-session.js';
 import { readClusterStore } from './cluster-store.js';
-import { requireShardHosts } from './shard-hosts.js';
+import { refusedCopies, requireShardHosts } from './shard-hosts.js';
 import { keepStoreManifest } from './keep-store-manifest.js';
 
 const logTo = (sink: EventSink) => (message: string) => sink({ type: 'log', level: 'info', message });
@@ -22,7 +22,7 @@ export async function clusterStoreShards(session: ClusterSession): Promise<numbe
     throw configError(
       `no host of the cluster holds cluster store ${session.store}; list them with \`layerlab store ls --cluster\``,
     );
-  requireShardHosts(session.hosts, session.store, shards, Date.now());
+  requireShardHosts(session.hosts, session.store, shards, Date.now(), session.digests);
   return shards;
 }
 
@@ -39,6 +39,8 @@ export function clusterWorkers(url: string, store: string, runDir?: string): Wor
     const session = await ClusterSession.open(url, store, log);
     try {
       const shards = await clusterStoreShards(session);
+      // copies refused for their content while another copy serves: said once, the run goes on
+      for (const line of refusedCopies(session.hosts, store, shards, Date.now(), session.digests)) log(line);
       if (job.workers !== shards)
         throw configError(
           `cluster store ${store} has ${shards} shards and MOP runs one worker per shard; pass --workers ${shards} (or extract with --shards ${job.workers})`,

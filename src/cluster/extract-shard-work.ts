@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { digestOf } from '../core/hash.js';
 import { loadBackbone } from '../backbone/load-backbone.js';
 import { selectLayers } from '../backbone/select-layers.js';
 import { openDataset } from '../data/open-dataset.js';
@@ -8,6 +7,7 @@ import { extract } from '../extract/extract.js';
 import { resolveExtractConfig } from '../extract/extract-config.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { shardStoreDir } from './cluster-store.js';
+import { shardDigest } from './shard-digest.js';
 import type { ExtractShardJob, ExtractShardOutcome } from './extract-shard-job.js';
 
 /**
@@ -56,7 +56,7 @@ export async function extractShardHere(
         host: host.name,
         cached: result.cached,
         records,
-        digest: digestOf({ ids: table.ids, sets: keys.map((key) => [key, store.contentDigest(key)]) }),
+        digest: shardDigest(store, keys),
         featureSets: result.featureSets.map((s) => ({
           layer: s.layer,
           key: s.key,

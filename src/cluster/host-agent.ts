@@ -14,6 +14,7 @@ import {
   type HostRecord,
 } from './host-record.js';
 import { connectRedis } from './redis-connection.js';
+import { HeldShardDigests } from './shard-digest.js';
 import { unitHandler } from './unit-kinds.js';
 
 /**
@@ -63,6 +64,7 @@ export class HostAgent {
   private trained = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly startedAt = Date.now();
+  private readonly digests = new HeldShardDigests();
 
   private constructor(
     private readonly options: HostAgentOptions,
@@ -103,22 +105,25 @@ export class HostAgent {
     return agent;
   }
 
-  record(): HostRecord {
+  async record(): Promise<HostRecord> {
     const { name, workers, home } = this.options;
+    const shards = heldShards(home);
+    const digests = await this.digests.read(this.redis, home, shards);
     return {
       name,
       workers,
       cores: availableParallelism(),
       freeDisk: freeDisk(home),
       version: layerlabVersion(),
-      shards: heldShards(home),
+      shards,
+      ...(Object.keys(digests).length > 0 ? { digests } : {}),
       lastSeen: Date.now(),
       startedAt: this.startedAt,
     };
   }
 
-  private register(): Promise<void> {
-    return writeHost(this.redis, this.record());
+  private async register(): Promise<void> {
+    await writeHost(this.redis, await this.record());
   }
 
   private async process(job: Job): Promise<unknown> {

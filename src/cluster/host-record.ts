@@ -12,6 +12,11 @@ export interface HostRecord {
   version: string;
   /** the cluster shards its home holds, as `STORE#SHARD` */
   shards: string[];
+  /**
+   * per held shard (`STORE#SHARD`) whose cluster store has a manifest in Redis, its content digest
+   * (shard-digest.ts): a coordinator refuses a copy that differs from the manifest's
+   */
+  digests?: Record<string, string>;
   /** ms since the epoch */
   lastSeen: number;
   startedAt: number;

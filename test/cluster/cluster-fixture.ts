@@ -21,8 +21,12 @@ export class ClusterFixture {
     readonly root: string,
   ) {}
 
-  static async start(): Promise<ClusterFixture> {
-    return new ClusterFixture(await startRedis(), mkdtempSync(join(tmpdir(), 'layerlab-cluster-train-')));
+  /** `persist`: Redis keeps its data across `redis.restart()` (an append-only file) */
+  static async start(options: { persist?: boolean } = {}): Promise<ClusterFixture> {
+    return new ClusterFixture(
+      await startRedis(options),
+      mkdtempSync(join(tmpdir(), 'layerlab-cluster-train-')),
+    );
   }
 
   get url(): string {

@@ -49,6 +49,11 @@ export class HostProcess {
     this.done = collectRun(this.child);
   }
 
+  /** whether the process is still running */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   get pid(): number {
     return this.child.pid!;
   }

@@ -90,9 +90,8 @@ describe.skipIf(!redisTestsRun)(`extract --cluster, then train --cluster${redisS
 
     const states = (home: string, run: string) => readSnapshot(join(home, 'runs', run))!.states;
     expect(differingTensors(states(local, reference.run), states(coord, result.run))).toEqual([]);
-    // the whole result too, timing aside. Validation and test rows are cut differently (one host:
-    // contiguous chunks; a cluster: by shard), so their float64 loss sums add in another order; on
-    // this data that changes no bit, on other data a loss could differ in its last bit
+    // the whole result too, timing aside: validation and test rows are cut by the record rule on
+    // both (recordShards), so their float64 loss sums add in the same order
     const withoutRun = (r: TrainingResult) => ({ ...r, run: '', store: '', seconds: {} });
     expect(withoutRun(result)).toEqual(withoutRun(reference));
   });

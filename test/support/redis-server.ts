@@ -50,7 +50,13 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
+function launch(
+  port: number,
+  dir: string,
+  password: string | undefined,
+  persist: boolean,
+): Promise<ChildProcess> {
+  // with `persist`, an append-only file in its folder: a restart (SIGTERM, then start) keeps the data
   const args = [
     '--port',
     String(port),
@@ -61,7 +67,7 @@ function launch(port: number, dir: string, password: string | undefined): Promis
     '--save',
     '',
     '--appendonly',
-    'no',
+    persist ? 'yes' : 'no',
   ];
   if (password) args.push('--requirepass', password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,8 +110,14 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts a private redis-server (with `--requirepass` when `password` is given). */
-export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * Starts a private redis-server (with `--requirepass` when `password` is given, and an append-only
+ * file when `persist` is, so that `restart()` keeps its data; without, a restart comes back empty).
+ */
+export async function startRedis(
+  options: { password?: string; persist?: boolean } = {},
+): Promise<RedisServer> {
+  const persist = options.persist ?? false;
   const dir = mkdtempSync(join(tmpdir(), 'layerlab-redis-'));
   let child: ChildProcess | undefined;
   let port = 0;
@@ -113,7 +125,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
   for (let attempt = 1; !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch(port, dir, options.password);
+      child = await launch(port, dir, options.password, persist);
     } catch (error) {
       if (attempt >= 3) {
         rmSync(dir, { recursive: true, force: true });
@@ -143,7 +155,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
     kill,
     async restart() {
       await kill();
-      current = await launch(port, dir, options.password);
+      current = await launch(port, dir, options.password, persist);
     },
     async stop() {
       await kill();

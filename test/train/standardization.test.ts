@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { epochOrder, trainShards } from '../../src/train/worker/sharding.js';
+import { epochOrder, recordShards } from '../../src/train/worker/sharding.js';
 import { computeStandardization } from '../../src/train/heads/standardization.js';
 
 describe('standardization and sharding', () => {
@@ -26,7 +26,7 @@ describe('standardization and sharding', () => {
   it('partitions train rows into disjoint shards by record id (no seed), and orders each epoch by seed', () => {
     const train = Int32Array.from({ length: 101 }, (_, i) => i * 2);
     const ids = Array.from({ length: 202 }, (_, i) => `r${i}`);
-    const shards = trainShards(train, ids, 3);
+    const shards = recordShards(train, ids, 3);
     // hash shards: sizes near 101/3 each, every train row in exactly one, in record order
     for (const s of shards) expect(s.length).toBeGreaterThan(20);
     expect(shards.flatMap((s) => Array.from(s)).sort((a, b) => a - b)).toEqual(Array.from(train));
@@ -34,7 +34,7 @@ describe('standardization and sharding', () => {
     // a row's shard is its id's: the same in a store with other rows and other row numbers
     const moved = Int32Array.from({ length: 50 }, (_, i) => i);
     const movedIds = Array.from({ length: 50 }, (_, i) => `r${(i * 4) % 202}`);
-    trainShards(moved, movedIds, 3).forEach((rows, k) =>
+    recordShards(moved, movedIds, 3).forEach((rows, k) =>
       rows.forEach((row) => expect(shards[k]).toContain(Number(movedIds[row]!.slice(1)))),
     );
     const order = epochOrder(9, 1, 0, 20);

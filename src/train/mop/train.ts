@@ -11,7 +11,7 @@ import { readSnapshot } from '../run-folder/run-snapshot.js';
 import { writeRunJob } from '../run-folder/run-job-file.js';
 import { writeRunResults } from '../run-folder/run-results.js';
 import { readRunVisits } from '../run-folder/run-visits.js';
-import { chunk, trainShards } from '../worker/sharding.js';
+import { recordShards } from '../worker/sharding.js';
 import type { FaultPlan, TrainContext } from './train-context.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
@@ -156,9 +156,10 @@ export function shardInits(
   job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
   prepared: PreparedRun,
 ): ShardInit[] {
-  const train = trainShards(prepared.rows.train, prepared.ids, job.workers);
-  const val = chunk(prepared.rows.val, job.workers);
-  const test = chunk(prepared.rows.test, job.workers);
+  // every split by the record rule, as a cluster store holds them (see recordShards)
+  const train = recordShards(prepared.rows.train, prepared.ids, job.workers);
+  const val = recordShards(prepared.rows.val, prepared.ids, job.workers);
+  const test = recordShards(prepared.rows.test, prepared.ids, job.workers);
   const featureSets = prepared.featureSets.map((set) => ({
     key: set.key,
     dims: set.dims,

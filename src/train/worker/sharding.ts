@@ -18,15 +18,17 @@ export function chunk(rows: Int32Array, parts: number): Int32Array[] {
 }
 
 /**
- * The train shards: each train row goes to `shardOfRecord(its id, shards)`, a rule on the record id
- * alone (no seed), the same one `extract --cluster` places records on hosts by: a one-host run with
- * `--workers S` and a cluster run over S shards visit the same rows (Cerebro shards the data once,
- * and models visit the shards). Each shard's rows stay in record order.
+ * The shards of a split's rows: each row goes to `shardOfRecord(its id, shards)`, a rule on the
+ * record id alone (no seed), the same one `extract --cluster` places records on hosts by: a one-host
+ * run with `--workers S` and a cluster run over S shards visit the same train rows (Cerebro shards
+ * the data once, and models visit the shards), and evaluate the same validation and test rows per
+ * shard, so the per-shard loss sums add in the same order on both. Each shard's rows stay in record
+ * order.
  */
-export function trainShards(trainRows: Int32Array, ids: readonly string[], shards: number): Int32Array[] {
+export function recordShards(rows: Int32Array, ids: readonly string[], shards: number): Int32Array[] {
   const out: number[][] = Array.from({ length: shards }, () => []);
-  for (const row of trainRows) out[shardOfRecord(ids[row]!, shards)]!.push(row);
-  return out.map((rows) => Int32Array.from(rows).sort());
+  for (const row of rows) out[shardOfRecord(ids[row]!, shards)]!.push(row);
+  return out.map((part) => Int32Array.from(part).sort());
 }
 
 /**
