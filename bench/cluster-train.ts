@@ -12,21 +12,20 @@
  *   node dist/bench/cluster-train.js [--quick]
  * Skips (exit 0, one line) when redis-server is not on PATH.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
 import { tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
-import { packageRoot } from '../src/core/paths.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
 import { unitKey, type UnitDispatch } from '../src/train/transport/messages.js';
 import { WorkerThreadsTransport } from '../src/train/transport/worker-threads-transport.js';
+import { startBenchCluster } from './harness/bench-cluster.js';
 import { writeResults } from './harness/results-file.js';
 import { workerRecords, writeShardStore } from './harness/shard-stores.js';
 import { createBenchStore } from './train-bench-store.js';
@@ -42,30 +41,13 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   process.exit(0);
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 /** each host's train-unit jobs: seconds from the handler's start to its end (the agent's lines) */
 const handlerSeconds: number[] = [];
 
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      for (const m of chunk.matchAll(/"kind":"train-unit","ok":true,"seconds":([0-9.e-]+)/g))
-        handlerSeconds.push(Number(m[1]));
-      if (pattern.test(seen)) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before ${String(pattern)}:\n${seen}`)),
-    );
-  });
+/** a host's NDJSON output: the seconds of each train-unit its handler ran */
+function collectHandlerSeconds(chunk: string): void {
+  for (const m of chunk.matchAll(/"kind":"train-unit","ok":true,"seconds":([0-9.e-]+)/g))
+    handlerSeconds.push(Number(m[1]));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -137,48 +119,22 @@ const job: TrainJob = {
   workers: SHARDS,
   seed: workload.seed,
 };
-const port = await freePort();
-const redis = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-  {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  },
-);
-const hosts: ChildProcess[] = [];
-try {
-  await waitForLine(redis, /Ready to accept connections/);
-  const url = `redis://127.0.0.1:${port}`;
-  const inits = shardInits(job, prepareRun(job));
-  inits.forEach((init, shard) =>
+const inits = shardInits(job, prepareRun(job));
+// host-K holds shard K, written before its worker starts (so its first record names it)
+const bench = await startBenchCluster({
+  hosts: inits.map((_, shard) => `host-${shard}`),
+  prepare: (home, host) => {
+    const shard = Number(host.slice('host-'.length));
     writeShardStore(
       store.dir,
-      join(dir, `host-${shard}`, 'cluster', STORE, `shard-${shard}`),
-      workerRecords(init.rows),
-    ),
-  );
-  for (let shard = 0; shard < SHARDS; shard++) {
-    const host = spawn(
-      process.execPath,
-      [
-        join(packageRoot(), 'bin', 'layerlab.js'),
-        'worker',
-        '--cluster',
-        url,
-        '--home',
-        join(dir, `host-${shard}`),
-        '--name',
-        `host-${shard}`,
-        '--workers',
-        '1',
-        '--json',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      join(home, 'cluster', STORE, `shard-${shard}`),
+      workerRecords(inits[shard]!.rows),
     );
-    hosts.push(host);
-    await waitForLine(host, /"worker\.start"/);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // a heartbeat with the shards
+  },
+  onOutput: collectHandlerSeconds,
+});
+try {
+  const url = bench.url;
 
   const run = async (name: string, source: WorkerSource) => {
     const record: Trips = { trips: [], gapsMs: [], traces: [] };
@@ -247,13 +203,7 @@ try {
   );
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {
-  for (const host of hosts)
-    if (host.exitCode === null) {
-      host.kill('SIGTERM');
-      await new Promise((resolve) => host.once('exit', resolve));
-    }
-  redis.kill('SIGTERM');
-  await new Promise((resolve) => (redis.exitCode === null ? redis.once('exit', resolve) : resolve(null)));
+  await bench.stop();
   rmSync(dir, { recursive: true, force: true });
   store.remove();
 }

@@ -9,6 +9,8 @@ export interface BenchCluster {
   /** `redis://127.0.0.1:PORT` */
   url: string;
   port: number;
+  /** the redis-server's process id (its CPU time is Redis's serial share) */
+  redisPid: number;
   /** a host's home (its shards go under `cluster/STORE/shard-K`) */
   homeOf: (host: string) => string;
   /** stops the hosts (SIGTERM: they drain), then Redis, and removes every folder */
@@ -22,14 +24,24 @@ export interface BenchClusterOptions {
   workers?: number;
   /** called with each host's home before its worker starts (place its shards there) */
   prepare?: (home: string, host: string) => void;
+  /** hears each host's stdout as it comes (its NDJSON lines), from its start to its exit */
+  onOutput?: (chunk: string, host: string) => void;
 }
 
-/** Resolves on the first output matching `pattern`; the rest of the output is read and dropped (a full pipe would block the host). */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+/**
+ * Resolves on the first output matching `pattern`; the output is read to the end (a full pipe would
+ * block the host) and handed to `onOutput`.
+ */
+function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  onOutput: (chunk: string) => void = () => {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     let found = false;
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      onOutput(chunk);
       if (found) return;
       seen += chunk;
       if (!pattern.test(seen)) return;
@@ -91,11 +103,11 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
       children.push(child);
-      await waitForLine(child, /"worker\.start"/);
+      await waitForLine(child, /"worker\.start"/, (chunk) => options.onOutput?.(chunk, name));
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: redis.url, port: redis.port, homeOf, stop };
+  return { url: redis.url, port: redis.port, redisPid: redis.pid, homeOf, stop };
 }

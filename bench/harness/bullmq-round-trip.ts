@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
-import { packageRoot } from '../../src/core/paths.js';
+import { startBenchCluster } from './bench-cluster.js';
 
 export interface DispatchTiming {
   /** seconds, medians */
@@ -28,27 +24,6 @@ export interface DispatchTiming {
   };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      if (pattern.test(seen)) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before ${String(pattern)}:\n${seen}`)),
-    );
-  });
-}
-
 /** CPU seconds a process has used (user + system), from /proc/PID/stat (Linux; 100 ticks a second). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -57,64 +32,30 @@ function cpuSeconds(pid: number): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const stopChild = async (child: ChildProcess | undefined) => {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-};
-
 /**
  * Measures a cluster unit's dispatch as `bench/cluster-dispatch.ts` does: a private redis-server on
  * 127.0.0.1 (temporary folder, no persistence), a real `layerlab worker` process, and BullMQ round
  * trips (add → the host takes the job from its queue → the coordinator sees it completed) of a
  * no-op probe and of a probe carrying `stateBytes` of state. Redis's CPU time over each series is
- * its serial share. Stops both processes by their PIDs.
+ * its serial share. Stops both processes by their PIDs (bench-cluster.ts).
  */
 export async function measureDispatch(stateBytes: number, units: number): Promise<DispatchTiming> {
-  const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-sim-'));
-  const port = await freePort();
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  let host: ChildProcess | undefined;
+  const cluster = await startBenchCluster({ hosts: ['h1'] });
   try {
-    await waitForLine(redis, /Ready to accept connections/);
-    const url = `redis://127.0.0.1:${port}`;
-    host = spawn(
-      process.execPath,
-      [
-        join(packageRoot(), 'bin', 'layerlab.js'),
-        'worker',
-        '--cluster',
-        url,
-        '--home',
-        join(dir, 'h1'),
-        '--name',
-        'h1',
-        '--json',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await waitForLine(host, /"worker\.start"/);
-    const connection = { host: '127.0.0.1', port };
+    const connection = { host: '127.0.0.1', port: cluster.port };
     const queue = new Queue('host-h1', { connection, prefix: 'layerlab' });
     const events = new QueueEvents('host-h1', { connection, prefix: 'layerlab' });
     await events.waitUntilReady();
     const series = async (data: object, n: number) => {
       const ms: number[] = [];
-      const cpuBefore = cpuSeconds(redis.pid!);
+      const cpuBefore = cpuSeconds(cluster.redisPid);
       for (let i = 0; i < n; i++) {
         const started = performance.now();
         const job = await queue.add('probe', data, { removeOnComplete: { count: 1000 } });
         await job.waitUntilFinished(events);
         ms.push(performance.now() - started);
       }
-      return { ms: median(ms), redisCpu: (cpuSeconds(redis.pid!) - cpuBefore) / n };
+      return { ms: median(ms), redisCpu: (cpuSeconds(cluster.redisPid) - cpuBefore) / n };
     };
     await series({}, 5); // warm-up
     const noop = await series({}, units);
@@ -127,14 +68,14 @@ export async function measureDispatch(stateBytes: number, units: number): Promis
     const rawSeries = async (bytes: number, n: number) => {
       const payload = Buffer.alloc(bytes, 7);
       const ms: number[] = [];
-      const cpuBefore = cpuSeconds(redis.pid!);
+      const cpuBefore = cpuSeconds(cluster.redisPid);
       for (let i = 0; i < n; i++) {
         const started = performance.now();
         await writer.set('layerlab:bench:raw', payload, 'EX', 60);
         await reader.getBuffer('layerlab:bench:raw');
         ms.push(performance.now() - started);
       }
-      return { ms: median(ms), redisCpu: (cpuSeconds(redis.pid!) - cpuBefore) / n };
+      return { ms: median(ms), redisCpu: (cpuSeconds(cluster.redisPid) - cpuBefore) / n };
     };
     await rawSeries(stateBytes, 5); // warm-up
     const rawTiny = await rawSeries(8, units);
@@ -161,8 +102,6 @@ export async function measureDispatch(stateBytes: number, units: number): Promis
       },
     };
   } finally {
-    await stopChild(host);
-    await stopChild(redis);
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.stop();
   }
 }
