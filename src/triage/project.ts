@@ -1,5 +1,4 @@
 import { Rng } from '../core/random.js';
-import { projectInto } from './wasm-kernels.js';
 
 /**
  * A seeded Gaussian random projection to a common dimension (Johnson-Lindenstrauss; Achlioptas,
@@ -24,14 +23,47 @@ export function randomProjection(from: number, to: number, seed: number): Projec
 /**
  * `count` rows of `x` ([count, from]) through the projection, as [count, to], into `out` when given.
  * Each output is a dot product over the input features in index order (the projection read as
- * columns, four at a time, in WebAssembly: ./wasm-kernels.ts), so the result is bit for bit that of
- * accumulating row times matrix, but with sums held in registers instead of stored back on every
- * feature.
+ * columns, four at a time), so the result is bit for bit that of accumulating row times matrix, but
+ * with sums held in registers instead of stored back on every feature.
  */
 export function projectRows(p: Projection, x: Float64Array, count: number, out?: Float64Array): Float64Array {
   if (!p.matrix) return x;
-  const result = out ?? new Float64Array(count * p.to);
-  projectInto(x, count, p.from, p.to, columnsOf(p), result);
+  const from = p.from;
+  const to = p.to;
+  const columns = columnsOf(p);
+  const result = out ?? new Float64Array(count * to);
+  for (let r = 0; r < count; r++) {
+    const xBase = r * from;
+    const at = r * to;
+    let j = 0;
+    for (; j + 4 <= to; j += 4) {
+      const c0 = j * from;
+      const c1 = c0 + from;
+      const c2 = c1 + from;
+      const c3 = c2 + from;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < from; i++) {
+        const xi = x[xBase + i]!;
+        s0 += xi * columns[c0 + i]!;
+        s1 += xi * columns[c1 + i]!;
+        s2 += xi * columns[c2 + i]!;
+        s3 += xi * columns[c3 + i]!;
+      }
+      result[at + j] = s0;
+      result[at + j + 1] = s1;
+      result[at + j + 2] = s2;
+      result[at + j + 3] = s3;
+    }
+    for (; j < to; j++) {
+      const c = j * from;
+      let s = 0;
+      for (let i = 0; i < from; i++) s += x[xBase + i]! * columns[c + i]!;
+      result[at + j] = s;
+    }
+  }
   return result;
 }
 
