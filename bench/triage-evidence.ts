@@ -17,9 +17,15 @@
  * Fashion-MNIST images, 500 + 50 CIFAR-10 images per class; the built-in store is the generator's
  * 4,000 records). With one-second trainings, fixed costs (process start, ONNX Runtime sessions, the
  * first pass of cold code) decided both time ratios; here they are a smaller part of either side.
- * The output states the workload; `--quick` runs a small built-in check (2 epochs).
+ * The output states the workload; `--quick` runs a small built-in check (2 epochs); `--pair ID`
+ * runs one pair (its results go to triage-evidence-ID.json, beside the all-pairs file).
  *
- *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N]
+ * The built-in pair trains every capture point of builtin:shapes-cnn (`layers --all`: 14 float
+ * tensors), as mnist-8 does: triage is for the user who does not know which layer to pick, so every
+ * candidate is the honest baseline; a hand-picked one per block (6) is the run triage is least needed
+ * for. The image pairs keep one per block: their every-tensor lists run to hundreds of tensors.
+ *
+ *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N] [--pair ID]
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +42,11 @@ const METHODS = ['logme', 'transrate', 'hscore', 'shrinkage-hscore', 'ridge'] as
 const cli = join(packageRoot(), 'bin', 'layerlab.js');
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, epochs: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    epochs: { type: 'string' },
+    pair: { type: 'string' },
+  },
 });
 const quick = values.quick;
 /** `train`'s own default (src/cli/commands/train.ts), so the full run is the one a user would start */
@@ -53,7 +63,8 @@ function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
     skipped,
     pairs: pairs.map((p) => {
       const data = p.data;
-      if (data.kind === 'builtin') return p; // builtin:shapes through the CLI: its 4,000 records
+      // builtin:shapes through the CLI (its 4,000 records), every capture point (see above)
+      if (data.kind === 'builtin') return { ...p, layers: ['*'] };
       if (data.kind === 'idx') return { ...p, data: { ...data, train: 20_000, test: 2_000 } };
       return { ...p, data: { ...data, perClass: { train: 500, test: 50 } } };
     }),
@@ -285,7 +296,10 @@ async function runPair(pair: BenchPair, work: string, log: (line: string) => voi
 const began = performance.now();
 const log = (line: string) =>
   console.log(`[${((performance.now() - began) / 60_000).toFixed(1)} min] ${line}`);
-const { pairs, skipped } = evidencePairs();
+const { pairs: allPairs, skipped } = evidencePairs();
+const pairs = values.pair ? allPairs.filter((p) => p.id === values.pair) : allPairs;
+if (pairs.length === 0)
+  throw new Error(`no pair ${values.pair}; pairs here: ${allPairs.map((p) => p.id).join(', ')}`);
 for (const s of skipped) log(`skipped: ${s}`);
 const outcomes: Awaited<ReturnType<typeof runPair>>[] = [];
 for (const pair of pairs) {
@@ -329,7 +343,7 @@ for (const o of outcomes) {
   );
 }
 console.log('targets: triage ≤ 5% of full training; --triage 3 ≥ 2× faster end to end');
-const path = writeResults('triage-evidence', quick, {
+const path = writeResults(values.pair ? `triage-evidence-${values.pair}` : 'triage-evidence', quick, {
   epochs,
   workload: { headGrid: HEAD_GRID, headsPerLayer: HEADS_PER_LAYER, epochs, workers: WORKERS },
   targetTimeRatio: '≤ 0.05 (triage ÷ full training)',

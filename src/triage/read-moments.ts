@@ -5,6 +5,15 @@ import { projectRows, type Projection } from './project.js';
 /** Rows are read from the store this many at a time, so memory stays at one chunk plus D×D. */
 export const CHUNK_ROWS = 2048;
 
+/**
+ * A set's rows are kept between its read passes up to this size (float32): reading and decoding
+ * them from the store cost as much as the scaling pass's arithmetic, so a set that fits is read
+ * once; a larger one is streamed again, chunk by chunk.
+ */
+export const KEEP_BYTES = 128 * 2 ** 20;
+
+export type RowChunk = { x: Float32Array; rows: Int32Array };
+
 /** Per-feature scaling as training applies it: (x − mean) / std, std 1 for constant features. */
 export interface Scaling {
   mean: ArrayLike<number>;
@@ -24,16 +33,41 @@ export function* rowChunks(
 }
 
 /**
+ * The passes over `rows` of a feature set: each call iterates them chunk by chunk. The first pass
+ * reads the store; later ones replay its chunks when all of them fit in KEEP_BYTES.
+ */
+export function rowPasses(
+  store: FeatureStore,
+  key: string,
+  rows: Int32Array,
+  dims: number,
+): () => Iterable<RowChunk> {
+  let kept: RowChunk[] | undefined;
+  if (rows.length * dims * 4 > KEEP_BYTES) return () => rowChunks(store, key, rows);
+  return () => {
+    if (kept) return kept;
+    const reading: RowChunk[] = [];
+    return (function* () {
+      for (const chunk of rowChunks(store, key, rows)) {
+        reading.push(chunk);
+        yield chunk;
+      }
+      kept = reading;
+    })();
+  };
+}
+
+/**
  * The train split's per-feature mean and standard deviation in one streaming pass, in float64 and
  * shifted by the first row so large offsets do not cancel the variance; constant features get std 1
  * (as the trainer's `computeStandardization`).
  */
-export function readScaling(store: FeatureStore, key: string, dims: number, rows: Int32Array): Scaling {
+export function readScaling(chunks: Iterable<RowChunk>, dims: number, count: number): Scaling {
   const shift = new Float64Array(dims);
   const sum = new Float64Array(dims);
   const squares = new Float64Array(dims);
   let first = true;
-  for (const { x, rows: chunk } of rowChunks(store, key, rows)) {
+  for (const { x, rows: chunk } of chunks) {
     if (first && chunk.length > 0) {
       for (let d = 0; d < dims; d++) shift[d] = x[d]!;
       first = false;
@@ -45,7 +79,7 @@ export function readScaling(store: FeatureStore, key: string, dims: number, rows
         squares[d] = squares[d]! + v * v;
       }
   }
-  const n = Math.max(1, rows.length);
+  const n = Math.max(1, count);
   const mean = Float64Array.from(sum, (s, d) => shift[d]! + s / n);
   const std = Float64Array.from(squares, (q, d) => {
     const variance = Math.max(0, q / n - (sum[d]! / n) ** 2);
@@ -90,11 +124,9 @@ export function transformChunk(
   return projected;
 }
 
-/** The moments of `rows`, scaled and projected, with their labels: one more pass over the store. */
+/** The moments of the chunks' rows, scaled and projected, with their labels: one more pass. */
 export function readMoments(
-  store: FeatureStore,
-  key: string,
-  rows: Int32Array,
+  chunks: Iterable<RowChunk>,
   labels: ArrayLike<number>,
   classes: number,
   transform: { scaling: Scaling; projection: Projection },
@@ -102,8 +134,8 @@ export function readMoments(
 ): Moments {
   const m = emptyMoments(transform.projection.to, classes, withClassGrams);
   const scratch: ChunkScratch = {};
-  const y = new Int32Array(Math.min(rows.length, CHUNK_ROWS));
-  for (const { x, rows: chunk } of rowChunks(store, key, rows)) {
+  const y = new Int32Array(CHUNK_ROWS);
+  for (const { x, rows: chunk } of chunks) {
     const z = transformChunk(x, chunk.length, transform.scaling, transform.projection, scratch);
     for (let i = 0; i < chunk.length; i++) y[i] = labels[chunk[i]!]!;
     addRows(m, z, y, chunk.length);

@@ -3,7 +3,7 @@ import { FeatureStore } from '../store/feature-store.js';
 import { hscore } from './hscore.js';
 import { logme } from './logme.js';
 import { randomProjection } from './project.js';
-import { readMoments, readScaling, rowChunks, transformChunk } from './read-moments.js';
+import { readMoments, readScaling, rowChunks, rowPasses, transformChunk } from './read-moments.js';
 import { ridgeScores, solveRidge } from './ridge.js';
 import { DEFAULT_TRIAGE_DIMS, type TriageMethod } from './methods.js';
 import { transrate } from './transrate.js';
@@ -108,16 +108,9 @@ function scoreOne(
   options: TriageOptions,
 ): { score: number; dims: number } {
   const projection = randomProjection(width, options.dims ?? DEFAULT_TRIAGE_DIMS, options.seed ?? 1);
-  const transform = { scaling: readScaling(store, key, width, data.train), projection };
-  const m = readMoments(
-    store,
-    key,
-    data.train,
-    data.labels,
-    data.classes,
-    transform,
-    options.method === 'transrate',
-  );
+  const passes = rowPasses(store, key, data.train, width);
+  const transform = { scaling: readScaling(passes(), width, data.train.length), projection };
+  const m = readMoments(passes(), data.labels, data.classes, transform, options.method === 'transrate');
   const dims = projection.to;
   switch (options.method) {
     case 'logme':

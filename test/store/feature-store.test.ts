@@ -133,6 +133,39 @@ describe('feature store row reads', () => {
     expect(() => store.readRows('a', [10])).toThrow(RangeError);
     store.close();
   });
+
+  it('copies runs of consecutive rows across batch boundaries, in float32 and float16 sets alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlab-store-'));
+    const rng = new Rng(6);
+    const all = Float32Array.from({ length: 10 * 3 }, () => rng.normal());
+    const store = FeatureStore.open(dir, { write: true });
+    store.initialize(manifest, {
+      labels: new Int32Array(10),
+      split: new Uint8Array(10),
+      ids: [...'abcdefghij'],
+    });
+    store.beginFeatureSet(set('f32', 3));
+    store.beginFeatureSet({ ...set('f16', 3), dtype: 'float16' });
+    for (let batch = 0; batch < 3; batch++) {
+      const rows = Math.min(4, 10 - batch * 4);
+      const values = all.slice(batch * 12, batch * 12 + rows * 3);
+      store.writeBatch(batch, [
+        { key: 'f32', values, rows, dims: 3 },
+        { key: 'f16', values, rows, dims: 3, dtype: 'float16' },
+      ]);
+    }
+    store.completeFeatureSet('f32');
+    store.completeFeatureSet('f16');
+    // runs 2..6 (across batches 0 and 1), 8..9, then rows that repeat and go backwards
+    const rows = [2, 3, 4, 5, 6, 8, 9, 0, 7, 7, 6, 1];
+    const expected = rows.flatMap((r) => Array.from(all.subarray(r * 3, r * 3 + 3)));
+    expect(Array.from(store.readRows('f32', rows))).toEqual(expected);
+    const halves = store.readRows('f16', Int32Array.from(rows));
+    expect(Array.from(halves)).toEqual(
+      Array.from(decodeBatch(encodeBatch(Float32Array.from(expected), rows.length, 3, 'float16')).values),
+    );
+    store.close();
+  });
 });
 
 describe('feature store remap', () => {

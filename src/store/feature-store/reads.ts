@@ -1,5 +1,5 @@
 import { LayerlabError } from '../../core/errors.js';
-import { decodeRowsInto, readBatchHeader } from '../batch-codec.js';
+import { batchRowDecoder, decodeRowsInto, readBatchHeader } from '../batch-codec.js';
 import { completeFeatureSet } from './feature-sets.js';
 import { batchKey } from './key-layout.js';
 import type { StoreEnv } from './store-env.js';
@@ -57,27 +57,49 @@ export function readFeatures(store: StoreEnv, key: string, into?: Float32Array):
 export function readRows(store: StoreEnv, key: string, rows: ArrayLike<number>): Float32Array {
   const set = completeFeatureSet(store, key);
   const out = new Float32Array(rows.length * set.dims);
-  const positionsByBatch = new Map<number, number[]>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (!Number.isInteger(row) || row < 0 || row >= set.records)
-      throw new RangeError(`row ${row} is outside 0..${set.records - 1}`);
-    const batch = Math.floor(row / set.batchSize);
-    const positions = positionsByBatch.get(batch);
-    if (positions) positions.push(i);
-    else positionsByBatch.set(batch, [i]);
-  }
-  for (const [batch, positions] of [...positionsByBatch].sort((a, b) => a[0] - b[0])) {
-    const bytes = batchBytes(store, key, batch);
+  const byBatch = positionsByBatch(rows, set.records, set.batchSize);
+  for (let b = 0; b < byBatch.batches.length; b++) {
+    const batch = byBatch.batches[b]!;
+    const decode = batchRowDecoder(batchBytes(store, key, batch), out);
+    const end = byBatch.starts[b + 1]!;
     // Rows that are consecutive both in the batch and in the result are copied in one go.
-    for (let p = 0; p < positions.length;) {
-      const i = positions[p]!;
+    for (let p = byBatch.starts[b]!; p < end;) {
+      const i = byBatch.positions[p]!;
       let run = 1;
-      while (p + run < positions.length && positions[p + run] === i + run && rows[i + run] === rows[i]! + run)
+      while (p + run < end && byBatch.positions[p + run] === i + run && rows[i + run] === rows[i]! + run)
         run++;
-      decodeRowsInto(bytes, rows[i]! - batch * set.batchSize, run, out, i * set.dims);
+      decode(rows[i]! - batch * set.batchSize, run, i * set.dims);
       p += run;
     }
   }
   return out;
+}
+
+/**
+ * The result positions grouped by the batch holding their row, batches ascending and positions
+ * ascending within each (a counting sort): `positions[starts[b] .. starts[b + 1])` are batch
+ * `batches[b]`'s.
+ */
+function positionsByBatch(rows: ArrayLike<number>, records: number, batchSize: number) {
+  const perBatch = new Int32Array(Math.ceil(records / batchSize) + 1);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (!Number.isInteger(row) || row < 0 || row >= records)
+      throw new RangeError(`row ${row} is outside 0..${records - 1}`);
+    perBatch[Math.floor(row / batchSize) + 1]!++;
+  }
+  const batches: number[] = [];
+  const starts: number[] = [];
+  for (let b = 0; b + 1 < perBatch.length; b++) {
+    if (perBatch[b + 1]! > 0) {
+      batches.push(b);
+      starts.push(perBatch[b]!);
+    }
+    perBatch[b + 1]! += perBatch[b]!;
+  }
+  starts.push(rows.length);
+  const next = perBatch.slice(0, -1);
+  const positions = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) positions[next[Math.floor(rows[i]! / batchSize)]!++] = i;
+  return { batches, starts, positions };
 }
