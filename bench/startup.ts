@@ -1,14 +1,14 @@
 /**
  * Start-up time of the commands a user or a script runs most (issue 12, item 6): `--help`,
- * `--version`, `results`, `store ls` and a usage error, each as whole CLI processes, hyperfine-like:
- * warm-up runs, then many runs of every command interleaved (so a load spike hits all alike), the
+ * `--version`, `results`, `store ls` (with its store's listing, and without it: read from LMDB) and
+ * a usage error, each as whole CLI processes, hyperfine-like: warm-up runs, then many runs of every command interleaved (so a load spike hits all alike), the
  * median of each, and its ratio to `node -e 0` measured in the same run. Target: ≤ 150 ms each.
  * `--baseline BIN` adds the same commands run by another build's bin/layerlab.js (e.g. a checkout of
  * the commit before a change), so a before/after ratio comes from the same run too.
  * Run: npm run build && node dist/bench/startup.js [--quick] [--runs N] [--baseline BIN]
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/core/paths.js';
@@ -27,6 +27,7 @@ const TARGET_MS = 150;
 
 const bin = join(packageRoot(), 'bin', 'layerlab.js');
 const home = scratch('layerlab-bench-startup-');
+const unlisted = scratch('layerlab-bench-startup-unlisted-');
 // a home with some history: 20 finished runs and, unless quick, one feature store
 for (let i = 0; i < 20; i++)
   RunStore.create(join(home, 'runs'), `run-20261201-0000${String(i).padStart(2, '0')}-beef`, {
@@ -42,6 +43,10 @@ if (!values.quick) {
     { stdio: 'ignore' },
   );
   if (made.status !== 0) throw new Error(`making the bench store failed (exit ${made.status})`);
+  // the same store as an older layerlab left it, without the listing `store ls` reads instead of LMDB
+  cpSync(join(home, 'stores'), join(unlisted, 'stores'), { recursive: true });
+  for (const store of readdirSync(join(unlisted, 'stores')))
+    rmSync(join(unlisted, 'stores', store, 'listing.json'), { force: true });
 }
 
 interface Case {
@@ -62,6 +67,15 @@ const commands = (entry: string, label: string): Case[] => {
     cli('layerlab --version', ['--version'], entry === bin ? 0 : -1),
     cli('layerlab results', ['results']),
     cli(`layerlab store ls${values.quick ? ' (no stores)' : ' (1 store)'}`, ['store', 'ls']),
+    ...(values.quick
+      ? []
+      : [
+          {
+            name: `${label}layerlab store ls (1 store, no listing)`,
+            args: [entry, '--home', unlisted, 'store', 'ls'],
+            exit: 0,
+          },
+        ]),
     cli('layerlab extract (usage error)', ['extract'], 2),
     cli('layerlab train --epochs 0 (usage error)', ['train', '--store', home, '--epochs', '0'], 2),
   ];
@@ -91,6 +105,7 @@ for (const c of cases) for (let i = 0; i < 3; i++) timeOnce(c); // warm the file
 const samples = cases.map(() => [] as number[]);
 for (let r = 0; r < runs; r++) cases.forEach((c, i) => samples[i]!.push(timeOnce(c)));
 rmSync(home, { recursive: true, force: true });
+rmSync(unlisted, { recursive: true, force: true });
 
 const baseline = median(samples[0]!);
 const rows = cases.map((c, i) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,22 @@ function home() {
   return resolve(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlab');
 }
 
+/**
+ * The CLI as one bundle (dist/cli/main.js, scripts/bundle-cli.ts): far fewer modules to load than
+ * tsc's output. A bundle older than tsc's output (tsc was run alone) would run stale code, so then
+ * (and when there is none) the unbundled build runs instead.
+ */
+function cliModule() {
+  const bundled = new URL('../dist/cli/main.js', import.meta.url);
+  const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+  try {
+    if (statSync(bundled).mtimeMs >= statSync(compiled).mtimeMs) return bundled.href;
+  } catch {
+    // no bundle (or no build at all: the import below says so)
+  }
+  return compiled.href;
+}
+
 if (versionOnly()) {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${manifest.version}\n`);
@@ -48,6 +64,6 @@ if (versionOnly()) {
       // a cache that cannot be written only costs start-up time
     }
   }
-  const { main } = await import('../dist/src/cli/main.js');
+  const { main } = await import(cliModule());
   await main(process.argv);
 }

@@ -2,30 +2,47 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, usageError } from '../core/errors.js';
 import { layerlabVersion } from '../core/package-version.js';
 import { reportError } from './report-error.js';
+import { registerCluster } from './commands/cluster.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerExportHead } from './commands/export-head.js';
+import { registerExtract } from './commands/extract.js';
+import { registerLayers } from './commands/layers.js';
+import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
+import { registerResults } from './commands/results.js';
+import { registerStore } from './commands/store.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerTrain } from './commands/train.js';
+import { registerTriage } from './commands/triage.js';
+import { registerUi } from './commands/ui.js';
+import { registerWorker } from './commands/worker.js';
 
 type Register = (program: Command) => void;
 
 /**
- * Every command, in help order, and how to load it. A run loads only the module of the command it
- * names (help, an unknown command or none loads them all): start-up time is the modules loaded, and
- * each command's own imports its engines (ONNX Runtime, lmdb, sharp, zod schemas) only in its action.
+ * Every command, in help order. A run registers only the command it names (help, an unknown command
+ * or none registers them all). The command modules are imported statically: bin/layerlab.js runs the
+ * bundle of this module (scripts/bundle-cli.ts), where they are one file with commander, cheaper to
+ * load than a file per command (start-up time, issue 12). Each command imports its engines (ONNX
+ * Runtime, lmdb, sharp, zod schemas) only in its action, so they stay out of start-up.
  */
-const commands: Record<string, () => Promise<Register>> = {
-  cluster: async () => (await import('./commands/cluster.js')).registerCluster,
-  demo: async () => (await import('./commands/demo.js')).registerDemo,
-  'export-head': async () => (await import('./commands/export-head.js')).registerExportHead,
-  extract: async () => (await import('./commands/extract.js')).registerExtract,
-  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
-  layers: async () => (await import('./commands/layers.js')).registerLayers,
-  predict: async () => (await import('./commands/predict.js')).registerPredict,
-  report: async () => (await import('./commands/report.js')).registerReport,
-  results: async () => (await import('./commands/results.js')).registerResults,
-  store: async () => (await import('./commands/store.js')).registerStore,
-  sweep: async () => (await import('./commands/sweep.js')).registerSweep,
-  train: async () => (await import('./commands/train.js')).registerTrain,
-  triage: async () => (await import('./commands/triage.js')).registerTriage,
-  ui: async () => (await import('./commands/ui.js')).registerUi,
-  worker: async () => (await import('./commands/worker.js')).registerWorker,
+const commands: Record<string, Register> = {
+  cluster: registerCluster,
+  demo: registerDemo,
+  'export-head': registerExportHead,
+  extract: registerExtract,
+  doctor: registerDoctor,
+  layers: registerLayers,
+  predict: registerPredict,
+  report: registerReport,
+  results: registerResults,
+  store: registerStore,
+  sweep: registerSweep,
+  train: registerTrain,
+  triage: registerTriage,
+  ui: registerUi,
+  worker: registerWorker,
 };
 
 /** The command the arguments name (the first word after the global options), when it is one. */
@@ -50,7 +67,7 @@ export interface GlobalOptions {
  * contract's JSON error object (by `main`) instead of commander's text. `commands`: register just
  * these (the one a run names); default every command.
  */
-export async function buildProgram(
+export function buildProgram(
   options: { jsonErrors?: boolean; commands?: readonly string[] } = {},
 ): Promise<Command> {
   const writeErr = (s: string) => {
@@ -66,9 +83,8 @@ export async function buildProgram(
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
   const names = options.commands ?? Object.keys(commands);
-  const registers = await Promise.all(names.map((name) => commands[name]!()));
-  for (const register of registers) register(program);
-  return program;
+  for (const name of names) commands[name]!(program);
+  return Promise.resolve(program);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type SkippedRow,
 } from './feature-store/record-table.js';
 import { openEnv, type StoreEnv } from './feature-store/store-env.js';
+import { removeStoreListing, writeStoreListing, type StoreListingParts } from './store-listing.js';
 import {
   beginFeatureSet,
   clearStore,
@@ -72,6 +73,8 @@ export class FeatureStore {
 
   static open(dir: string, options: { write: boolean }): FeatureStore {
     const { store, lock, lease } = openStore(dir, options.write);
+    // what this writer changes is unlisted until it closes (see store-listing.ts)
+    if (options.write) removeStoreListing(dir);
     return new FeatureStore(store, lock, lease, !options.write);
   }
 
@@ -242,18 +245,37 @@ export class FeatureStore {
   static async compact(dir: string): Promise<void> {
     const handle = FeatureStore.open(dir, { write: true });
     try {
+      const parts = handle.listingParts();
       await compactEnv(handle.store);
+      // the compacted copy holds the same records in a new file: list it as such
+      writeListingQuietly(dir, () => parts);
     } finally {
       handle.lock?.release();
     }
   }
 
+  /** What `store ls` shows of this store (see store-listing.ts). */
+  listingParts(): StoreListingParts {
+    return { manifest: this.manifest(), skipped: this.skipped().length, featureSets: this.featureSets() };
+  }
+
   close(): void {
     try {
+      // a writer leaves the listing of what it wrote, before another writer can take the lock
+      if (this.lock) writeListingQuietly(this.dir, () => this.listingParts());
       void this.store.env.close();
     } finally {
       this.lock?.release();
       this.lease?.release();
     }
+  }
+}
+
+/** The listing only saves `store ls` its LMDB reads: one that cannot be written is left out. */
+function writeListingQuietly(dir: string, parts: () => StoreListingParts): void {
+  try {
+    writeStoreListing(dir, parts());
+  } catch {
+    // no listing (or the previous one, now stale by the file's time): readers go to LMDB
   }
 }

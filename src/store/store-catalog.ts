@@ -3,36 +3,19 @@ import { join, resolve } from 'node:path';
 import { notFound } from '../core/errors.js';
 import { FeatureStore } from './feature-store.js';
 import { listStoreDirs } from './store-dirs.js';
-import { featureSetBytes, type FeatureSetManifest, type StoreManifest } from './manifest.js';
+import { storeSummary, type StoreSummary } from './store-listing.js';
 
-export interface StoreSummary {
-  store: string;
-  id: string;
-  /** bytes of the LMDB file on disk (freed pages included until `gc --compact`) */
-  fileBytes: number;
-  manifest?: StoreManifest;
-  records: number;
-  skipped: number;
-  featureSets: (FeatureSetManifest & { bytes: number })[];
-}
+export type { StoreSummary };
 
-/** Reads one store's manifest, sets and sizes (read-only; never waits for a writer). */
+/** Reads one store's manifest, sets and sizes from LMDB (read-only; never waits for a writer). */
 export function summarizeStore(dir: string): StoreSummary {
   const store = FeatureStore.open(dir, { write: false });
   try {
-    const manifest = store.manifest();
-    return {
-      store: dir,
-      id: dir.split(/[\\/]/).pop()!,
-      fileBytes: statSync(join(dir, 'features.mdb')).size,
-      ...(manifest ? { manifest } : {}),
-      records: manifest?.dataset.records ?? 0,
+    return storeSummary(dir, statSync(join(dir, 'features.mdb')).size, {
+      manifest: store.manifest(),
       skipped: store.skipped().length,
-      featureSets: store
-        .featureSets()
-        .sort((a, b) => (a.pointIndex ?? 0) - (b.pointIndex ?? 0) || a.layer.localeCompare(b.layer))
-        .map((s) => ({ ...s, bytes: featureSetBytes(s) })),
-    };
+      featureSets: store.featureSets(),
+    });
   } finally {
     store.close();
   }

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectRun } from './cli-run.js';
+import { cliBin, collectRun } from './cli-run.js';
 
 /**
- * Start-up time is the modules a run loads (issue 12): help, the version, the run list and usage
- * errors must not load a native engine (ONNX Runtime, lmdb, sharp, DuckDB). The child runs the real
- * `main` and then lists the native addons its process has loaded.
+ * Start-up time is the modules a run loads (issue 12): help, the version, the run list, store
+ * listings and usage errors must not load a native engine (ONNX Runtime, lmdb, sharp, DuckDB). The
+ * child runs the real `main` of the bundle bin/layerlab.js runs (dist/cli/, `npm run build`) and
+ * then lists the native addons its process has loaded.
  */
-const main = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js')).href;
+const main = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')).href;
 const probe = `
 const { main } = await import(${JSON.stringify(main)});
 const write = process.stdout.write.bind(process.stdout);
@@ -49,6 +50,29 @@ describe('start-up loads no native engine', () => {
   ];
   it.concurrent.each(runs.map((args) => [args.join(' '), args] as const))('%s', async (_, args) => {
     expect(await addonsLoadedBy([...args])).toEqual([]);
+  });
+
+  it('store ls with a store reads its listing, not LMDB', async () => {
+    const withStore = join(home, 'with-store');
+    const made = await collectRun(
+      spawn(
+        process.execPath,
+        [
+          cliBin,
+          '--home',
+          withStore,
+          'extract',
+          'builtin:shapes-cnn',
+          'builtin:shapes',
+          '--layers',
+          'last:1',
+          '-q',
+        ],
+        { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(await addonsLoadedBy(['--home', withStore, 'store', 'ls'])).toEqual([]);
   });
 
   it('the probe sees an engine when a command does load one', async () => {

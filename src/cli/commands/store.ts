@@ -6,6 +6,7 @@ import type { ExportFormat } from '../../store/export-features.js';
 import type { GlobalOptions } from '../main.js';
 import { reportError } from '../report-error.js';
 import { listStoreDirs } from '../../store/store-dirs.js';
+import { readStoreListing } from '../../store/store-listing.js';
 import { registerStoreGroup } from './store-group.js';
 
 // The store library (and lmdb under it) loads when a subcommand runs, not for --help (start-up time).
@@ -20,13 +21,17 @@ function storesRoot(command: Command): { root: string; json: boolean | undefined
   return { root: homeLayout(resolveHome(globals.home)).stores, json: globals.json };
 }
 
-/** Each store's summary; a store another process is creating right now is left out, and said so. */
+/**
+ * Each store's summary; a store another process is creating right now is left out, and said so. A
+ * store's listing file, while current, stands in for its LMDB file (no native engine to load).
+ */
 async function summarizeStores(dirs: readonly string[], json: boolean | undefined) {
-  if (dirs.length === 0) return [];
+  const listed = dirs.map(readStoreListing);
+  if (listed.every((summary) => summary !== undefined)) return listed;
   const { summarizeStore } = await catalog();
-  return dirs.flatMap((dir) => {
+  return dirs.flatMap((dir, i) => {
     try {
-      return [summarizeStore(dir)];
+      return [listed[i] ?? summarizeStore(dir)];
     } catch (error) {
       if (!(error instanceof LayerlabError) || error.code !== 'STORE_LOCKED') throw error;
       if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
