@@ -106,7 +106,7 @@ describe('RecordKeys', () => {
     const ids = new CompactIds();
     const keys = new RecordKeys(ids);
     for (const value of values) {
-      ids.push(typeof value === 'object' ? JSON.stringify(value) : String(value));
+      ids.push(typeof value === 'object' ? JSON.stringify(value) : String(value as number | bigint | string));
       keys.push(value);
     }
     return values.map((_, i) => keys.at(i));
