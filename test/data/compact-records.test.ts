@@ -106,7 +106,13 @@ describe('RecordKeys', () => {
     const ids = new CompactIds();
     const keys = new RecordKeys(ids);
     for (const value of values) {
-      ids.push(typeof value === 'object' ? JSON.stringify(value) : String(value as number | bigint | string));
+      ids.push(
+        typeof value === 'string'
+          ? value
+          : typeof value === 'number' || typeof value === 'bigint'
+            ? String(value)
+            : JSON.stringify(value),
+      );
       keys.push(value);
     }
     return values.map((_, i) => keys.at(i));
