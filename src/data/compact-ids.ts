@@ -123,6 +123,37 @@ export class CompactIds implements RecordIds {
     for (let i = 0; i < this.count; i++) yield this.at(i)!;
   }
 
+  save(): SavedIds {
+    const saved: SavedIds = {
+      mode: this.mode,
+      count: this.count,
+      first: this.first,
+      increasing: this.increasing,
+    };
+    if (this.mode === 'numbers') saved.numbers = base64Of(this.numbers.subarray(0, this.count));
+    if (this.mode === 'strings') {
+      saved.bytes = this.bytes.toString('base64', 0, this.byteLength);
+      saved.offsets = base64Of(this.offsets.subarray(0, this.count + 1));
+    }
+    return saved;
+  }
+
+  static load(saved: SavedIds): CompactIds {
+    const ids = new CompactIds();
+    ids.mode = saved.mode;
+    ids.count = saved.count;
+    ids.first = saved.first;
+    ids.increasing = saved.increasing;
+    if (saved.numbers !== undefined) ids.numbers = fromBase64(saved.numbers, Float64Array);
+    if (saved.bytes !== undefined && saved.offsets !== undefined) {
+      ids.bytes = Buffer.from(saved.bytes, 'base64');
+      ids.byteLength = ids.bytes.length;
+      ids.offsets = fromBase64(saved.offsets, Uint32Array);
+    }
+    if (!ids.increasing) ids.rebuildIndex(Math.max(1024, ids.count * 4));
+    return ids;
+  }
+
   private rangeToNumbers(): void {
     this.numbers = new Float64Array(Math.max(1024, this.count * 2));
     for (let i = 0; i < this.count; i++) this.numbers[i] = this.first + i;
@@ -174,4 +205,29 @@ export class CompactIds implements RecordIds {
     this.slots = new Int32Array(size);
     for (let i = 0; i < this.count; i++) this.insert(i, this.at(i)!);
   }
+}
+
+/** `CompactIds` as JSON-safe values (typed arrays as base64), for caches. */
+export interface SavedIds {
+  mode: 'range' | 'numbers' | 'strings';
+  count: number;
+  first: number;
+  increasing: boolean;
+  numbers?: string;
+  bytes?: string;
+  offsets?: string;
+}
+
+export const base64Of = (array: ArrayBufferView): string =>
+  Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+
+/** A typed array from `base64Of` text (copied: decoded bytes need not be aligned for it). */
+export function fromBase64<T extends ArrayBufferView>(
+  text: string,
+  type: { new (length: number): T; BYTES_PER_ELEMENT: number },
+): T {
+  const bytes = Buffer.from(text, 'base64');
+  const out = new type(bytes.length / type.BYTES_PER_ELEMENT);
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes);
+  return out;
 }

@@ -36,6 +36,19 @@ export class PackedHashes implements RecordHashes {
     );
   }
 
+  /** All hashes as base64 (for caches), and back. */
+  save(): string {
+    const all = Buffer.concat(this.chunks).subarray(0, this.count * HASH_BYTES);
+    return all.toString('base64');
+  }
+
+  static load(text: string): PackedHashes {
+    const hashes = new PackedHashes();
+    const all = Buffer.from(text, 'base64');
+    for (let at = 0; at < all.length; at += HASH_BYTES) hashes.push(all.subarray(at, at + HASH_BYTES));
+    return hashes;
+  }
+
   *[Symbol.iterator](): Iterator<string> {
     for (let i = 0; i < this.count; i++) yield this.at(i)!;
   }

@@ -23,7 +23,7 @@ describe('CSV/TSV/JSONL readers', () => {
     const { data, texts: read } = await texts(path);
     expect(data.modality).toBe('text');
     expect(read).toEqual(['Hello, world', 'She said "hi"\nthen left', 'Ünïcödé 😀 text']);
-    expect(data.ids).toEqual(['0', '1', '2']);
+    expect([...data.ids]).toEqual(['0', '1', '2']);
     expect(data.classNames).toEqual(['neg', 'pos']);
     expect(Array.from(data.labels)).toEqual([1, 0, 1]);
     expect(data.recordHashes).toHaveLength(3);
@@ -37,7 +37,7 @@ describe('CSV/TSV/JSONL readers', () => {
     expect(read).toEqual(['first', 'second', 'fourth']);
     expect(data.classNames).toEqual(['2', '10']);
     expect(Array.from(data.labels)).toEqual([1, 0, 0]);
-    expect(data.ids).toEqual(['0', '1', '3']); // row numbers as written
+    expect([...data.ids]).toEqual(['0', '1', '3']); // row numbers as written
     expect(data.skipped).toEqual([{ id: '2', reason: 'no y value' }]);
     await expect(openDataset(path, { labelColumn: 'y', strict: true })).rejects.toMatchObject({
       exitCode: 65,
