@@ -7,7 +7,7 @@
  *    that needs no model) through the table source, 10N rows ÷ N rows, each size in a fresh child
  *    process (open: streamed scan and digest; then every record fetched back batch by batch).
  *    Target ≤ 1.2. The same for a Parquet file of the same rows (id column `id`), read with DuckDB,
- *    whose own row-group buffers come on top (docs/data-sources.md).
+ *    whose own row-group buffers come on top (docs/data-sources.md), and for a CSV file of them.
  * PostgreSQL is started here (Debian's `postgresql`) and stopped afterwards; without it the
  * PostgreSQL figures are skipped with a line saying so.
  * Run: npm run build && node dist/bench/data-sources.js [--quick]
@@ -127,7 +127,7 @@ async function rssChild(ref: string, table: string): Promise<void> {
   );
 }
 
-/** `table` '': `ref` is a Parquet file with an `id` column. */
+/** `table` '': `ref` is a Parquet or CSV file with an `id` column. */
 interface RssRun {
   records: number;
   peakRssBytes: number;
@@ -176,6 +176,24 @@ async function main() {
         rssOf(join(dir, 'texts_10n.parquet'), ''),
       );
     })();
+    const csvRss = (() => {
+      const dir = scratch('layerlab-bench-rss-csv-');
+      for (const [name, rows] of [
+        ['texts_n', n],
+        ['texts_10n', 10 * n],
+      ] as const) {
+        const lines = Array.from(
+          { length: rows },
+          (_, i) => `${i + 1},short text number ${i + 1},${(i + 1) % 10}`,
+        );
+        writeFileSync(join(dir, `${name}.csv`), `id,text,label\n${lines.join('\n')}\n`);
+      }
+      return rssFigures(
+        'CSV file of the same short texts, --id-column id',
+        rssOf(join(dir, 'texts_n.csv'), ''),
+        rssOf(join(dir, 'texts_10n.csv'), ''),
+      );
+    })();
     if (server) {
       const client = new pg.Client({ connectionString: server.url() });
       await client.connect();
@@ -207,6 +225,7 @@ async function main() {
       target: 'ratio >= 0.9 (source ÷ folder)',
       ...(rss ? { rss } : {}),
       rssParquet: parquetRss,
+      rssCsv: csvRss,
     });
   } finally {
     server?.stop();
