@@ -52,6 +52,28 @@ describe('CompactIds', () => {
     checkAgainstArray(['5', '6', ...Array.from({ length: 12_000 }, () => pool[rng.int(pool.length)]!)]);
   });
 
+  it('saves and loads in every form (a run, increasing integers, integers out of order, text)', () => {
+    for (const text of [
+      ['1', '2', '3'],
+      ['1', '5', '9'],
+      ['9', '5', '1'],
+      ['b', 'a', '7', 'é'],
+    ]) {
+      const ids = checkAgainstArray(text);
+      const loaded = CompactIds.load(
+        JSON.parse(JSON.stringify(ids.save())) as ReturnType<CompactIds['save']>,
+      );
+      expect([...loaded]).toEqual(text);
+      text.forEach((id, i) => expect(loaded.indexOf(id)).toBe(i));
+      expect(loaded.push(text[0]!)).toBe(false);
+      expect(loaded.push('new')).toBe(true);
+    }
+    const hashes = new PackedHashes();
+    hashes.push(recordHashBytes('x'));
+    hashes.push(recordHashBytes('y'));
+    expect([...PackedHashes.load(hashes.save())]).toEqual([recordHash('x'), recordHash('y')]);
+  });
+
   it('serves hashSplit and idLookup as a plain array of the same ids does', () => {
     const text = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? `r${i}` : String(i * 7)));
     const ids = checkAgainstArray(text);
