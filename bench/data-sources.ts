@@ -6,7 +6,8 @@
  * 2. Peak RSS of reading a synthetic PostgreSQL table of short texts (id, text, label: the path
  *    that needs no model) through the table source, 10N rows ÷ N rows, each size in a fresh child
  *    process (open: streamed scan and digest; then every record fetched back batch by batch).
- *    Target ≤ 1.2.
+ *    Target ≤ 1.2. The same for a Parquet file of the same rows (id column `id`), read with DuckDB,
+ *    whose own row-group buffers come on top (docs/data-sources.md), and for a CSV file of them.
  * PostgreSQL is started here (Debian's `postgresql`) and stopped afterwards; without it the
  * PostgreSQL figures are skipped with a line saying so.
  * Run: npm run build && node dist/bench/data-sources.js [--quick]
@@ -116,8 +117,8 @@ async function throughput(count: number, pgUrl: string | undefined) {
 }
 
 /** Child process: open a text table and read every record back; prints its peak RSS. */
-async function rssChild(url: string, table: string): Promise<void> {
-  const dataset = await openDataset(url, { table });
+async function rssChild(ref: string, table: string): Promise<void> {
+  const dataset = await openDataset(ref, table === '' ? { idColumn: 'id' } : { table });
   for (let start = 0; start < dataset.size; start += 256)
     await dataset.readBatch(start, Math.min(256, dataset.size - start));
   await dataset.close?.();
@@ -126,12 +127,18 @@ async function rssChild(url: string, table: string): Promise<void> {
   );
 }
 
-function rssOf(url: string, table: string): { records: number; peakRssBytes: number } {
-  const run = spawnSync(process.execPath, [import.meta.filename, '--rss-child', url, table], {
+/** `table` '': `ref` is a Parquet or CSV file with an `id` column. */
+interface RssRun {
+  records: number;
+  peakRssBytes: number;
+}
+
+function rssOf(ref: string, table: string): RssRun {
+  const run = spawnSync(process.execPath, [import.meta.filename, '--rss-child', ref, table], {
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`rss child failed: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { records: number; peakRssBytes: number };
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as RssRun;
 }
 
 async function main() {
@@ -142,6 +149,51 @@ async function main() {
   try {
     const speed = await throughput(count, server?.url());
     let rss: Record<string, unknown> | undefined;
+    const mib = (b: number) => round(b / 2 ** 20, 1);
+    const rssFigures = (source: string, small: RssRun, large: RssRun) => ({
+      source,
+      n: { records: small.records, peakRssMiB: mib(small.peakRssBytes) },
+      tenN: { records: large.records, peakRssMiB: mib(large.peakRssBytes) },
+      ratio: round(large.peakRssBytes / small.peakRssBytes, 3),
+      target: 'ratio <= 1.2',
+    });
+    const parquetRss = await (async () => {
+      const dir = scratch('layerlab-bench-rss-parquet-');
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      for (const [name, rows] of [
+        ['texts_n', n],
+        ['texts_10n', 10 * n],
+      ] as const)
+        await connection.run(
+          `COPY (SELECT i::INTEGER AS id, 'short text number ' || i AS text, (i % 10)::VARCHAR AS label FROM range(1, ${rows + 1}) t(i)) TO '${join(dir, `${name}.parquet`)}' (FORMAT parquet)`,
+        );
+      connection.closeSync();
+      instance.closeSync();
+      return rssFigures(
+        'Parquet file of the same short texts (DuckDB), --id-column id',
+        rssOf(join(dir, 'texts_n.parquet'), ''),
+        rssOf(join(dir, 'texts_10n.parquet'), ''),
+      );
+    })();
+    const csvRss = (() => {
+      const dir = scratch('layerlab-bench-rss-csv-');
+      for (const [name, rows] of [
+        ['texts_n', n],
+        ['texts_10n', 10 * n],
+      ] as const) {
+        const lines = Array.from(
+          { length: rows },
+          (_, i) => `${i + 1},short text number ${i + 1},${(i + 1) % 10}`,
+        );
+        writeFileSync(join(dir, `${name}.csv`), `id,text,label\n${lines.join('\n')}\n`);
+      }
+      return rssFigures(
+        'CSV file of the same short texts, --id-column id',
+        rssOf(join(dir, 'texts_n.csv'), ''),
+        rssOf(join(dir, 'texts_10n.csv'), ''),
+      );
+    })();
     if (server) {
       const client = new pg.Client({ connectionString: server.url() });
       await client.connect();
@@ -153,16 +205,11 @@ async function main() {
           `CREATE TABLE ${table} AS SELECT i AS id, 'short text number ' || i AS text, (i % 10)::text AS label FROM generate_series(1, ${rows}) AS i; ALTER TABLE ${table} ADD PRIMARY KEY (id)`,
         );
       await client.end();
-      const small = rssOf(server.url(), 'texts_n');
-      const large = rssOf(server.url(), 'texts_10n');
-      const mib = (b: number) => round(b / 2 ** 20, 1);
-      rss = {
-        source: 'PostgreSQL table of short texts (id integer primary key, text, label)',
-        n: { records: small.records, peakRssMiB: mib(small.peakRssBytes) },
-        tenN: { records: large.records, peakRssMiB: mib(large.peakRssBytes) },
-        ratio: round(large.peakRssBytes / small.peakRssBytes, 3),
-        target: 'ratio <= 1.2',
-      };
+      rss = rssFigures(
+        'PostgreSQL table of short texts (id integer primary key, text, label)',
+        rssOf(server.url(), 'texts_n'),
+        rssOf(server.url(), 'texts_10n'),
+      );
     }
     const ratio = (x: number | undefined) => (x === undefined ? null : round(x / speed.folder, 3));
     recordResult('data-sources', {
@@ -177,11 +224,13 @@ async function main() {
       ratio: { postgres: ratio(speed.postgres), parquet: ratio(speed.parquet), csv: ratio(speed.csv) },
       target: 'ratio >= 0.9 (source ÷ folder)',
       ...(rss ? { rss } : {}),
+      rssParquet: parquetRss,
+      rssCsv: csvRss,
     });
   } finally {
     server?.stop();
   }
 }
 
-if (process.argv[2] === '--rss-child') await rssChild(process.argv[3]!, process.argv[4]!);
+if (process.argv[2] === '--rss-child') await rssChild(process.argv[3]!, process.argv[4] ?? '');
 else await main();

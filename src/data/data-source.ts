@@ -1,4 +1,5 @@
 import type { RecordBatch } from './record-batch.js';
+import type { RecordHashes, RecordIds } from './record-ids.js';
 
 export interface ReadOptions {
   /**
@@ -38,8 +39,11 @@ export interface DataSource {
   labels: Int32Array;
   /** 0 train, 1 validation, 2 test */
   split: Uint8Array;
-  /** record ids, canonical order (docs/contract.md, "Feature export") */
-  ids: string[];
+  /**
+   * record ids, canonical order (docs/contract.md, "Feature export"): a plain array, or compact
+   * storage for large tables (read with `at`, `indexOf`, iteration; `idLookup` for many lookups)
+   */
+  ids: RecordIds;
   /**
    * What the data is rather than what it holds (reader, location, reader options): unchanged when
    * files or rows are added, so a grown dataset finds its store and appends. Defaults to `digest`.
@@ -51,7 +55,7 @@ export interface DataSource {
    */
   keyedIds?: boolean;
   /** content hash per record, canonical order: lets a grown dataset keep the records it had */
-  recordHashes?: readonly string[];
+  recordHashes?: RecordHashes;
   splitRule?: SplitRule;
   /** each record's group (`--group-column`, `--group-by folder`), canonical order; '' for none */
   groups?: readonly string[];

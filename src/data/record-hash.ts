@@ -5,6 +5,11 @@ export function recordHash(content: Uint8Array | string): string {
   return createHash('sha256').update(content).digest('hex').slice(0, 16);
 }
 
+/** The bytes `recordHash` writes as hex (its first 8 bytes are the hash), for packed storage. */
+export function recordHashBytes(content: Uint8Array | string): Buffer {
+  return createHash('sha256').update(content).digest();
+}
+
 /**
  * A uniform number in [0, 1) from a seed and a record id, the same on every machine and for every
  * dataset size: what makes hash splits and shards stable when records are added. MurmurHash3's

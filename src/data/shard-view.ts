@@ -15,10 +15,11 @@ export function shardView(source: DataSource, shards: number, shard: number): Da
   if (!Number.isInteger(shard) || shard < 0 || shard >= shards)
     throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
   const kept: number[] = [];
-  source.ids.forEach((id, index) => {
-    if (shardOfRecord(id, shards) === shard) kept.push(index);
-  });
+  for (let index = 0; index < source.ids.length; index++)
+    if (shardOfRecord(source.ids.at(index)!, shards) === shard) kept.push(index);
   const pick = <T>(values: ArrayLike<T>): T[] => kept.map((index) => values[index]!);
+  const pickAt = (values: { at(index: number): string | undefined }): string[] =>
+    kept.map((index) => values.at(index)!);
   const parentOf = (indices: readonly number[]) => indices.map((i) => kept[i]!);
   const groups = source.groups;
   const hashes = source.recordHashes;
@@ -33,9 +34,9 @@ export function shardView(source: DataSource, shards: number, shard: number): Da
     classNames: source.classNames,
     labels: Int32Array.from(pick(source.labels)),
     split: Uint8Array.from(pick(source.split)),
-    ids: pick(source.ids),
+    ids: pickAt(source.ids),
     ...(source.keyedIds ? { keyedIds: true } : {}),
-    ...(hashes ? { recordHashes: pick(hashes) } : {}),
+    ...(hashes ? { recordHashes: pickAt(hashes) } : {}),
     ...(source.splitRule ? { splitRule: source.splitRule } : {}),
     ...(groups ? { groups: pick(groups) } : {}),
     // a record left out while opening belongs to one shard too: each host lists its own

@@ -1,5 +1,6 @@
 import { Rng } from '../core/random.js';
 import { unitHash } from './record-hash.js';
+import type { RecordIds } from './record-ids.js';
 
 /** Split codes as stored in `split.npy` (docs/contract.md, "Feature export"). */
 export const Split = { train: 0, val: 1, test: 2 } as const;
@@ -50,15 +51,19 @@ export function stratifiedSplit(
  * training. Proportions hold in expectation rather than exactly.
  */
 export function hashSplit(
-  ids: readonly string[],
+  ids: Pick<RecordIds, 'length' | 'at'>,
   seed: number,
   fractions: SplitFractions = defaultSplitFractions,
 ): Uint8Array {
   checkFractions(fractions);
-  return Uint8Array.from(ids, (id) => {
-    const u = unitHash(seed, `split/${id}`);
-    return u < fractions.train ? Split.train : u < fractions.train + fractions.val ? Split.val : Split.test;
-  });
+  // by index, not `Uint8Array.from(ids)`: that would first collect every id of compact ids in a list
+  const split = new Uint8Array(ids.length);
+  for (let i = 0; i < split.length; i++) {
+    const u = unitHash(seed, `split/${ids.at(i)!}`);
+    split[i] =
+      u < fractions.train ? Split.train : u < fractions.train + fractions.val ? Split.val : Split.test;
+  }
+  return split;
 }
 
 const splitNames: Record<string, Split> = {

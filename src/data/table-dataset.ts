@@ -3,12 +3,14 @@ import { basename, extname, resolve } from 'node:path';
 import { badData, configError } from '../core/errors.js';
 import { digestOf } from '../core/hash.js';
 import type { DataSource, SkippedRecord } from './data-source.js';
-import { datasetDigest } from './dataset-digest.js';
+import { base64Of, CompactIds, fromBase64, type SavedIds } from './compact-ids.js';
+import { DatasetDigest } from './dataset-digest.js';
 import { DelimitedParser, isInvalidUtf8, LineSplitter, type ParsedRow } from './delimited-parser.js';
 import { DigestCache, stampOf } from './digest-cache.js';
-import { buildLabelMap } from './label-map.js';
+import { LabelMapBuilder } from './label-map.js';
 import type { OpenDatasetOptions } from './open-options.js';
-import { recordHash } from './record-hash.js';
+import { PackedHashes } from './packed-hashes.js';
+import { recordHashBytes } from './record-hash.js';
 import { RangeReader } from './sequential-file.js';
 import { defaultSplitFractions, hashSplit, parseSplitValue } from './split.js';
 
@@ -28,19 +30,71 @@ export function tableFormatOf(path: string): TableFormat | undefined {
 const TEXT_DEFAULTS = ['text', 'sentence', 'review', 'content'];
 const LABEL_DEFAULTS = ['label', 'class', 'target', 'category'];
 
-/** What one scan of the file yields, cached by the file's stamp. */
+/**
+ * What one scan of the file yields, per record in compact storage (no JS string per record but the
+ * group's): ids, the row's byte range, content hash, class id and split code.
+ */
 interface TableScan {
-  ids: string[];
-  starts: number[];
-  ends: number[];
-  hashes: string[];
-  rawLabels: string[];
-  rawSplits: string[];
+  ids: CompactIds;
+  starts: Float64Array;
+  ends: Float64Array;
+  hashes: PackedHashes;
+  /** the dataset digest, fed while scanning (labels as written are not kept) */
+  digest: string;
+  classNames: string[];
+  labels: Int32Array;
+  /** each record's `--split-column` code; absent without a split column */
+  splits?: Uint8Array;
   /** each record's `--group-column` value ('' for none); absent without a group column */
   rawGroups?: string[];
   skipped: SkippedRecord[];
   /** CSV/TSV column names, to read re-parsed rows by position */
   header?: string[];
+}
+
+/** A scan as the digest cache keeps it: typed arrays as base64. */
+interface SavedScan extends Omit<TableScan, 'ids' | 'starts' | 'ends' | 'hashes' | 'labels' | 'splits'> {
+  ids: SavedIds;
+  starts: string;
+  ends: string;
+  hashes: string;
+  labels: string;
+  splits?: string;
+}
+
+const saveScan = ({ splits, ...scan }: TableScan): SavedScan => ({
+  ...scan,
+  ids: scan.ids.save(),
+  starts: base64Of(scan.starts),
+  ends: base64Of(scan.ends),
+  hashes: scan.hashes.save(),
+  labels: base64Of(scan.labels),
+  ...(splits ? { splits: base64Of(splits) } : {}),
+});
+
+const loadScan = ({ splits, ...saved }: SavedScan): TableScan => ({
+  ...saved,
+  ids: CompactIds.load(saved.ids),
+  starts: fromBase64(saved.starts, Float64Array),
+  ends: fromBase64(saved.ends, Float64Array),
+  hashes: PackedHashes.load(saved.hashes),
+  labels: fromBase64(saved.labels, Int32Array),
+  ...(splits === undefined ? {} : { splits: fromBase64(splits, Uint8Array) }),
+});
+
+/** A growing list of numbers in a Float64Array (capacity doubles). */
+class NumberList {
+  values = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+  done = (): Float64Array => this.values.slice(0, this.length);
 }
 
 interface Columns {
@@ -101,35 +155,43 @@ const cell = (value: unknown) =>
       ? value
       : JSON.stringify(value);
 
-async function scanTable(path: string, format: TableFormat, columns: Partial<Columns>, strict: boolean) {
-  const scan: TableScan = {
-    ids: [],
-    starts: [],
-    ends: [],
-    hashes: [],
-    rawLabels: [],
-    rawSplits: [],
-    skipped: [],
-  };
+async function scanTable(
+  path: string,
+  format: TableFormat,
+  columns: Partial<Columns>,
+  strict: boolean,
+): Promise<{ scan: TableScan; columns: Columns }> {
+  const ids = new CompactIds();
+  const starts = new NumberList();
+  const ends = new NumberList();
+  const hashes = new PackedHashes();
+  const labelMap = new LabelMapBuilder();
+  let splits: Uint8Array | undefined;
+  let rawGroups: string[] | undefined;
+  const groupNames = new Map<string, string>();
+  const skipped: SkippedRecord[] = [];
+  /** ids of skipped rows: taken all the same (a second row with one is a duplicate) */
+  const skippedIds = new Set<string>();
+  let digest: DatasetDigest | undefined;
   let header: string[] | undefined;
   let read: RowReader | undefined;
   let chosen: Columns | undefined;
   let row = 0;
-  const seen = new Set<string>();
   const onRow = (parsed: ParsedRow) => {
     if (format !== 'jsonl' && !header) {
       header = parsed.fields.map((f) => f.trim());
-      scan.header = header;
       return;
     }
     read ??= rowReader(format, header);
     const number = String(row++);
     let id = number;
+    let keyTaken = false;
     const cells = read(parsed);
     const skip = (reason: string) => {
       if (strict)
         throw badData(`${path} row ${id}: ${reason}; fix the row, or run without --strict to skip it`);
-      scan.skipped.push({ id, reason });
+      skipped.push({ id, reason });
+      if (keyTaken) skippedIds.add(id);
     };
     if (typeof cells === 'string') return skip(cells);
     chosen ??= {
@@ -146,25 +208,47 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     if (chosen.id) {
       const key = cell(cells[chosen.id])?.trim();
       if (!key) return skip(`no ${chosen.id} value`);
-      if (seen.has(key))
+      if (ids.indexOf(key) >= 0 || skippedIds.has(key))
         throw badData(
           `${path}: id ${key} appears twice in column ${chosen.id}; pass --id-column with unique values`,
         );
-      seen.add(key);
       id = key;
+      keyTaken = true;
     }
     const text = cell(cells[chosen.text]);
     const label = cell(cells[chosen.label])?.trim();
     checkLabelKind(cells[chosen.label], id);
     if (text === undefined) return skip(`no ${chosen.text} value`);
     if (!label) return skip(`no ${chosen.label} value`);
-    scan.ids.push(id);
-    scan.starts.push(parsed.start);
-    scan.ends.push(parsed.end);
-    scan.hashes.push(recordHash(text));
-    scan.rawLabels.push(label);
-    scan.rawSplits.push(chosen.split ? (cell(cells[chosen.split]) ?? '') : '');
-    if (chosen.group) (scan.rawGroups ??= []).push(cell(cells[chosen.group])?.trim() ?? '');
+    if (chosen.split) {
+      const value = cell(cells[chosen.split]) ?? '';
+      const code = parseSplitValue(value);
+      if (code === undefined)
+        throw badData(`row ${id}: split ${JSON.stringify(value)} is not train, val or test`);
+      splits ??= new Uint8Array(1024);
+      if (ids.length === splits.length) {
+        const grown = new Uint8Array(splits.length * 2);
+        grown.set(splits);
+        splits = grown;
+      }
+      splits[ids.length] = code;
+    }
+    if (!ids.push(id)) throw new Error(`id ${id} was checked to be new`);
+    starts.push(parsed.start);
+    ends.push(parsed.end);
+    const hash = recordHashBytes(text);
+    hashes.push(hash);
+    labelMap.push(label);
+    (digest ??= new DatasetDigest({ reader: format, columns: chosen })).add(
+      id,
+      hash.toString('hex', 0, 8),
+      label,
+    );
+    if (chosen.group) {
+      // one string per distinct group, not one per record
+      const group = cell(cells[chosen.group])?.trim() ?? '';
+      (rawGroups ??= []).push(groupNames.get(group) ?? (groupNames.set(group, group), group));
+    }
   };
   // JSON labels 1 and "1" would silently become one class: a file must write its labels one way.
   let firstLabel: { kind: string; row: string; value: unknown } | undefined;
@@ -191,6 +275,20 @@ async function scanTable(path: string, format: TableFormat, columns: Partial<Col
     throw error;
   }
   if (!chosen) throw badData(`${path} has no data rows; add rows of text and label after the header`);
+  const { classNames, labels } = labelMap.finish();
+  const scan: TableScan = {
+    ids,
+    starts: starts.done(),
+    ends: ends.done(),
+    hashes,
+    digest: (digest ?? new DatasetDigest({ reader: format, columns: chosen })).digest(),
+    classNames,
+    labels,
+    ...(splits ? { splits: splits.slice(0, ids.length) } : chosen.split ? { splits: new Uint8Array(0) } : {}),
+    ...(rawGroups ? { rawGroups } : {}),
+    skipped,
+    ...(header ? { header } : {}),
+  };
   return { scan, columns: chosen };
 }
 
@@ -212,31 +310,25 @@ export async function openTableDataset(ref: string, options: OpenDatasetOptions 
     id: options.idColumn,
     group: options.groupColumn,
   };
-  const cache = DigestCache.open<{ scan: TableScan; columns: Columns }>(
+  const cache = DigestCache.open<{ scan: SavedScan; columns: Columns }>(
     options.cacheDir,
-    // v2: rows with more fields than the header are skipped (scans cached before are redone)
-    `table:v2:${path}:${JSON.stringify(wanted)}:${options.strict === true}`,
+    // v2: rows with more fields than the header are skipped; v3: compact scans (typed arrays as base64)
+    `table:v3:${path}:${JSON.stringify(wanted)}:${options.strict === true}`,
   );
   const stamp = stampOf(path);
-  let scanned = cache.get(path, stamp);
-  if (!scanned) {
+  const cached = cache.get(path, stamp);
+  let scanned: { scan: TableScan; columns: Columns };
+  if (cached) scanned = { scan: loadScan(cached.scan), columns: cached.columns };
+  else {
     scanned = await scanTable(path, format, wanted, options.strict === true);
-    cache.set(path, stamp, scanned);
+    if (options.cacheDir) cache.set(path, stamp, { scan: saveScan(scanned.scan), columns: scanned.columns });
   }
   cache.save();
   const { scan, columns } = scanned;
   const seed = options.seed ?? 0;
   const fractions = options.split ?? defaultSplitFractions;
-  let split: Uint8Array;
-  if (columns.split) {
-    split = Uint8Array.from(scan.rawSplits, (value, i) => {
-      const code = parseSplitValue(value);
-      if (code === undefined)
-        throw badData(`row ${scan.ids[i]}: split ${JSON.stringify(value)} is not train, val or test`);
-      return code;
-    });
-  } else split = hashSplit(scan.ids, seed, fractions);
-  const { classNames, labels } = buildLabelMap(scan.rawLabels);
+  const split = scan.splits ?? hashSplit(scan.ids, seed, fractions);
+  const { classNames, labels } = scan;
   const reader = new RangeReader(path);
   const decodeRows = async (indices: readonly number[]): Promise<string[]> => {
     const texts = new Array<string>(indices.length);
@@ -269,7 +361,7 @@ export async function openTableDataset(ref: string, options: OpenDatasetOptions 
     ref,
     name: basename(path).replace(/\.[^.]+$/, ''),
     modality: 'text',
-    digest: datasetDigest({ reader: format, columns }, scan.ids, scan.hashes, scan.rawLabels),
+    digest: scan.digest,
     // ids that are keys make other records than row numbers do: their own store
     lineage: digestOf({
       reader: format,

@@ -1,4 +1,5 @@
 import type { DataSource } from '../data/data-source.js';
+import { idLookup, type RecordHashes } from '../data/record-ids.js';
 import type { RecordTable } from '../store/feature-store.js';
 import { isRetiredId, RETIRED_ID_PREFIX } from '../store/feature-store/record-table.js';
 
@@ -68,9 +69,9 @@ export function reconcileRecords(
   const { table } = stored;
   const sameRecords = stored.digest === dataset.digest && table.ids.length === dataset.size;
   // The common case, a re-run on unchanged data: same records in the same order, no lookups needed.
-  if (sameRecords && !table.order && table.ids.every((id, i) => id === dataset.ids[i]))
+  if (sameRecords && !table.order && table.ids.every((id, i) => id === dataset.ids.at(i)))
     return { kind: 'same', table: freshTable(dataset), added: 0 };
-  const canonicalIndex = new Map(dataset.ids.map((id, i) => [id, i]));
+  const canonicalIndex = idLookup(dataset.ids);
   const hashes = dataset.recordHashes;
   if (!sameRecords && dataset.keyedIds && hashes && table.hashes)
     return retireAndAppend(table, dataset, canonicalIndex, hashes, table.hashes);
@@ -78,8 +79,8 @@ export function reconcileRecords(
     if (!hashes || !table.hashes)
       return { kind: 'reset', table: freshTable(dataset), added: 0, reason: 'the dataset changed' };
     for (let row = 0; row < table.ids.length; row++) {
-      const index = canonicalIndex.get(table.ids[row]!);
-      if (index === undefined || hashes[index] !== table.hashes[row])
+      const index = canonicalIndex(table.ids[row]!);
+      if (index === undefined || hashes.at(index) !== table.hashes[row])
         return {
           kind: 'reset',
           table: freshTable(dataset),
@@ -90,8 +91,9 @@ export function reconcileRecords(
   }
   // Stored rows keep their place; new records follow in canonical order.
   const storedIds = new Set(table.ids);
-  const ids = [...table.ids, ...dataset.ids.filter((id) => !storedIds.has(id))];
-  const indexOf = ids.map((id) => canonicalIndex.get(id)!);
+  const ids = [...table.ids];
+  for (const id of dataset.ids) if (!storedIds.has(id)) ids.push(id);
+  const indexOf = ids.map((id) => canonicalIndex(id)!);
   const storageRow = new Int32Array(dataset.size);
   indexOf.forEach((index, row) => (storageRow[index] = row));
   const identity = storageRow.every((row, i) => row === i);
@@ -99,7 +101,7 @@ export function reconcileRecords(
     labels: Int32Array.from(indexOf, (i) => dataset.labels[i]!),
     split: Uint8Array.from(indexOf, (i) => dataset.split[i]!),
     ids,
-    ...(hashes ? { hashes: indexOf.map((i) => hashes[i]!) } : {}),
+    ...(hashes ? { hashes: indexOf.map((i) => hashes.at(i)!) } : {}),
     ...(identity ? {} : { order: storageRow }),
   };
   const added = ids.length - table.ids.length;
@@ -113,15 +115,15 @@ export function reconcileRecords(
 function retireAndAppend(
   table: RecordTable,
   dataset: DataSource,
-  canonicalIndex: Map<string, number>,
-  hashes: readonly string[],
+  canonicalIndex: (id: string) => number | undefined,
+  hashes: RecordHashes,
   storedHashes: readonly string[],
 ): RecordPlan {
   const retired: RetiredRow[] = [];
   const ids = table.ids.map((id, row) => {
     if (isRetired(id)) return id;
-    const index = canonicalIndex.get(id);
-    if (index !== undefined && hashes[index] === storedHashes[row]) return id;
+    const index = canonicalIndex(id);
+    if (index !== undefined && hashes.at(index) === storedHashes[row]) return id;
     retired.push({
       row,
       id,
@@ -134,23 +136,23 @@ function retireAndAppend(
   for (const id of dataset.ids) if (!kept.has(id)) ids.push(id);
   const storageRow = new Int32Array(dataset.size);
   ids.forEach((id, row) => {
-    const index = canonicalIndex.get(id);
+    const index = canonicalIndex(id);
     if (index !== undefined) storageRow[index] = row;
   });
   const labelOf = (id: string, row: number) => {
-    const index = canonicalIndex.get(id);
+    const index = canonicalIndex(id);
     return index === undefined ? table.labels[row]! : dataset.labels[index]!;
   };
   const next: RecordTable = {
     labels: Int32Array.from(ids, labelOf),
     split: Uint8Array.from(ids, (id, row) => {
-      const index = canonicalIndex.get(id);
+      const index = canonicalIndex(id);
       return index === undefined ? table.split[row]! : dataset.split[index]!;
     }),
     ids,
     hashes: ids.map((id, row) => {
-      const index = canonicalIndex.get(id);
-      return index === undefined ? storedHashes[row]! : hashes[index]!;
+      const index = canonicalIndex(id);
+      return index === undefined ? storedHashes[row]! : hashes.at(index)!;
     }),
     order: storageRow,
   };

@@ -1,4 +1,5 @@
 import type { DataSource, GroupRule } from '../data/data-source.js';
+import { idLookup } from '../data/record-ids.js';
 import { groupsOf, groupValues, type RecordTable, type StoreGroups } from '../store/feature-store.js';
 import type { StoreGroupsSummary } from '../store/manifest.js';
 
@@ -16,11 +17,11 @@ export function groupsForTable(
   const previous = stored?.groups ? groupValues(stored.groups) : undefined;
   if (!dataset.groups && !previous) return undefined;
   const fresh = dataset.groups;
-  const canonical = fresh ? new Map(dataset.ids.map((id, i) => [id, i])) : undefined;
+  const canonical = fresh ? idLookup(dataset.ids) : undefined;
   const storedById =
     previous && stored ? new Map(stored.table.ids.map((id, row) => [id, previous[row]])) : undefined;
   const values = table.ids.map((id, row) => {
-    const index = canonical?.get(id);
+    const index = canonical?.(id);
     if (index !== undefined) return fresh![index];
     if (storedById?.has(id)) return storedById.get(id);
     // a retired row keeps its place (and its group) but not its id

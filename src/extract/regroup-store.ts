@@ -1,5 +1,6 @@
 import { badData, configError } from '../core/errors.js';
 import type { DataSource } from '../data/data-source.js';
+import { idLookup } from '../data/record-ids.js';
 import { FeatureStore, isRetiredId } from '../store/feature-store.js';
 import type { StoreGroupsSummary } from '../store/manifest.js';
 import { groupsForTable, groupsSummary } from './record-groups.js';
@@ -32,8 +33,8 @@ export function regroupStore(storeDir: string, dataset: DataSource): RegroupResu
         `store ${storeDir} was extracted from other data than ${dataset.ref} (or read another way: --id-column, --table, --query); pass the data and flags it was extracted with`,
       );
     const table = store.records({ markSkipped: false });
-    const known = new Set(dataset.ids);
-    const gone = table.ids.filter((id) => !isRetiredId(id) && !known.has(id));
+    const known = idLookup(dataset.ids);
+    const gone = table.ids.filter((id) => !isRetiredId(id) && known(id) === undefined);
     if (gone.length > 0)
       throw badData(
         `${gone.length} stored records are not in ${dataset.ref} (first: ${gone[0]}); it changed since extraction: run \`layerlab extract\` first, then group`,

@@ -15,8 +15,8 @@ describe('IDX reader', () => {
     expect(data.size).toBe(40);
     expect(data.name).toBe(dir.split('/').pop());
     // t10k sorts before train: file order.
-    expect(data.ids[0]).toBe('t10k-images-idx3-ubyte:0');
-    expect(data.ids[10]).toBe('train-images-idx3-ubyte.gz:0');
+    expect(data.ids.at(0)).toBe('t10k-images-idx3-ubyte:0');
+    expect(data.ids.at(10)).toBe('train-images-idx3-ubyte.gz:0');
     expect(data.classNames).toEqual(['0', '1', '2']);
     expect(Array.from(data.labels.subarray(10, 15))).toEqual(Array.from(train.labels.subarray(0, 5)));
     // The t10k file is the test split; train divides into train and val.

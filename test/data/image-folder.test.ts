@@ -52,7 +52,7 @@ describe('image folder reader', () => {
     await writeImages(root, files);
     const data = await openDataset(root, { seed: 1 });
     expect(data.classNames).toEqual(['cat', 'dog']);
-    expect(data.ids[0]).toBe('test/cat/0.png');
+    expect(data.ids.at(0)).toBe('test/cat/0.png');
     const splits = Array.from(data.split);
     expect(splits.slice(0, 4)).toEqual([Split.test, Split.test, Split.test, Split.test]);
     expect(splits.slice(4).every((s) => s === Split.train || s === Split.val)).toBe(true);
@@ -69,7 +69,7 @@ describe('image folder reader', () => {
     expect(after.ids).toEqual(['a/1.png', 'a/2.png', 'a/3.png', 'b/1.png']);
     expect(after.lineage).toBe(before.lineage);
     expect(after.digest).not.toBe(before.digest);
-    const hashOf = (d: typeof after, id: string) => d.recordHashes![d.ids.indexOf(id)];
+    const hashOf = (d: typeof after, id: string) => d.recordHashes!.at(d.ids.indexOf(id));
     for (const id of before.ids) expect(hashOf(after, id)).toBe(hashOf(before, id));
   });
 });

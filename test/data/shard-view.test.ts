@@ -9,8 +9,8 @@ describe('shardView', () => {
     const views = [0, 1, 2].map((k) => shardView(whole, 3, k));
     expect(views.reduce((n, v) => n + v.size, 0)).toBe(300);
     for (const [k, view] of views.entries()) {
-      const indices = whole.ids.flatMap((id, i) => (shardOfRecord(id, 3) === k ? [i] : []));
-      expect(view.ids).toEqual(indices.map((i) => whole.ids[i]));
+      const indices = [...whole.ids].flatMap((id, i) => (shardOfRecord(id, 3) === k ? [i] : []));
+      expect(view.ids).toEqual(indices.map((i) => whole.ids.at(i)));
       expect(Array.from(view.labels)).toEqual(indices.map((i) => whole.labels[i]));
       expect(Array.from(view.split)).toEqual(indices.map((i) => whole.split[i]));
       expect(view.classNames).toEqual(whole.classNames);

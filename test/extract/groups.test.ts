@@ -130,7 +130,7 @@ describe('record groups in the store', () => {
       'key,text,label,author\nr7,"a good, warm film",pos,ann\nr3,terrible,neg,bob\nr9,fine,pos,ann\nr1,boring,neg,\n',
     );
     const dataset = await openDataset(csv, { idColumn: 'key', groupColumn: 'author' });
-    expect(dataset.ids).toEqual(['r7', 'r3', 'r9', 'r1']);
+    expect([...dataset.ids]).toEqual(['r7', 'r3', 'r9', 'r1']);
     expect(dataset.keyedIds).toBe(true);
     const storeDir = tempDir('layerlab-store-');
     await extract({
@@ -148,6 +148,6 @@ describe('record groups in the store', () => {
       summary: { rule: { method: 'column', column: 'author' }, groups: 2, records: 3 },
     });
     // without --id-column the row numbers stay the ids, as before
-    expect((await openDataset(csv, { groupColumn: 'author' })).ids).toEqual(['0', '1', '2', '3']);
+    expect([...(await openDataset(csv, { groupColumn: 'author' })).ids]).toEqual(['0', '1', '2', '3']);
   });
 });

@@ -41,7 +41,7 @@ describe('export and derived views', () => {
     const made = await extractedStore();
     storeDir = made.storeDir;
     labels = made.labels;
-    ids = made.dataset.ids;
+    ids = [...made.dataset.ids];
     split = made.dataset.split;
   });
 

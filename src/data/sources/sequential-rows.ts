@@ -1,3 +1,4 @@
+import type { RecordIds } from '../record-ids.js';
 import type { Row, TableSource } from './table-source.js';
 
 /**
@@ -23,7 +24,7 @@ export class SequentialRows {
     private readonly orderBy: string | undefined,
     /** a row's record id (`rowNumber` for tables without an id column) */
     private readonly idOf: (row: Row, rowNumber: number) => string | undefined,
-    private readonly ids: readonly string[],
+    private readonly ids: RecordIds,
     /** rows the opening scan skipped: the only rows the stream may pass over */
     private skipBudget: number,
   ) {}
@@ -61,7 +62,7 @@ export class SequentialRows {
       for (;;) {
         const row = await this.nextRow();
         if (!row) return undefined;
-        if (this.idOf(row, this.rowNumber - 1) === this.ids[index]) {
+        if (this.idOf(row, this.rowNumber - 1) === this.ids.at(index)) {
           rows.push(row);
           break;
         }

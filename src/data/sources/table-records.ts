@@ -7,11 +7,14 @@ import type { DataSource, ReadOptions, SkippedRecord } from '../data-source.js';
 import { DatasetDigest } from '../dataset-digest.js';
 import { DigestCache, stampOf } from '../digest-cache.js';
 import { decodeImageBatch } from '../image-batch.js';
-import { buildLabelMap } from '../label-map.js';
+import { CompactIds } from '../compact-ids.js';
+import { LabelMapBuilder } from '../label-map.js';
 import type { OpenDatasetOptions } from '../open-options.js';
 import type { RecordBatch } from '../record-batch.js';
-import { recordHash } from '../record-hash.js';
+import { PackedHashes } from '../packed-hashes.js';
+import { recordHash, recordHashBytes } from '../record-hash.js';
 import { defaultSplitFractions, hashSplit, parseSplitValue } from '../split.js';
+import { RecordKeys } from './record-keys.js';
 import { SequentialRows } from './sequential-rows.js';
 import { chooseColumns } from './table-columns.js';
 import type { Row, RowSelection, TableSource } from './table-source.js';
@@ -61,15 +64,18 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       ),
     ),
   ];
-  const ids: string[] = [];
-  const keys: unknown[] = [];
-  const hashes: string[] = [];
-  const rawLabels: string[] = [];
-  const rawSplits: string[] = [];
+  // Per-record state is compact (typed arrays, codes, packed bytes), not JS strings and objects per
+  // record: a table of millions of rows opens in memory that grows by ~13 bytes a record.
+  const ids = new CompactIds();
+  const keys = new RecordKeys(ids);
+  const hashes = new PackedHashes();
+  const labelMap = new LabelMapBuilder();
+  let splits = new Uint8Array(0);
   const groups: string[] = [];
+  const groupNames = new Map<string, string>();
   const paths: string[] = [];
   const skipped: SkippedRecord[] = [];
-  const seen = new Set<string>();
+  const skippedIds = new Set<string>();
   const digest = new DatasetDigest({ reader: source.description, columns });
   const cache =
     columns.contentKind === 'path'
@@ -81,14 +87,14 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       throw badData(`${source.ref} row ${id}: ${reason}; fix the row, or run without --strict to skip it`);
     skipped.push({ id, reason });
   };
-  const hashFile = async (path: string): Promise<string | undefined> => {
+  const hashFile = async (path: string): Promise<Buffer | undefined> => {
     try {
       const stamp = stampOf(path);
       const cached = cache!.get(path, stamp);
-      if (cached) return cached;
+      if (cached) return Buffer.from(cached, 'hex');
       const hash = recordHash(await readFile(path));
       cache!.set(path, stamp, hash);
-      return hash;
+      return Buffer.from(hash, 'hex');
     } catch {
       return undefined;
     }
@@ -107,42 +113,63 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       const key = columns.id === undefined ? number : row[columns.id];
       const id = cellText(key);
       if (id === undefined) return skip(`#${number}`, `no ${columns.id} value`);
-      if (seen.has(id))
+      if (ids.indexOf(id) >= 0 || skippedIds.has(id))
         throw badData(
           `${source.ref}: id ${id} appears twice in column ${columns.id}; pass --id-column with unique values`,
         );
-      seen.add(id);
+      // a skipped row's id is taken all the same: a second row with it is a duplicate
+      const skipRow = (reason: string) => {
+        skippedIds.add(id);
+        skip(id, reason);
+      };
       const label = cellText(row[columns.label])?.trim();
-      if (!label) return skip(id, `no ${columns.label} value (NULL)`);
+      if (!label) return skipRow(`no ${columns.label} value (NULL)`);
       const value = row[columns.content];
-      let hash: string | undefined;
+      let hash: Buffer | undefined;
       let path = '';
       if (columns.contentKind === 'bytes') {
         if (value !== null && value !== undefined && !isBytes(value))
           throw badData(
             `${source.ref}: column ${columns.content} holds ${typeof value} values, not image bytes; pick a BLOB/bytea column with --image-column`,
           );
-        hash = isBytes(value) ? recordHash(value) : undefined;
+        hash = isBytes(value) ? recordHashBytes(value) : undefined;
       } else if (columns.contentKind === 'path') {
         const text = cellText(value);
-        if (text === undefined) return skip(id, `no ${columns.content} value`);
+        if (text === undefined) return skipRow(`no ${columns.content} value`);
         path = resolve(source.baseDir, text);
         hash = pathHashes![position];
         if (hash === undefined)
-          return skip(id, `image file ${text} not found or unreadable (relative to ${source.baseDir})`);
+          return skipRow(`image file ${text} not found or unreadable (relative to ${source.baseDir})`);
       } else {
         const text = cellText(value);
-        hash = text === undefined ? undefined : recordHash(text);
+        hash = text === undefined ? undefined : recordHashBytes(text);
       }
-      if (hash === undefined) return skip(id, `no ${columns.content} value`);
-      ids.push(id);
+      if (hash === undefined) return skipRow(`no ${columns.content} value`);
+      if (columns.split) {
+        const value = cellText(row[columns.split]) ?? '';
+        const code = parseSplitValue(value);
+        if (code === undefined)
+          throw badData(
+            `${source.ref} row ${id}: split ${JSON.stringify(value)} is not train, val or test; fix column ${columns.split}`,
+          );
+        if (ids.length === splits.length) {
+          const grown = new Uint8Array(Math.max(1024, splits.length * 2));
+          grown.set(splits);
+          splits = grown;
+        }
+        splits[ids.length] = code;
+      }
+      if (!ids.push(id)) throw new Error(`id ${id} was checked to be new`);
       keys.push(key);
       hashes.push(hash);
-      rawLabels.push(label);
-      if (columns.split) rawSplits.push(cellText(row[columns.split]) ?? '');
-      if (columns.group) groups.push(cellText(row[columns.group]) ?? '');
+      labelMap.push(label);
+      if (columns.group) {
+        // one string per distinct group, not one per record
+        const group = cellText(row[columns.group]) ?? '';
+        groups.push(groupNames.get(group) ?? (groupNames.set(group, group), group));
+      }
       if (columns.contentKind === 'path') paths.push(path);
-      digest.add(id, hash, label);
+      digest.add(id, hash.toString('hex', 0, 8), label);
     });
   }
   cache?.save();
@@ -150,24 +177,15 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
     throw badData(`${source.ref} returned no rows; check --table/--query (or the file) holds the records`);
   const seed = options.seed ?? 0;
   const fractions = options.split ?? defaultSplitFractions;
-  const split = columns.split
-    ? Uint8Array.from(rawSplits, (value, i) => {
-        const code = parseSplitValue(value);
-        if (code === undefined)
-          throw badData(
-            `${source.ref} row ${ids[i]}: split ${JSON.stringify(value)} is not train, val or test; fix column ${columns.split}`,
-          );
-        return code;
-      })
-    : hashSplit(ids, seed, fractions);
-  const { classNames, labels } = buildLabelMap(rawLabels);
+  const split = columns.split ? splits.slice(0, ids.length) : hashSplit(ids, seed, fractions);
+  const { classNames, labels } = labelMap.finish();
 
   /** Rows of these records, fetched again from the source (BLOBs and texts are not kept in memory). */
   const fetchRows = async (indices: readonly number[]): Promise<Row[]> => {
     const selection: RowSelection =
       columns.id === undefined
-        ? { rows: indices.map((i) => keys[i] as number) }
-        : { column: columns.id, values: indices.map((i) => keys[i]) };
+        ? { rows: indices.map((i) => keys.at(i) as number) }
+        : { column: columns.id, values: indices.map((i) => keys.at(i)) };
     const rows = await source.fetch([columns.content], selection);
     if (rows.length !== indices.length)
       throw badData(
@@ -189,7 +207,7 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
         throw new RangeError(`record ${index} is outside 0..${ids.length - 1}`);
     if (columns.contentKind === 'path')
       return decodeImageBatch(
-        indices.map((i) => ({ id: ids[i]!, load: () => readFile(paths[i]!) })),
+        indices.map((i) => ({ id: ids.at(i)!, load: () => readFile(paths[i]!) })),
         read,
       );
     const rows = await sequential.read(indices, fetchRows);
@@ -197,7 +215,7 @@ async function recordsOf(source: TableSource, options: OpenDatasetOptions): Prom
       return { kind: 'text', texts: rows.map((row) => cellText(row[columns.content]) ?? '') };
     return decodeImageBatch(
       rows.map((row, position) => ({
-        id: ids[indices[position]!]!,
+        id: ids.at(indices[position]!)!,
         load: () => {
           const value = row[columns.content];
           return isBytes(value) ? Promise.resolve(value) : Promise.reject(new Error('no image bytes'));
