@@ -132,6 +132,7 @@ export async function trainEpoch(
       {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         done,
+        ahead: transport.unitsAhead ?? 0,
         onRetry: async (unit, error, attempt) => {
           sink({
             type: 'log',

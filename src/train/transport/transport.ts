@@ -11,6 +11,11 @@ export type WorkerMessageListener = (message: WorkerMessage) => void;
 export interface Transport {
   /** how many workers (and shards) the run has */
   readonly size: number;
+  /**
+   * how many units a worker may hold queued behind the one it runs (it starts them in the order
+   * sent, the moment the running one ends); absent: 0, a worker is sent a unit only when idle
+   */
+  readonly unitsAhead?: number;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */
