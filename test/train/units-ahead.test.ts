@@ -54,7 +54,7 @@ describe('units sent ahead: a worker holds its next unit while it runs one', () 
           lanes[unit.worker] = ran.catch(() => undefined);
           return ran;
         },
-        { ahead: 1, onRetry: () => tick(0) },
+        { ahead: 1, onRetry: async () => void (await tick(0)) },
       );
       for (let g = 0; g < groups; g++) expect(completed[g]).toEqual(plan.visits[g]);
     }

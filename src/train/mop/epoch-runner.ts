@@ -1,5 +1,6 @@
 import {
   readUnitCheckpoint,
+  removeUnitCheckpoint,
   writeUnitCheckpoint,
   type UnitCheckpointHeader,
 } from '../run-folder/checkpoint.js';
@@ -82,7 +83,8 @@ export async function trainEpoch(
       };
       states[group.id] = startState(group);
       progress[group.id] = header;
-      writeUnitCheckpoint(runDir, header, states[group.id]!);
+      // a checkpoint of other models (an earlier try grouped them otherwise) must not be re-run from
+      if (saved) await removeUnitCheckpoint(runDir, epoch, group.id);
     }
   }
 
@@ -140,7 +142,9 @@ export async function trainEpoch(
             message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
           });
           await transport.recover(unit.worker);
-          states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+          // no checkpoint yet: the group's first unit failed, and it starts again from the epoch's start
+          states[unit.group] =
+            readUnitCheckpoint(runDir, epoch, unit.group)?.state ?? startState(groups[unit.group]!);
         },
       },
     );

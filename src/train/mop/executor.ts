@@ -28,9 +28,9 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  * A unit that fails is run again on its worker (after `onRetry`), up to `maxAttempts` tries; its
  * group waits, nothing else does. On abort or a final failure it starts nothing more, lets running
  * units finish (ONNX Runtime must not be interrupted), then rejects with `interrupted()` or the failure.
- * With `ahead`, a worker is also sent its next ready units while it runs one (they queue on the
- * worker): only units whose group has finished its previous unit, so nothing about which state a
- * unit starts from changes, only that the worker need not wait for the coordinator between units.
+ * With `ahead`, a worker is also sent its next planned unit while it runs one (it queues on the
+ * worker) once that unit's group has finished its previous unit: nothing about which state a unit
+ * starts from changes, only that the worker need not wait for the coordinator between units.
  */
 export function executePlan(
   plan: EpochPlan,
@@ -82,7 +82,10 @@ export function executePlan(
         for (let worker = 0; worker < workers; worker++) {
           const queue = queues[worker]!;
           while (inFlight[worker]! <= ahead) {
-            const at = queue.findIndex((u) => u.after === undefined || finished.has(u.after));
+            // an idle worker takes any ready unit; one sent ahead is only the next in plan order, so
+            // committing the worker early never puts a later unit before one the plan expects first
+            const ready = (u: PlannedUnit) => u.after === undefined || finished.has(u.after);
+            const at = inFlight[worker] === 0 ? queue.findIndex(ready) : queue[0] && ready(queue[0]) ? 0 : -1;
             if (at < 0) break;
             const [next] = queue.splice(at, 1);
             inFlight[worker]!++;
