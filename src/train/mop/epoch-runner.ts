@@ -41,9 +41,10 @@ const sameModels = (a: readonly string[], b: readonly string[]) =>
 /**
  * One MOP epoch (Cerebro, VLDB 2020): plans the units with the seeded randomized scheduler in
  * virtual time, then dispatches them through the run's transport. Each group's state moves to the
- * worker of its next unit and comes back with the outcome (accepted once per state version); it is checkpointed after every unit. A group
- * whose epoch was cut short (a crash) resumes from its checkpoint, skipping the units it finished. A
- * unit that fails is re-run from its group's last checkpoint, on a fresh worker when its thread died.
+ * worker of its next unit and comes back with the outcome (accepted once per state version); it is
+ * checkpointed after every unit. A group whose epoch was cut short (a crash) resumes from its
+ * checkpoint, skipping the units it finished. A unit that fails is re-run from its group's last
+ * checkpoint (the epoch's start state when it has none yet), on a fresh worker when its thread died.
  */
 export async function trainEpoch(
   ctx: TrainContext,
