@@ -1,5 +1,6 @@
 import {
   readUnitCheckpoint,
+  removeUnitCheckpoint,
   writeUnitCheckpoint,
   type UnitCheckpointHeader,
 } from '../run-folder/checkpoint.js';
@@ -40,9 +41,10 @@ const sameModels = (a: readonly string[], b: readonly string[]) =>
 /**
  * One MOP epoch (Cerebro, VLDB 2020): plans the units with the seeded randomized scheduler in
  * virtual time, then dispatches them through the run's transport. Each group's state moves to the
- * worker of its next unit and comes back with the outcome (accepted once per state version); it is checkpointed after every unit. A group
- * whose epoch was cut short (a crash) resumes from its checkpoint, skipping the units it finished. A
- * unit that fails is re-run from its group's last checkpoint, on a fresh worker when its thread died.
+ * worker of its next unit and comes back with the outcome (accepted once per state version); it is
+ * checkpointed after every unit. A group whose epoch was cut short (a crash) resumes from its
+ * checkpoint, skipping the units it finished. A unit that fails is re-run from its group's last
+ * checkpoint (the epoch's start state when it has none yet), on a fresh worker when its thread died.
  */
 export async function trainEpoch(
   ctx: TrainContext,
@@ -82,7 +84,8 @@ export async function trainEpoch(
       };
       states[group.id] = startState(group);
       progress[group.id] = header;
-      writeUnitCheckpoint(runDir, header, states[group.id]!);
+      // a checkpoint of other models (an earlier try grouped them otherwise) must not be re-run from
+      if (saved) await removeUnitCheckpoint(runDir, epoch, group.id);
     }
   }
 
@@ -135,6 +138,7 @@ export async function trainEpoch(
       {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         done,
+        ahead: transport.unitsAhead ?? 0,
         onRetry: async (unit, error, attempt) => {
           sink({
             type: 'log',
@@ -142,7 +146,9 @@ export async function trainEpoch(
             message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
           });
           await transport.recover(unit.worker);
-          states[unit.group] = readUnitCheckpoint(runDir, epoch, unit.group)!.state;
+          // no checkpoint yet: the group's first unit failed, and it starts again from the epoch's start
+          states[unit.group] =
+            readUnitCheckpoint(runDir, epoch, unit.group)?.state ?? startState(groups[unit.group]!);
         },
       },
     );

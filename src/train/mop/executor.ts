@@ -9,6 +9,11 @@ export interface ExecuteOptions {
   onRetry?: (unit: PlannedUnit, error: Error, attempt: number) => Promise<void>;
   /** plan indices finished before (a resumed epoch) */
   done?: ReadonlySet<number>;
+  /**
+   * units a worker may be sent beyond the one it runs, to queue and start the moment that one ends
+   * (`Transport.unitsAhead`) @default 0
+   */
+  ahead?: number;
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
@@ -23,6 +28,9 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  * A unit that fails is run again on its worker (after `onRetry`), up to `maxAttempts` tries; its
  * group waits, nothing else does. On abort or a final failure it starts nothing more, lets running
  * units finish (ONNX Runtime must not be interrupted), then rejects with `interrupted()` or the failure.
+ * With `ahead`, a worker is also sent its next planned unit while it runs one (it queues on the
+ * worker) once that unit's group has finished its previous unit: nothing about which state a unit
+ * starts from changes, only that the worker need not wait for the coordinator between units.
  */
 export function executePlan(
   plan: EpochPlan,
@@ -30,16 +38,17 @@ export function executePlan(
   run: (unit: PlannedUnit, attempt: number) => Promise<void>,
   options: ExecuteOptions = {},
 ): Promise<void> {
-  const { signal, maxAttempts = 3, onRetry, done } = options;
+  const { signal, maxAttempts = 3, onRetry, done, ahead = 0 } = options;
   const queues: PlannedUnit[][] = Array.from({ length: workers }, () => []);
   const finished = new Set<number>(done);
   for (const unit of plan.units) if (!finished.has(unit.index)) queues[unit.worker]!.push(unit);
-  const busy = new Set<number>();
+  // units sent to each worker and not settled yet (running, or queued behind the running one)
+  const inFlight: number[] = new Array<number>(workers).fill(0);
   let failure: Error | undefined;
 
   return new Promise<void>((resolve, reject) => {
     const settle = (worker: number) => {
-      busy.delete(worker);
+      inFlight[worker]!--;
       pump();
     };
     const attemptUnit = (worker: number, unit: PlannedUnit, attempt: number): void => {
@@ -71,16 +80,20 @@ export function executePlan(
     const pump = () => {
       if (!failure && !signal?.aborted) {
         for (let worker = 0; worker < workers; worker++) {
-          if (busy.has(worker)) continue;
           const queue = queues[worker]!;
-          const at = queue.findIndex((u) => u.after === undefined || finished.has(u.after));
-          if (at < 0) continue;
-          const [next] = queue.splice(at, 1);
-          busy.add(worker);
-          attemptUnit(worker, next!, 1);
+          while (inFlight[worker]! <= ahead) {
+            // an idle worker takes any ready unit; one sent ahead is only the next in plan order, so
+            // committing the worker early never puts a later unit before one the plan expects first
+            const ready = (u: PlannedUnit) => u.after === undefined || finished.has(u.after);
+            const at = inFlight[worker] === 0 ? queue.findIndex(ready) : queue[0] && ready(queue[0]) ? 0 : -1;
+            if (at < 0) break;
+            const [next] = queue.splice(at, 1);
+            inFlight[worker]!++;
+            attemptUnit(worker, next!, 1);
+          }
         }
       }
-      if (busy.size > 0) return;
+      if (inFlight.some((n) => n > 0)) return;
       if (failure) reject(failure);
       else if (plan.units.every((u) => finished.has(u.index))) resolve();
       else if (signal?.aborted) reject(interrupted());

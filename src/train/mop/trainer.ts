@@ -153,6 +153,8 @@ export class MopTrainer {
   async run(fresh: boolean): Promise<void> {
     const { job, sink, signal } = this.ctx;
     if (fresh) this.boundary(0);
+    // the previous boundary's removal of superseded unit checkpoints, left to finish meanwhile
+    let removing = Promise.resolve();
     for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
       await this.solveRidgeHeads(epoch);
       const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
@@ -166,9 +168,15 @@ export class MopTrainer {
       }
       await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
       this.boundary(epoch);
-      removeUnitCheckpoints(this.ctx.runDir, epoch + 1);
-      if (signal?.aborted) throw interrupted();
+      await removing;
+      // a failed removal only leaves files nothing reads; the next boundary removes them again
+      removing = removeUnitCheckpoints(this.ctx.runDir, epoch + 1).catch(() => undefined);
+      if (signal?.aborted) {
+        await removing;
+        throw interrupted();
+      }
     }
+    await removing;
   }
 
   /**

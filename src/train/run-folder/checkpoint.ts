@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
@@ -8,9 +9,9 @@ import { encodeTensorFile, readTensorFile } from './tensor-file.js';
 
 /**
  * A group's state after a unit, with what the epoch's metrics need from the units done so far.
- * Written atomically after every unit (a crash leaves the previous unit's checkpoint), and written
- * with `units: 0` when the epoch starts, so a failed unit can always be re-run from its group's
- * last checkpoint.
+ * Written atomically after every unit (a crash leaves the previous unit's checkpoint). A group with
+ * no checkpoint in an epoch has finished none of its units there: it starts (or re-runs a failed
+ * first unit) from the epoch snapshot's state, so nothing is written when the epoch starts.
  */
 export interface UnitCheckpointHeader {
   /** 1-based */
@@ -62,12 +63,23 @@ export function readUnitCheckpoint(
   return file && { header: file.header, state: file.tensors };
 }
 
-/** Removes the unit checkpoints of epochs before `keepFrom` (the epoch snapshot supersedes them). */
-export function removeUnitCheckpoints(runDir: string, keepFrom: number): void {
+/**
+ * Removes the unit checkpoints of epochs before `keepFrom` (the epoch snapshot supersedes them).
+ * Asynchronous, off the coordinator's thread: unlinking files can block for milliseconds each (a
+ * disk mounted with `discard`), and the workers would idle at the epoch boundary meanwhile. Nothing
+ * reads these files once the snapshot is written, so the next epoch need not wait for it.
+ */
+export async function removeUnitCheckpoints(runDir: string, keepFrom: number): Promise<void> {
   const dir = checkpointDir(runDir);
   if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
+  const stale = readdirSync(dir).filter((name) => {
     const match = /^e(\d+)-g\d+\.ckpt$/.exec(name);
-    if (match && Number(match[1]) < keepFrom) rmSync(join(dir, name), { force: true });
-  }
+    return match && Number(match[1]) < keepFrom;
+  });
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+}
+
+/** Removes one group's checkpoint of an epoch (one left by a run that grouped the models otherwise). */
+export async function removeUnitCheckpoint(runDir: string, epoch: number, group: number): Promise<void> {
+  await rm(unitCheckpointPath(runDir, epoch, group), { force: true });
 }

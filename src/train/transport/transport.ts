@@ -13,6 +13,11 @@ export interface Transport {
   readonly size: number;
   /** true when workers run on other hosts (their `WorkerInfo.host` is then named in `train.unit` events) */
   readonly remote?: boolean;
+  /**
+   * how many units a worker may hold queued behind the one it runs (it starts them in the order
+   * sent, the moment the running one ends); absent: 0, a worker is sent a unit only when idle
+   */
+  readonly unitsAhead?: number;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */

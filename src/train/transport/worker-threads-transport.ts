@@ -12,13 +12,17 @@ const HOST = 'local';
 const isDead = (worker: ShardWorker) => worker.status === 'dead';
 
 /**
- * The in-process transport: one worker thread per shard (`WorkerPool`). Dispatches queue per worker
- * and run in arrival order; a unit's state moves to its thread by transfer and comes back with the
- * outcome. A thread that dies mid-unit is reported as `worker.lost` with that unit.
+ * The in-process transport: one worker thread per shard (`WorkerPool`). A dispatch is posted to its
+ * thread at once and queues there behind the unit it runs (one unit ahead, `unitsAhead`), so the
+ * thread goes from one unit to the next without waiting for the coordinator; units run in arrival
+ * order. A unit's state moves to its thread by transfer and comes back with the outcome. A thread
+ * that dies mid-unit is reported as `worker.lost` with that unit (and with each unit queued behind it).
  */
 export class WorkerThreadsTransport implements Transport {
   private readonly listeners = new Set<WorkerMessageListener>();
+  /** per worker, settles once every unit dispatched to it so far has */
   private readonly queues: Promise<void>[];
+  readonly unitsAhead = 1;
 
   private constructor(private readonly pool: WorkerPool) {
     this.queues = pool.all.map(() => Promise.resolve());
@@ -52,7 +56,8 @@ export class WorkerThreadsTransport implements Transport {
 
   dispatch(message: UnitDispatch): void {
     const index = message.worker;
-    this.queues[index] = this.queues[index]!.then(() => this.runUnit(message));
+    const unit = this.runUnit(message); // posted now: the thread queues it behind its running unit
+    this.queues[index] = Promise.all([this.queues[index], unit]).then(() => undefined);
   }
 
   async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {

@@ -9,6 +9,7 @@ export type WorkerOutputListener = (stream: 'stdout' | 'stderr', line: string) =
 
 interface Pending {
   id: number;
+  type: WorkerRequest['type'];
   resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
 }
@@ -19,13 +20,17 @@ const EXIT_GRACE_MS = 10_000;
 /**
  * One long-lived shard worker thread with an explicit lifecycle:
  * starting → ready ⇄ busy → stopping → dead (dead also when the thread fails or exits).
- * One request at a time. `stop()` is cooperative: it waits for the running request, asks the thread
- * to release its sessions and waits for it to exit, because terminating a thread while ONNX Runtime
- * runs in it aborts the process.
+ * One request at a time, except that `train` requests may queue behind a running `train`: the
+ * thread runs them in arrival order, so it starts the next unit the moment it ends the last,
+ * without waiting for the coordinator to hear the outcome and answer (on a busy core that round
+ * trip idles the worker between every two units). `stop()` is cooperative: it waits for every
+ * request sent, asks the thread to release its sessions and waits for it to exit, because
+ * terminating a thread while ONNX Runtime runs in it aborts the process.
  */
 export class ShardWorker {
   private statusValue: ShardWorkerStatus = 'starting';
-  private pending: Pending | undefined;
+  /** requests sent and not answered yet, in the order the thread runs them */
+  private readonly pending: Pending[] = [];
   private current: Promise<unknown> = Promise.resolve();
   private nextId = 0;
   private readonly tail: string[] = [];
@@ -42,7 +47,7 @@ export class ShardWorker {
     worker.on('error', (error) => this.fail(`shard worker ${index} failed: ${error.message}`));
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code) => {
-        if (this.statusValue !== 'stopping' || this.pending)
+        if (this.statusValue !== 'stopping' || this.pending.length > 0)
           this.fail(`shard worker ${index} exited with code ${code}`);
         this.statusValue = 'dead';
         resolve();
@@ -93,20 +98,22 @@ export class ShardWorker {
     body: RequestBody<T>,
     transfer: ArrayBuffer[] = [],
   ): Promise<ReplyOf<T>> {
+    const queuesBehindTrain =
+      type === 'train' && this.statusValue === 'busy' && this.pending.every((p) => p.type === 'train');
     const ready =
       type === 'init'
         ? this.statusValue === 'starting'
         : type === 'stop'
           ? this.statusValue === 'stopping'
           : this.statusValue === 'ready';
-    if (!ready || this.pending)
+    if (!(ready && this.pending.length === 0) && !queuesBehindTrain)
       return Promise.reject(
         new Error(`shard worker ${this.index} cannot take '${type}' while ${this.statusValue}`),
       );
     const id = this.nextId++;
     if (type !== 'stop') this.statusValue = 'busy';
     const reply = new Promise<WorkerReply>((resolve, reject) => {
-      this.pending = { id, resolve, reject };
+      this.pending.push({ id, type, resolve, reject });
     });
     this.worker.postMessage({ ...body, type, id }, transfer);
     const done = reply.then((message) => {
@@ -144,19 +151,17 @@ export class ShardWorker {
   }
 
   private settle(reply: WorkerReply): void {
-    const pending = this.pending;
-    if (!pending || pending.id !== reply.id) return;
-    this.pending = undefined;
-    if (this.statusValue === 'busy') this.statusValue = 'ready';
+    // the thread answers in the order it was asked
+    if (this.pending[0]?.id !== reply.id) return;
+    const pending = this.pending.shift()!;
+    if (this.statusValue === 'busy' && this.pending.length === 0) this.statusValue = 'ready';
     pending.resolve(reply);
   }
 
   private fail(message: string): void {
     this.statusValue = 'dead';
-    const pending = this.pending;
-    this.pending = undefined;
     const tail = this.tail.length ? `\n${this.tail.join('\n')}` : '';
-    pending?.reject(new Error(message + tail));
+    for (const pending of this.pending.splice(0)) pending.reject(new Error(message + tail));
   }
 
   private capture(stream: 'stdout' | 'stderr'): void {
