@@ -31,7 +31,14 @@ import { workerRecords, writeShardStore } from './harness/shard-stores.js';
 import { createBenchStore } from './train-bench-store.js';
 import { benchWorkload } from './harness/workload.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    // a unit is one group over one shard for one epoch, so its length grows with the shard: a cluster
+    // is for data larger than one machine's, where units run for seconds, not for the default's 0.15 s
+    records: { type: 'string' },
+  },
+});
 const quick = values.quick;
 const SHARDS = 2;
 const STORE = 'cs-bench';
@@ -109,7 +116,8 @@ const threads: WorkerSource = async (job) => {
 };
 
 const workload = benchWorkload(quick);
-const store = createBenchStore({ records: quick ? 8_000 : 40_000, dims: 512, classes: 10, sets: 2 });
+const records = values.records ? Number(values.records) : quick ? 8_000 : 40_000;
+const store = createBenchStore({ records, dims: 512, classes: 10, sets: 2 });
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-cluster-train-'));
 const job: TrainJob = {
   storeDir: store.dir,
