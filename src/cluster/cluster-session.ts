@@ -66,6 +66,9 @@ export class ClusterSession {
       waiter.settle(reply);
     });
     this.timer = setInterval(() => void this.refresh().catch(() => {}), HEARTBEAT_MS);
+    // back from an outage: look for a restart now, not a tick later (the reply channel reconnects
+    // on its own, so the last units can complete, and the run end, before that tick)
+    redis.on('ready', () => void this.refresh().catch(() => {}));
   }
 
   static async open(url: string, store: string, log: (message: string) => void): Promise<ClusterSession> {

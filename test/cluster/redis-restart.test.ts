@@ -80,9 +80,9 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
   }
 
   /**
-   * Trains on the cluster, restarting its Redis once the first unit is done (and, with `kill`,
-   * SIGKILLing the coordinator once it has said the restart was noticed). Checks that the same host
-   * processes kept serving after the restart.
+   * Trains on the cluster, restarting its Redis once the first unit is done, the hosts paused
+   * meanwhile (and, with `kill`, SIGKILLing the coordinator once it has said the restart was
+   * noticed). Checks that the same host processes kept serving after the restart.
    */
   async function trainAcrossRestart(
     fixture: ClusterFixture,
@@ -104,8 +104,14 @@ describe.skipIf(!redisTestsRun)(`train --cluster across a Redis restart${redisSk
       ['--home', home, 'train', '--cluster', fixture.url, '--store', STORE, ...trainArgs()],
       (event, child) => {
         stop = () => child.kill('SIGKILL');
-        if (!restart && event.type === 'train.unit')
-          restart = restartRedis().then(() => void (marks = hosts.map((h) => h.lines.length)));
+        // the hosts are paused (SIGSTOP) over the restart: their units stay in flight, and on a
+        // loaded machine the run cannot end before the restart for the coordinator to notice it
+        if (!restart && event.type === 'train.unit') {
+          for (const pid of pids) process.kill(pid, 'SIGSTOP');
+          restart = restartRedis()
+            .then(() => void (marks = hosts.map((h) => h.lines.length)))
+            .finally(() => pids.forEach((pid) => process.kill(pid, 'SIGCONT')));
+        }
         if (kill && event.type === 'log' && /the cluster's Redis restarted/.test(String(event.message)))
           stop();
       },
