@@ -81,14 +81,21 @@ function openEnvWhileWritten(dir: string, readOnly: boolean): StoreEnv {
       `store ${dir} is damaged (its features.mdb is cut short); remove it with \`layerlab store gc\` and extract again`,
     );
   }
-  try {
-    return openEnv(dir, readOnly);
-  } catch (error) {
-    const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
-    if (writer === undefined) throw error;
-    throw beingCreated(writer);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return openEnv(dir, readOnly);
+    } catch (error) {
+      const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
+      if (writer !== undefined) throw beingCreated(writer);
+      // several processes opening one finished store at once (e.g. `results` and `report` of a run)
+      // met LMDB's "Invalid argument" once under load, with no writer: a few short tries more
+      if (!readOnly || attempt >= OPEN_TRIES || !/invalid argument/i.test(String(error))) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
+    }
   }
 }
+
+const OPEN_TRIES = 4;
 
 /** A store written by a newer layerlab may lay its records out differently: never read or extend it. */
 function refuseNewerFormat(dir: string, manifest: StoreManifest | undefined): void {
