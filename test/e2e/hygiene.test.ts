@@ -77,7 +77,12 @@ describe('non-TTY hygiene', () => {
 
     /** Each command on the tiny world, as plain output and as --json. */
     const runs: [string, (w: RobustnessWorld) => string[]][] = [
-      ['demo', () => ['demo', '--epochs', '1', '--layers', 'pool']],
+      // a home of its own per run (the later --home wins): the plain and --json demos run at once,
+      // and two extractions of one store at once rightly refuse each other (STORE_LOCKED)
+      [
+        'demo',
+        (w) => ['--home', `${w.root}/demo-${Math.random()}`, 'demo', '--epochs', '1', '--layers', 'pool'],
+      ],
       ['layers', (w) => ['layers', w.model]],
       [
         'extract',
