@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,11 +9,12 @@ import { connectRedis } from '../../src/cluster/redis-connection.js';
 import { prepareRun } from '../../src/train/mop/prepare-run.js';
 import { shardInits } from '../../src/train/mop/train.js';
 import { readSnapshot } from '../../src/train/run-folder/run-snapshot.js';
-import { cliBin, parseNdjson, runCli } from '../e2e/cli-run.js';
+import { parseNdjson, runCli } from '../e2e/cli-run.js';
 import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
 import { differingTensors } from '../train/same-bits.js';
 import { createSyntheticStore, type SyntheticStore } from '../train/synthetic-store.js';
 import { ClusterFixture } from './cluster-fixture.js';
+import { coordinator as coordinatorProcess, type CoordinatorRun } from './coordinator-process.js';
 import { workerRecords } from '../../bench/harness/shard-stores.js';
 
 const STORE = 'cs-equal';
@@ -22,40 +22,23 @@ const SEED = 7;
 const SHARDS = 2;
 const withoutTiming = (r: TrainingResult) => ({ ...r, run: '', store: '', seconds: {} });
 
-/** The coordinator as a child process with --json; SIGKILLed after `killAfterUnits` train.unit events. */
-function coordinator(
+/** The coordinator as a child process with --json (coordinator-process.ts); SIGKILLed after `killAfterUnits` train.unit events. */
+async function coordinator(
   args: string[],
   options: { killAfterUnits?: number; onEvent?: (event: Record<string, unknown>) => void } = {},
-): Promise<{ code: number | null; killed: boolean; events: Record<string, unknown>[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args, '--json'], {
-      env: { ...process.env, CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const events: Record<string, unknown>[] = [];
-    let units = 0;
-    let killed = false;
-    let partial = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const event = JSON.parse(line) as Record<string, unknown>;
-        events.push(event);
-        options.onEvent?.(event);
-        if (event.type !== 'train.unit') continue;
-        units++;
-        if (units === options.killAfterUnits && !killed) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, killed, events, stderr }));
+): Promise<CoordinatorRun & { killed: boolean }> {
+  let units = 0;
+  let killed = false;
+  const run = await coordinatorProcess(args, (event, child) => {
+    options.onEvent?.(event);
+    if (event.type !== 'train.unit') return;
+    units++;
+    if (units === options.killAfterUnits && !killed) {
+      killed = true;
+      child.kill('SIGKILL');
+    }
   });
+  return { ...run, killed };
 }
 
 /**
