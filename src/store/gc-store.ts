@@ -4,7 +4,7 @@ import { LayerlabError } from '../core/errors.js';
 import { FeatureStore, isRetiredId } from './feature-store.js';
 import { findFeatureSet } from './feature-view.js';
 import { liveReaders } from './reader-lease.js';
-import { liveWriter } from './writer-lock.js';
+import { liveWriter, WriterLock } from './writer-lock.js';
 
 /** Refuses to change a store someone is reading or writing (exit 73, naming them). */
 export function refuseInUse(dir: string): void {
@@ -21,11 +21,16 @@ export function refuseInUse(dir: string): void {
 /** Deletes a whole store folder, after checking nobody uses it and taking its writer lock. */
 export function removeStore(dir: string): void {
   refuseInUse(dir);
-  const store = FeatureStore.open(dir, { write: true }); // holds the lock while we delete
-  store.close();
+  // the lock, not an LMDB open: a damaged store (which LMDB cannot open) must be removable too
+  const lock = WriterLock.acquire(dir);
   // Rename first: a half-deleted folder never looks like a store.
   const doomed = `${dir}.deleting-${process.pid}`;
-  renameSync(dir, doomed);
+  try {
+    renameSync(dir, doomed);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   rmSync(doomed, { recursive: true, force: true });
 }
 

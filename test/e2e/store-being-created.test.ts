@@ -42,6 +42,8 @@ describe('a store another process is creating', () => {
     await new Promise((resolve) => writer.once('exit', resolve));
     const damaged = await runCli(['--home', home, 'store', 'info', 'being-created']);
     expect(damaged.code, damaged.stderr).toBe(65);
-    expect(damaged.stderr).toMatch(/features\.mdb is cut short\); remove it with `layerlab store gc`/);
+    expect(damaged.stderr).toMatch(
+      /features\.mdb is cut short\); remove it with `layerlab store gc being-created --all`/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { LayerlabError, usageError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format-bytes.js';
@@ -23,21 +24,26 @@ function storesRoot(command: Command): { root: string; json: boolean | undefined
 
 /**
  * Each store's summary; a store another process is creating right now is left out, and said so. A
- * store's listing file, while current, stands in for its LMDB file (no native engine to load).
+ * store's listing file, while current, stands in for its LMDB file (no native engine to load). A
+ * damaged store does not hide the others: it is listed under `unreadable` with its problem and fix.
  */
 async function summarizeStores(dirs: readonly string[], json: boolean | undefined) {
   const listed = dirs.map(readStoreListing);
-  if (listed.every((summary) => summary !== undefined)) return listed;
+  if (listed.every((summary) => summary !== undefined)) return { stores: listed };
   const { summarizeStore } = await catalog();
-  return dirs.flatMap((dir, i) => {
+  const unreadable: { id: string; dir: string; problem: string }[] = [];
+  const stores = dirs.flatMap((dir, i) => {
     try {
       return [listed[i] ?? summarizeStore(dir)];
     } catch (error) {
-      if (!(error instanceof LayerlabError) || error.code !== 'STORE_LOCKED') throw error;
-      if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
+      if (!(error instanceof LayerlabError)) throw error;
+      if (error.code === 'STORE_LOCKED') {
+        if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
+      } else unreadable.push({ id: basename(dir), dir, problem: error.message });
       return [];
     }
   });
+  return unreadable.length > 0 ? { stores, unreadable } : { stores };
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -86,8 +92,11 @@ Examples:
       }
       // with no store to read, the catalog (and lmdb under it) is never loaded
       const dirs = listStoreDirs(root);
-      const [stores, { formatStoreList }] = await Promise.all([summarizeStores(dirs, json), formats()]);
-      print(json, { stores }, () => formatStoreList(stores, root));
+      const [listing, { formatStoreList }] = await Promise.all([summarizeStores(dirs, json), formats()]);
+      print(json, listing, () => formatStoreList(listing.stores, root));
+      if (!json)
+        for (const damaged of listing.unreadable ?? [])
+          process.stderr.write(`layerlab: ${damaged.problem}\n`);
     });
 
   store
@@ -265,11 +274,19 @@ Examples:
             removed.push({ store: dir, whole: true });
             continue;
           }
-          const report = await collectGarbage(dir, {
-            ...(options.layer ? { layers: options.layer } : {}),
-            compact: options.compact === true,
-            dryRun: options.dryRun === true,
-          });
+          let report;
+          try {
+            report = await collectGarbage(dir, {
+              ...(options.layer ? { layers: options.layer } : {}),
+              compact: options.compact === true,
+              dryRun: options.dryRun === true,
+            });
+          } catch (error) {
+            // gc over every store: a damaged one is named (with its fix) and the others are still cleaned
+            if (ref || !(error instanceof LayerlabError) || error.code !== 'BAD_DATA') throw error;
+            if (!json) process.stderr.write(`layerlab: ${error.message}\n`);
+            continue;
+          }
           if (report.removed.length > 0 || report.reclaimedBytes || report.retiredRows)
             removed.push({
               store: dir,

@@ -92,7 +92,11 @@ export const storeInfoSchema = z.strictObject({
 });
 
 /** `store ls`. */
-export const storeListSchema = z.strictObject({ stores: z.array(storeInfoSchema) });
+export const storeListSchema = z.strictObject({
+  stores: z.array(storeInfoSchema),
+  /** stores that cannot be read (damaged), each with its problem and fix; absent when there are none */
+  unreadable: z.array(z.strictObject({ id: z.string(), dir: path, problem: z.string() })).optional(),
+});
 
 /** `store verify STORE` (exits 65 with an error object on stderr when `ok` is false). */
 export const storeVerifySchema = z.strictObject({

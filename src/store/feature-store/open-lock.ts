@@ -1,15 +1,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { isLayerlabError, LayerlabError } from '../../core/errors.js';
 import { refuseNetworkFilesystem } from '../filesystem-check.js';
 import { STORE_FORMAT_VERSION, type StoreManifest } from '../manifest.js';
 import { ReaderLease } from '../reader-lease.js';
 import { liveWriter, WriterLock } from '../writer-lock.js';
 import { STORE_MANIFEST_KEY } from './key-layout.js';
+import { lmdbHeaderProblem } from './lmdb-header.js';
 import { getJson } from './meta-json.js';
 import { featuresFile, openEnv, type StoreEnv } from './store-env.js';
-
-/** Two 4 KiB meta pages: the smallest LMDB file a writer has finished creating. */
-const LMDB_META_BYTES = 2 * 4096;
 
 /** An open store environment with what it holds: the writer lock (writers) or a reader lease (readers). */
 export interface OpenedStore {
@@ -72,13 +71,16 @@ function openEnvWhileWritten(dir: string, readOnly: boolean): StoreEnv {
       `store ${dir} is being created by ${writer}; try again once it has written its first batch`,
     );
   // LMDB's file starts with two meta pages; a shorter file is not written yet (or was cut short),
-  // and lmdb-js crashes the process on it rather than throwing, so it is never opened
-  if (readOnly && statSync(featuresFile(dir)).size < LMDB_META_BYTES) {
-    const writer = liveWriter(dir);
+  // and lmdb-js crashes the process on it, or on a file that is not LMDB's, rather than throwing: such
+  // a file is never opened (a writer, which holds the lock, creates its file when it is missing or empty)
+  const bytes = statSync(featuresFile(dir), { throwIfNoEntry: false })?.size ?? 0;
+  const problem = readOnly || bytes > 0 ? lmdbHeaderProblem(featuresFile(dir), bytes) : undefined;
+  if (problem !== undefined) {
+    const writer = readOnly ? liveWriter(dir) : undefined;
     if (writer !== undefined) throw beingCreated(writer);
     throw new LayerlabError(
       'BAD_DATA',
-      `store ${dir} is damaged (its features.mdb is cut short); remove it with \`layerlab store gc\` and extract again`,
+      `store ${dir} is damaged (its features.mdb ${problem === 'cut short' ? 'is cut short' : 'is not an LMDB file'}); remove it with \`layerlab store gc ${basename(dir)} --all\` and extract again`,
     );
   }
   for (let attempt = 1; ; attempt++) {
