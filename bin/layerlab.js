@@ -1,13 +1,25 @@
 #!/usr/bin/env node
-import { readFileSync, statSync } from 'node:fs';
-import module from 'node:module';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+'use strict';
+// CommonJS (bin/package.json): Node's ES module loader costs milliseconds at every start (issue 12).
+const {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, join, resolve } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 // Chalk (used by Ink) ignores NO_COLOR; map it before anything imports Ink.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
 
 const args = process.argv.slice(2);
+const dist = join(__dirname, '..', 'dist');
 
 /**
  * `layerlab --version` (with or without the global options) needs neither commander nor any command:
@@ -34,36 +46,99 @@ function home() {
   return resolve(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlab');
 }
 
-/**
- * The CLI as one bundle (dist/cli/main.js, scripts/bundle-cli.ts): far fewer modules to load than
- * tsc's output. A bundle older than tsc's output (tsc was run alone) would run stale code, so then
- * (and when there is none) the unbundled build runs instead.
- */
-function cliModule() {
-  const bundled = new URL('../dist/cli/main.js', import.meta.url);
-  const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+/** Where compiled code is kept between runs: layerlab's home, never the temporary folder. */
+const compileCache = () => join(home(), 'cache', 'compile');
+
+/** A bundle older than tsc's output (tsc was run alone) would run stale code. */
+function fresh(file) {
   try {
-    if (statSync(bundled).mtimeMs >= statSync(compiled).mtimeMs) return bundled.href;
+    return statSync(file).mtimeMs >= statSync(join(dist, 'src', 'cli', 'main.js')).mtimeMs;
   } catch {
-    // no bundle (or no build at all: the import below says so)
+    return false; // no bundle (or no build at all: the import below says so)
   }
-  return compiled.href;
 }
 
-if (versionOnly()) {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`${manifest.version}\n`);
-} else {
-  // Node ≥ 22.1 can keep the compiled code of our modules between runs (older Nodes lack the call).
-  // It goes in layerlab's home (as core/paths.ts resolves it), never the temporary folder, which
-  // layerlab leaves as it found it; NODE_COMPILE_CACHE, when set, is Node's own and wins.
-  if (typeof module.enableCompileCache === 'function' && !process.env.NODE_COMPILE_CACHE) {
+/**
+ * The CLI as one bundle (dist/cli/main.js, scripts/bundle-cli.ts): far fewer modules to load than
+ * tsc's output, which runs when the bundle is missing or stale.
+ */
+const cliModule = () =>
+  pathToFileURL(
+    fresh(join(dist, 'cli', 'main.js')) ? join(dist, 'cli', 'main.js') : join(dist, 'src', 'cli', 'main.js'),
+  ).href;
+
+/**
+ * The front (dist/cli/front.cjs, src/cli/front.ts): parses, prints help and usage errors, runs the
+ * light actions. On Node 20 its code is compiled through vm.Script with V8's code cache, kept in the
+ * home (a file per Node version and front build: V8 itself checks only the source's length). A
+ * cache V8 rejects or cannot read is rewritten after the run; one that cannot be written only costs
+ * start-up time.
+ */
+function loadFront() {
+  const file = join(dist, 'cli', 'front.cjs');
+  if (!fresh(file)) return undefined;
+  if (typeof Module.enableCompileCache === 'function') return require(file);
+  const vm = require('node:vm');
+  const stat = statSync(file);
+  const stamp = `front-${process.version}-${process.arch}-`;
+  const cacheFile = join(compileCache(), `${stamp}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // first run, or a home that cannot be read: compile from source
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected)
+    // after the run, so the cache holds the functions it compiled too
+    process.once('exit', () => {
+      try {
+        mkdirSync(compileCache(), { recursive: true });
+        for (const old of readdirSync(compileCache()))
+          if (old.startsWith(stamp)) rmSync(join(compileCache(), old), { force: true });
+        const partial = `${cacheFile}.${process.pid}`;
+        writeFileSync(partial, script.createCachedData());
+        renameSync(partial, cacheFile); // whole or not at all, for a run starting meanwhile
+      } catch {
+        // a home that cannot be written only costs start-up time
+      }
+    });
+  const front = { exports: {} };
+  script
+    .runInThisContext()
+    .call(front.exports, front.exports, Module.createRequire(file), front, file, dirname(file));
+  return front.exports;
+}
+
+async function run() {
+  // Node ≥ 22.1 keeps the compiled code of our modules itself (Node 20 lacks the call); in the home
+  // too. NODE_COMPILE_CACHE, when set, is Node's own and wins.
+  if (typeof Module.enableCompileCache === 'function' && !process.env.NODE_COMPILE_CACHE) {
     try {
-      module.enableCompileCache(join(home(), 'cache', 'compile'));
+      Module.enableCompileCache(compileCache());
     } catch {
       // a cache that cannot be written only costs start-up time
     }
   }
+  const front = loadFront();
+  if (front) {
+    try {
+      return await front.frontMain(process.argv);
+    } catch (error) {
+      if (!(error instanceof front.HandOver)) throw error;
+    }
+  }
   const { main } = await import(cliModule());
   await main(process.argv);
+}
+
+if (versionOnly()) {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  process.stdout.write(`${manifest.version}\n`);
+} else {
+  run().catch((error) => {
+    // as an unhandled rejection of the ES module bin did: the stack, exit 1
+    process.exitCode = 1;
+    console.error(error);
+  });
 }

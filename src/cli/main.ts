@@ -56,6 +56,23 @@ export function commandNamed(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Thrown by `MainOptions.beforeAction` (or by a module bin's front cannot load): this process's
+ * copy of the CLI will not run the action, so `main` rethrows it for bin/layerlab.js, which then runs
+ * the full CLI on the same arguments. Nothing has been printed or done when it is thrown.
+ */
+export class HandOver extends Error {
+  constructor(what: string) {
+    super(`handed over: ${what}`);
+    this.name = 'HandOver';
+  }
+}
+
+export interface MainOptions {
+  /** Called with a command before its action runs; may throw `HandOver`. */
+  beforeAction?: (command: Command) => void;
+}
+
 export interface GlobalOptions {
   home?: string;
   json?: boolean;
@@ -103,7 +120,7 @@ function exitQuietlyOnClosedStdout(): void {
  * The bin entry: parse, run, map every outcome to the exit-code table. Never calls process.exit
  * mid-flow (but for a closed stdout, see above).
  */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
   exitQuietlyOnClosedStdout();
   const args = argv.slice(2);
   const jsonRequested = args
@@ -116,9 +133,12 @@ export async function main(argv: string[]): Promise<void> {
     jsonErrors: jsonRequested,
     ...(named ? { commands: [named] } : version ? { commands: [] } : {}),
   });
+  const { beforeAction } = options;
+  if (beforeAction) program.hook('preAction', (_program, command) => beforeAction(command));
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof HandOver) throw error;
     if (error instanceof CommanderError) {
       // Help and version exit 0; anything commander rejects is a usage error.
       if (error.exitCode === 0) process.exitCode = ExitCode.ok;
