@@ -70,7 +70,8 @@ const cliModule = () =>
 /**
  * The front (dist/cli/front.cjs, src/cli/front.ts): parses, prints help and usage errors, runs the
  * light actions. On Node 20 its code is compiled through vm.Script with V8's code cache, kept in the
- * home (a file per Node version and front build: V8 itself checks only the source's length). A
+ * home (a file per Node version and front build: V8 itself checks only the source's length, so
+ * a cache must never meet another build of the front). A
  * cache V8 rejects or cannot read is rewritten after the run; one that cannot be written only costs
  * start-up time.
  */
@@ -80,7 +81,8 @@ function loadFront() {
   if (typeof Module.enableCompileCache === 'function') return require(file);
   const vm = require('node:vm');
   const stat = statSync(file);
-  const stamp = `front-${process.version}-${process.arch}-`;
+  // this front file (an install, a checkout: homes can be shared) and Node; then this build of it
+  const stamp = `front-${process.version}-${process.arch}-${stat.ino}-`;
   const cacheFile = join(compileCache(), `${stamp}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
   let cachedData;
   try {
