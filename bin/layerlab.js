@@ -11,7 +11,6 @@ const {
   writeFileSync,
 } = require('node:fs');
 const Module = require('node:module');
-const { homedir } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -43,7 +42,7 @@ function home() {
   const flag = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--home='))?.slice(7);
   if (flag) return resolve(flag);
   if (process.env.LAYERLAB_HOME) return resolve(process.env.LAYERLAB_HOME);
-  return resolve(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlab');
+  return resolve(process.env.XDG_CACHE_HOME || join(require('node:os').homedir(), '.cache'), 'layerlab');
 }
 
 /** Where compiled code is kept between runs: layerlab's home, never the temporary folder. */
