@@ -48,10 +48,16 @@ function home() {
 /** Where compiled code is kept between runs: layerlab's home, never the temporary folder. */
 const compileCache = () => join(home(), 'cache', 'compile');
 
-/** A bundle older than tsc's output (tsc was run alone) would run stale code. */
-function fresh(file) {
+/**
+ * A bundle older than tsc's output (tsc was run alone) would run stale code; the front also holds
+ * the package's version, so it must be newer than package.json too.
+ */
+function fresh(file, ...sources) {
   try {
-    return statSync(file).mtimeMs >= statSync(join(dist, 'src', 'cli', 'main.js')).mtimeMs;
+    const made = statSync(file).mtimeMs;
+    return [join(dist, 'src', 'cli', 'main.js'), ...sources].every(
+      (source) => made >= statSync(source).mtimeMs,
+    );
   } catch {
     return false; // no bundle (or no build at all: the import below says so)
   }
@@ -67,38 +73,67 @@ const cliModule = () =>
   ).href;
 
 /**
+ * What kind of run this is, for the front's code cache: the first word (the command, roughly) and
+ * whether help or the version is asked for. Runs of one kind compile much the same functions of the front.
+ */
+function runKind() {
+  let word = '';
+  for (let i = 0; i < args.length && word === ''; i++)
+    if (args[i] === '--home') i++;
+    else if (!args[i].startsWith('-')) word = args[i];
+  const help = args.includes('--help') || args.includes('-h') || word === 'help';
+  const version = args.includes('--version') || args.includes('-V');
+  return `${word.replace(/[^a-z-]/g, '').slice(0, 20)}${help ? '+help' : ''}${version ? '+version' : ''}`;
+}
+
+/** Kinds of run a cache may grow by; past it a new kind compiles its few functions itself. */
+const MAX_KINDS = 16;
+
+/**
  * The front (dist/cli/front.cjs, src/cli/front.ts): parses, prints help and usage errors, runs the
  * light actions. On Node 20 its code is compiled through vm.Script with V8's code cache, kept in the
- * home (a file per Node version and front build: V8 itself checks only the source's length, so
- * a cache must never meet another build of the front). A
- * cache V8 rejects or cannot read is rewritten after the run; one that cannot be written only costs
- * start-up time.
+ * home: a file per Node version and front build (V8 itself checks only the source's length, so a
+ * cache must never meet another build of the front). A cache holds the functions the runs that
+ * wrote it compiled, so it is written after a run: the first, one whose cache V8 rejected or could
+ * not read, and the first of each new kind of run (runKind; the file's first line lists them). One
+ * that cannot be written only costs start-up time.
  */
 function loadFront() {
   const file = join(dist, 'cli', 'front.cjs');
-  if (!fresh(file)) return undefined;
+  if (!fresh(file, join(__dirname, '..', 'package.json'))) return undefined;
   if (typeof Module.enableCompileCache === 'function') return require(file);
   const vm = require('node:vm');
   const stat = statSync(file);
   // this front file (an install, a checkout: homes can be shared) and Node; then this build of it
   const stamp = `front-${process.version}-${process.arch}-${stat.ino}-`;
   const cacheFile = join(compileCache(), `${stamp}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+  let kinds = [];
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    const saved = readFileSync(cacheFile);
+    const newline = saved.indexOf(10);
+    if (newline > 0) {
+      kinds = saved.subarray(0, newline).toString().split(' ');
+      cachedData = saved.subarray(newline + 1);
+    }
   } catch {
     // first run, or a home that cannot be read: compile from source
   }
   const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected)
-    // after the run, so the cache holds the functions it compiled too
+  const kind = runKind();
+  if (cachedData === undefined || script.cachedDataRejected) kinds = [];
+  if (kinds.length === 0 || (!kinds.includes(kind) && kinds.length < MAX_KINDS))
     process.once('exit', () => {
       try {
         mkdirSync(compileCache(), { recursive: true });
         for (const old of readdirSync(compileCache()))
-          if (old.startsWith(stamp)) rmSync(join(compileCache(), old), { force: true });
+          if (old.startsWith(stamp) && !cacheFile.endsWith(old))
+            rmSync(join(compileCache(), old), { force: true });
         const partial = `${cacheFile}.${process.pid}`;
-        writeFileSync(partial, script.createCachedData());
+        writeFileSync(
+          partial,
+          Buffer.concat([Buffer.from(`${[...kinds, kind].join(' ')}\n`), script.createCachedData()]),
+        );
         renameSync(partial, cacheFile); // whole or not at all, for a run starting meanwhile
       } catch {
         // a home that cannot be written only costs start-up time

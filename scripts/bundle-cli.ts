@@ -136,7 +136,13 @@ const front = await build({
   target: 'node20.19',
   plugins: [frontModules],
   // bin passes the file's URL in (see bin/layerlab.js); core/paths.ts walks up from it
-  define: { 'import.meta.url': '__layerlabFrontUrl' },
+  define: {
+    'import.meta.url': '__layerlabFrontUrl',
+    // no package.json to find and read at every start; bin runs no front older than package.json
+    LAYERLAB_FRONT_VERSION: JSON.stringify(
+      (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version,
+    ),
+  },
   banner: { js: "const __layerlabFrontUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'warning',

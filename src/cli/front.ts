@@ -39,8 +39,13 @@ function commandPath(command: Command): string {
 
 export { HandOver };
 
+/** The package's version, written in by the bundler (bin runs a front older than package.json no more). */
+declare const LAYERLAB_FRONT_VERSION: string | undefined;
+const builtInVersion = typeof LAYERLAB_FRONT_VERSION === 'string' ? LAYERLAB_FRONT_VERSION : undefined;
+
 export function frontMain(argv: string[]): Promise<void> {
   return main(argv, {
+    ...(builtInVersion ? { version: builtInVersion } : {}),
     beforeAction: (command) => {
       const path = commandPath(command);
       if (!FRONT_ACTIONS.has(path)) throw new HandOver(path);

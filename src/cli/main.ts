@@ -71,6 +71,8 @@ export class HandOver extends Error {
 export interface MainOptions {
   /** Called with a command before its action runs; may throw `HandOver`. */
   beforeAction?: (command: Command) => void;
+  /** layerlab's version, when the caller has it (bin's front has it built in); else package.json's. */
+  version?: string;
 }
 
 export interface GlobalOptions {
@@ -85,7 +87,7 @@ export interface GlobalOptions {
  * these (the one a run names); default every command.
  */
 export function buildProgram(
-  options: { jsonErrors?: boolean; commands?: readonly string[] } = {},
+  options: { jsonErrors?: boolean; commands?: readonly string[]; version?: string } = {},
 ): Promise<Command> {
   const writeErr = (s: string) => {
     if (!options.jsonErrors) process.stderr.write(s);
@@ -95,7 +97,7 @@ export function buildProgram(
     .option('--home <dir>', 'where stores and runs live (default: $LAYERLAB_HOME or ~/.cache/layerlab)')
     .option('--json', 'machine-readable output: JSON documents or NDJSON events on stdout')
     .option('-q, --quiet', 'no progress output, only results')
-    .version(layerlabVersion(), '-V, --version', 'print the version of layerlab')
+    .version(options.version ?? layerlabVersion(), '-V, --version', 'print the version of layerlab')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
@@ -131,6 +133,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
   const version = named === undefined && (args.includes('--version') || args.includes('-V'));
   const program = await buildProgram({
     jsonErrors: jsonRequested,
+    ...(options.version ? { version: options.version } : {}),
     ...(named ? { commands: [named] } : version ? { commands: [] } : {}),
   });
   const { beforeAction } = options;

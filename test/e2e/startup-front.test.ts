@@ -16,7 +16,9 @@ import { collectRun, runCli } from './cli-run.js';
 const root = join(import.meta.dirname, '..', '..');
 const frontFile = join(root, 'dist', 'cli', 'front.cjs');
 const fullMain = pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href;
-const nodeKeepsCompiledCode = typeof module.enableCompileCache === 'function';
+// Node ≥ 22.1 (`@types/node` here is 20's, without the call)
+const nodeKeepsCompiledCode =
+  typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 const scratch = mkdtempSync(join(tmpdir(), 'layerlab-front-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -109,6 +111,12 @@ describe.skipIf(nodeKeepsCompiledCode)("the front's code cache (Node 20)", () =>
     expect(second).toEqual(first);
     // accepted, so not written again
     expect(readFileSync(join(home, 'cache', 'compile', cache!)).equals(written)).toBe(true);
+    // a new kind of run adds the functions it compiled (the first line lists the kinds)
+    const listing = await runCli(['--home', home, 'results']);
+    expect(listing.code, listing.stderr).toBe(0);
+    const grown = readFileSync(join(home, 'cache', 'compile', cache!));
+    expect(grown.subarray(0, grown.indexOf(10)).toString()).toBe('+help results');
+    expect(cacheFiles(home)).toEqual([cache]);
   });
 
   it.each([
