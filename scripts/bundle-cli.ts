@@ -119,8 +119,12 @@ const frontModules: Plugin = {
       contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:${args.path}'))[key] });`,
       loader: 'js',
     }));
+    // Rejects every import of it, not only the first (a module that threw once is not run again):
+    // its exports refuse to be read, which the bundle's import() does.
     b.onLoad({ filter: /.*/, namespace: 'hand-over' }, (args) => ({
-      contents: `import { HandOver } from ${JSON.stringify(frontMain)}; throw new HandOver(${JSON.stringify(`import ${args.path}`)});`,
+      contents: `const { HandOver } = require(${JSON.stringify(frontMain)});
+const refuse = () => { throw new HandOver(${JSON.stringify(`import ${args.path}`)}); };
+module.exports = new Proxy({}, { get: refuse, has: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });`,
       resolveDir: dist,
       loader: 'js',
     }));

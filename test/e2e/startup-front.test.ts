@@ -96,6 +96,19 @@ describe('the front', () => {
     expect(full.stdout).toMatch(/block3\/pool/);
     expect(bin).toEqual(full);
   });
+
+  it('hands over at every import of a module it does not hold, not only the first', async () => {
+    const home = freshHome();
+    const run = await runProbe(
+      `import { createRequire } from 'node:module';
+const front = createRequire(import.meta.url)(${JSON.stringify(frontFile)});
+const once = () => front.frontMain(['node', 'layerlab', '--home', ${JSON.stringify(home)}, 'store', 'info', 'some-store'])
+  .then(() => 'done', (error) => (error instanceof front.HandOver ? 'handed over' : String(error)));
+process.stdout.write(JSON.stringify([await once(), await once()]));`,
+      [],
+    );
+    expect(run.stdout, run.stderr).toBe('["handed over","handed over"]');
+  });
 });
 
 describe.skipIf(nodeKeepsCompiledCode)("the front's code cache (Node 20)", () => {
