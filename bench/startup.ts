@@ -1,7 +1,7 @@
 /**
  * Start-up time of the commands a user or a script runs most (issue 12, item 6): `--help`,
  * `--version`, `results`, `store ls` (with its store's listing, and without it: read from LMDB) and
- * a usage error, each as whole CLI processes, hyperfine-like: warm-up runs, then many runs of every command interleaved (so a load spike hits all alike), the
+ * a usage error (and `store info`, which bin's front hands over to the full CLI), each as whole CLI processes, hyperfine-like: warm-up runs, then many runs of every command interleaved (so a load spike hits all alike), the
  * median of each, and its ratio to `node -e 0` measured in the same run. Target: ≤ 150 ms each.
  * `--baseline BIN` adds the same commands run by another build's bin/layerlab.js (e.g. a checkout of
  * the commit before a change), so a before/after ratio comes from the same run too.
@@ -75,6 +75,12 @@ const commands = (entry: string, label: string): Case[] => {
             args: [entry, '--home', unlisted, 'store', 'ls'],
             exit: 0,
           },
+          // an action the front hands over to the full CLI (it reads LMDB): what the front costs it
+          cli('layerlab store info (LMDB, handed over)', [
+            'store',
+            'info',
+            readdirSync(join(home, 'stores'))[0]!,
+          ]),
         ]),
     cli('layerlab extract (usage error)', ['extract'], 2),
     cli('layerlab train --epochs 0 (usage error)', ['train', '--store', home, '--epochs', '0'], 2),

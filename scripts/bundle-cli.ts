@@ -13,6 +13,13 @@
  * - Modules that find a sibling file through `import.meta.url` (a worker thread's script) stay
  *   external too, imported from dist/src/ where the sibling is.
  *
+ * It also writes the front, dist/cli/front.cjs (src/cli/front.ts): one CommonJS file with the
+ * command definitions and the light actions, which bin/layerlab.js runs first (see there). It is
+ * CommonJS so that bin can compile it through `vm.Script` with V8's code cache on Node 20 (which has
+ * no module.enableCompileCache), and one file because every module file costs a read and a compile.
+ * The modules its actions `import()` are not in it (but FRONT_INLINE): in their place is a module
+ * that throws HandOver, and bin then runs the full CLI (dist/cli/main.js) on the same arguments.
+ *
  * Run after tsc (`npm run build` does): node dist/scripts/bundle-cli.js
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -83,7 +90,72 @@ const { metafile } = await build({
   absWorkingDir: packageRoot(), // metafile inputs are relative to it
 });
 
-const misplaced = Object.keys(metafile.inputs)
+/** Modules a front action imports that the front holds itself (`store ls` formats its table). */
+const FRONT_INLINE = ['src/store/format-store.js'].map((p) => join(dist, p));
+const frontMain = join(dist, 'src', 'cli', 'main.js');
+
+const frontModules: Plugin = {
+  name: 'layerlab-front',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      // commander needs child_process only to run an external subcommand, which layerlab has none
+      // of; loading it (with net, dgram and streams) at every start costs some milliseconds
+      if (/^(node:)?child_process$/.test(args.path) && args.importer.includes('node_modules'))
+        return { path: 'child_process', namespace: 'lazy-builtin' };
+      if (args.path.startsWith('node:')) return undefined;
+      const bare = /^[^./]/.test(args.path);
+      const target = bare ? args.path : resolve(args.resolveDir, args.path);
+      if (args.kind === 'dynamic-import') {
+        if (FRONT_INLINE.includes(target)) return undefined;
+        return { path: bare ? target : relative(dist, target), namespace: 'hand-over' };
+      }
+      if (bare && !BUNDLED_PACKAGES.has(packageOf(args.path)))
+        // CommonJS would turn the import into require(), which loads a package differently
+        return { errors: [{ text: `the front imports ${args.path} statically; import it in the action` }] };
+      return undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:${args.path}'))[key] });`,
+      loader: 'js',
+    }));
+    // Rejects every import of it, not only the first (a module that threw once is not run again):
+    // its exports refuse to be read, which the bundle's import() does.
+    b.onLoad({ filter: /.*/, namespace: 'hand-over' }, (args) => ({
+      contents: `const { HandOver } = require(${JSON.stringify(frontMain)});
+const refuse = () => { throw new HandOver(${JSON.stringify(`import ${args.path}`)}); };
+module.exports = new Proxy({}, { get: refuse, has: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });`,
+      resolveDir: dist,
+      loader: 'js',
+    }));
+  },
+};
+
+const front = await build({
+  entryPoints: [join(dist, 'src', 'cli', 'front.js')],
+  outfile: join(outdir, 'front.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  plugins: [frontModules],
+  // bin passes the file's URL in (see bin/layerlab.js); core/paths.ts walks up from it
+  define: {
+    'import.meta.url': '__layerlabFrontUrl',
+    // no package.json to find and read at every start; bin runs no front older than package.json
+    LAYERLAB_FRONT_VERSION: JSON.stringify(
+      (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version,
+    ),
+  },
+  banner: { js: "const __layerlabFrontUrl = require('node:url').pathToFileURL(__filename).href;" },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  absWorkingDir: packageRoot(),
+});
+
+const misplaced = [...Object.keys(metafile.inputs), ...Object.keys(front.metafile.inputs)]
+  .filter((input) => !input.includes(':'))
   .map((input) => resolve(packageRoot(), input))
   .filter((file) => file.startsWith(dist) && !LOCATION_FREE.includes(file))
   .filter((file) => readFileSync(file, 'utf8').includes('import.meta'));

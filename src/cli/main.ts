@@ -56,6 +56,25 @@ export function commandNamed(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Thrown by `MainOptions.beforeAction` (or by a module bin's front cannot load): this process's
+ * copy of the CLI will not run the action, so `main` rethrows it for bin/layerlab.js, which then runs
+ * the full CLI on the same arguments. Nothing has been printed or done when it is thrown.
+ */
+export class HandOver extends Error {
+  constructor(what: string) {
+    super(`handed over: ${what}`);
+    this.name = 'HandOver';
+  }
+}
+
+export interface MainOptions {
+  /** Called with a command before its action runs; may throw `HandOver`. */
+  beforeAction?: (command: Command) => void;
+  /** layerlab's version, when the caller has it (bin's front has it built in); else package.json's. */
+  version?: string;
+}
+
 export interface GlobalOptions {
   home?: string;
   json?: boolean;
@@ -68,7 +87,7 @@ export interface GlobalOptions {
  * these (the one a run names); default every command.
  */
 export function buildProgram(
-  options: { jsonErrors?: boolean; commands?: readonly string[] } = {},
+  options: { jsonErrors?: boolean; commands?: readonly string[]; version?: string } = {},
 ): Promise<Command> {
   const writeErr = (s: string) => {
     if (!options.jsonErrors) process.stderr.write(s);
@@ -78,7 +97,7 @@ export function buildProgram(
     .option('--home <dir>', 'where stores and runs live (default: $LAYERLAB_HOME or ~/.cache/layerlab)')
     .option('--json', 'machine-readable output: JSON documents or NDJSON events on stdout')
     .option('-q, --quiet', 'no progress output, only results')
-    .version(layerlabVersion(), '-V, --version', 'print the version of layerlab')
+    .version(options.version ?? layerlabVersion(), '-V, --version', 'print the version of layerlab')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr, writeOut: (s) => process.stdout.write(s) });
@@ -103,7 +122,7 @@ function exitQuietlyOnClosedStdout(): void {
  * The bin entry: parse, run, map every outcome to the exit-code table. Never calls process.exit
  * mid-flow (but for a closed stdout, see above).
  */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
   exitQuietlyOnClosedStdout();
   const args = argv.slice(2);
   const jsonRequested = args
@@ -114,11 +133,15 @@ export async function main(argv: string[]): Promise<void> {
   const version = named === undefined && (args.includes('--version') || args.includes('-V'));
   const program = await buildProgram({
     jsonErrors: jsonRequested,
+    ...(options.version ? { version: options.version } : {}),
     ...(named ? { commands: [named] } : version ? { commands: [] } : {}),
   });
+  const { beforeAction } = options;
+  if (beforeAction) program.hook('preAction', (_program, command) => beforeAction(command));
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof HandOver) throw error;
     if (error instanceof CommanderError) {
       // Help and version exit 0; anything commander rejects is a usage error.
       if (error.exitCode === 0) process.exitCode = ExitCode.ok;
