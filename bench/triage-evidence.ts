@@ -56,6 +56,19 @@ const HEAD_GRID =
 const HEADS_PER_LAYER = 8;
 const WORKERS = 2;
 
+/**
+ * Every candidate capture point a user would triage, per real model (see the header): mnist-8's and
+ * the ResNet's every float tensor (`layers --all`: 6 and 22), the ViT's default `blocks` (7 of its
+ * 101 tensors; the rest are attention internals: per-head reshapes, transposes, softmax maps).
+ */
+const CANDIDATES: Record<string, string[]> = {
+  'mnist-8--fashion-mnist': ['*'],
+  'cifar10-resnet4b--cifar10-jpg': ['*'],
+  'vit-cifar10--cifar10-jpg': ['blocks'],
+};
+/** every CIFAR-10 train image of the shared assets (1,000 per class) and 100 test images per class */
+const CIFAR_PER_CLASS = { train: 1000, test: 100 };
+
 /** Realistic subsets: enough records that training every layer takes tens of seconds. */
 function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
   const { pairs, skipped } = benchPairs(quick);
@@ -66,7 +79,7 @@ function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
       // builtin:shapes through the CLI (its 4,000 records), every capture point (see above)
       if (data.kind === 'builtin') return { ...p, layers: ['*'] };
       if (data.kind === 'idx') return { ...p, data: { ...data, train: 20_000, test: 2_000 } };
-      return { ...p, data: { ...data, perClass: { train: 500, test: 50 } } };
+      return { ...p, layers: CANDIDATES[p.id] ?? p.layers, data: { ...data, perClass: CIFAR_PER_CLASS } };
     }),
   };
 }
