@@ -14,16 +14,20 @@
  * The workload is a training run a user would start: `train`'s default 10 epochs over a typical
  * sweep of 8 heads (logistic regression and a 64-unit MLP × 2 learning rates × 2 L2 strengths) on
  * every layer, on stores large enough that the full training takes tens of seconds (20,000 + 2,000
- * Fashion-MNIST images, 500 + 50 CIFAR-10 images per class; the built-in store is the generator's
- * 4,000 records). With one-second trainings, fixed costs (process start, ONNX Runtime sessions, the
- * first pass of cold code) decided both time ratios; here they are a smaller part of either side.
- * The output states the workload; `--quick` runs a small built-in check (2 epochs); `--pair ID`
- * runs one pair (its results go to triage-evidence-ID.json, beside the all-pairs file).
+ * Fashion-MNIST images; every CIFAR-10 train image of the shared assets, 1,000 per class, + 100 test
+ * images per class; the built-in store is the generator's 4,000 records). With one-second trainings,
+ * fixed costs (process start, ONNX Runtime sessions, the first pass of cold code) decided both time
+ * ratios; here they are a smaller part of either side. The output states the workload; `--quick`
+ * runs a small built-in check (2 epochs); `--pair ID` runs one pair (its results go to
+ * triage-evidence-ID.json, beside the all-pairs file).
  *
- * The built-in pair trains every capture point of builtin:shapes-cnn (`layers --all`: 14 float
- * tensors), as mnist-8 does: triage is for the user who does not know which layer to pick, so every
- * candidate is the honest baseline; a hand-picked one per block (6) is the run triage is least needed
- * for. The image pairs keep one per block: their every-tensor lists run to hundreds of tensors.
+ * Every pair trains every candidate capture point of its backbone: triage is for the user who does
+ * not know which layer to pick, so all the candidates are the honest baseline, and a hand-picked one
+ * per block is the run triage is least needed for. That is every float tensor (`layers --all`) of
+ * builtin:shapes-cnn (14), mnist-8 (6) and the CIFAR-10 ResNet (22: each conv, ReLU, residual add,
+ * the flatten and the two linear layers). The ViT has 101 tensors, most of them attention internals
+ * (per-head reshapes and transposes, softmax maps, q/k/v products), so it takes the product's
+ * default candidate set, one capture point per block (`blocks`, 7).
  *
  *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N] [--pair ID]
  */
@@ -56,6 +60,19 @@ const HEAD_GRID =
 const HEADS_PER_LAYER = 8;
 const WORKERS = 2;
 
+/**
+ * Every candidate capture point a user would triage, per real model (see the header): mnist-8's and
+ * the ResNet's every float tensor (`layers --all`: 6 and 22), the ViT's default `blocks` (7 of its
+ * 101 tensors; the rest are attention internals: per-head reshapes, transposes, softmax maps).
+ */
+const CANDIDATES: Record<string, string[]> = {
+  'mnist-8--fashion-mnist': ['*'],
+  'cifar10-resnet4b--cifar10-jpg': ['*'],
+  'vit-cifar10--cifar10-jpg': ['blocks'],
+};
+/** every CIFAR-10 train image of the shared assets (1,000 per class) and 100 test images per class */
+const CIFAR_PER_CLASS = { train: 1000, test: 100 };
+
 /** Realistic subsets: enough records that training every layer takes tens of seconds. */
 function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
   const { pairs, skipped } = benchPairs(quick);
@@ -66,7 +83,7 @@ function evidencePairs(): { pairs: BenchPair[]; skipped: string[] } {
       // builtin:shapes through the CLI (its 4,000 records), every capture point (see above)
       if (data.kind === 'builtin') return { ...p, layers: ['*'] };
       if (data.kind === 'idx') return { ...p, data: { ...data, train: 20_000, test: 2_000 } };
-      return { ...p, data: { ...data, perClass: { train: 500, test: 50 } } };
+      return { ...p, layers: CANDIDATES[p.id] ?? p.layers, data: { ...data, perClass: CIFAR_PER_CLASS } };
     }),
   };
 }

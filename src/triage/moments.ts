@@ -1,3 +1,5 @@
+import { addGramBlocks } from './gram-kernel.js';
+
 /**
  * The sufficient statistics every closed-form estimator here needs, accumulated in float64 over row
  * batches so memory is bounded by D×D (per class too, for TransRate), never by the number of rows:
@@ -39,7 +41,8 @@ export function emptyMoments(dims: number, classes: number, withClassGrams: bool
  * Adds `count` rows of `z` ([count, D]) with labels `y` (class ids). Upper triangles, mirrored at the end.
  * The Gram matrix takes rows four at a time: each entry is loaded and stored once per block, and the
  * four products are still added one after another in row order, so the sums are bit for bit those of
- * adding row by row (a zero product adds nothing either way), only 2–3× faster.
+ * adding row by row (a zero product adds nothing either way), only 2–3× faster; with even D the
+ * blocks go through the SIMD kernel (`gram-kernel.ts`, the same sums in the same order).
  */
 export function addRows(m: Moments, z: Float64Array, y: ArrayLike<number>, count: number): void {
   const d = m.dims;
@@ -48,7 +51,8 @@ export function addRows(m: Moments, z: Float64Array, y: ArrayLike<number>, count
     if (!(label >= 0 && label < m.classes))
       throw new RangeError(`label ${label} is outside 0..${m.classes - 1}`);
   }
-  let r = 0;
+  const blocked = count - (count % 4);
+  let r = addGramBlocks(m.gram, z, blocked, d) ? blocked : 0;
   for (; r + 4 <= count; r += 4) addGramBlock(m.gram, z, r * d, d);
   for (; r < count; r++) addGramRow(m.gram, z, r * d, d);
   for (let r = 0; r < count; r++) {

@@ -1,4 +1,5 @@
 import { Rng } from '../core/random.js';
+import { projectColumns } from './project-kernel.js';
 
 /**
  * A seeded Gaussian random projection to a common dimension (Johnson-Lindenstrauss; Achlioptas,
@@ -22,20 +23,38 @@ export function randomProjection(from: number, to: number, seed: number): Projec
 
 /**
  * `count` rows of `x` ([count, from]) through the projection, as [count, to], into `out` when given.
- * Each output is a dot product over the input features in index order (the projection read as
- * columns, four at a time), so the result is bit for bit that of accumulating row times matrix, but
- * with sums held in registers instead of stored back on every feature.
+ * Each output is a dot product over the input features in index order, so the result is bit for bit
+ * that of accumulating row times matrix, but with sums held in registers instead of stored back on
+ * every feature. Columns in whole eights go through the SIMD kernel (`project-kernel.ts`, the same
+ * sums); the rest, or all where WebAssembly SIMD is missing, through the loops below (the
+ * projection read as columns, four at a time).
  */
 export function projectRows(p: Projection, x: Float64Array, count: number, out?: Float64Array): Float64Array {
   if (!p.matrix) return x;
   const from = p.from;
   const to = p.to;
-  const columns = columnsOf(p);
   const result = out ?? new Float64Array(count * to);
+  const eights = to - (to % 8);
+  const done = projectColumns(p.matrix, from, to, eights, x, count, result) ? eights : 0;
+  if (done < to) projectRemaining(p, x, count, result, done);
+  return result;
+}
+
+/** Columns `first`…to − 1 of the projection, in JavaScript. */
+function projectRemaining(
+  p: Projection,
+  x: Float64Array,
+  count: number,
+  result: Float64Array,
+  first: number,
+) {
+  const from = p.from;
+  const to = p.to;
+  const columns = columnsOf(p);
   for (let r = 0; r < count; r++) {
     const xBase = r * from;
     const at = r * to;
-    let j = 0;
+    let j = first;
     for (; j + 4 <= to; j += 4) {
       const c0 = j * from;
       const c1 = c0 + from;
@@ -64,7 +83,6 @@ export function projectRows(p: Projection, x: Float64Array, count: number, out?:
       result[at + j] = s;
     }
   }
-  return result;
 }
 
 /** The projection's transpose, [to, from], made once per projection. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { addRows, emptyMoments, finishMoments } from '../../src/triage/moments.js';
 import { projectRows, randomProjection } from '../../src/triage/project.js';
+import { projectKernelAvailable } from '../../src/triage/project-kernel.js';
+import { gramKernelAvailable } from '../../src/triage/gram-kernel.js';
 
 /**
  * The blocked kernels promise the very bits of the row-by-row loops they replaced (the same products
@@ -38,9 +40,10 @@ function rows(count: number, d: number, seed: number): Float64Array {
 }
 
 describe('triage kernels', () => {
-  it('accumulates the Gram matrix bit for bit as row by row, in blocks of four and the rest', () => {
-    for (const count of [1, 3, 4, 7, 64, 1030]) {
-      const d = 13;
+  it('accumulates the Gram matrix bit for bit as row by row, in blocks of four (SIMD for even widths) and the rest', () => {
+    expect(gramKernelAvailable()).toBe(true);
+    // odd D: the JavaScript blocks; even D: the SIMD kernel (an odd diagonal row starts scalar)
+    for (const [count, d] of [1, 3, 4, 7, 64, 1030].flatMap((n) => [13, 14, 2].map((d) => [n, d] as const))) {
       const z = rows(count, d, count);
       const y = Int32Array.from({ length: count }, (_, i) => i % 3);
       const m = emptyMoments(d, 3, true);
@@ -66,19 +69,27 @@ describe('triage kernels', () => {
     expect(Array.from(m.gram)).toEqual([0, 0, 0, 0]);
   });
 
-  it('projects bit for bit as row times matrix, for widths that are and are not multiples of four', () => {
+  it('projects bit for bit as row times matrix, for widths that are and are not multiples of four and eight', () => {
     for (const [from, to] of [
       [40, 16],
       [37, 11],
       [300, 128],
+      // the SIMD kernel takes whole eights of columns, JavaScript the rest: 8 + 5, 7 alone, 24 + 2
+      [50, 13],
+      [9, 7],
+      [512, 26],
     ] as const) {
+      expect(projectKernelAvailable()).toBe(true);
       const p = randomProjection(from, to, 5);
-      const x = rows(9, from, from);
-      const expected = referenceProject(p.matrix!, from, to, x, 9);
-      expect(Array.from(projectRows(p, x, 9))).toEqual(Array.from(expected));
-      const into = new Float64Array(9 * to);
-      expect(projectRows(p, x, 9, into)).toBe(into);
-      expect(Array.from(into)).toEqual(Array.from(expected));
+      // 37 rows: calls of 16 rows and a shorter last one
+      for (const count of [9, 37]) {
+        const x = rows(count, from, from);
+        const expected = referenceProject(p.matrix!, from, to, x, count);
+        expect(Array.from(projectRows(p, x, count))).toEqual(Array.from(expected));
+        const into = new Float64Array(count * to);
+        expect(projectRows(p, x, count, into)).toBe(into);
+        expect(Array.from(into)).toEqual(Array.from(expected));
+      }
     }
   });
 });
