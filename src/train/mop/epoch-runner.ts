@@ -204,8 +204,8 @@ async function validation(
   states: readonly GroupState[],
   early: readonly (Promise<ModelEvaluation[] | undefined> | undefined)[],
 ): Promise<ModelEvaluation[][]> {
-  const val = await Promise.all(groups.map((g) => early[g.id]));
-  const missing = groups.filter((g) => !val[g.id]);
+  const val = await Promise.all(groups.map(async (g) => early[g.id]));
+  const missing = groups.filter((_, i) => !val[i]);
   if (missing.length > 0) {
     const late = await evaluateGroups(
       ctx.transport,
@@ -214,7 +214,7 @@ async function validation(
       'val',
       ctx.prepared.classes,
     );
-    missing.forEach((g, i) => (val[g.id] = late[i]));
+    missing.forEach((g, i) => (val[groups.indexOf(g)] = late[i]));
   }
-  return val as ModelEvaluation[][];
+  return val.map((metrics) => metrics!);
 }
