@@ -76,7 +76,12 @@ for (const layers of LAYERS) {
   const uniform = cut.every((p) => p === cut[0]) && cut[0]! > 1 && HEADS % cut[0]! === 0 ? cut[0]! : 1;
   const pieceCeiling =
     uniform > 1
-      ? await StepCeiling.start({ ...ceilingSetup, heads: HEADS / uniform, groups: layers * uniform })
+      ? await StepCeiling.start({
+          ...ceilingSetup,
+          heads: HEADS / uniform,
+          groups: layers * uniform,
+          piecesPerSet: uniform,
+        })
       : undefined;
   try {
     const job = (workers: number) => ({
