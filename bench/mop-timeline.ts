@@ -104,6 +104,7 @@ for (const layers of values.layers.split(',').map(Number)) {
     betweenUnits: 0,
     tail: 0,
     coordinatorCpu: 0,
+    barrier: 0,
   };
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const units = spans.filter((s) => s.epoch === epoch);
@@ -111,9 +112,17 @@ for (const layers of values.layers.split(',').map(Number)) {
     const end = epochEnds[epoch]!;
     const lastUnit = Math.max(...units.map((u) => u.end));
     const cpu = (mainCpu[epoch]! - mainCpu[epoch - 1]!) * 1000;
+    // the epoch barrier as the workers see it: no unit runs from the previous epoch's last unit to
+    // this epoch's first (the last group's validation, the boundary, planning, the first hop)
+    const previous = spans.filter((s) => s.epoch === epoch - 1);
+    const barrier =
+      previous.length > 0
+        ? Math.min(...units.map((u) => u.start)) - Math.max(...previous.map((u) => u.end))
+        : Number.NaN;
     console.log(
       `epoch ${epoch}: ${ms(end - begin)} (units ${ms(lastUnit - begin)}, then validation and boundary ${ms(end - lastUnit)}); ` +
-        `the coordinator's own CPU ${ms(cpu)}`,
+        `the coordinator's own CPU ${ms(cpu)}` +
+        (Number.isNaN(barrier) ? '' : `; no unit ran for ${ms(barrier)} between the epochs`),
     );
     const width = 80;
     const scale = width / (end - begin);
@@ -142,6 +151,7 @@ for (const layers of values.layers.split(',').map(Number)) {
       steady.units += lastUnit - begin;
       steady.validation += end - lastUnit;
       steady.coordinatorCpu += cpu;
+      steady.barrier += barrier;
     }
   }
   const share = (x: number) => round(x / steady.wall, 3);
@@ -155,6 +165,8 @@ for (const layers of values.layers.split(',').map(Number)) {
     idleAfterLastUnitFraction: share(steady.tail),
     validationAndBoundaryFraction: share(steady.validation),
     coordinatorCpuFraction: share(steady.coordinatorCpu),
+    // from each steady epoch's first unit back to the previous epoch's last: no worker trained
+    barrierFraction: share(steady.barrier),
   };
   results.push(result);
   console.log(
@@ -163,7 +175,8 @@ for (const layers of values.layers.split(',').map(Number)) {
       `${(result.beforeUnitsFraction * 100).toFixed(1)}%, idle after their last unit ` +
       `${(result.idleAfterLastUnitFraction * 100).toFixed(1)}%, validation and boundary ` +
       `${(result.validationAndBoundaryFraction * 100).toFixed(1)}%; the coordinator's CPU ` +
-      `${(result.coordinatorCpuFraction * 100).toFixed(1)}% of one core`,
+      `${(result.coordinatorCpuFraction * 100).toFixed(1)}% of one core; between epochs no unit ran for ` +
+      `${(result.barrierFraction * 100).toFixed(1)}%`,
   );
 }
 recordResult('mop-timeline', {

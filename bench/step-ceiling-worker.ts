@@ -15,6 +15,7 @@ import type { GroupState, HyperValues } from '../src/train/heads/group-state.js'
 import { resolveHead } from '../src/train/heads/head-config.js';
 import { runTrainUnit } from '../src/train/worker/unit-runner.js';
 import { epochOrder } from '../src/train/worker/sharding.js';
+import type { UnitRows } from '../src/train/worker/shard-data.js';
 import { linearHeads } from './train-bench-store.js';
 
 export interface StepCeilingSetup {
@@ -25,10 +26,16 @@ export interface StepCeilingSetup {
   batchSize: number;
   /** groups trained one after the other per request (the MOP job's fused groups) */
   groups: number;
+  /**
+   * consecutive groups that are pieces of one group, reading one feature set (default 1): as a shard
+   * worker does in the steady epochs, the first gathers its batches into a kept reordered copy and
+   * the others read views of it
+   */
+  piecesPerSet?: number;
 }
 
 const setup = workerData as StepCeilingSetup;
-const { rows, dims, classes, heads, batchSize, groups } = setup;
+const { rows, dims, classes, heads, batchSize, groups, piecesPerSet = 1 } = setup;
 const rng = new Rng(7);
 const x = Float32Array.from({ length: rows * dims }, () => rng.normal());
 const y = BigInt64Array.from({ length: rows }, () => BigInt(rng.int(classes)));
@@ -57,21 +64,38 @@ const orderOf = (count: number) => {
   return orders.get(count)!;
 };
 
+/** The kept reordered copy per row count (allocated once, not timed, as a worker keeps its own). */
+const keptCopies = new Map<number, { x: Float32Array; y: BigInt64Array }>();
+const keptOf = (count: number) => {
+  if (!keptCopies.has(count))
+    keptCopies.set(count, { x: new Float32Array(count * dims), y: new BigInt64Array(count) });
+  return keptCopies.get(count)!;
+};
+
 /** On each message (a row count): trains every group over that many rows; replies with the milliseconds. */
 parentPort!.on('message', (count: number) => {
   void (async () => {
     const order = orderOf(count);
+    const kept = piecesPerSet > 1 ? keptOf(count) : undefined;
     const started = performance.now();
     for (let g = 0; g < groups; g++) {
-      const result = await runTrainUnit(
-        session,
-        { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count), order },
-        batchSize,
-        stacks,
-        states[g]!,
-        hyper,
-        { seed: 1, epoch: 1, shard: 0 },
-      );
+      const first = g % piecesPerSet === 0;
+      const rowsOf = (): UnitRows =>
+        kept && !first
+          ? { dims, count, x: kept.x, y: kept.y }
+          : {
+              dims,
+              count,
+              x: x.subarray(0, count * dims),
+              y: y.subarray(0, count),
+              order,
+              ...(kept ? { into: kept } : {}),
+            };
+      const result = await runTrainUnit(session, rowsOf(), batchSize, stacks, states[g]!, hyper, {
+        seed: 1,
+        epoch: 1,
+        shard: 0,
+      });
       states[g] = result.state;
     }
     parentPort!.postMessage(performance.now() - started);

@@ -4,7 +4,9 @@
  * interleaved round after round, and the step graph's own 2-thread ceiling (StepCeiling: one fused
  * group per layer, on one thread, then each thread taking half the rows) measured in the same rounds.
  * Per count it prints the 2-worker ÷ 1-worker ratio of the epochs after the first (the median of the
- * rounds' own ratios), the ceiling, and their quotient, MOP's efficiency (target ≥ 0.9).
+ * rounds' own ratios), the ceiling, and their quotient, MOP's efficiency (target ≥ 0.9); beside it the
+ * median of each round's ratio ÷ that round's ceiling ("paired"), steadier when other jobs load the
+ * machine unevenly over the run.
  * Beside them, what the planner predicts in virtual time (deterministic): the 1-worker plan's
  * makespan ÷ the 2-worker plan's, with the groups cut for the makespan and with the old rule (cut only
  * when there are fewer groups than workers), the packing (lower bound ÷ planned makespan) and the
@@ -74,7 +76,12 @@ for (const layers of LAYERS) {
   const uniform = cut.every((p) => p === cut[0]) && cut[0]! > 1 && HEADS % cut[0]! === 0 ? cut[0]! : 1;
   const pieceCeiling =
     uniform > 1
-      ? await StepCeiling.start({ ...ceilingSetup, heads: HEADS / uniform, groups: layers * uniform })
+      ? await StepCeiling.start({
+          ...ceilingSetup,
+          heads: HEADS / uniform,
+          groups: layers * uniform,
+          piecesPerSet: uniform,
+        })
       : undefined;
   try {
     const job = (workers: number) => ({
@@ -98,8 +105,13 @@ for (const layers of LAYERS) {
       machine[2]!.push(step.two);
       if (pieceCeiling) splitTwo.push(await pieceCeiling.measureTwo(trainRows, EPOCHS - 1));
     }
-    const ratio = median(steady[2]!.map((two, i) => two / steady[1]![i]!));
-    const ceilingRatio = median(machine[2]!.map((two, i) => two / machine[1]![i]!));
+    const ratios = steady[2]!.map((two, i) => two / steady[1]![i]!);
+    const ceilings = machine[2]!.map((two, i) => two / machine[1]![i]!);
+    const ratio = median(ratios);
+    const ceilingRatio = median(ceilings);
+    // each round's ratio ÷ the ceiling measured right after it, then the median: pairs measurements
+    // made close in time, so a load change between rounds (other jobs on the machine) cancels out
+    const paired = median(ratios.map((r, i) => r / ceilings[i]!));
     const splitCeilingRatio = pieceCeiling
       ? median(splitTwo.map((two, i) => two / machine[1]![i]!))
       : ceilingRatio;
@@ -128,6 +140,8 @@ for (const layers of LAYERS) {
       ceilingRatio: round(ceilingRatio),
       // the efficiency: the fraction of the step graph's own 2-thread ceiling that MOP reached
       ceilingFraction: round(ratio / ceilingRatio),
+      // the median of the rounds' own efficiencies (ratio ÷ ceiling of the same round)
+      pairedEfficiency: round(paired),
       // the step graph cut as MOP must cut it, on two threads ÷ the whole group on one; ÷ the ceiling:
       // the most efficiency sequential-SGD semantics leave at this count (1 where nothing is cut)
       ...(pieceCeiling
@@ -151,14 +165,15 @@ for (const layers of LAYERS) {
       rounds: {
         workers1: steady[1]!.map(Math.round),
         workers2: steady[2]!.map(Math.round),
-        ceiling: machine[2]!.map((two, i) => round(two / machine[1]![i]!)),
+        ceiling: ceilings.map((c) => round(c)),
+        efficiency: ratios.map((r, i) => round(r / ceilings[i]!)),
         ...(pieceCeiling ? { splitCeiling: splitTwo.map((two, i) => round(two / machine[1]![i]!)) } : {}),
       },
     };
     results.push(result);
     console.log(
       `${layers} layer(s) × ${HEADS} heads: 2 workers ÷ 1 = ${ratio.toFixed(2)}×, step-graph ceiling ` +
-        `${ceilingRatio.toFixed(2)}×, efficiency ${(ratio / ceilingRatio).toFixed(2)}; predicted ` +
+        `${ceilingRatio.toFixed(2)}×, efficiency ${(ratio / ceilingRatio).toFixed(2)} (paired by round ${paired.toFixed(2)}); predicted ` +
         `${predicted.ratio.toFixed(2)}× (old rule ${predicted.oldRuleRatio.toFixed(2)}×), packing ` +
         `${predicted.packing.toFixed(2)}, pieces per epoch ${predicted.pieces.map((p) => p.join('')).join(' ')}; ` +
         `predicted over seeds 1–20: mean ${seeds.ratio.toFixed(2)}× (old rule ${seeds.oldRuleRatio.toFixed(2)}×), ` +
@@ -180,14 +195,15 @@ for (const layers of LAYERS) {
 console.log(
   [
     '',
-    'layers  ratio  ceiling  efficiency  bound  predicted (old rule)  predicted ÷ 2  packing',
+    'layers  ratio  ceiling  efficiency  paired  bound  predicted (old rule)  predicted ÷ 2  packing',
     ...results.map(
       (r) =>
         `${String(r.layers).padStart(6)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ceilingRatio.toFixed(2).padStart(7)}  ` +
-        `${r.ceilingFraction.toFixed(2).padStart(10)}  ${(r.split?.bound ?? 1).toFixed(2).padStart(5)}  ${r.predicted.ratio.toFixed(2).padStart(9)} (${r.predicted.oldRuleRatio.toFixed(2)})` +
+        `${r.ceilingFraction.toFixed(2).padStart(10)}  ${r.pairedEfficiency.toFixed(2).padStart(6)}  ${(r.split?.bound ?? 1).toFixed(2).padStart(5)}  ${r.predicted.ratio.toFixed(2).padStart(9)} (${r.predicted.oldRuleRatio.toFixed(2)})` +
         `${r.predicted.idealFraction.toFixed(2).padStart(18)}  ${r.predicted.packingFraction.toFixed(2).padStart(7)}`,
     ),
     '',
+    "paired: the median over rounds of each round's ratio ÷ the ceiling measured in that round (load drift cancels)",
     'bound: the most efficiency a count allows when its groups must be cut (split ceiling ÷ ceiling; 1: nothing cut)',
     `Target: efficiency ≥ 0.9 for every count. Load average at end: ${load()}`,
   ].join('\n'),

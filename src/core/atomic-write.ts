@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 
 /**
  * Writes a file so readers see the old or the new content, never a part (temp file + rename). When
@@ -18,4 +19,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /** Pretty JSON, atomically (JSON.stringify writes NaN as null). */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * `writeFileAtomic` off the calling thread (libuv's pool): the same temp file + rename, so a reader
+ * or a crash sees the old or the new content. Callers that write one path more than once must wait
+ * for each write before the next (they share the temp file name).
+ */
+export async function writeFileAtomicAsync(path: string, data: Uint8Array): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }

@@ -31,3 +31,14 @@ describe('unitBatches', () => {
     expect(batches.map((b) => b.count)).toEqual([3, 3, 1]);
   });
 });
+
+describe('unitBatches into a kept buffer', () => {
+  it('gathers each batch at its place, the same batches, leaving the rows reordered for later units', () => {
+    const order = Int32Array.from([4, 0, 6, 2, 5, 1, 3]);
+    const into = { x: new Float32Array(7 * dims), y: new BigInt64Array(7) };
+    const gathered = collect(unitBatches({ ...rows, order }, 3));
+    expect(collect(unitBatches({ ...rows, order, into }, 3))).toEqual(gathered);
+    // read as they are, the kept rows give those batches again
+    expect(collect(unitBatches({ dims, count: 7, x: into.x, y: into.y }, 3))).toEqual(gathered);
+  });
+});

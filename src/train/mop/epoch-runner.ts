@@ -1,9 +1,10 @@
 import {
+  queueUnitCheckpoint,
   readUnitCheckpoint,
   removeUnitCheckpoint,
-  writeUnitCheckpoint,
   type UnitCheckpointHeader,
 } from '../run-folder/checkpoint.js';
+import { evaluateGroups, type ModelEvaluation } from '../heads/evaluation.js';
 import type { FusedGroup } from './fused-groups.js';
 import { groupRun } from './group-run.js';
 import type { GroupState, HyperValues } from '../heads/group-state.js';
@@ -21,6 +22,17 @@ export interface EpochTrainResult {
   /** per group, per head (graph order): step-weighted mean train loss and train accuracy */
   trainLoss: number[][];
   trainAccuracy: number[][];
+  /** with `validate`: per group, per head, its metrics on the validation split after the epoch */
+  val?: ModelEvaluation[][];
+}
+
+export interface EpochOptions {
+  /**
+   * also evaluate every group on the validation split; where the transport evaluates behind units
+   * (`Transport.evaluatesBehindUnits`), each group as soon as its last unit of the epoch is in, so
+   * validation fills the epoch's tail instead of following it
+   */
+  validate?: boolean;
 }
 
 /** Estimated compute of a unit, for the scheduler's virtual clock. */
@@ -53,8 +65,9 @@ export async function trainEpoch(
   startState: (group: FusedGroup) => GroupState,
   hyperOf: (group: FusedGroup) => HyperValues,
   shardRows: readonly number[],
+  options: EpochOptions = {},
 ): Promise<EpochTrainResult> {
-  const { runDir, transport, sink } = ctx;
+  const { runDir, transport, sink, writes } = ctx;
   const rng = epochRng(ctx.job.seed, epoch);
   const plan = planEpoch(groups.length, transport.size, (unit) => costOf(ctx, groups, shardRows, unit), rng);
 
@@ -90,6 +103,23 @@ export async function trainEpoch(
   }
 
   const hyper = groups.map(hyperOf);
+  const unitsOf = groups.map((g) => plan.units.filter((u) => u.group === g.id).length);
+  // per group, its validation started behind the units (undefined: not started, or it failed)
+  const early: Promise<ModelEvaluation[] | undefined>[] = [];
+  const validateEarly = (group: number) => {
+    if (!options.validate || !transport.evaluatesBehindUnits) return;
+    // a failure (a worker lost meanwhile) is not the run's: the group is evaluated again at the end
+    early[group] = evaluateGroups(
+      transport,
+      [groups[group]!],
+      [states[group]!],
+      'val',
+      ctx.prepared.classes,
+    ).then(
+      ([metrics]) => metrics,
+      () => undefined,
+    );
+  };
   const dispatcher = new UnitDispatcher(transport);
   try {
     await executePlan(
@@ -121,9 +151,11 @@ export async function trainEpoch(
           steps: before.steps + result.steps,
           examples: before.examples + result.examples,
         };
-        writeUnitCheckpoint(runDir, header, result.state);
+        // encoded now, written behind: the group goes on to its next worker without waiting for the disk
+        queueUnitCheckpoint(writes, runDir, header, result.state);
         states[unit.group] = result.state;
         progress[unit.group] = header;
+        if (header.units === unitsOf[unit.group]) validateEarly(unit.group);
         sink({
           type: 'train.unit',
           epoch,
@@ -146,6 +178,7 @@ export async function trainEpoch(
             message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
           });
           await transport.recover(unit.worker);
+          await writes.flush(); // the group's last checkpoint is on disk before it is read
           // no checkpoint yet: the group's first unit failed, and it starts again from the epoch's start
           states[unit.group] =
             readUnitCheckpoint(runDir, epoch, unit.group)?.state ?? startState(groups[unit.group]!);
@@ -160,5 +193,28 @@ export async function trainEpoch(
     states,
     trainLoss: progress.map((p) => p.lossSum.map((v) => v / p.steps)),
     trainAccuracy: progress.map((p) => p.correct.map((v) => v / p.examples)),
+    ...(options.validate ? { val: await validation(ctx, groups, states, early) } : {}),
   };
+}
+
+/** Each group's validation: the one run behind its units where it succeeded, else run now (together). */
+async function validation(
+  ctx: TrainContext,
+  groups: readonly FusedGroup[],
+  states: readonly GroupState[],
+  early: readonly (Promise<ModelEvaluation[] | undefined> | undefined)[],
+): Promise<ModelEvaluation[][]> {
+  const val = await Promise.all(groups.map(async (g) => early[g.id]));
+  const missing = groups.filter((_, i) => !val[i]);
+  if (missing.length > 0) {
+    const late = await evaluateGroups(
+      ctx.transport,
+      missing,
+      missing.map((g) => states[g.id]!),
+      'val',
+      ctx.prepared.classes,
+    );
+    missing.forEach((g, i) => (val[groups.indexOf(g)] = late[i]));
+  }
+  return val.map((metrics) => metrics!);
 }

@@ -3,6 +3,7 @@ import type { PreparedRun } from './prepare-run.js';
 import type { ResolvedTrainJob } from './resolve-job.js';
 import type { Transport } from '../transport/transport.js';
 import type { InjectedFault } from '../worker/worker-protocol.js';
+import type { OrderedWrites } from '../run-folder/ordered-writes.js';
 
 /** Test hook: which tries of which units fail, and how (before any ONNX Runtime call). */
 export type FaultPlan = (
@@ -18,6 +19,8 @@ export interface TrainContext {
   transport: Transport;
   runDir: string;
   sink: EventSink;
+  /** the run folder's checkpoint writes (unit checkpoints, snapshots), landing in order off the thread */
+  writes: OrderedWrites;
   signal?: AbortSignal;
   faults?: FaultPlan;
 }

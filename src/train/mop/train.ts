@@ -11,6 +11,7 @@ import { readSnapshot } from '../run-folder/run-snapshot.js';
 import { writeRunJob } from '../run-folder/run-job-file.js';
 import { writeRunResults } from '../run-folder/run-results.js';
 import { readRunVisits } from '../run-folder/run-visits.js';
+import { OrderedWrites } from '../run-folder/ordered-writes.js';
 import { recordShards } from '../worker/sharding.js';
 import type { FaultPlan, TrainContext } from './train-context.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
@@ -90,6 +91,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   const { prepared, shardRows, transport } = await (options.workers ?? threadWorkers())(resolved, sink);
   const cancel = () => transport.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
+  const writes = new OrderedWrites();
   try {
     const ctx: TrainContext = {
       job: resolved,
@@ -97,6 +99,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       transport,
       runDir,
       sink,
+      writes,
       ...(signal ? { signal } : {}),
       ...(options.faults ? { faults: options.faults } : {}),
     };
@@ -142,11 +145,15 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
       });
       outcome.seconds = (performance.now() - started) / 1000;
     }
+    await writes.flush();
     writeRunResults(runDir, outcome);
     sink({ type: 'train.end', run, seconds });
     return outcome;
   } finally {
     signal?.removeEventListener('abort', cancel);
+    // a run cut short (aborted, failed) leaves every checkpoint it finished on disk for --resume;
+    // a failed write is already this call's error, or the failure that cut it short is
+    await writes.flush().catch(() => undefined);
     await transport.close();
   }
 }

@@ -22,7 +22,7 @@ import { learningRate } from '../heads/lr-schedule.js';
 import type { ModelRecord } from './model-record.js';
 import { epochRng } from './plan.js';
 import { solveRidgeHead } from '../heads/ridge-head.js';
-import { writeSnapshot, type RunProgress } from '../run-folder/run-snapshot.js';
+import { queueSnapshot, type RunProgress } from '../run-folder/run-snapshot.js';
 import { writeRunVisits } from '../run-folder/run-visits.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
@@ -153,8 +153,6 @@ export class MopTrainer {
   async run(fresh: boolean): Promise<void> {
     const { job, sink, signal } = this.ctx;
     if (fresh) this.boundary(0);
-    // the previous boundary's removal of superseded unit checkpoints, left to finish meanwhile
-    let removing = Promise.resolve();
     for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
       await this.solveRidgeHeads(epoch);
       const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
@@ -168,15 +166,11 @@ export class MopTrainer {
       }
       await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
       this.boundary(epoch);
-      await removing;
-      // a failed removal only leaves files nothing reads; the next boundary removes them again
-      removing = removeUnitCheckpoints(this.ctx.runDir, epoch + 1).catch(() => undefined);
-      if (signal?.aborted) {
-        await removing;
-        throw interrupted();
-      }
+      // behind the snapshot that supersedes them; a failed removal only leaves files nothing reads
+      // (the next boundary removes them again)
+      this.ctx.writes.then(() => removeUnitCheckpoints(this.ctx.runDir, epoch + 1).catch(() => undefined));
+      if (signal?.aborted) throw interrupted();
     }
-    await removing;
   }
 
   /**
@@ -239,6 +233,7 @@ export class MopTrainer {
       (g) => this.pack(g),
       (g) => groupHyper(g, this.lrOf(epoch), ctx.prepared.balancedWeights),
       this.shardRows,
+      { validate: true },
     );
     const stale = this.visits.findIndex((v) => v.epoch >= epoch);
     if (stale >= 0) this.visits.splice(stale);
@@ -255,7 +250,7 @@ export class MopTrainer {
     });
     writeRunVisits(ctx.runDir, this.visits);
 
-    const val = await evaluateGroups(ctx.transport, groups, trained.states, 'val', ctx.prepared.classes);
+    const val = trained.val!;
     const metrics: ModelEpochMetrics[] = [];
     for (const group of groups) {
       this.unpack(group, trained.states[group.id]!);
@@ -284,7 +279,10 @@ export class MopTrainer {
     ctx.sink({ type: 'train.epoch', epoch, epochs: ctx.job.epochs, models: metrics });
   }
 
-  /** Halving, then steering commands, then the snapshot; acknowledgements only once it is on disk. */
+  /**
+   * Halving, then steering commands, then the snapshot (queued: the next epoch starts while it is
+   * written); acknowledgements only once it is on disk.
+   */
   private boundary(epoch: number): void {
     const { ctx } = this;
     applyHalving(ctx, this.progress, epoch);
@@ -302,8 +300,8 @@ export class MopTrainer {
       ),
     );
     this.progress.epoch = epoch;
-    writeSnapshot(ctx.runDir, this.progress, this.states);
-    for (const ack of acks) this.control?.acknowledge(ack);
+    queueSnapshot(ctx.writes, ctx.runDir, this.progress, this.states);
+    if (acks.length > 0) ctx.writes.then(() => acks.forEach((ack) => this.control?.acknowledge(ack)));
   }
 
   /** Every model that trained, evaluated on the test split (validation when there is none). */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { GroupState } from '../heads/group-state.js';
 import type { Conforms } from '../../store/run-file.js';
+import type { OrderedWrites } from './ordered-writes.js';
 import { encodeTensorFile, readTensorFile } from './tensor-file.js';
 
 /**
@@ -48,6 +49,19 @@ export const unitCheckpointPath = (runDir: string, epoch: number, group: number)
 
 export function writeUnitCheckpoint(runDir: string, header: UnitCheckpointHeader, state: GroupState): void {
   writeFileAtomic(unitCheckpointPath(runDir, header.epoch, header.group), encodeTensorFile(header, state));
+}
+
+/**
+ * Queues the checkpoint on `writes`: its bytes are encoded now (a copy, so the state may move to
+ * another worker at once), the file lands in order with the run's other writes.
+ */
+export function queueUnitCheckpoint(
+  writes: OrderedWrites,
+  runDir: string,
+  header: UnitCheckpointHeader,
+  state: GroupState,
+): void {
+  writes.write(unitCheckpointPath(runDir, header.epoch, header.group), encodeTensorFile(header, state));
 }
 
 export function readUnitCheckpoint(

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../core/atomic-write.js';
 import { checkpointDir } from './checkpoint.js';
 import type { ModelState } from '../heads/head-state.js';
 import type { ModelRecord } from '../mop/model-record.js';
+import type { OrderedWrites } from './ordered-writes.js';
 import { encodeTensorFile, readTensorFile } from './tensor-file.js';
 import type { StateTensor } from '../heads/group-state.js';
 
@@ -46,18 +47,32 @@ void writerConforms;
 
 export const snapshotPath = (runDir: string): string => join(checkpointDir(runDir), 'snapshot.ckpt');
 
-export function writeSnapshot(
-  runDir: string,
-  progress: RunProgress,
-  states: ReadonlyMap<string, ModelState>,
-): void {
+function encodeSnapshot(progress: RunProgress, states: ReadonlyMap<string, ModelState>): Uint8Array {
   const tensors: Record<string, StateTensor> = {};
   for (const model of progress.models) {
     const state = states.get(model.id);
     if (!state) throw new Error(`no state for model ${model.id}`);
     for (const [name, t] of Object.entries(state)) tensors[`${model.id}/${name}`] = t;
   }
-  writeFileAtomic(snapshotPath(runDir), encodeTensorFile(progress, tensors));
+  return encodeTensorFile(progress, tensors);
+}
+
+export function writeSnapshot(
+  runDir: string,
+  progress: RunProgress,
+  states: ReadonlyMap<string, ModelState>,
+): void {
+  writeFileAtomic(snapshotPath(runDir), encodeSnapshot(progress, states));
+}
+
+/** Queues the snapshot on `writes`, encoded now (the states and records may change meanwhile). */
+export function queueSnapshot(
+  writes: OrderedWrites,
+  runDir: string,
+  progress: RunProgress,
+  states: ReadonlyMap<string, ModelState>,
+): void {
+  writes.write(snapshotPath(runDir), encodeSnapshot(progress, states));
 }
 
 export function readSnapshot(

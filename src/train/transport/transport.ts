@@ -18,6 +18,12 @@ export interface Transport {
    * sent, the moment the running one ends); absent: 0, a worker is sent a unit only when idle
    */
   readonly unitsAhead?: number;
+  /**
+   * true when `evaluate` may be called while units run: each worker evaluates after the units sent to
+   * it before (so a group can be validated as soon as its epoch's last unit is in); absent: only
+   * between epochs
+   */
+  readonly evaluatesBehindUnits?: boolean;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */

@@ -14,8 +14,8 @@ const isDead = (worker: ShardWorker) => worker.status === 'dead';
 /**
  * The in-process transport: one worker thread per shard (`WorkerPool`). A dispatch is posted to its
  * thread at once and queues there behind the unit it runs (one unit ahead, `unitsAhead`), so the
- * thread goes from one unit to the next without waiting for the coordinator; units run in arrival
- * order. A unit's state moves to its thread by transfer and comes back with the outcome. A thread
+ * thread goes from one unit to the next without waiting for the coordinator; units and evaluations
+ * run in arrival order (`evaluatesBehindUnits`). A unit's state moves to its thread by transfer and comes back with the outcome. A thread
  * that dies mid-unit is reported as `worker.lost` with that unit (and with each unit queued behind it).
  */
 export class WorkerThreadsTransport implements Transport {
@@ -23,6 +23,7 @@ export class WorkerThreadsTransport implements Transport {
   /** per worker, settles once every unit dispatched to it so far has */
   private readonly queues: Promise<void>[];
   readonly unitsAhead = 1;
+  readonly evaluatesBehindUnits = true;
 
   private constructor(private readonly pool: WorkerPool) {
     this.queues = pool.all.map(() => Promise.resolve());
@@ -61,8 +62,8 @@ export class WorkerThreadsTransport implements Transport {
   }
 
   async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
-    await Promise.all(this.queues);
-    // posted without a transfer list: each worker gets a copy and the coordinator keeps the state
+    // posted at once, without a transfer list: each thread queues it behind the units sent to it
+    // before, evaluates a copy, and the coordinator keeps the state
     const replies = await Promise.all(
       this.pool.all.map((w) => w.request('evaluate', { split: request.split, groups: request.groups })),
     );

@@ -24,13 +24,19 @@ export function labelRows(
 /** A split's rows as a training unit reads them: in `order` (positions into the rows) when given. */
 export interface UnitRows extends SplitRows {
   order?: Int32Array;
+  /**
+   * with `order`: buffers of `count` rows to gather each batch into, at its place in the order, so
+   * they end up holding the rows reordered (later units of the epoch then read them as they are)
+   */
+  into?: { x: Float32Array; y: BigInt64Array };
 }
 
 /**
  * The unit's rows batch after batch: views into the rows when they are in order, else each batch's
  * rows gathered into one buffer reused for every batch (the caller is done with a batch before it
  * asks for the next). An epoch's shuffle so costs one batch of memory, not a copy of the shard, and
- * the gathered batch is still in cache when the step graph reads it.
+ * the gathered batch is still in cache when the step graph reads it. With `into`, each batch is
+ * gathered into its place there instead, keeping the reordered rows for the epoch's later units.
  */
 export function* unitBatches(rows: UnitRows, batchSize: number): Generator<SplitRows> {
   const { dims, order } = rows;
@@ -46,15 +52,20 @@ export function* unitBatches(rows: UnitRows, batchSize: number): Generator<Split
     }
     return;
   }
-  const x = new Float32Array(Math.min(batchSize, order.length) * dims);
-  const y = new BigInt64Array(Math.min(batchSize, order.length));
+  const scratch = rows.into ?? {
+    x: new Float32Array(Math.min(batchSize, order.length) * dims),
+    y: new BigInt64Array(Math.min(batchSize, order.length)),
+  };
   for (let start = 0; start < order.length; start += batchSize) {
     const count = Math.min(order.length, start + batchSize) - start;
+    const base = rows.into ? start : 0;
+    const x = scratch.x.subarray(base * dims, (base + count) * dims);
+    const y = scratch.y.subarray(base, base + count);
     for (let i = 0; i < count; i++) {
       const at = order[start + i]!;
       x.set(rows.x.subarray(at * dims, (at + 1) * dims), i * dims);
       y[i] = rows.y[at]!;
     }
-    yield { dims, count, x: x.subarray(0, count * dims), y: y.subarray(0, count) };
+    yield { dims, count, x, y };
   }
 }

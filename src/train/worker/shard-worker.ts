@@ -20,10 +20,11 @@ const EXIT_GRACE_MS = 10_000;
 /**
  * One long-lived shard worker thread with an explicit lifecycle:
  * starting → ready ⇄ busy → stopping → dead (dead also when the thread fails or exits).
- * One request at a time, except that `train` requests may queue behind a running `train`: the
- * thread runs them in arrival order, so it starts the next unit the moment it ends the last,
+ * One request at a time, except that `train` and `evaluate` requests may queue behind each other:
+ * the thread runs them in arrival order, so it starts the next unit the moment it ends the last,
  * without waiting for the coordinator to hear the outcome and answer (on a busy core that round
- * trip idles the worker between every two units). `stop()` is cooperative: it waits for every
+ * trip idles the worker between every two units), and validates a group that finished its epoch
+ * between units rather than after the epoch's last. `stop()` is cooperative: it waits for every
  * request sent, asks the thread to release its sessions and waits for it to exit, because
  * terminating a thread while ONNX Runtime runs in it aborts the process.
  */
@@ -98,8 +99,9 @@ export class ShardWorker {
     body: RequestBody<T>,
     transfer: ArrayBuffer[] = [],
   ): Promise<ReplyOf<T>> {
+    const queues = (t: WorkerRequest['type']) => t === 'train' || t === 'evaluate';
     const queuesBehindTrain =
-      type === 'train' && this.statusValue === 'busy' && this.pending.every((p) => p.type === 'train');
+      queues(type) && this.statusValue === 'busy' && this.pending.every((p) => queues(p.type));
     const ready =
       type === 'init'
         ? this.statusValue === 'starting'
