@@ -18,13 +18,17 @@ import {
 import type { UnitHost } from './unit-kinds.js';
 import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
+import { chainNext, closeChainQueues, sessionAlive } from './unit-chain.js';
 import { wallMs } from './unit-trace.js';
 import { f64FromWire, f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
 
 const shards = new HostShards();
 
 /** Stops this process's shard workers (the agent drains). */
-export const releaseTrainShards = (): Promise<void> => shards.releaseAll();
+export const releaseTrainShards = async (): Promise<void> => {
+  await closeChainQueues();
+  await shards.releaseAll();
+};
 
 function redisOf(host: UnitHost): Redis {
   if (!host.redis) throw new Error('training units need the host agent’s Redis connection');
@@ -80,6 +84,9 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
     // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
     if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
       process.kill(process.pid, 'SIGKILL');
+    // a unit another host chained runs only while its coordinator is alive to hear it
+    if (job.chained && !(await sessionAlive(redis, job.session)))
+      throw new Error(`training session ${job.session} is over (its coordinator is gone)`);
     const state = await getState(redis, job.state);
     const hyper = await getState(redis, job.hyper);
     const stateIn = wallMs();
@@ -107,6 +114,8 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       scope: stateScope(job.session, job.unit.group),
       inlineMax: 0,
     });
+    const stateOut = wallMs();
+    const chainedTo = await chainNext(redis, job, stateRef);
     const reply: TrainUnitReply = {
       state: stateRef,
       lossSum: f64ToWire(result.lossSum),
@@ -114,7 +123,8 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       steps: result.steps,
       examples: result.examples,
       seconds,
-      trace: { received, stateIn, threadDone, stateOut: wallMs() },
+      trace: { received, stateIn, threadDone, stateOut, chained: wallMs() },
+      ...(chainedTo ? { chainedTo } : {}),
     };
     return reply;
   });

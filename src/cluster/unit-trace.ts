@@ -16,6 +16,8 @@ export interface HostTrace {
   threadDone: number;
   /** the new state is encoded (and stored in Redis when it goes by reference) */
   stateOut: number;
+  /** the group's next unit is queued on its host (units dispatched ahead; = stateOut when none) */
+  chained?: number;
 }
 
 /** The whole trip of one accepted unit: the coordinator's stamps around the host's. */
@@ -46,7 +48,8 @@ export function tracePhases(t: UnitTrace): Record<string, number> {
     'thread hand-off (in and out)': inThread - t.unitSeconds * 1000,
     'unit (in the thread)': t.unitSeconds * 1000,
     'host encodes state': t.host.stateOut - t.host.threadDone,
-    'reply (push, pop)': t.popped - t.host.stateOut,
+    'host queues the next unit': (t.host.chained ?? t.host.stateOut) - t.host.stateOut,
+    'reply (push, pop)': t.popped - (t.host.chained ?? t.host.stateOut),
     'coordinator decodes state': t.decoded - t.popped,
   };
 }
