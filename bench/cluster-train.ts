@@ -2,9 +2,12 @@
  * MOP training across hosts (issue 14): the same job trained in-process (one host, 2 worker threads)
  * and on a cluster of two `layerlab worker` processes with one worker each (this machine, the same
  * cores), on a private redis-server. Prints, measured in one run:
- *  - dispatch overhead per unit: the coordinator's round trip (dispatch → outcome accepted) minus the
- *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02);
- *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9).
+ *  - dispatch overhead per unit: the unit's time on its group's path (dispatch, or its queueing by the
+ *    previous unit's host, → outcome at the coordinator, or → the group's next unit queued) minus the
+ *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02); in
+ *    process: the coordinator's round trip minus the unit;
+ *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9),
+ *    with units dispatched ahead (the default) and with every unit through the coordinator.
  * The workload is bench/harness/workload.ts's heads (8 logistic-regression heads per layer) on a
  * synthetic store (2 layers), sharded in two; the cluster's shard stores hold exactly the records the
  * in-process workers hold, and the two runs' results must agree (checked).
@@ -19,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
-import { tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
+import { pathOverheadMs, tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
@@ -156,11 +159,16 @@ try {
   };
   const local = await run('local', threads);
   const cluster = await run('cluster', clusterWorkers(url, STORE));
-  const same =
-    JSON.stringify(local.outcome.models.map((m) => [m.valLoss, m.testAccuracy])) ===
-    JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
+  const viaCoordinator = await run(
+    'cluster-coordinator',
+    clusterWorkers(url, STORE, undefined, { ahead: false }),
+  );
+  const resultsOf = (r: typeof local) =>
+    JSON.stringify(r.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
+  const same = resultsOf(local) === resultsOf(cluster) && resultsOf(local) === resultsOf(viaCoordinator);
   const medianUnitMs = median(local.trips.map((t) => t.unitMs));
   const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
+  const pathOverhead = (traces: readonly UnitTrace[]) => median(traces.map(pathOverheadMs));
   const result = {
     quick,
     workload: {
@@ -171,9 +179,12 @@ try {
       epochs: workload.epochs,
       shards: SHARDS,
     },
-    units: cluster.trips.length,
+    units: cluster.traces.length,
+    unitsQueuedByHosts: cluster.traces.filter((t) => t.queuedByHost).length,
     medianUnitMs,
-    clusterOverheadMs: overhead(cluster.trips),
+    clusterOverheadMs: pathOverhead(cluster.traces),
+    /** every unit through the coordinator (`ahead: false`) */
+    viaCoordinatorOverheadMs: pathOverhead(viaCoordinator.traces),
     /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
     hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
@@ -181,9 +192,11 @@ try {
     clusterBreakdownMs: breakdown(cluster.traces),
     /** median ms from an outcome to the next dispatch (accept, checkpoint, executor): not in the round trip */
     coordinatorGapMs: { cluster: median(cluster.gapsMs), threads: median(local.gapsMs) },
-    overheadRatio: overhead(cluster.trips) / medianUnitMs,
-    seconds: { inProcess: local.seconds, cluster: cluster.seconds },
+    overheadRatio: pathOverhead(cluster.traces) / medianUnitMs,
+    viaCoordinatorOverheadRatio: pathOverhead(viaCoordinator.traces) / medianUnitMs,
+    seconds: { inProcess: local.seconds, cluster: cluster.seconds, viaCoordinator: viaCoordinator.seconds },
     throughputRatio: local.seconds / cluster.seconds,
+    viaCoordinatorThroughputRatio: local.seconds / viaCoordinator.seconds,
     sameResults: same,
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
@@ -191,8 +204,9 @@ try {
     `cluster training (${store.records} records × ${store.dims} dims, 2 layers × ${workload.heads.length} heads, ${workload.epochs} epochs, ${SHARDS} shards${quick ? ', quick' : ''}):`,
   );
   console.log(
-    `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (threads ${result.threadOverheadMs.toFixed(2)} ms)`,
+    `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (every unit through the coordinator ${result.viaCoordinatorOverheadMs.toFixed(2)} ms; threads ${result.threadOverheadMs.toFixed(2)} ms)`,
   );
+  console.log(`  units queued by the previous unit's host: ${result.unitsQueuedByHosts} of ${result.units}`);
   console.log(
     `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
   );
@@ -202,12 +216,14 @@ try {
   console.log(
     `  outside the trip, outcome → next dispatch (accept, checkpoint, executor): cluster ${result.coordinatorGapMs.cluster.toFixed(2)} ms, threads ${result.coordinatorGapMs.threads.toFixed(2)} ms`,
   );
-  console.log(`  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02)`);
   console.log(
-    `  in-process (1 host, 2 threads) ${local.seconds.toFixed(2)} s, cluster (2 hosts × 1 worker) ${cluster.seconds.toFixed(2)} s`,
+    `  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02); every unit through the coordinator ${result.viaCoordinatorOverheadRatio.toFixed(4)}`,
   );
   console.log(
-    `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9); same results: ${same}`,
+    `  in-process (1 host, 2 threads) ${local.seconds.toFixed(2)} s, cluster (2 hosts × 1 worker) ${cluster.seconds.toFixed(2)} s, every unit through the coordinator ${viaCoordinator.seconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9), every unit through the coordinator ${result.viaCoordinatorThroughputRatio.toFixed(3)}; same results: ${same}`,
   );
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {

@@ -406,6 +406,8 @@ export class BullmqTransport implements Transport {
             unitSeconds: value.seconds,
             popped,
             decoded: wallMs(),
+            ...(flight.chained ? { queuedByHost: true } : {}),
+            ...(value.chainedTo ? { queuedNext: true } : {}),
           };
       } catch (error) {
         message = {

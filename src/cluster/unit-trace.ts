@@ -35,7 +35,23 @@ export interface UnitTrace {
   popped: number;
   /** the new state is decoded and the outcome handed to the coordinator */
   decoded: number;
+  /**
+   * units dispatched ahead: the unit was queued by its previous unit's host (`dispatched`, `encoded`
+   * and `added` are then that host's stamp of queueing it), and/or it queued the group's next unit
+   */
+  queuedByHost?: boolean;
+  queuedNext?: boolean;
 }
+
+/**
+ * The unit's overhead on its group's path, in ms: from its dispatch (or its queueing by the previous
+ * unit's host) to its outcome at the coordinator (or, when its host queued the group's next unit, to
+ * that moment: the coordinator's decode and checkpoint are then off the path), minus the unit itself.
+ */
+export const pathOverheadMs = (t: UnitTrace): number =>
+  (t.queuedNext && t.host.chained !== undefined ? t.host.chained : t.decoded) -
+  t.dispatched -
+  t.unitSeconds * 1000;
 
 /** The trace as consecutive phases, in milliseconds; they add up to the round trip. */
 export function tracePhases(t: UnitTrace): Record<string, number> {
