@@ -3,7 +3,7 @@
  * and on a cluster of two `layerlab worker` processes with one worker each (this machine, the same
  * cores), on a private redis-server. Prints, measured in one run:
  *  - dispatch overhead per unit: the unit's time on its group's path (dispatch, or its queueing by the
- *    previous unit's host, → outcome at the coordinator, or → the group's next unit queued) minus the
+ *    previous unit's host, or when its host was free if later, → outcome at the coordinator, or → the group's next unit queued) minus the
  *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02); in
  *    process: the coordinator's round trip minus the unit;
  *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9),
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
-import { pathOverheadMs, tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
+import { pathOverheads, tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
@@ -174,7 +174,7 @@ try {
   const same = resultsOf(local) === resultsOf(cluster) && resultsOf(local) === resultsOf(viaCoordinator);
   const medianUnitMs = median(local.trips.map((t) => t.unitMs));
   const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
-  const pathOverhead = (traces: readonly UnitTrace[]) => median(traces.map(pathOverheadMs));
+  const pathOverhead = (traces: readonly UnitTrace[]) => median(pathOverheads(traces));
   const result = {
     quick,
     workload: {

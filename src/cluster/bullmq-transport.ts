@@ -408,6 +408,7 @@ export class BullmqTransport implements Transport {
             decoded: wallMs(),
             ...(flight.chained ? { queuedByHost: true } : {}),
             ...(value.chainedTo ? { queuedNext: true } : {}),
+            hostName: reply.host,
           };
       } catch (error) {
         message = {

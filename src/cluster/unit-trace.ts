@@ -41,17 +41,34 @@ export interface UnitTrace {
    */
   queuedByHost?: boolean;
   queuedNext?: boolean;
+  /** the host that ran it */
+  hostName?: string;
 }
 
 /**
  * The unit's overhead on its group's path, in ms: from its dispatch (or its queueing by the previous
- * unit's host) to its outcome at the coordinator (or, when its host queued the group's next unit, to
+ * unit's host; or, if later, from when its host became free) to its outcome at the coordinator (or, when its host queued the group's next unit, to
  * that moment: the coordinator's decode and checkpoint are then off the path), minus the unit itself.
  */
-export const pathOverheadMs = (t: UnitTrace): number =>
+export const pathOverheadMs = (t: UnitTrace, hostFreeAt = -Infinity): number =>
   (t.queuedNext && t.host.chained !== undefined ? t.host.chained : t.decoded) -
-  t.dispatched -
+  Math.max(t.dispatched, hostFreeAt) -
   t.unitSeconds * 1000;
+
+/**
+ * `pathOverheadMs` of every unit, each counted from when its host was free at the earliest (a unit
+ * queued on a host still running another unit waits for it: that is the plan, not dispatch).
+ */
+export function pathOverheads(traces: readonly UnitTrace[]): number[] {
+  const freeAt = new Map<string, number>();
+  return [...traces]
+    .sort((a, b) => a.host.received - b.host.received)
+    .map((t) => {
+      const overhead = pathOverheadMs(t, t.hostName === undefined ? undefined : freeAt.get(t.hostName));
+      if (t.hostName !== undefined) freeAt.set(t.hostName, t.host.chained ?? t.host.stateOut);
+      return overhead;
+    });
+}
 
 /** The trace as consecutive phases, in milliseconds; they add up to the round trip. */
 export function tracePhases(t: UnitTrace): Record<string, number> {
