@@ -101,6 +101,10 @@ function timed(source: WorkerSource, record: Trips): WorkerSource {
   };
 }
 
+/** The traces in the order `pathOverheads` returns them (by the host's receipt). */
+const sortedByReceipt = (traces: readonly UnitTrace[]) =>
+  [...traces].sort((a, b) => a.host.received - b.host.received);
+
 /** Per phase of the cluster's unit trip, its median over the units (ms). */
 function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
   const phases = traces.map(tracePhases);
@@ -187,6 +191,13 @@ try {
     },
     units: cluster.traces.length,
     unitsQueuedByHosts: cluster.traces.filter((t) => t.queuedByHost).length,
+    /** the path overhead of the units hosts queued, and of the rest (each epoch's first unit of a group) */
+    queuedByHostOverheadMs: median(
+      pathOverheads(cluster.traces).filter((_, i) => sortedByReceipt(cluster.traces)[i]!.queuedByHost),
+    ),
+    sentByCoordinatorOverheadMs: median(
+      pathOverheads(cluster.traces).filter((_, i) => !sortedByReceipt(cluster.traces)[i]!.queuedByHost),
+    ),
     medianUnitMs,
     clusterOverheadMs: pathOverhead(cluster.traces),
     /** every unit through the coordinator (`ahead: false`) */
@@ -212,7 +223,9 @@ try {
   console.log(
     `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (every unit through the coordinator ${result.viaCoordinatorOverheadMs.toFixed(2)} ms; threads ${result.threadOverheadMs.toFixed(2)} ms)`,
   );
-  console.log(`  units queued by the previous unit's host: ${result.unitsQueuedByHosts} of ${result.units}`);
+  console.log(
+    `  units queued by the previous unit's host: ${result.unitsQueuedByHosts} of ${result.units}, overhead ${result.queuedByHostOverheadMs.toFixed(2)} ms (the others, sent by the coordinator: ${result.sentByCoordinatorOverheadMs.toFixed(2)} ms)`,
+  );
   console.log(
     `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
   );
