@@ -41,6 +41,8 @@ const { values } = parseArgs({
     // a unit is one group over one shard for one epoch, so its length grows with the shard: a cluster
     // is for data larger than one machine's, where units run for seconds, not for the default's 0.15 s
     records: { type: 'string' },
+    // the run through the coordinator first, then the one with units dispatched ahead (order bias)
+    'coordinator-first': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -168,11 +170,13 @@ try {
     { ...job, epochs: 1 },
     { sink: () => {}, runDir: join(dir, 'run-warm-up'), workers: clusterWorkers(url, STORE) },
   );
-  const cluster = await run('cluster', clusterWorkers(url, STORE));
-  const viaCoordinator = await run(
-    'cluster-coordinator',
-    clusterWorkers(url, STORE, undefined, { ahead: false }),
-  );
+  const runAhead = () => run('cluster', clusterWorkers(url, STORE));
+  const runViaCoordinator = () =>
+    run('cluster-coordinator', clusterWorkers(url, STORE, undefined, { ahead: false }));
+  const coordinatorFirst = values['coordinator-first'];
+  const first = await (coordinatorFirst ? runViaCoordinator() : runAhead());
+  const second = await (coordinatorFirst ? runAhead() : runViaCoordinator());
+  const [cluster, viaCoordinator] = coordinatorFirst ? [second, first] : [first, second];
   const resultsOf = (r: typeof local) =>
     JSON.stringify(r.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
   const same = resultsOf(local) === resultsOf(cluster) && resultsOf(local) === resultsOf(viaCoordinator);
@@ -181,6 +185,7 @@ try {
   const pathOverhead = (traces: readonly UnitTrace[]) => median(pathOverheads(traces));
   const result = {
     quick,
+    coordinatorFirst,
     workload: {
       records: store.records,
       dims: store.dims,
