@@ -192,10 +192,10 @@ const lowest = (pick: (r: GridRow) => number | undefined) => {
 const referenceWorst = lowest((r) => r.mopReferenceEfficiency);
 const aheadWorst = lowest((r) => r.mopAheadEfficiency);
 console.log(
-  `  state as raw bytes in Redis keys, through the coordinator (ref eff, layerlab with ahead: false): lowest ${referenceWorst?.toFixed(3) ?? 'not measured'}`,
+  `  state as raw bytes in Redis keys, through the coordinator (ref eff, layerlab now): lowest ${referenceWorst?.toFixed(3) ?? 'not measured'}`,
 );
 console.log(
-  `  the same, units dispatched ahead, state host → Redis → host (ahead eff, layerlab now): lowest ${aheadWorst?.toFixed(3) ?? 'not measured'}`,
+  `  the same, units dispatched ahead, state host → Redis → host (ahead eff, not built yet): lowest ${aheadWorst?.toFixed(3) ?? 'not measured'}`,
 );
 
 const path = writeResults('cluster-simulation', quick, {
@@ -209,9 +209,9 @@ const path = writeResults('cluster-simulation', quick, {
     mopAt16HostsWorst: worst?.mopEfficiency ?? null,
     /** the same with group state moving host to host at network speed (the what-if column) */
     mopStateDirectAt16HostsWorst: worstDirect?.mopDirectEfficiency ?? null,
-    /** state as raw bytes in Redis keys through the coordinator (the protocol with `ahead: false`) */
+    /** state as raw bytes in Redis keys through the coordinator (the protocol now) */
     mopReferenceAt16HostsWorst: referenceWorst,
-    /** units dispatched ahead, state host → Redis → host (the protocol now) */
+    /** units dispatched ahead, state host → Redis → host (the next step, modelled) */
     mopAheadAt16HostsWorst: aheadWorst,
   },
   model: {
@@ -223,9 +223,9 @@ const path = writeResults('cluster-simulation', quick, {
     direct:
       'what-if, same plan: group state not through Redis (perStateByte and redis.perByte set to 0), only over the network',
     reference:
-      'state as raw bytes in a Redis key, every unit through the coordinator (`ahead: false`): serial redis.perJob + 1.5 × stateBytes × raw.redisPerByte (host SET, coordinator GET, next host GET); parallel roundTrip − redis.perJob + 1.5 × stateBytes × (raw.perStateByte − raw.redisPerByte) + 3 network hops',
+      'state as raw bytes in a Redis key (the protocol now): serial redis.perJob + 1.5 × stateBytes × raw.redisPerByte (host SET, coordinator GET, next host GET); parallel roundTrip − redis.perJob + 1.5 × stateBytes × (raw.perStateByte − raw.redisPerByte) + 3 network hops',
     ahead:
-      "as built (src/cluster/unit-chain.ts): the host ending a unit SETs its state and queues the group's next unit on the next shard's host, which GETs it: serial as reference; parallel roundTrip − redis.perJob (the BullMQ hop) + 2 × raw.roundTrip (alive/assignment check, once-mark) + stateBytes × (raw.perStateByte − raw.redisPerByte) + 2 network hops",
+      'modelled, not built: the next unit dispatched ahead (plan known up front), its host GETs the key the previous host SET: serial as reference; parallel raw.roundTrip (notification) + stateBytes × (raw.perStateByte − raw.redisPerByte) + 2 network hops',
     task: 'groups (fuseGroups halves them up to one per worker) trained whole on full-data copies, longest first to the least-loaded worker; one dispatch each',
     data: 'groups one after another on all workers; per step each worker steps a batch of its own rows, then the weights are allreduced: a ring in each host (memory) then a ring between hosts (network)',
     ideal: "Σ over fused groups of one worker's compute over all rows, ÷ workers",

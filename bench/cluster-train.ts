@@ -2,13 +2,9 @@
  * MOP training across hosts (issue 14): the same job trained in-process (one host, 2 worker threads)
  * and on a cluster of two `layerlab worker` processes with one worker each (this machine, the same
  * cores), on a private redis-server. Prints, measured in one run:
- *  - dispatch overhead per unit: the unit's time on its group's path (dispatch, or its queueing by the
- *    previous unit's host, or when its host was free if later, → outcome at the coordinator, or → the group's next unit queued) minus the
- *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02); in
- *    process: the coordinator's round trip minus the unit;
- *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9),
- *    with units dispatched ahead (the default) and with every unit through the coordinator, after a
- *    one-epoch cluster warm-up run (not timed).
+ *  - dispatch overhead per unit: the coordinator's round trip (dispatch → outcome accepted) minus the
+ *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02);
+ *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9).
  * The workload is bench/harness/workload.ts's heads (8 logistic-regression heads per layer) on a
  * synthetic store (2 layers), sharded in two; the cluster's shard stores hold exactly the records the
  * in-process workers hold, and the two runs' results must agree (checked).
@@ -23,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
-import { pathOverheads, tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
+import { tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
@@ -41,8 +37,6 @@ const { values } = parseArgs({
     // a unit is one group over one shard for one epoch, so its length grows with the shard: a cluster
     // is for data larger than one machine's, where units run for seconds, not for the default's 0.15 s
     records: { type: 'string' },
-    // the run through the coordinator first, then the one with units dispatched ahead (order bias)
-    'coordinator-first': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -103,10 +97,6 @@ function timed(source: WorkerSource, record: Trips): WorkerSource {
   };
 }
 
-/** The traces in the order `pathOverheads` returns them (by the host's receipt). */
-const sortedByReceipt = (traces: readonly UnitTrace[]) =>
-  [...traces].sort((a, b) => a.host.received - b.host.received);
-
 /** Per phase of the cluster's unit trip, its median over the units (ms). */
 function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
   const phases = traces.map(tracePhases);
@@ -165,27 +155,14 @@ try {
     return { seconds: (performance.now() - started) / 1000, ...record, outcome };
   };
   const local = await run('local', threads);
-  // the hosts' one-time start (modules, native addons) would weigh on whichever cluster run came first
-  await train(
-    { ...job, epochs: 1 },
-    { sink: () => {}, runDir: join(dir, 'run-warm-up'), workers: clusterWorkers(url, STORE) },
-  );
-  const runAhead = () => run('cluster', clusterWorkers(url, STORE));
-  const runViaCoordinator = () =>
-    run('cluster-coordinator', clusterWorkers(url, STORE, undefined, { ahead: false }));
-  const coordinatorFirst = values['coordinator-first'];
-  const first = await (coordinatorFirst ? runViaCoordinator() : runAhead());
-  const second = await (coordinatorFirst ? runAhead() : runViaCoordinator());
-  const [cluster, viaCoordinator] = coordinatorFirst ? [second, first] : [first, second];
-  const resultsOf = (r: typeof local) =>
-    JSON.stringify(r.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
-  const same = resultsOf(local) === resultsOf(cluster) && resultsOf(local) === resultsOf(viaCoordinator);
+  const cluster = await run('cluster', clusterWorkers(url, STORE));
+  const same =
+    JSON.stringify(local.outcome.models.map((m) => [m.valLoss, m.testAccuracy])) ===
+    JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
   const medianUnitMs = median(local.trips.map((t) => t.unitMs));
   const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
-  const pathOverhead = (traces: readonly UnitTrace[]) => median(pathOverheads(traces));
   const result = {
     quick,
-    coordinatorFirst,
     workload: {
       records: store.records,
       dims: store.dims,
@@ -194,19 +171,9 @@ try {
       epochs: workload.epochs,
       shards: SHARDS,
     },
-    units: cluster.traces.length,
-    unitsQueuedByHosts: cluster.traces.filter((t) => t.queuedByHost).length,
-    /** the path overhead of the units hosts queued, and of the rest (each epoch's first unit of a group) */
-    queuedByHostOverheadMs: median(
-      pathOverheads(cluster.traces).filter((_, i) => sortedByReceipt(cluster.traces)[i]!.queuedByHost),
-    ),
-    sentByCoordinatorOverheadMs: median(
-      pathOverheads(cluster.traces).filter((_, i) => !sortedByReceipt(cluster.traces)[i]!.queuedByHost),
-    ),
+    units: cluster.trips.length,
     medianUnitMs,
-    clusterOverheadMs: pathOverhead(cluster.traces),
-    /** every unit through the coordinator (`ahead: false`) */
-    viaCoordinatorOverheadMs: pathOverhead(viaCoordinator.traces),
+    clusterOverheadMs: overhead(cluster.trips),
     /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
     hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
@@ -214,11 +181,9 @@ try {
     clusterBreakdownMs: breakdown(cluster.traces),
     /** median ms from an outcome to the next dispatch (accept, checkpoint, executor): not in the round trip */
     coordinatorGapMs: { cluster: median(cluster.gapsMs), threads: median(local.gapsMs) },
-    overheadRatio: pathOverhead(cluster.traces) / medianUnitMs,
-    viaCoordinatorOverheadRatio: pathOverhead(viaCoordinator.traces) / medianUnitMs,
-    seconds: { inProcess: local.seconds, cluster: cluster.seconds, viaCoordinator: viaCoordinator.seconds },
+    overheadRatio: overhead(cluster.trips) / medianUnitMs,
+    seconds: { inProcess: local.seconds, cluster: cluster.seconds },
     throughputRatio: local.seconds / cluster.seconds,
-    viaCoordinatorThroughputRatio: local.seconds / viaCoordinator.seconds,
     sameResults: same,
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
@@ -226,10 +191,7 @@ try {
     `cluster training (${store.records} records × ${store.dims} dims, 2 layers × ${workload.heads.length} heads, ${workload.epochs} epochs, ${SHARDS} shards${quick ? ', quick' : ''}):`,
   );
   console.log(
-    `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (every unit through the coordinator ${result.viaCoordinatorOverheadMs.toFixed(2)} ms; threads ${result.threadOverheadMs.toFixed(2)} ms)`,
-  );
-  console.log(
-    `  units queued by the previous unit's host: ${result.unitsQueuedByHosts} of ${result.units}, overhead ${result.queuedByHostOverheadMs.toFixed(2)} ms (the others, sent by the coordinator: ${result.sentByCoordinatorOverheadMs.toFixed(2)} ms)`,
+    `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (threads ${result.threadOverheadMs.toFixed(2)} ms)`,
   );
   console.log(
     `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
@@ -240,14 +202,12 @@ try {
   console.log(
     `  outside the trip, outcome → next dispatch (accept, checkpoint, executor): cluster ${result.coordinatorGapMs.cluster.toFixed(2)} ms, threads ${result.coordinatorGapMs.threads.toFixed(2)} ms`,
   );
+  console.log(`  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02)`);
   console.log(
-    `  overhead ÷ median unit: ${result.overheadRatio.toFixed(4)} (target ≤ 0.02); every unit through the coordinator ${result.viaCoordinatorOverheadRatio.toFixed(4)}`,
+    `  in-process (1 host, 2 threads) ${local.seconds.toFixed(2)} s, cluster (2 hosts × 1 worker) ${cluster.seconds.toFixed(2)} s`,
   );
   console.log(
-    `  in-process (1 host, 2 threads) ${local.seconds.toFixed(2)} s, cluster (2 hosts × 1 worker) ${cluster.seconds.toFixed(2)} s, every unit through the coordinator ${viaCoordinator.seconds.toFixed(2)} s`,
-  );
-  console.log(
-    `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9), every unit through the coordinator ${result.viaCoordinatorThroughputRatio.toFixed(3)}; same results: ${same}`,
+    `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9); same results: ${same}`,
   );
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {

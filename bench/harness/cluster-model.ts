@@ -29,11 +29,9 @@ export interface ClusterInputs {
    * how a unit's state travels (default 'job'): 'job', base64 inside the BullMQ job and its reply (2
    * passes through Redis); 'reference', raw bytes in a Redis key, the coordinator still between two
    * units (the host SETs, the coordinator GETs for its checkpoint, the next host GETs: 1.5 passes on
-   * the path, after the BullMQ round trip); 'ahead', units dispatched ahead as built
-   * (src/cluster/unit-chain.ts): the host finishing a unit SETs the state, checks the coordinator is
-   * alive and where the next shard is (one tiny round trip), marks the next unit once (another), and
-   * queues it as a BullMQ job on that host, which GETs the state (1 pass, 2 tiny round trips and a
-   * BullMQ hop on the path; the coordinator's GET of every state, for its checkpoint, still loads Redis)
+   * the path, after the BullMQ round trip); 'ahead', the next unit already queued on its host (the
+   * plan is known up front), whose host GETs the key the previous host SET on a notification (1 pass
+   * and one tiny round trip on the path; the coordinator's GET and the job still load Redis)
    */
   protocol?: 'job' | 'reference' | 'ahead';
   /** stated, not measured: between hosts (and between a host and Redis) */
@@ -70,11 +68,7 @@ export function transportSeconds(inputs: ClusterInputs, heads: number): { serial
   if (raw && inputs.protocol === 'ahead')
     return {
       serial: redis.perJob + 1.5 * bytes * raw.redisPerByte,
-      parallel:
-        Math.max(0, dispatch.roundTrip - redis.perJob) +
-        2 * raw.roundTrip +
-        bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) +
-        hop(2),
+      parallel: raw.roundTrip + bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) + hop(2),
     };
   const serial = redis.perJob + 2 * bytes * redis.perByte;
   const parallel =

@@ -1,13 +1,12 @@
 import type { Transport, WorkerMessageListener } from '../train/transport/transport.js';
-import {
-  unitKey,
-  type EvaluateReply,
-  type EvaluateRequest,
-  type UnitDispatch,
-  type UnitRef,
-  type WorkerInfo,
-  type WorkerLifecycle,
-  type WorkerMessage,
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  UnitDispatch,
+  UnitRef,
+  WorkerInfo,
+  WorkerLifecycle,
+  WorkerMessage,
 } from '../train/transport/messages.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { HostRecord } from './host-record.js';
@@ -15,10 +14,6 @@ import type { ClusterSession } from './cluster-session.js';
 import type { Reply } from './reply-channel.js';
 import { canServe, contentRefusal } from './shard-hosts.js';
 import {
-  assignKey,
-  chainJobId,
-  chainMarkKey,
-  sessionAliveKey,
   sessionKey,
   type TrainEvalJob,
   type TrainEvalReply,
@@ -40,9 +35,6 @@ import {
 } from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
-/** how long hosts go on chaining a group's units after the coordinator's last renewal (it renews every second) */
-const ALIVE_TTL_MS = 15_000;
-const ALIVE_RENEW_MS = 1_000;
 
 const publishSpec = (session: ClusterSession, spec: TrainSessionSpec) =>
   session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
@@ -56,26 +48,6 @@ interface InFlight {
   stamps: { dispatched: number; encoded?: number; added?: number };
   /** where its input state is, once stored */
   input?: BlobRef;
-  /** a unit a host queued itself (units dispatched ahead): its messages wait for its dispatch */
-  chained?: boolean;
-  /** its dispatch came: its messages go out as they arrive */
-  claimed?: boolean;
-  /** a reply of it came */
-  replied?: boolean;
-  /** the unit key of the group's next unit, which its host may queue */
-  next?: string;
-}
-
-/**
- * A group's next unit, which the host of its current unit may queue itself when that one ends:
- * `queued` once that host says it did; `early` is its outcome (or failure) when that came before the
- * coordinator dispatched it.
- */
-interface Chain {
-  job: string;
-  flight: InFlight;
-  queued: boolean;
-  early?: { message: WorkerMessage; trace?: UnitTrace; accept?: () => void };
 }
 
 /** hyperparameters this small ride inside the job; a group state always goes by reference */
@@ -103,9 +75,6 @@ export class BullmqTransport implements Transport {
   private readonly stored = new WeakMap<object, BlobRef>();
   /** every state key of this session, deleted at close (consumed inputs go as soon as accepted) */
   private readonly keys = new Set<string>();
-  /** per unit key: a group's next unit its current unit's host may queue (units dispatched ahead) */
-  private readonly chainsAhead = new Map<string, Chain>();
-  private aliveTimer?: NodeJS.Timeout;
   /** hears the trace of every accepted unit (the dispatch-overhead bench) */
   onTrace?: (trace: UnitTrace) => void;
   readonly remote = true;
@@ -115,8 +84,6 @@ export class BullmqTransport implements Transport {
     private readonly spec: TrainSessionSpec,
     readonly size: number,
     private readonly log: (message: string) => void,
-    /** hosts queue a group's next unit themselves (docs/cluster.md, units dispatched ahead) */
-    readonly chains: boolean,
   ) {
     this.stops.push(
       session.onReply((reply) => void this.receive(reply)),
@@ -134,10 +101,9 @@ export class BullmqTransport implements Transport {
     spec: TrainSessionSpec,
     shards: number,
     log: (message: string) => void,
-    options: { ahead?: boolean } = {},
   ): Promise<BullmqTransport> {
     await publishSpec(session, spec);
-    const transport = new BullmqTransport(session, spec, shards, log, options.ahead ?? true);
+    const transport = new BullmqTransport(session, spec, shards, log);
     const load = new Map<string, number>();
     for (let shard = 0; shard < shards; shard++) {
       const host = await session.waitForHost(shard, load);
@@ -145,37 +111,7 @@ export class BullmqTransport implements Transport {
       transport.lost[shard] = false;
       load.set(host.name, (load.get(host.name) ?? 0) + 1);
     }
-    if (transport.chains) await transport.publishAhead();
     return transport;
-  }
-
-  /**
-   * What hosts chain units by: the shard → host assignment, and a key saying this coordinator is
-   * alive, renewed every second (a killed coordinator's chains stop within its TTL).
-   */
-  private async publishAhead(): Promise<void> {
-    const { redis, id } = this.session;
-    const assign = Object.fromEntries(
-      this.assigned.flatMap((host, shard) => (this.lost[shard] ? [] : [[String(shard), host]])),
-    );
-    const multi = redis.multi().del(assignKey(id));
-    if (Object.keys(assign).length > 0)
-      multi.hset(assignKey(id), assign).expire(assignKey(id), SESSION_TTL_S);
-    await multi.set(sessionAliveKey(id), '1', 'PX', ALIVE_TTL_MS).exec();
-    this.aliveTimer ??= setInterval(
-      () => void redis.set(sessionAliveKey(id), '1', 'PX', ALIVE_TTL_MS).catch(() => {}),
-      ALIVE_RENEW_MS,
-    );
-  }
-
-  /** Where hosts send shard `worker`'s chained units: its host now, or nowhere while it is lost. */
-  private assign(worker: number): void {
-    if (!this.chains) return;
-    const key = assignKey(this.session.id);
-    const write = this.lost[worker]
-      ? this.session.redis.hdel(key, String(worker))
-      : this.session.redis.hset(key, String(worker), this.assigned[worker]!);
-    void write.catch(() => {});
   }
 
   workers(): WorkerInfo[] {
@@ -203,16 +139,6 @@ export class BullmqTransport implements Transport {
 
   dispatch(message: UnitDispatch): void {
     const worker = message.worker;
-    const chain = this.chainsAhead.get(unitKey(message.unit));
-    if (chain) {
-      this.chainsAhead.delete(unitKey(message.unit));
-      // its host queued it (or it is done already): this dispatch claims its outcome
-      if (message.attempt === chain.flight.attempt && (chain.early || chain.queued) && !this.lost[worker])
-        return this.claim(chain, message);
-      // not queued: sent below, and a reply of the unqueued job, should one come, is not heard
-      this.sent.delete(chain.job);
-      this.inFlight.delete(chain.job);
-    }
     if (this.lost[worker]) {
       this.emit({
         type: 'worker.lost',
@@ -232,7 +158,6 @@ export class BullmqTransport implements Transport {
     };
     this.inFlight.set(job, flight);
     this.sent.set(job, flight);
-    this.expect(flight, message);
     this.emit({ type: 'worker.busy', worker, unit: message.unit });
     void this.send(job, message).catch((raw: unknown) => {
       if (!this.inFlight.delete(job)) return;
@@ -264,7 +189,6 @@ export class BullmqTransport implements Transport {
       state,
       hyper: await this.store(message.hyper, { scope, inlineMax: HYPER_INLINE_MAX }),
       ...(message.fault ? { fault: message.fault } : {}),
-      ...(this.chains && message.chain?.length ? { chain: message.chain } : {}),
     };
     stamps.encoded = wallMs();
     await this.session.send(
@@ -274,61 +198,6 @@ export class BullmqTransport implements Transport {
       payload,
     );
     stamps.added = wallMs();
-  }
-
-  /**
-   * The dispatch of a unit its previous unit's host queued: nothing is sent; its outcome, if it came
-   * already, goes out now, else when its reply comes.
-   */
-  private claim(chain: Chain, message: UnitDispatch): void {
-    const { flight } = chain;
-    flight.claimed = true;
-    this.expect(flight, message);
-    this.emit({ type: 'worker.busy', worker: message.worker, unit: message.unit });
-    const early = chain.early;
-    if (!early) return;
-    queueMicrotask(() => {
-      early.accept?.();
-      if (early.trace) this.onTrace?.(early.trace);
-      this.emit(early.message);
-    });
-  }
-
-  /** The group's next unit, which the host of `flight` may queue itself when it ends. */
-  private expect(flight: InFlight, message: UnitDispatch): void {
-    const next = this.chains ? message.chain?.[0] : undefined;
-    if (!next) return;
-    const key = unitKey(next.unit);
-    flight.next = key;
-    if (this.chainsAhead.has(key)) return; // a retry of this unit: the same next unit, maybe queued already
-    const job = chainJobId(this.session.id, next.unit);
-    const chained: InFlight = {
-      worker: next.worker,
-      host: this.assigned[next.worker]!,
-      unit: next.unit,
-      attempt: 1,
-      stamps: { dispatched: 0 },
-      chained: true,
-    };
-    this.chainsAhead.set(key, { job, flight: chained, queued: false });
-    this.sent.set(job, chained);
-    this.keys.add(chainMarkKey(this.session.id, next.unit));
-  }
-
-  /** A host says it queued the group's next unit: it is in flight there (and lost with that host). */
-  private queuedAhead(flight: InFlight, value: TrainUnitReply): void {
-    const chain = flight.next ? this.chainsAhead.get(flight.next) : undefined;
-    const host = value.chainedTo;
-    if (!chain || chain.queued || !host) return;
-    const next = chain.flight;
-    // queued on a host no longer serving the shard: the coordinator sends the unit itself
-    if (this.lost[next.worker] || this.assigned[next.worker] !== host) return;
-    chain.queued = true;
-    next.host = host;
-    next.input = value.state;
-    const at = value.trace?.chained;
-    if (at !== undefined) next.stamps = { dispatched: at, encoded: at, added: at };
-    if (!next.replied) this.inFlight.set(chain.job, next);
   }
 
   /** A state's reference, stored in Redis unless this very object is there already. */
@@ -368,20 +237,15 @@ export class BullmqTransport implements Transport {
     const { worker, unit, attempt, stamps } = flight;
     let message: WorkerMessage;
     let trace: UnitTrace | undefined;
-    let accept: (() => void) | undefined;
-    // a unit a host queued, not dispatched yet: what it says waits for its dispatch (`claim`)
-    const early = flight.chained === true && !flight.claimed;
-    const first = early ? !flight.replied : this.inFlight.has(reply.job);
-    flight.replied = true;
+    const first = this.inFlight.has(reply.job);
     if (reply.ok) {
       const value = reply.value as TrainUnitReply;
-      this.queuedAhead(flight, value);
       try {
         this.remember(value.state);
         const state = await getState(this.session.redis, value.state);
         if (first) {
           this.stored.set(state, value.state);
-          accept = () => this.consumed(flight.input, value.state);
+          this.consumed(flight.input, value.state);
         }
         message = {
           type: 'unit.outcome',
@@ -406,9 +270,6 @@ export class BullmqTransport implements Transport {
             unitSeconds: value.seconds,
             popped,
             decoded: wallMs(),
-            ...(flight.chained ? { queuedByHost: true } : {}),
-            ...(value.chainedTo ? { queuedNext: true } : {}),
-            hostName: reply.host,
           };
       } catch (error) {
         message = {
@@ -429,14 +290,6 @@ export class BullmqTransport implements Transport {
         ...(reply.code ? { code: reply.code as ErrorCode } : {}),
       };
     }
-    if (early) {
-      const chain = this.chainsAhead.get(unitKey(unit));
-      if (chain?.job === reply.job && !chain.early)
-        chain.early = { message, ...(trace ? { trace } : {}), ...(accept ? { accept } : {}) };
-      if (this.inFlight.delete(reply.job)) this.settled();
-      return;
-    }
-    accept?.();
     if (this.inFlight.delete(reply.job)) {
       if (trace) this.onTrace?.(trace);
       this.settled();
@@ -458,27 +311,12 @@ export class BullmqTransport implements Transport {
         : (contentRefusal(host, store, worker, digests) ??
           `host ${name} (shard ${worker}) stopped heartbeating ${((now - host.lastSeen) / 1000).toFixed(1)} s ago`);
       this.log(reason);
-      this.assign(worker);
-      this.dropAhead((f) => f.worker === worker);
       const units = [...this.inFlight].filter(([, f]) => f.worker === worker);
       for (const [job] of units) this.inFlight.delete(job);
       if (units.length === 0) this.emit({ type: 'worker.lost', worker, reason });
       for (const [, f] of units) this.emit({ type: 'worker.lost', worker, reason, unit: f.unit });
       this.settled();
     });
-  }
-
-  /**
-   * Forgets the chained units (not dispatched, not done) whose job is lost with a host or with Redis's
-   * data: the coordinator sends each itself when its turn comes; a reply of the lost job is not heard.
-   */
-  private dropAhead(which: (flight: InFlight) => boolean): void {
-    for (const [key, chain] of this.chainsAhead) {
-      if (chain.early || !which(chain.flight)) continue;
-      this.chainsAhead.delete(key);
-      this.sent.delete(chain.job);
-      this.inFlight.delete(chain.job);
-    }
   }
 
   /**
@@ -489,8 +327,6 @@ export class BullmqTransport implements Transport {
    */
   private async resend(): Promise<void> {
     await publishSpec(this.session, this.spec).catch(() => {});
-    if (this.chains) await this.publishAhead().catch(() => {});
-    this.dropAhead(() => true);
     const lost = [...this.inFlight];
     for (const [job] of lost) this.inFlight.delete(job);
     for (const [, f] of lost)
@@ -551,7 +387,6 @@ export class BullmqTransport implements Transport {
     const moved = host.name !== this.assigned[worker];
     this.assigned[worker] = host.name;
     this.lost[worker] = false;
-    this.assign(worker);
     this.log(`shard ${worker} ${moved ? 'moves to' : 'is back on'} host ${host.name}`);
     this.emit({ type: 'worker.ready', worker, shard: worker, host: host.name });
   }
@@ -568,13 +403,9 @@ export class BullmqTransport implements Transport {
 
   /** Waits for the units in flight (a lost host's count as done), then ends the session. */
   async close(): Promise<void> {
-    // hosts stop chaining at once; a chained unit queued and not dispatched fails fast (session over)
-    clearInterval(this.aliveTimer);
-    await this.session.redis.del(sessionAliveKey(this.session.id)).catch(() => {});
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
     for (const stop of this.stops) stop();
-    const { id } = this.session;
-    await this.session.redis.del(sessionKey(id), assignKey(id), ...this.keys).catch(() => {});
+    await this.session.redis.del(sessionKey(this.session.id), ...this.keys).catch(() => {});
     await this.session.close();
   }
 }

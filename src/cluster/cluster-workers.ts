@@ -33,13 +33,7 @@ export async function clusterStoreShards(session: ClusterSession): Promise<numbe
  * cluster does not move, so they are refused here. With `runDir`, what predicting needs of the store is
  * copied into the run folder (cluster-store.json), so `predict` and `export-head` need no cluster.
  */
-export function clusterWorkers(
-  url: string,
-  store: string,
-  runDir?: string,
-  /** `ahead: false`: every unit goes through the coordinator (the bench's comparison) */
-  options: { ahead?: boolean } = {},
-): WorkerSource {
+export function clusterWorkers(url: string, store: string, runDir?: string): WorkerSource {
   return async (job, sink) => {
     const log = logTo(sink);
     const session = await ClusterSession.open(url, store, log);
@@ -61,7 +55,7 @@ export function clusterWorkers(
         );
       const { prepared, shardRows, spec, first, classNames } = await prepareCluster(session, job, shards);
       if (runDir) keepStoreManifest(runDir, store, prepared, first, classNames);
-      const transport = await BullmqTransport.start(session, spec, shards, log, options);
+      const transport = await BullmqTransport.start(session, spec, shards, log);
       log(
         `cluster ${store}: ${transport
           .workers()

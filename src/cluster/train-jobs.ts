@@ -1,6 +1,6 @@
 import type { FeatureSetManifest, StoreManifest } from '../store/manifest.js';
 import type { GroupRun, EvalSplit, InjectedFault } from '../train/worker/worker-protocol.js';
-import { unitKey, type ChainedUnit, type UnitRef } from '../train/transport/messages.js';
+import type { UnitRef } from '../train/transport/messages.js';
 import type { HostTrace } from './unit-trace.js';
 import type { BlobRef } from './wire.js';
 import { QUEUE_PREFIX } from './host-record.js';
@@ -21,22 +21,6 @@ export interface TrainSessionSpec {
 
 export const sessionKey = (session: string): string => `${QUEUE_PREFIX}:train-session:${session}`;
 
-/**
- * Set by a live coordinator with a short TTL, renewed every heartbeat: a host chains a group's next
- * unit, and runs a chained one, only while it exists (a killed coordinator's chains stop).
- */
-export const sessionAliveKey = (session: string): string => `${QUEUE_PREFIX}:train-alive:${session}`;
-
-/** The coordinator's shard → host assignment (a hash), where a host sends a group's next unit. */
-export const assignKey = (session: string): string => `${QUEUE_PREFIX}:train-assign:${session}`;
-
-/** Set once per unit version by the first host that chains it: a duplicate run does not chain it again. */
-export const chainMarkKey = (session: string, unit: UnitRef): string =>
-  `${QUEUE_PREFIX}:train-chain:${session}:${unitKey(unit)}`;
-
-/** The job id of a chained unit: the same whichever host (or duplicate run) chains it. */
-export const chainJobId = (session: string, unit: UnitRef): string => `${session}:chain:${unitKey(unit)}`;
-
 interface JobBase {
   /** the coordinator's session: its spec key and its reply list */
   session: string;
@@ -53,10 +37,6 @@ export interface TrainUnitJob extends JobBase {
   state: BlobRef;
   hyper: BlobRef;
   fault?: InjectedFault;
-  /** the group's later units this epoch: the host enqueues the first of them when this one ends */
-  chain?: ChainedUnit[];
-  /** set on a job a host chained (not sent by the coordinator) */
-  chained?: true;
 }
 
 export interface TrainUnitReply {
@@ -68,8 +48,6 @@ export interface TrainUnitReply {
   seconds: number;
   /** the host's stamps, for the dispatch-overhead breakdown */
   trace?: HostTrace;
-  /** the host this run queued the group's next unit on (absent: it did not, the coordinator sends it) */
-  chainedTo?: string;
 }
 
 export interface TrainEvalJob extends JobBase {

@@ -47,21 +47,6 @@ function costOf(
   return unitCost(group, dims, ctx.prepared.classes, shardRows[unit.shard]!);
 }
 
-/** A group's units after `index` in this epoch's plan, for a transport that chains them itself. */
-function laterUnits(plan: EpochPlan, index: number, version: number, epoch: number, ctx: TrainContext) {
-  const group = plan.units[index]!.group;
-  return plan.units
-    .filter((u) => u.group === group && u.index > index)
-    .map((u, i) => {
-      const fault = ctx.faults?.({ epoch, group, shard: u.shard }, 1);
-      return {
-        worker: u.worker,
-        unit: { epoch, group, shard: u.shard, version: version + i + 1 },
-        ...(fault ? { fault } : {}),
-      };
-    });
-}
-
 const sameModels = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((id, i) => id === b[i]);
 
@@ -157,7 +142,6 @@ export async function trainEpoch(
           state: states[unit.group]!,
           hyper: hyper[unit.group]!,
           ...(fault ? { fault } : {}),
-          ...(transport.chains ? { chain: laterUnits(plan, unit.index, before.units, epoch, ctx) } : {}),
         });
         const header: UnitCheckpointHeader = {
           ...before,

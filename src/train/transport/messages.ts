@@ -36,19 +36,6 @@ export interface UnitDispatch {
   hyper: HyperValues;
   /** test hook: fail before any training step */
   fault?: InjectedFault;
-  /**
-   * the group's later units this epoch, in order, for a transport that `chains`: each starts from
-   * the state the one before it ends with, without waiting for the coordinator
-   */
-  chain?: ChainedUnit[];
-}
-
-/** A unit a transport may start on its own once its group's previous unit is done (`Transport.chains`). */
-export interface ChainedUnit {
-  worker: number;
-  unit: UnitRef;
-  /** test hook, for its first try */
-  fault?: InjectedFault;
 }
 
 /** Coordinator → every worker: evaluate groups on each worker's part of a split. */

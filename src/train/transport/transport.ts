@@ -24,13 +24,6 @@ export interface Transport {
    * between epochs
    */
   readonly evaluatesBehindUnits?: boolean;
-  /**
-   * true when the transport starts a group's next unit itself, from the state its previous unit
-   * ended with, as soon as that unit ends (the coordinator off the path between units): dispatches
-   * then name the group's later units (`UnitDispatch.chain`), and a later unit's dispatch only
-   * claims its outcome. Which state a unit starts from is unchanged.
-   */
-  readonly chains?: boolean;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */
