@@ -1,48 +1,14 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { enumerateModels, fuseGroups, type FusedGroup } from '../../src/train/mop/fused-groups.js';
 import { groupRun } from '../../src/train/mop/group-run.js';
-import { prepareRun } from '../../src/train/mop/prepare-run.js';
-import { shardInits } from '../../src/train/mop/train.js';
-import { groupHyper } from '../../src/train/heads/group-hyper.js';
-import { copyState, type GroupState } from '../../src/train/heads/group-state.js';
-import { headArch } from '../../src/train/heads/head-arch.js';
-import { initialModelState, packStack } from '../../src/train/heads/head-state.js';
-import type { UnitDispatch } from '../../src/train/transport/messages.js';
+import { copyState } from '../../src/train/heads/group-state.js';
 import { UnitDispatcher } from '../../src/train/transport/unit-dispatcher.js';
 import { WorkerThreadsTransport } from '../../src/train/transport/worker-threads-transport.js';
 import { ShardRuntime } from '../../src/train/worker/shard-runtime.js';
-import { createSyntheticStore } from './synthetic-store.js';
+import { oneGroupUnits } from './one-group-units.js';
 
 describe('evaluation behind units: a thread worker validates a group between the units it was sent', () => {
-  const store = createSyntheticStore({ records: 400 });
-  afterAll(() => rmSync(dirname(store.dir), { recursive: true, force: true }));
-  const job = { storeDir: store.dir, featureSets: store.featureSets.slice(0, 1), workers: 2, seed: 3 };
-  const prepared = prepareRun(job);
-  const inits = shardInits(job, prepared);
-  const head = { type: 'linear', lr: 0.1, l2: 1e-4, batchSize: 8, momentum: 0.9, optimizer: 'sgd' } as const;
-  const models = enumerateModels(job.featureSets, [head]);
-  const dims = prepared.featureSets[0]!.dims;
-  const [group] = fuseGroups(models, {
-    workers: 1,
-    dims: () => dims,
-    classes: prepared.classes,
-    maxGroupBytes: Infinity,
-  }) as [FusedGroup];
-  const startOf = (seed: number): GroupState =>
-    packStack(0, [initialModelState(headArch(models[0]!.head), dims, prepared.classes, seed, 'm0')]);
-  const hyper = groupHyper(group, (_, h) => h.lr, prepared.balancedWeights);
-  const unitOf = (id: number, state: GroupState): UnitDispatch => ({
-    type: 'unit.dispatch',
-    worker: 0,
-    unit: { epoch: 1, group: id, shard: 0, version: 0 },
-    attempt: 1,
-    batchSize: group.batchSize,
-    group: groupRun(group),
-    state: copyState(state),
-    hyper,
-  });
+  const { inits, group, startOf, unitOf, remove } = oneGroupUnits(400);
+  afterAll(remove);
 
   it('queues an evaluation sent while units run, answers after them, with the bits of an evaluation alone', async () => {
     const transport = await WorkerThreadsTransport.start(inits, () => {});

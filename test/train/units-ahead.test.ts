@@ -1,23 +1,15 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { executePlan } from '../../src/train/mop/executor.js';
-import { enumerateModels, fuseGroups, type FusedGroup } from '../../src/train/mop/fused-groups.js';
 import { groupRun } from '../../src/train/mop/group-run.js';
 import { planEpoch, type PlannedUnit } from '../../src/train/mop/plan.js';
-import { prepareRun } from '../../src/train/mop/prepare-run.js';
-import { shardInits } from '../../src/train/mop/train.js';
-import { groupHyper } from '../../src/train/heads/group-hyper.js';
-import { copyState, type GroupState } from '../../src/train/heads/group-state.js';
-import { headArch } from '../../src/train/heads/head-arch.js';
-import { initialModelState, packStack } from '../../src/train/heads/head-state.js';
-import type { UnitDispatch, WorkerMessage } from '../../src/train/transport/messages.js';
+import { copyState } from '../../src/train/heads/group-state.js';
+import type { WorkerMessage } from '../../src/train/transport/messages.js';
 import { UnitDispatcher } from '../../src/train/transport/unit-dispatcher.js';
 import { WorkerThreadsTransport } from '../../src/train/transport/worker-threads-transport.js';
 import { ShardRuntime } from '../../src/train/worker/shard-runtime.js';
 import { sameBits } from './same-bits.js';
-import { createSyntheticStore } from './synthetic-store.js';
+import { oneGroupUnits } from './one-group-units.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,41 +55,8 @@ describe('units sent ahead: a worker holds its next unit while it runs one', () 
   });
 
   describe('worker threads', () => {
-    const store = createSyntheticStore({ records: 160 });
-    afterAll(() => rmSync(dirname(store.dir), { recursive: true, force: true }));
-    const job = { storeDir: store.dir, featureSets: store.featureSets.slice(0, 1), workers: 2, seed: 3 };
-    const prepared = prepareRun(job);
-    const inits = shardInits(job, prepared);
-    const head = {
-      type: 'linear',
-      lr: 0.1,
-      l2: 1e-4,
-      batchSize: 8,
-      momentum: 0.9,
-      optimizer: 'sgd',
-    } as const;
-    const models = enumerateModels(job.featureSets, [head]);
-    const dims = prepared.featureSets[0]!.dims;
-    const [group] = fuseGroups(models, {
-      workers: 1,
-      dims: () => dims,
-      classes: prepared.classes,
-      maxGroupBytes: Infinity,
-    }) as [FusedGroup];
-    const startOf = (seed: number): GroupState =>
-      packStack(0, [initialModelState(headArch(models[0]!.head), dims, prepared.classes, seed, 'm0')]);
-    const hyper = groupHyper(group, (_, h) => h.lr, prepared.balancedWeights);
-    const unitOf = (id: number, state: GroupState, extra: Partial<UnitDispatch> = {}): UnitDispatch => ({
-      type: 'unit.dispatch',
-      worker: 0,
-      unit: { epoch: 1, group: id, shard: 0, version: 0 },
-      attempt: 1,
-      batchSize: group.batchSize,
-      group: groupRun(group),
-      state: copyState(state),
-      hyper,
-      ...extra,
-    });
+    const { inits, group, hyper, startOf, unitOf, remove } = oneGroupUnits(160);
+    afterAll(remove);
 
     it('queues units sent to a busy thread, runs them in order and returns the in-process bits', async () => {
       const transport = await WorkerThreadsTransport.start(inits, () => {});
