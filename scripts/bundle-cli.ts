@@ -38,9 +38,11 @@ const BUNDLED_PACKAGES = new Set(['commander']);
  * other bundled module that reads import.meta must find its files from anywhere under dist/ (as
  * core/paths.ts and core/package-version.ts do, walking up to the package): checked below.
  */
-const KEEP_IN_PLACE = ['src/train/worker/worker-script.js', 'src/cluster/extract-shard.js'].map((p) =>
-  join(dist, p),
-);
+const KEEP_IN_PLACE = [
+  'src/train/worker/worker-script.js',
+  'src/cluster/extract-shard.js',
+  'src/cluster/shard-stats-in-thread.js',
+].map((p) => join(dist, p));
 
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`). */
 const packageOf = (specifier: string) =>

@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
 import { isLayerlabError } from '../core/errors.js';
-import { FeatureStore } from '../store/feature-store.js';
-import { HostShards, hostShardInit, shardRows } from './host-shards.js';
+import { HostShards, hostShardInit } from './host-shards.js';
 import { pushReply, replyKey } from './reply-channel.js';
-import { shardDirIn } from './shard-dir.js';
 import {
   sessionKey,
-  type ShardMoments,
   type ShardStatsJob,
-  type ShardSummary,
   type TrainEvalJob,
   type TrainEvalReply,
   type TrainSessionSpec,
@@ -18,8 +14,9 @@ import {
 import type { UnitHost } from './unit-kinds.js';
 import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
+import { shardStatsInThread } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
-import { f64FromWire, f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
+import { f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
 
 const shards = new HostShards();
 
@@ -148,62 +145,12 @@ export async function trainEval(data: unknown, host: UnitHost): Promise<unknown>
 }
 
 /**
- * `shard-stats`: what the coordinator plans with, computed where the shard is. The standardization
- * passes mirror computeStandardization (train/heads/standardization.ts) on this shard's rows.
+ * `shard-stats`: what the coordinator plans with, computed where the shard is, in a worker thread
+ * (shard-stats-work.ts): reading a large shard's rows would otherwise hold the agent's event loop for
+ * seconds, its BullMQ lock (4 s) would lapse and its heartbeat stop, and the coordinator would send
+ * the job elsewhere again and again, taking a busy host for a dead one.
  */
 export async function shardStats(data: unknown, host: UnitHost): Promise<unknown> {
   const job = data as ShardStatsJob;
-  return replying(host, job, () => {
-    const store = FeatureStore.open(shardDirIn(host.home, job.store, job.shard), { write: false });
-    try {
-      if (job.pass === 'summary') return summary(store, job.shard, job.keys);
-      return moments(store, job);
-    } finally {
-      store.close();
-    }
-  });
-}
-
-/** `keys`: the feature sets a run reads (rows they all cover count); default every complete set */
-function summary(store: FeatureStore, shard: number, keys?: string[]): ShardSummary {
-  const manifest = store.manifest();
-  const featureSets = store.featureSets();
-  const { labels } = store.records();
-  const rows = shardRows(store, keys ?? featureSets.filter((s) => s.complete).map((s) => s.key));
-  const trainLabels: number[] = [];
-  for (const r of rows.train) trainLabels[labels[r]!] = (trainLabels[labels[r]!] ?? 0) + 1;
-  return {
-    shard,
-    classNames: manifest?.dataset.classNames ?? [],
-    model: manifest?.model.ref ?? '',
-    data: manifest?.dataset.ref ?? '',
-    maxLabel: labels.reduce((m, l) => Math.max(m, l), 0),
-    counts: { train: rows.train.length, val: rows.val.length, test: rows.test.length },
-    trainLabels: Array.from(trainLabels, (n) => n ?? 0),
-    featureSets,
-    ...(manifest ? { manifest } : {}),
-  };
-}
-
-function moments(store: FeatureStore, job: ShardStatsJob): ShardMoments {
-  const keys = job.keys ?? [];
-  const n = Math.max(1, job.n ?? 1);
-  const { train } = shardRows(store, keys);
-  return keys.map((key, i) => {
-    const dims = store.featureSet(key)?.dims ?? 0;
-    const x = store.readRows(key, train);
-    const sum = new Float64Array(dims);
-    if (job.pass === 'mean') {
-      for (let r = 0; r < train.length; r++)
-        for (let d = 0; d < dims; d++) sum[d] = sum[d]! + x[r * dims + d]! / n;
-    } else {
-      const mean = f64FromWire(job.means![i]!);
-      for (let r = 0; r < train.length; r++)
-        for (let d = 0; d < dims; d++) {
-          const centered = x[r * dims + d]! - mean[d]!;
-          sum[d] = sum[d]! + (centered * centered) / n;
-        }
-    }
-    return f64ToWire(sum);
-  });
+  return replying(host, job, () => shardStatsInThread(job, host.home));
 }
