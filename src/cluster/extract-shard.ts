@@ -1,22 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { UnrecoverableError } from 'bullmq';
 import { layerlabVersion } from '../core/package-version.js';
 import { extractShardJobSchema, type ExtractShardOutcome } from './extract-shard-job.js';
 import type { ExtractShardReply } from './extract-shard-thread.js';
+import { threadReply, threadScript } from './thread-reply.js';
 import type { UnitHost } from './unit-kinds.js';
-
-/** The thread's compiled script (a test running this file from src/ uses the build's). */
-function threadScript(): URL {
-  const from = import.meta.url;
-  const url = from.endsWith('.ts')
-    ? new URL('../../dist/src/cluster/extract-shard-thread.js', from)
-    : new URL('./extract-shard-thread.js', from);
-  if (!existsSync(fileURLToPath(url)))
-    throw new Error(`${fileURLToPath(url)} is missing; run \`npm run build\` first`);
-  return url;
-}
 
 /**
  * The `extract-shard` unit. The extraction runs in a worker thread: decoding, pooling and store
@@ -38,27 +25,11 @@ export async function runExtractShard(data: unknown, host: UnitHost): Promise<Ex
     throw new UnrecoverableError(
       `CONFIG: host ${host.name} runs layerlab ${layerlabVersion()}, the coordinator ${job.version}; run the same version on every host`,
     );
-  const reply = await new Promise<ExtractShardReply>((resolve, reject) => {
-    const worker = new Worker(threadScript(), {
-      workerData: { job, host: { name: host.name, home: host.home } },
-    });
-    let settled = false;
-    worker.once('message', (message: ExtractShardReply) => {
-      settled = true;
-      resolve(message);
-      // the thread ends by itself once its ONNX Runtime sessions are released: terminating a
-      // thread while ONNX Runtime may still run in it aborts the process (docs/architecture.md)
-      worker.unref();
-    });
-    worker.once('error', (error) => {
-      if (!settled) reject(error);
-      settled = true;
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the extraction thread exited with code ${code}`));
-      settled = true;
-    });
-  });
+  const reply = await threadReply<ExtractShardReply>(
+    threadScript(import.meta.url, 'extract-shard-thread.js'),
+    { job, host: { name: host.name, home: host.home } },
+    'the extraction thread',
+  );
   if (!reply.ok) throw new UnrecoverableError(reply.code ? `${reply.code}: ${reply.message}` : reply.message);
   return reply.outcome;
 }
