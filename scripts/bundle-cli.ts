@@ -42,6 +42,7 @@ const KEEP_IN_PLACE = [
   'src/train/worker/worker-script.js',
   'src/cluster/extract-shard.js',
   'src/cluster/shard-stats-in-thread.js',
+  'src/triage/part-pool.js',
 ].map((p) => join(dist, p));
 
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`). */

@@ -1,22 +1,12 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+export { threadScript } from '../core/thread-script.js';
 
 /**
  * A host runs work that would hold its agent's event loop for seconds (an extraction, a large
  * shard's statistics) in a worker thread of its own: its BullMQ lock (4 s) and its heartbeat must go
  * on meanwhile, or the coordinator takes a busy host for a dead one.
  */
-
-/** The compiled script `name` beside `from` (a module's import.meta.url; from src/ in tests: the build's). */
-export function threadScript(from: string, name: string): URL {
-  const url = from.endsWith('.ts')
-    ? new URL(`../../dist/src/cluster/${name}`, from)
-    : new URL(`./${name}`, from);
-  if (!existsSync(fileURLToPath(url)))
-    throw new Error(`${fileURLToPath(url)} is missing; run \`npm run build\` first`);
-  return url;
-}
 
 /**
  * Runs `script` with `workerData` and takes its one reply. The thread then ends by itself (unref'd,

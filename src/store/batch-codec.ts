@@ -104,13 +104,28 @@ export function batchRowDecoder(
     return (firstRow, rowCount, offset) => decodeRowsInto(bytes, firstRow, rowCount, target, offset);
   const targetBytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
   const rowBytes = dims * 4;
+  // A run of a few values is copied value by value from a float32 view of the batch: a view and a
+  // `set` per run cost more than the copy itself, and a split's rows come in runs of one or two.
+  const values =
+    (bytes.byteOffset + HEADER_BYTES) % 4 === 0
+      ? new Float32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, rows * dims)
+      : undefined;
   return (firstRow, rowCount, offset) => {
     if (firstRow < 0 || firstRow + rowCount > rows)
       throw new RangeError(`rows ${firstRow}..${firstRow + rowCount} are outside a batch of ${rows}`);
+    const count = rowCount * dims;
+    if (values && count <= SHORT_RUN_VALUES) {
+      const from = firstRow * dims;
+      for (let i = 0; i < count; i++) target[offset + i] = values[from + i]!;
+      return;
+    }
     const from = HEADER_BYTES + firstRow * rowBytes;
-    targetBytes.set(bytes.subarray(from, from + rowCount * rowBytes), offset * 4);
+    targetBytes.set(bytes.subarray(from, from + count * 4), offset * 4);
   };
 }
+
+/** Runs up to this many values are copied in a loop rather than by a view and `set`. */
+const SHORT_RUN_VALUES = 512;
 
 let halfValues: Float32Array | undefined;
 

@@ -110,6 +110,20 @@ const mirror = (a: Float64Array, d: number) => {
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) a[j * d + i] = a[i * d + j]!;
 };
 
+/** into += part, entry by entry (both unfinished): the moments of two sets of rows together. */
+export function addMoments(into: Moments, part: Moments): void {
+  const add = (a: Float64Array, b: Float64Array) => {
+    for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
+  };
+  add(into.gram, part.gram);
+  add(into.sum, part.sum);
+  add(into.classCounts, part.classCounts);
+  add(into.classSums, part.classSums);
+  into.classGrams?.forEach((g, k) => add(g, part.classGrams![k]!));
+  into.fourth += part.fourth;
+  into.count += part.count;
+}
+
 /** Completes the symmetric matrices after the last `addRows`. */
 export function finishMoments(m: Moments): Moments {
   mirror(m.gram, m.dims);

@@ -1,5 +1,5 @@
 import type { FeatureStore } from '../store/feature-store.js';
-import { addRows, emptyMoments, finishMoments, type Moments } from './moments.js';
+import { addRows, emptyMoments, type Moments } from './moments.js';
 import { projectRows, type Projection } from './project.js';
 
 /** Rows are read from the store this many at a time, so memory stays at one chunk plus D×D. */
@@ -34,16 +34,17 @@ export function* rowChunks(
 
 /**
  * The passes over `rows` of a feature set: each call iterates them chunk by chunk. The first pass
- * reads the store; later ones replay its chunks when all of them fit in KEEP_BYTES.
+ * reads the store; later ones replay its chunks when `keep` (by default: when they fit in KEEP_BYTES).
  */
 export function rowPasses(
   store: FeatureStore,
   key: string,
   rows: Int32Array,
   dims: number,
+  keep = rows.length * dims * 4 <= KEEP_BYTES,
 ): () => Iterable<RowChunk> {
   let kept: RowChunk[] | undefined;
-  if (rows.length * dims * 4 > KEEP_BYTES) return () => rowChunks(store, key, rows);
+  if (!keep) return () => rowChunks(store, key, rows);
   return () => {
     if (kept) return kept;
     const reading: RowChunk[] = [];
@@ -57,28 +58,43 @@ export function rowPasses(
   };
 }
 
+/** Per-feature Σ (x − shift) and Σ (x − shift)² over some rows: one part's share of the scaling pass. */
+export interface ScalingSums {
+  sum: Float64Array;
+  squares: Float64Array;
+}
+
 /**
- * The train split's per-feature mean and standard deviation in one streaming pass, in float64 and
- * shifted by the first row so large offsets do not cancel the variance; constant features get std 1
- * (as the trainer's `computeStandardization`).
+ * The scaling pass over one part of the rows, in float64 and shifted by the set's first train row
+ * (the same shift for every part), so large offsets do not cancel the variance.
  */
-export function readScaling(chunks: Iterable<RowChunk>, dims: number, count: number): Scaling {
-  const shift = new Float64Array(dims);
+export function scalingSums(chunks: Iterable<RowChunk>, shift: Float64Array): ScalingSums {
+  const dims = shift.length;
   const sum = new Float64Array(dims);
   const squares = new Float64Array(dims);
-  let first = true;
-  for (const { x, rows: chunk } of chunks) {
-    if (first && chunk.length > 0) {
-      for (let d = 0; d < dims; d++) shift[d] = x[d]!;
-      first = false;
-    }
+  for (const { x, rows: chunk } of chunks)
     for (let r = 0; r < chunk.length; r++)
       for (let d = 0; d < dims; d++) {
         const v = x[r * dims + d]! - shift[d]!;
         sum[d] = sum[d]! + v;
         squares[d] = squares[d]! + v * v;
       }
-  }
+  return { sum, squares };
+}
+
+/**
+ * The per-feature mean and standard deviation from the parts' sums, added in part order;
+ * constant features get std 1 (as the trainer's `computeStandardization`).
+ */
+export function scalingOf(parts: readonly ScalingSums[], shift: Float64Array, count: number): Scaling {
+  const dims = shift.length;
+  const sum = new Float64Array(dims);
+  const squares = new Float64Array(dims);
+  for (const part of parts)
+    for (let d = 0; d < dims; d++) {
+      sum[d] = sum[d]! + part.sum[d]!;
+      squares[d] = squares[d]! + part.squares[d]!;
+    }
   const n = Math.max(1, count);
   const mean = Float64Array.from(sum, (s, d) => shift[d]! + s / n);
   const std = Float64Array.from(squares, (q, d) => {
@@ -124,8 +140,11 @@ export function transformChunk(
   return projected;
 }
 
-/** The moments of the chunks' rows, scaled and projected, with their labels: one more pass. */
-export function readMoments(
+/**
+ * The moments of one part's rows, scaled and projected, with their labels: the moments pass.
+ * Unfinished (upper triangles only): parts are added up first (`addMoments`), then finished.
+ */
+export function partMoments(
   chunks: Iterable<RowChunk>,
   labels: ArrayLike<number>,
   classes: number,
@@ -140,5 +159,5 @@ export function readMoments(
     for (let i = 0; i < chunk.length; i++) y[i] = labels[chunk[i]!]!;
     addRows(m, z, y, chunk.length);
   }
-  return finishMoments(m);
+  return m;
 }

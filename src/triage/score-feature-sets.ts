@@ -1,9 +1,20 @@
+import { availableParallelism } from 'node:os';
 import { badData, notFound } from '../core/errors.js';
 import { FeatureStore } from '../store/feature-store.js';
 import { hscore } from './hscore.js';
 import { logme } from './logme.js';
+import { addMoments, emptyMoments, finishMoments, type Moments } from './moments.js';
+import { inlineRunner, threadRunner, type PartRunner } from './part-pool.js';
+import { partsOf } from './part-work.js';
 import { randomProjection } from './project.js';
-import { readMoments, readScaling, rowChunks, rowPasses, transformChunk } from './read-moments.js';
+import {
+  KEEP_BYTES,
+  rowChunks,
+  scalingOf,
+  transformChunk,
+  type Scaling,
+  type ScalingSums,
+} from './read-moments.js';
 import { ridgeScores, solveRidge } from './ridge.js';
 import { DEFAULT_TRIAGE_DIMS, type TriageMethod } from './methods.js';
 import { transrate } from './transrate.js';
@@ -14,6 +25,8 @@ export interface TriageOptions {
   dims?: number;
   /** seed of the random projection @default 1 */
   seed?: number;
+  /** threads reading and summing the parts; the scores do not depend on it @default the cores */
+  threads?: number;
 }
 
 export interface LayerScore {
@@ -24,6 +37,7 @@ export interface LayerScore {
   rank: number;
   /** the width the set was scored at */
   dims: number;
+  /** from its first read to its score (sets are read while others are scored) */
   seconds: number;
 }
 
@@ -60,6 +74,7 @@ export function scoreFeatureSets(
 ): TriageResult {
   const started = performance.now();
   const store = FeatureStore.open(storeDir, { write: false });
+  let runner: PartRunner | undefined;
   try {
     const manifests = sets.map(({ key, layer }) => {
       const manifest = store.featureSet(key);
@@ -82,60 +97,170 @@ export function scoreFeatureSets(
       throw badData(`the store ${storeDir} has fewer than 2 train records; extract more data to triage it`);
     if (options.method === 'ridge' && data.val.length === 0)
       throw badData(`the store ${storeDir} has no validation records for --method ridge; use another method`);
-    const scored = sets.map(({ key, layer }, i) => {
-      const t = performance.now();
-      const { score, dims } = scoreOne(store, key, manifests[i]!.dims, data, options);
-      return { layer, key, score, dims, seconds: (performance.now() - t) / 1000 };
-    });
+    const widths = manifests.map((m) => m.dims);
+    runner = partRunner(storeDir, store, data, widths, options.threads);
+    const scored = scoreInParts(store, runner, sets, widths, data, options);
     const order = scored
       .map((s, i) => ({ s, i }))
       .sort((a, b) => orderable(b.s.score) - orderable(a.s.score) || a.i - b.i);
     const layers = order.map(({ s }, r) => ({ ...s, rank: r + 1 }));
     return { method: options.method, layers, seconds: (performance.now() - started) / 1000 };
   } finally {
+    runner?.close();
     store.close();
   }
+}
+
+/** Below this many values (train rows × widths) threads cost more to start than they save. */
+const THREAD_MIN_VALUES = 2_000_000;
+
+/** Threads as asked; by default the cores, when the work is large enough to pay for them. */
+function partRunner(
+  storeDir: string,
+  store: FeatureStore,
+  data: Labelled,
+  widths: readonly number[],
+  asked: number | undefined,
+): PartRunner {
+  const parts = widths.length * partsOf(data.train).length;
+  const values = data.train.length * widths.reduce((sum, w) => sum + w, 0);
+  const threads = Math.min(asked ?? (values < THREAD_MIN_VALUES ? 1 : availableParallelism()), parts);
+  if (threads <= 1) return inlineRunner(store, data.labels);
+  return threadRunner(storeDir, store, Int32Array.from(data.labels), threads);
 }
 
 /** NaN (a degenerate set) ranks last. */
 const orderable = (score: number) => (Number.isNaN(score) ? -Infinity : score);
 
-function scoreOne(
+interface SetInFlight {
+  parts: Int32Array[];
+  threadOf: number[];
+  shift: Float64Array;
+  sums: ScalingSums[];
+  moments: Moments[];
+  waiting: number;
+  scaling?: Scaling;
+  started: number;
+}
+
+/**
+ * Scores the sets part by part: a set's parts go to the least loaded threads for its scaling pass;
+ * when they are all back, its scaling goes to the same threads (which may still hold the rows) for
+ * the moments pass; when those are back, the set is scored here while the threads read the next
+ * sets. A few sets are in flight at once, so the threads never wait for a set to be scored.
+ */
+function scoreInParts(
   store: FeatureStore,
-  key: string,
-  width: number,
+  runner: PartRunner,
+  sets: readonly { key: string; layer: string }[],
+  widths: readonly number[],
   data: Labelled,
   options: TriageOptions,
-): { score: number; dims: number } {
-  const projection = randomProjection(width, options.dims ?? DEFAULT_TRIAGE_DIMS, options.seed ?? 1);
-  const passes = rowPasses(store, key, data.train, width);
-  const transform = { scaling: readScaling(passes(), width, data.train.length), projection };
-  const m = readMoments(passes(), data.labels, data.classes, transform, options.method === 'transrate');
-  const dims = projection.to;
-  switch (options.method) {
+): Omit<LayerScore, 'rank'>[] {
+  const to = options.dims ?? DEFAULT_TRIAGE_DIMS;
+  const seed = options.seed ?? 1;
+  const withClassGrams = options.method === 'transrate';
+  const load = new Float64Array(runner.threads);
+  const leastLoaded = (cost: number) => {
+    const thread = load.indexOf(Math.min(...load));
+    load[thread] = load[thread]! + cost;
+    return thread;
+  };
+  const flights = new Map<number, SetInFlight>();
+  const scored: Omit<LayerScore, 'rank'>[] = [];
+  const inFlight = runner.threads === 1 ? 1 : runner.threads + 1;
+  let next = 0;
+  let done = 0;
+  while (done < sets.length) {
+    for (; flights.size < inFlight && next < sets.length; next++) {
+      const set = next;
+      const { key } = sets[set]!;
+      const dims = widths[set]!;
+      const parts = partsOf(data.train);
+      const shift = Float64Array.from(store.readRows(key, data.train.subarray(0, 1)));
+      const keep = data.train.length * dims * 4 <= KEEP_BYTES;
+      const threadOf = parts.map((rows) => leastLoaded(rows.length * dims));
+      flights.set(set, {
+        parts,
+        threadOf,
+        shift,
+        sums: [],
+        moments: [],
+        waiting: parts.length,
+        started: performance.now(),
+      });
+      parts.forEach((rows, part) =>
+        runner.post({ kind: 'scaling', set, part, key, dims, rows, shift, keep }, threadOf[part]!),
+      );
+    }
+    const reply = runner.next();
+    if (reply.kind === 'failed') throw new Error(`triage: ${reply.message}`);
+    const flight = flights.get(reply.set)!;
+    const { key, layer } = sets[reply.set]!;
+    const dims = widths[reply.set]!;
+    if (reply.kind === 'scaling') {
+      flight.sums[reply.part] = reply.sums;
+      if (--flight.waiting > 0) continue;
+      const scaling = scalingOf(flight.sums, flight.shift, data.train.length);
+      flight.scaling = scaling;
+      flight.waiting = flight.parts.length;
+      flight.parts.forEach((rows, part) => {
+        const task = { kind: 'moments' as const, set: reply.set, part, key, dims, rows, scaling, to, seed };
+        runner.post({ ...task, classes: data.classes, withClassGrams }, flight.threadOf[part]!);
+      });
+      continue;
+    }
+    flight.moments[reply.part] = reply.moments;
+    if (--flight.waiting > 0) continue;
+    const projection = randomProjection(dims, to, seed);
+    const m = emptyMoments(projection.to, data.classes, withClassGrams);
+    for (const part of flight.moments) addMoments(m, part);
+    finishMoments(m);
+    const transform = { scaling: flight.scaling!, projection };
+    const score = scoreMoments(store, key, m, data, transform, options.method);
+    scored[reply.set] = {
+      layer,
+      key,
+      score,
+      dims: projection.to,
+      seconds: (performance.now() - flight.started) / 1000,
+    };
+    flights.delete(reply.set);
+    done++;
+  }
+  return scored;
+}
+
+function scoreMoments(
+  store: FeatureStore,
+  key: string,
+  m: Moments,
+  data: Labelled,
+  transform: { scaling: Scaling; projection: ReturnType<typeof randomProjection> },
+  method: TriageMethod,
+): number {
+  switch (method) {
     case 'logme':
-      return { score: logme(m), dims };
+      return logme(m);
     case 'transrate':
-      return { score: transrate(m), dims };
+      return transrate(m);
     case 'hscore':
-      return { score: hscore(m, false), dims };
+      return hscore(m, false);
     case 'shrinkage-hscore':
-      return { score: hscore(m, true), dims };
+      return hscore(m, true);
     case 'ridge': {
+      // the validation accuracy of the GCV-tuned head: one more pass, over the validation split
       const solution = solveRidge(m);
+      const dims = transform.projection.to;
       let correct = 0;
       for (const { x, rows } of rowChunks(store, key, data.val)) {
-        const scores = ridgeScores(
-          solution,
-          transformChunk(x, rows.length, transform.scaling, projection),
-          rows.length,
-          dims,
-        );
+        const z = transformChunk(x, rows.length, transform.scaling, transform.projection);
+        const scores = ridgeScores(solution, z, rows.length, dims);
         rows.forEach((r, i) => {
           if (argmax(scores, i * data.classes, data.classes) === data.labels[r]) correct++;
         });
       }
-      return { score: correct / data.val.length, dims };
+      return correct / data.val.length;
     }
   }
 }
