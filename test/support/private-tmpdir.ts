@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { join } from 'node:path';
  */
 export default function privateTmpdir(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'layerlab-tests-'));
+  // open like /tmp (sticky, everyone may create): PostgreSQL runs as its own user when tests are root
+  chmodSync(dir, 0o1777);
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {
