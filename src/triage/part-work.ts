@@ -5,6 +5,7 @@ import {
   partMoments,
   rowPasses,
   scalingSums,
+  type ChunkScratch,
   type RowChunk,
   type Scaling,
   type ScalingSums,
@@ -64,6 +65,8 @@ export type PartReply =
 export class PartWork {
   private readonly passes = new Map<string, () => Iterable<RowChunk>>();
   private readonly projections = new Map<string, Projection>();
+  /** the scaled and projected chunk buffers, reused from part to part (fewer large allocations) */
+  private readonly scratch: ChunkScratch = {};
 
   constructor(
     private readonly store: FeatureStore,
@@ -80,7 +83,14 @@ export class PartWork {
     const passes = this.passes.get(id) ?? rowPasses(this.store, task.key, task.rows, task.dims, false);
     this.passes.delete(id);
     const transform = { scaling: task.scaling, projection: this.projection(task.dims, task.to, task.seed) };
-    const moments = partMoments(passes(), this.labels, task.classes, transform, task.withClassGrams);
+    const moments = partMoments(
+      passes(),
+      this.labels,
+      task.classes,
+      transform,
+      task.withClassGrams,
+      this.scratch,
+    );
     return { kind: 'moments', set: task.set, part: task.part, moments };
   }
 

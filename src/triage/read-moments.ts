@@ -150,9 +150,9 @@ export function partMoments(
   classes: number,
   transform: { scaling: Scaling; projection: Projection },
   withClassGrams: boolean,
+  scratch: ChunkScratch = {},
 ): Moments {
   const m = emptyMoments(transform.projection.to, classes, withClassGrams);
-  const scratch: ChunkScratch = {};
   const y = new Int32Array(CHUNK_ROWS);
   for (const { x, rows: chunk } of chunks) {
     const z = transformChunk(x, chunk.length, transform.scaling, transform.projection, scratch);
