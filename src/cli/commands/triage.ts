@@ -15,6 +15,7 @@ interface TriageFlags {
   method: TriageMethod;
   dims: string;
   seed: string;
+  threads?: string;
 }
 
 const integer = (value: string, flag: string, min: number): number => {
@@ -77,6 +78,10 @@ export function registerTriage(program: Command): void {
       String(DEFAULT_TRIAGE_DIMS),
     )
     .option('--seed <n>', 'seed of the random projection', '1')
+    .option(
+      '--threads <n>',
+      'threads reading and summing the rows; the scores do not depend on it (default: the cores, on a large store)',
+    )
     .addHelpText(
       'after',
       `
@@ -96,9 +101,15 @@ Examples:
       const globals = command.optsWithGlobals<GlobalOptions>();
       const dims = integer(flags.dims, '--dims', 1);
       const seed = integer(flags.seed, '--seed', 0);
+      const threads = flags.threads === undefined ? undefined : integer(flags.threads, '--threads', 1);
       const sets = await storedSelection(flags.store, flags.layers ? flags.layers.split(',') : []);
       const { scoreFeatureSets } = await import('../../triage/score-feature-sets.js');
-      const result = scoreFeatureSets(flags.store, sets, { method: flags.method, dims, seed });
+      const result = scoreFeatureSets(flags.store, sets, {
+        method: flags.method,
+        dims,
+        seed,
+        ...(threads === undefined ? {} : { threads }),
+      });
       if (globals.json) {
         const layers = result.layers.map(({ layer, score, rank, dims: d, seconds }) => ({
           layer,
