@@ -33,6 +33,12 @@ export interface EpochOptions {
    * validation fills the epoch's tail instead of following it
    */
   validate?: boolean;
+  /**
+   * called once the epoch's first units are on their way to the workers (or the epoch failed before):
+   * work the coordinator owes the last boundary that no unit waits for (the epoch snapshot's encoding)
+   * runs there instead of between the epochs, while every worker idles
+   */
+  started?: () => void;
 }
 
 /** Estimated compute of a unit, for the scheduler's virtual clock. */
@@ -121,8 +127,14 @@ export async function trainEpoch(
     );
   };
   const dispatcher = new UnitDispatcher(transport);
+  let started = false;
+  const start = () => {
+    if (!started) options.started?.();
+    started = true;
+  };
   try {
-    await executePlan(
+    // the executor posts the first units to the workers before it returns (its pump runs at once)
+    const running = executePlan(
       plan,
       transport.size,
       async (unit, attempt) => {
@@ -185,7 +197,10 @@ export async function trainEpoch(
         },
       },
     );
+    start();
+    await running;
   } finally {
+    start();
     dispatcher.close();
   }
   return {
