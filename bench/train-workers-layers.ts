@@ -105,6 +105,9 @@ console.log(
     `${ROUNDS} round(s) of A (1 worker), B (1 thread), C (2 workers), D (2 threads)`,
 );
 const trainRows = RECORDS * 0.8;
+// the 1-minute load average before the run and after each count: this run's own threads add at most 2
+const loads = [loadavg()[0]!];
+const busy = () => Math.max(...loads) > availableParallelism() + 1;
 const results = [];
 for (const layers of LAYERS) {
   const EPOCHS = epochsFor(layers);
@@ -248,6 +251,7 @@ for (const layers of LAYERS) {
           `${result.split!.fractionOfSplitCeiling.toFixed(2)} of that split ceiling`,
       );
   } finally {
+    loads.push(loadavg()[0]!);
     await ceiling.close();
     await pieceCeiling?.close();
     store.remove();
@@ -268,6 +272,13 @@ console.log(
     "efficiency: the median over rounds of that round's (2 workers ÷ 1 worker) ÷ (2 threads ÷ 1 thread)",
     'bound: the most efficiency a count allows when its groups must be cut (split ceiling ÷ ceiling; 1: nothing cut)',
     `Target: efficiency ≥ 0.9 for every count. Load average at end: ${load()}`,
+    ...(busy()
+      ? [
+          `Not a measurement of MOP: the 1-minute load average reached ${Math.max(...loads).toFixed(2)} on ` +
+            `${availableParallelism()} cores (this run's own threads account for about 2), so a thread's share of a ` +
+            'core varied from one timed run to the next; re-run on a quiet machine.',
+        ]
+      : []),
   ].join('\n'),
 );
 recordResult(QUICK ? 'quick/train-workers-layers' : 'train-workers-layers', {
@@ -283,5 +294,7 @@ recordResult(QUICK ? 'quick/train-workers-layers' : 'train-workers-layers', {
     order: 'per round: 1 worker, 1 thread, 2 workers, 2 threads (then the split ceiling)',
   },
   target: 'efficiency (2 workers ÷ 1 worker, ÷ the step-graph ceiling) ≥ 0.9 for every layer count',
+  // other work kept more than one core busy: the figures carry that load's noise, not MOP's
+  loaded: busy(),
   layers: results,
 });
