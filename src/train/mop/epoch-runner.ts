@@ -34,9 +34,9 @@ export interface EpochOptions {
    */
   validate?: boolean;
   /**
-   * called once the epoch's first units are on their way to the workers (or the epoch failed before):
-   * work the coordinator owes the last boundary that no unit waits for (the epoch snapshot's encoding)
-   * runs there instead of between the epochs, while every worker idles
+   * called once the epoch's first units are on their way to the workers: work the coordinator owes
+   * the last boundary that no unit waits for (the epoch snapshot's encoding) runs there instead of
+   * between the epochs, while every worker idles
    */
   started?: () => void;
 }
@@ -127,11 +127,9 @@ export async function trainEpoch(
     );
   };
   const dispatcher = new UnitDispatcher(transport);
-  let started = false;
-  const start = () => {
-    if (!started) options.started?.();
-    started = true;
-  };
+  // what `started` threw (a failed write behind): thrown once the epoch's units are back, not while
+  // they run (the write queue stops at its first failure and every later write throws it too)
+  let startFailure: Error | undefined;
   try {
     // the executor posts the first units to the workers before it returns (its pump runs at once)
     const running = executePlan(
@@ -197,10 +195,14 @@ export async function trainEpoch(
         },
       },
     );
-    start();
+    try {
+      options.started?.();
+    } catch (error) {
+      startFailure = error instanceof Error ? error : new Error(String(error));
+    }
     await running;
+    if (startFailure) throw startFailure;
   } finally {
-    start();
     dispatcher.close();
   }
   return {

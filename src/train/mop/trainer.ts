@@ -184,9 +184,17 @@ export class MopTrainer {
         this.boundary(epoch);
         if (signal?.aborted) throw interrupted();
       }
-    } finally {
-      this.queueSnapshot();
+    } catch (error) {
+      // what a resume starts from, queued behind everything finished; the run's error stays the one
+      // that cut it short
+      try {
+        this.queueSnapshot();
+      } catch {
+        // the write queue had failed before (it throws its first failure to every later write)
+      }
+      throw error;
     }
+    this.queueSnapshot();
   }
 
   /**
