@@ -105,6 +105,7 @@ for (const layers of values.layers.split(',').map(Number)) {
     tail: 0,
     coordinatorCpu: 0,
     barrier: 0,
+    boundaries: [] as number[],
   };
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const units = spans.filter((s) => s.epoch === epoch);
@@ -119,10 +120,16 @@ for (const layers of values.layers.split(',').map(Number)) {
       previous.length > 0
         ? Math.min(...units.map((u) => u.start)) - Math.max(...previous.map((u) => u.end))
         : Number.NaN;
+    // of which the coordinator's part after the last validation: from the previous epoch's event
+    // (validation in, results recorded) to this epoch's first unit starting (the boundary, the
+    // grouping and planning, the first hop)
+    const boundary = epoch > 1 ? Math.min(...units.map((u) => u.start)) - begin : Number.NaN;
     console.log(
       `epoch ${epoch}: ${ms(end - begin)} (units ${ms(lastUnit - begin)}, then validation and boundary ${ms(end - lastUnit)}); ` +
         `the coordinator's own CPU ${ms(cpu)}` +
-        (Number.isNaN(barrier) ? '' : `; no unit ran for ${ms(barrier)} between the epochs`),
+        (Number.isNaN(barrier)
+          ? ''
+          : `; no unit ran for ${ms(barrier)} between the epochs, ${boundary.toFixed(1)} ms of it after the last epoch's event`),
     );
     const width = 80;
     const scale = width / (end - begin);
@@ -152,6 +159,7 @@ for (const layers of values.layers.split(',').map(Number)) {
       steady.validation += end - lastUnit;
       steady.coordinatorCpu += cpu;
       steady.barrier += barrier;
+      steady.boundaries.push(boundary);
     }
   }
   const share = (x: number) => round(x / steady.wall, 3);
@@ -167,6 +175,10 @@ for (const layers of values.layers.split(',').map(Number)) {
     coordinatorCpuFraction: share(steady.coordinatorCpu),
     // from each steady epoch's first unit back to the previous epoch's last: no worker trained
     barrierFraction: share(steady.barrier),
+    // the median over steady epochs of the time from an epoch's event to the next one's first unit
+    boundaryMedianMs: round(
+      [...steady.boundaries].sort((a, b) => a - b)[Math.floor(steady.boundaries.length / 2)]!,
+    ),
   };
   results.push(result);
   console.log(
@@ -176,7 +188,8 @@ for (const layers of values.layers.split(',').map(Number)) {
       `${(result.idleAfterLastUnitFraction * 100).toFixed(1)}%, validation and boundary ` +
       `${(result.validationAndBoundaryFraction * 100).toFixed(1)}%; the coordinator's CPU ` +
       `${(result.coordinatorCpuFraction * 100).toFixed(1)}% of one core; between epochs no unit ran for ` +
-      `${(result.barrierFraction * 100).toFixed(1)}%`,
+      `${(result.barrierFraction * 100).toFixed(1)}% (from an epoch's event to the next epoch's first unit: ` +
+      `median ${result.boundaryMedianMs.toFixed(1)} ms)`,
   );
 }
 recordResult('mop-timeline', {

@@ -1,5 +1,7 @@
 import type { FusedGroup } from '../mop/fused-groups.js';
 import type { GroupState } from './group-state.js';
+import { parameterShapes } from './head-arch.js';
+import { stackPrefix } from './head-graph-forward.js';
 import { accuracyOf, macroF1 } from './metrics.js';
 import { groupRun } from '../mop/group-run.js';
 import type { Transport } from '../transport/transport.js';
@@ -16,6 +18,23 @@ export interface ModelEvaluation {
 }
 
 /**
+ * The tensors of a group's state the evaluation graph reads: its weights, not the optimizer buffers
+ * (half the state or less). Each worker gets a copy of what is sent, made on the coordinator's thread,
+ * which on two cores shares a core with the workers; and the epoch's last group is validated while
+ * the next epoch waits.
+ */
+export function evaluatedState(group: FusedGroup, state: GroupState): GroupState {
+  const out: GroupState = {};
+  group.stacks.forEach((stack, i) => {
+    for (const name of Object.keys(parameterShapes(stack.arch, 1, 1))) {
+      const tensor = state[`${stackPrefix(i)}${name}`];
+      if (tensor) out[`${stackPrefix(i)}${name}`] = tensor;
+    }
+  });
+  return out;
+}
+
+/**
  * Every worker evaluates every group on its part of the split, in parallel; parts are summed in
  * shard order. Returns per group, per head (graph order) the model's metrics.
  */
@@ -26,7 +45,7 @@ export async function evaluateGroups(
   split: EvalSplit,
   classes: number,
 ): Promise<ModelEvaluation[][]> {
-  const request = groups.map((g, i) => ({ ...groupRun(g), state: states[i]! }));
+  const request = groups.map((g, i) => ({ ...groupRun(g), state: evaluatedState(g, states[i]!) }));
   const replies = await transport.evaluate({ type: 'evaluate', split, groups: request });
   return groups.map((group, i) => {
     const heads = group.models.length;

@@ -33,6 +33,12 @@ export interface EpochOptions {
    * validation fills the epoch's tail instead of following it
    */
   validate?: boolean;
+  /**
+   * called once the epoch's first units are on their way to the workers: work the coordinator owes
+   * the last boundary that no unit waits for (the epoch snapshot's encoding) runs there instead of
+   * between the epochs, while every worker idles
+   */
+  started?: () => void;
 }
 
 /** Estimated compute of a unit, for the scheduler's virtual clock. */
@@ -121,8 +127,12 @@ export async function trainEpoch(
     );
   };
   const dispatcher = new UnitDispatcher(transport);
+  // what `started` threw (a failed write behind): thrown once the epoch's units are back, not while
+  // they run (the write queue stops at its first failure and every later write throws it too)
+  let startFailure: Error | undefined;
   try {
-    await executePlan(
+    // the executor posts the first units to the workers before it returns (its pump runs at once)
+    const running = executePlan(
       plan,
       transport.size,
       async (unit, attempt) => {
@@ -185,6 +195,13 @@ export async function trainEpoch(
         },
       },
     );
+    try {
+      options.started?.();
+    } catch (error) {
+      startFailure = error instanceof Error ? error : new Error(String(error));
+    }
+    await running;
+    if (startFailure) throw startFailure;
   } finally {
     dispatcher.close();
   }

@@ -23,7 +23,7 @@ import type { ModelRecord } from './model-record.js';
 import { epochRng } from './plan.js';
 import { solveRidgeHead } from '../heads/ridge-head.js';
 import { queueSnapshot, type RunProgress } from '../run-folder/run-snapshot.js';
-import { writeRunVisits } from '../run-folder/run-visits.js';
+import { queueRunVisits } from '../run-folder/run-visits.js';
 import type { TrainContext } from './train-context.js';
 import type { EpochVisits } from './train-job.js';
 
@@ -34,6 +34,10 @@ export interface FinalEvaluation {
 }
 
 const isRidge = (m: ModelRecord) => m.head.type === 'ridge';
+
+/** A group's layout: its feature set and each stack's models in order (what `pack` lays out). */
+const layoutKey = (group: FusedGroup) =>
+  `${group.featureSet}|${group.stacks.map((s) => s.models.join(',')).join('|')}`;
 
 const dimsOf = (ctx: TrainContext, featureSet: string) =>
   ctx.prepared.featureSets.find((s) => s.key === featureSet)!.dims;
@@ -57,6 +61,17 @@ function freshState(ctx: TrainContext, model: ModelRecord): ModelState {
  * a resumed run starts from.
  */
 export class MopTrainer {
+  /**
+   * Each group's state as the last epoch left it, by the group's layout (`layoutKey`): the next
+   * epoch's group of the same models in the same stacks starts from it as it is instead of packing
+   * the models' states again (the same values: packing copies them), which saves the copy on the
+   * coordinator between epochs, while every worker waits. Taken once per group (a re-run of its first
+   * unit packs afresh: the taken state was transferred away), and replaced every epoch.
+   */
+  private packed = new Map<string, GroupState>();
+  /** the last boundary's snapshot, its acknowledgements and removals, until it is queued */
+  private snapshotOwed: (() => void) | undefined;
+
   constructor(
     private readonly ctx: TrainContext,
     readonly progress: RunProgress,
@@ -153,24 +168,44 @@ export class MopTrainer {
   async run(fresh: boolean): Promise<void> {
     const { job, sink, signal } = this.ctx;
     if (fresh) this.boundary(0);
-    for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
-      await this.solveRidgeHeads(epoch);
-      const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
-      if (active.length === 0) {
-        sink({
-          type: 'log',
-          level: 'info',
-          message: `no model left to train after epoch ${epoch - 1}; the run ends`,
-        });
-        break;
+    try {
+      for (let epoch = this.progress.epoch + 1; epoch <= job.epochs; epoch++) {
+        await this.solveRidgeHeads(epoch);
+        const active = this.progress.models.filter((m) => m.status === 'active' && !isRidge(m));
+        if (active.length === 0) {
+          sink({
+            type: 'log',
+            level: 'info',
+            message: `no model left to train after epoch ${epoch - 1}; the run ends`,
+          });
+          break;
+        }
+        await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
+        this.boundary(epoch);
+        if (signal?.aborted) throw interrupted();
       }
-      await this.trainOneEpoch(epoch, this.groupsOf(active, epoch));
-      this.boundary(epoch);
-      // behind the snapshot that supersedes them; a failed removal only leaves files nothing reads
-      // (the next boundary removes them again)
-      this.ctx.writes.then(() => removeUnitCheckpoints(this.ctx.runDir, epoch + 1).catch(() => undefined));
-      if (signal?.aborted) throw interrupted();
+    } catch (error) {
+      // what a resume starts from, queued behind everything finished; the run's error stays the one
+      // that cut it short
+      try {
+        this.queueSnapshot();
+      } catch {
+        // the write queue had failed before (it throws its first failure to every later write)
+      }
+      throw error;
     }
+    this.queueSnapshot();
+  }
+
+  /**
+   * Queues the snapshot the last boundary owes, if it is still owed: encoded from the records and
+   * states as that boundary left them (nothing changes them before the next epoch's units are in, or
+   * before ridge heads are solved, and each of those queues it first).
+   */
+  private queueSnapshot(): void {
+    const owed = this.snapshotOwed;
+    this.snapshotOwed = undefined;
+    owed?.();
   }
 
   /**
@@ -185,6 +220,7 @@ export class MopTrainer {
       (m) => isRidge(m) && m.status === 'active' && m.history.length === 0,
     );
     if (pending.length === 0) return;
+    this.queueSnapshot(); // before this changes the records and states it encodes
     const fits = new Map<string, ReturnType<typeof solveRidgeHead>>();
     for (const model of pending) {
       const set = ctx.prepared.featureSets.find((s) => s.key === model.featureSet)!;
@@ -226,14 +262,23 @@ export class MopTrainer {
 
   private async trainOneEpoch(epoch: number, groups: FusedGroup[]): Promise<void> {
     const { ctx } = this;
+    // only the last epoch's groups may start from their kept states (the boundary dropped them if it
+    // changed any state)
+    const kept = this.packed;
+    this.packed = new Map();
+    const fromKept = (group: FusedGroup) => {
+      const state = kept.get(layoutKey(group));
+      kept.delete(layoutKey(group));
+      return state ?? this.pack(group);
+    };
     const trained = await trainEpoch(
       ctx,
       epoch,
       groups,
-      (g) => this.pack(g),
+      fromKept,
       (g) => groupHyper(g, this.lrOf(epoch), ctx.prepared.balancedWeights),
       this.shardRows,
-      { validate: true },
+      { validate: true, started: () => this.queueSnapshot() },
     );
     const stale = this.visits.findIndex((v) => v.epoch >= epoch);
     if (stale >= 0) this.visits.splice(stale);
@@ -248,12 +293,14 @@ export class MopTrainer {
         shards: trained.plan.visits[g.id]!,
       })),
     });
-    writeRunVisits(ctx.runDir, this.visits);
+    queueRunVisits(ctx.writes, ctx.runDir, this.visits);
 
     const val = trained.val!;
     const metrics: ModelEpochMetrics[] = [];
     for (const group of groups) {
       this.unpack(group, trained.states[group.id]!);
+      // unpack copied the models' states out, so this one is the coordinator's alone to hand on
+      this.packed.set(layoutKey(group), trained.states[group.id]!);
       group.members.forEach((member, k) => {
         const model = this.progress.models[member]!;
         const v = val[group.id]![k]!;
@@ -299,9 +346,19 @@ export class MopTrainer {
           : freshState(ctx, record),
       ),
     );
+    // a command may have given a model another state: the next epoch packs every group afresh
+    if (acks.length > 0) this.packed.clear();
     this.progress.epoch = epoch;
-    queueSnapshot(ctx.writes, ctx.runDir, this.progress, this.states);
-    if (acks.length > 0) ctx.writes.then(() => acks.forEach((ack) => this.control?.acknowledge(ack)));
+    // owed, not queued: encoding every model's state takes milliseconds the workers would idle for,
+    // so it is queued once the next epoch's first units are on their way (`queueSnapshot`)
+    this.snapshotOwed = () => {
+      queueSnapshot(ctx.writes, ctx.runDir, this.progress, this.states);
+      if (acks.length > 0) ctx.writes.then(() => acks.forEach((ack) => this.control?.acknowledge(ack)));
+      // behind the snapshot that supersedes them; a failed removal only leaves files nothing reads
+      // (the next boundary removes them again)
+      if (epoch > 0)
+        ctx.writes.then(() => removeUnitCheckpoints(ctx.runDir, epoch + 1).catch(() => undefined));
+    };
   }
 
   /** Every model that trained, evaluated on the test split (validation when there is none). */

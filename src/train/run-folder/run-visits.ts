@@ -1,7 +1,8 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { readRunFile, writeRunFile, type Conforms } from '../../store/run-file.js';
 import type { EpochVisits } from '../mop/train-job.js';
+import type { OrderedWrites } from './ordered-writes.js';
 
 /** One fused group of one epoch, as the trainer writes it (the `GroupVisits` type is inferred from it). */
 export const groupVisitsSchema = z.strictObject({
@@ -54,6 +55,16 @@ export const RUN_VISITS_FILE = 'visits.json';
 
 export function writeRunVisits(runDir: string, epochs: readonly EpochVisits[]): void {
   writeRunFile(runDir, RUN_VISITS_FILE, { epochs });
+}
+
+/**
+ * visits.json as `writeRunVisits` writes it (the same bytes), encoded now and written behind on
+ * `writes`: it lands before anything queued after it (the epoch's snapshot, which a resume reads it
+ * with), and the next epoch need not wait for the disk.
+ */
+export function queueRunVisits(writes: OrderedWrites, runDir: string, epochs: readonly EpochVisits[]): void {
+  const text = `${JSON.stringify({ epochs }, null, 2)}\n`;
+  writes.write(join(runDir, RUN_VISITS_FILE), new TextEncoder().encode(text));
 }
 
 /**
