@@ -15,6 +15,7 @@ import type { Reply } from './reply-channel.js';
 import { canServe, contentRefusal } from './shard-hosts.js';
 import {
   sessionKey,
+  type TrainEndJob,
   type TrainEvalJob,
   type TrainEvalReply,
   type TrainSessionSpec,
@@ -35,6 +36,8 @@ import {
 } from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
+/** how long closing waits for the hosts to stop the session's shard workers */
+const END_WAIT_MS = 5_000;
 
 const publishSpec = (session: ClusterSession, spec: TrainSessionSpec) =>
   session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
@@ -395,6 +398,27 @@ export class BullmqTransport implements Transport {
     this.session.cancel();
   }
 
+  /**
+   * Tells each live host of the session that it is over, so that it stops the session's shard
+   * workers now (each holds its shard's rows) rather than after their idle period: a host serves one
+   * session after another. Waited for (the next session finds the host as the first did) but only
+   * so long: a busy or silent host stops them on its own (train-handlers.ts releaseEnded, or idle).
+   */
+  private async endOnHosts(): Promise<void> {
+    const hosts = new Set(this.assigned.filter((_, worker) => !this.lost[worker]));
+    let timer: NodeJS.Timeout | undefined;
+    const enough = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)));
+    const ended = Promise.all(
+      [...hosts].map((host) => {
+        const job = this.session.nextJobId('train-end');
+        const data: TrainEndJob = { session: this.session.id, job };
+        return this.session.request(host, 'train-end', job, data).catch(() => undefined);
+      }),
+    );
+    await Promise.race([ended, enough]);
+    clearTimeout(timer);
+  }
+
   private settled(): void {
     if (this.inFlight.size > 0) return;
     for (const resolve of this.idle) resolve();
@@ -405,6 +429,7 @@ export class BullmqTransport implements Transport {
   async close(): Promise<void> {
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
     for (const stop of this.stops) stop();
+    await this.endOnHosts();
     await this.session.redis.del(sessionKey(this.session.id), ...this.keys).catch(() => {});
     await this.session.close();
   }

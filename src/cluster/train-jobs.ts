@@ -55,6 +55,12 @@ export interface TrainEvalJob extends JobBase {
   groups: (GroupRun & { state: BlobRef })[];
 }
 
+/** The coordinator closed its session: the host stops its shard workers (replies with how many). */
+export interface TrainEndJob {
+  session: string;
+  job: string;
+}
+
 export type TrainEvalReply = { lossSum: string; correct: string; count: number; confusion: string }[];
 
 /**
