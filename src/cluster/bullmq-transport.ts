@@ -36,8 +36,6 @@ import {
 } from './wire.js';
 
 const SESSION_TTL_S = 7 * 24 * 3600;
-/** how long closing waits for the hosts to stop the session's shard workers */
-const END_WAIT_MS = 5_000;
 
 const publishSpec = (session: ClusterSession, spec: TrainSessionSpec) =>
   session.redis.set(sessionKey(session.id), JSON.stringify(spec), 'EX', SESSION_TTL_S);
@@ -401,22 +399,17 @@ export class BullmqTransport implements Transport {
   /**
    * Tells each live host of the session that it is over, so that it stops the session's shard
    * workers now (each holds its shard's rows) rather than after their idle period: a host serves one
-   * session after another. Waited for (the next session finds the host as the first did) but only
-   * so long: a busy or silent host stops them on its own (train-handlers.ts releaseEnded, or idle).
+   * session after another. Not waited for: it is queued ahead of any later session's jobs there, and
+   * a host that misses it stops them on its own (train-handlers.ts releaseEnded, or when idle).
    */
   private async endOnHosts(): Promise<void> {
     const hosts = new Set(this.assigned.filter((_, worker) => !this.lost[worker]));
-    let timer: NodeJS.Timeout | undefined;
-    const enough = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)));
-    const ended = Promise.all(
-      [...hosts].map((host) => {
-        const job = this.session.nextJobId('train-end');
-        const data: TrainEndJob = { session: this.session.id, job };
-        return this.session.request(host, 'train-end', job, data).catch(() => undefined);
-      }),
+    const data: TrainEndJob = { session: this.session.id };
+    await Promise.all(
+      [...hosts].map((host) =>
+        this.session.send(host, 'train-end', this.session.nextJobId('train-end'), data).catch(() => {}),
+      ),
     );
-    await Promise.race([ended, enough]);
-    clearTimeout(timer);
   }
 
   private settled(): void {

@@ -15,7 +15,7 @@ import {
 import type { UnitHost } from './unit-kinds.js';
 import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
-import { shardStatsInThread } from './shard-stats-in-thread.js';
+import { releaseSessionStats, shardStatsInThread } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
 import {
   f64ToWire,
@@ -179,10 +179,14 @@ export async function trainEval(data: unknown, host: UnitHost): Promise<unknown>
   });
 }
 
-/** `train-end`: the coordinator closed its session; its shard workers here stop now, not when idle. */
-export async function trainEnd(data: unknown, host: UnitHost): Promise<unknown> {
+/**
+ * `train-end`: the coordinator closed its session; its shard workers here stop now, not when idle.
+ * No reply: the session's reply list is gone (a push would make it again, for a day).
+ */
+export async function trainEnd(data: unknown): Promise<unknown> {
   const job = data as TrainEndJob;
-  return replying(host, job, async () => ({ released: await shards.releaseSession(job.session) }));
+  releaseSessionStats(job.session);
+  return { released: await shards.releaseSession(job.session) };
 }
 
 /**

@@ -55,10 +55,9 @@ export interface TrainEvalJob extends JobBase {
   groups: (GroupRun & { state: BlobRef })[];
 }
 
-/** The coordinator closed its session: the host stops its shard workers (replies with how many). */
+/** The coordinator closed its session: the host stops its shard workers (no reply). */
 export interface TrainEndJob {
   session: string;
-  job: string;
 }
 
 export type TrainEvalReply = { lossSum: string; correct: string; count: number; confusion: string }[];

@@ -32,7 +32,7 @@ export const unitKinds: Readonly<Record<string, UnitHandler>> = {
   'train-unit': async (data, host) => (await training()).trainUnit(data, host),
   'train-eval': async (data, host) => (await training()).trainEval(data, host),
   'shard-stats': async (data, host) => (await training()).shardStats(data, host),
-  'train-end': async (data, host) => (await training()).trainEnd(data, host),
+  'train-end': async (data) => (await training()).trainEnd(data),
   // extraction of one shard of a cluster store; ONNX Runtime and the readers load with the first one
   'extract-shard': async (data, host) => (await import('./extract-shard.js')).runExtractShard(data, host),
 };
