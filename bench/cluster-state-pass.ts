@@ -46,16 +46,6 @@ for (let h = 0; h < HEADS; h++)
 const server = await startRedis();
 const redis = await connectRedis(server.url);
 try {
-  /** median ms of `ROUNDS` runs of `step` */
-  const time = async (step: () => unknown): Promise<number> => {
-    const ms: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const started = performance.now();
-      await step();
-      ms.push(performance.now() - started);
-    }
-    return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
-  };
   const bytes = encodeTensorFile({}, state);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scope = 'bench-0123456789ab:0';
@@ -64,27 +54,47 @@ try {
   const reply = JSON.stringify({ job: 'x', ok: true, value: { state: { sha256: '0'.repeat(64), scope } } });
   await redis.set(key, buffer);
   const got = (await redis.getBuffer(key))!;
-  const steps = {
-    encode: await time(() => encodeTensorFile({}, state)),
-    sha256: await time(() => createHash('sha256').update(bytes).digest('hex')),
-    set: await time(() => redis.set(key, buffer, 'EX', 60)),
-    replyPush: await time(() => redis.multi().rpush(list, reply).expire(list, 60).exec()),
-    setWithReplyPush: await time(() =>
-      redis.multi().set(key, buffer, 'EX', 60).rpush(list, reply).expire(list, 60).exec(),
-    ),
-    get: await time(() => redis.getBuffer(key)),
-    copy: await time(() => new Uint8Array(got.byteLength).set(got)),
-    decode: await time(() => decodeTensorFile(got)),
-  };
   const prepared = prepareState(state, { scope, inlineMax: 0 });
-  const paths = {
-    writeBefore: steps.encode + steps.sha256 + steps.set + steps.replyPush,
-    writeNow: await time(async () => {
+  await queueBlob(redis.multi(), prepared).exec();
+  const work: Record<string, () => unknown> = {
+    encode: () => encodeTensorFile({}, state),
+    sha256: () => createHash('sha256').update(bytes).digest('hex'),
+    set: () => redis.set(key, buffer, 'EX', 60),
+    replyPush: () => redis.multi().rpush(list, reply).expire(list, 60).exec(),
+    setWithReplyPush: () =>
+      redis.multi().set(key, buffer, 'EX', 60).rpush(list, reply).expire(list, 60).exec(),
+    get: () => redis.getBuffer(key),
+    copy: () => new Uint8Array(got.byteLength).set(got),
+    decode: () => decodeTensorFile(got),
+    writeNow: async () => {
       const blob = prepareState(state, { scope, inlineMax: 0 });
       await queueBlob(redis.multi(), blob).rpush(list, reply).expire(list, 60).exec();
-    }),
-    readBefore: steps.get + steps.copy + steps.sha256 + steps.decode,
-    readNow: await time(() => getState(redis, prepared.ref)),
+    },
+    readNow: () => getState(redis, prepared.ref),
+  };
+  // round-robin: every step sees the same moments of the machine's load
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(work).map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [name, step] of Object.entries(work)) {
+      const started = performance.now();
+      await step();
+      samples[name]!.push(performance.now() - started);
+    }
+  const median = (name: string) => {
+    const xs = samples[name]!.sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)]!;
+  };
+  const steps = Object.fromEntries(
+    ['encode', 'sha256', 'set', 'replyPush', 'setWithReplyPush', 'get', 'copy', 'decode'].map((k) => [
+      k,
+      median(k),
+    ]),
+  ) as Record<string, number>;
+  const paths = {
+    writeBefore: steps.encode! + steps.sha256! + steps.set! + steps.replyPush!,
+    writeNow: median('writeNow'),
+    readBefore: steps.get! + steps.copy! + steps.sha256! + steps.decode!,
+    readNow: median('readNow'),
   };
   await redis.del(list);
   const result = {
