@@ -8,8 +8,8 @@ const IDLE_MS = 120_000;
 
 /**
  * One session's statistics thread for one shard: its passes run there in turn, so the train rows
- * the mean pass read are still there for the variance pass. Unref'd: it
- * never holds the agent's exit, and it holds no ONNX Runtime (so ending it is always safe).
+ * the mean pass read are still there for the variance pass. Unref'd: it never holds the agent's
+ * exit. It loads no ONNX Runtime, so terminating it is safe.
  */
 class StatsThread {
   private readonly worker: Worker;
@@ -44,9 +44,8 @@ class StatsThread {
   }
 
   /**
-   * No more passes: the thread is stopped once the queued ones are done. Terminated, which is safe
-   * here (no ONNX Runtime in it; its store is closed after each pass), where a thread left to end by
-   * itself was seen to stay, one more per session, in a long-lived agent.
+   * No more passes: the thread is terminated once the queued ones are done (its store is closed
+   * after each pass), so that it and the rows it kept are gone before the agent's next job.
    */
   end(): void {
     clearTimeout(this.timer);
