@@ -19,13 +19,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
-import { tracePhases, type UnitTrace } from '../src/cluster/unit-trace.js';
+import { tracePhases, wallMs, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
 import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
 import { unitKey, type UnitDispatch } from '../src/train/transport/messages.js';
 import { WorkerThreadsTransport } from '../src/train/transport/worker-threads-transport.js';
 import { startBenchCluster } from './harness/bench-cluster.js';
+import { HostJobLog, hostTimelines, timelineLines } from './harness/host-timeline.js';
 import { writeResults } from './harness/results-file.js';
 import { workerRecords, writeShardStore } from './harness/shard-stores.js';
 import { createBenchStore } from './train-bench-store.js';
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     // a unit is one group over one shard for one epoch, so its length grows with the shard: a cluster
     // is for data larger than one machine's, where units run for seconds, not for the default's 0.15 s
     records: { type: 'string' },
+    // cluster sessions one after another on the same hosts: a long-lived host must not slow down
+    sessions: { type: 'string', default: '1' },
   },
 });
 const quick = values.quick;
@@ -48,14 +51,8 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   process.exit(0);
 }
 
-/** each host's train-unit jobs: seconds from the handler's start to its end (the agent's lines) */
-const handlerSeconds: number[] = [];
-
-/** a host's NDJSON output: the seconds of each train-unit its handler ran */
-function collectHandlerSeconds(chunk: string): void {
-  for (const m of chunk.matchAll(/"kind":"train-unit","ok":true,"seconds":([0-9.e-]+)/g))
-    handlerSeconds.push(Number(m[1]));
-}
+/** every job the hosts ran, stamped as their lines arrive */
+const hostJobs = new HostJobLog();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -65,6 +62,10 @@ interface Trips {
   gapsMs: number[];
   /** the cluster transport's per-unit stamps */
   traces: UnitTrace[];
+  /** wall-clock ms: the workers are ready (statistics, spec, shard threads), first dispatch, last outcome */
+  ready?: number;
+  firstDispatch?: number;
+  lastOutcome?: number;
 }
 
 /**
@@ -74,6 +75,7 @@ interface Trips {
 function timed(source: WorkerSource, record: Trips): WorkerSource {
   return async (job, sink) => {
     const workers = await source(job, sink);
+    record.ready = wallMs();
     const sent = new Map<string, number>();
     const { transport } = workers;
     if (transport instanceof BullmqTransport) transport.onTrace = (t) => record.traces.push(t);
@@ -84,11 +86,13 @@ function timed(source: WorkerSource, record: Trips): WorkerSource {
       if (at === undefined) return;
       sent.delete(unitKey(m.unit));
       lastOutcome = performance.now();
+      record.lastOutcome = wallMs();
       record.trips.push({ roundTripMs: lastOutcome - at, unitMs: m.seconds * 1000 });
     });
     const dispatch = transport.dispatch.bind(transport);
     transport.dispatch = (message: UnitDispatch) => {
       const now = performance.now();
+      record.firstDispatch ??= wallMs();
       if (lastOutcome !== undefined) record.gapsMs.push(now - lastOutcome);
       sent.set(unitKey(message.unit), now);
       dispatch(message);
@@ -105,8 +109,12 @@ function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
   );
 }
 
+/** wall-clock ms when the in-process run's statistics (prepareRun) were done */
+let localPrepared = 0;
+
 const threads: WorkerSource = async (job) => {
   const prepared = prepareRun(job);
+  localPrepared = wallMs();
   const inits = shardInits(job, prepared);
   return {
     prepared,
@@ -139,23 +147,43 @@ const bench = await startBenchCluster({
       workerRecords(inits[shard]!.rows),
     );
   },
-  onOutput: collectHandlerSeconds,
+  onOutput: (chunk, host) => hostJobs.hear(chunk, host),
 });
 try {
   const url = bench.url;
 
   const run = async (name: string, source: WorkerSource) => {
     const record: Trips = { trips: [], gapsMs: [], traces: [] };
+    const t0 = wallMs();
     const started = performance.now();
     const outcome = await train(job, {
       sink: () => {},
       runDir: join(dir, `run-${name}`),
       workers: timed(source, record),
     });
-    return { seconds: (performance.now() - started) / 1000, ...record, outcome };
+    const seconds = (performance.now() - started) / 1000;
+    const s = (ms = t0) => (ms - t0) / 1000;
+    const coordinator = {
+      ready: s(record.ready),
+      firstDispatch: s(record.firstDispatch),
+      lastOutcome: s(record.lastOutcome),
+      returned: seconds,
+    };
+    return { seconds, t0, end: wallMs(), coordinator, ...record, outcome };
   };
   const local = await run('local', threads);
-  const cluster = await run('cluster', clusterWorkers(url, STORE));
+  const localStats = (localPrepared - local.t0) / 1000;
+  const clusters: Awaited<ReturnType<typeof run>>[] = [];
+  for (let i = 0; i < Math.max(1, Number(values.sessions)); i++)
+    clusters.push(await run(`cluster-${i}`, clusterWorkers(url, STORE)));
+  const cluster = clusters[0]!;
+  /** the session a run's jobs belong to: the one of the jobs the hosts ran within its window */
+  const sessionOf = (r: Awaited<ReturnType<typeof run>>) =>
+    hostJobs.jobs.find((j) => j.start >= r.t0 && j.end <= r.end)?.session ?? '';
+  const timeline = hostTimelines(hostJobs.jobs, sessionOf(cluster), cluster.t0);
+  const handlerSeconds = hostJobs.jobs
+    .filter((j) => j.session === sessionOf(cluster) && j.kind === 'train-unit')
+    .map((j) => (j.end - j.start) / 1000);
   const same =
     JSON.stringify(local.outcome.models.map((m) => [m.valLoss, m.testAccuracy])) ===
     JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
@@ -185,6 +213,14 @@ try {
     seconds: { inProcess: local.seconds, cluster: cluster.seconds },
     throughputRatio: local.seconds / cluster.seconds,
     sameResults: same,
+    /** seconds from the start of train(): the coordinator's milestones and each host's jobs */
+    timeline: {
+      inProcess: { statistics: localStats, ...local.coordinator },
+      cluster: cluster.coordinator,
+      hosts: timeline,
+    },
+    /** each cluster session on the same hosts, in order: in-process seconds ÷ its seconds */
+    sessionThroughputs: clusters.map((c) => local.seconds / c.seconds),
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
   console.log(
@@ -209,6 +245,18 @@ try {
   console.log(
     `  cluster throughput ÷ in-process: ${result.throughputRatio.toFixed(3)} (target ≥ 0.9); same results: ${same}`,
   );
+  const milestones = (c: typeof local.coordinator) =>
+    `workers ready ${c.ready.toFixed(2)} s, first dispatch ${c.firstDispatch.toFixed(2)} s, last outcome ${c.lastOutcome.toFixed(2)} s, train() returns ${c.returned.toFixed(2)} s`;
+  console.log(`  timeline (s from the start of train()):`);
+  console.log(
+    `    in-process: statistics (prepareRun) ${localStats.toFixed(2)} s, ${milestones(local.coordinator)}`,
+  );
+  console.log(`    cluster:    ${milestones(cluster.coordinator)}`);
+  for (const line of timelineLines(timeline)) console.log(line);
+  if (clusters.length > 1)
+    console.log(
+      `  ${clusters.length} cluster sessions in a row on the same hosts, throughput ÷ in-process each: ${result.sessionThroughputs.map((r) => r.toFixed(3)).join(', ')} (seconds ${clusters.map((c) => c.seconds.toFixed(2)).join(', ')})`,
+    );
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {
   await bench.stop();

@@ -53,6 +53,10 @@ export const PER_ISSUE = [
     what: 'MOP across hosts: dispatch overhead ÷ median unit; 2 hosts × 1 worker ÷ 1 host × 2 threads throughput',
   },
   {
+    id: 'cluster-state-pass',
+    what: "a group state's pass through Redis (encode, hash, SET with the reply ÷ before; GET, check, decode ÷ before)",
+  },
+  {
     id: 'grouped-training',
     what: 'grouped learning (50 groups: one train per group ÷ one train --groups scan; peak RSS of both)',
   },

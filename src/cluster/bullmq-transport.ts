@@ -12,9 +12,10 @@ import type { ErrorCode } from '../core/errors.js';
 import type { HostRecord } from './host-record.js';
 import type { ClusterSession } from './cluster-session.js';
 import type { Reply } from './reply-channel.js';
-import { canServe, contentRefusal } from './shard-hosts.js';
+import { canServe, contentRefusal, isAlive } from './shard-hosts.js';
 import {
   sessionKey,
+  type TrainEndJob,
   type TrainEvalJob,
   type TrainEvalReply,
   type TrainSessionSpec,
@@ -75,6 +76,8 @@ export class BullmqTransport implements Transport {
   private readonly stored = new WeakMap<object, BlobRef>();
   /** every state key of this session, deleted at close (consumed inputs go as soon as accepted) */
   private readonly keys = new Set<string>();
+  /** every host a unit was sent to or that replied (a moved shard leaves shard workers on both) */
+  private readonly used = new Set<string>();
   /** hears the trace of every accepted unit (the dispatch-overhead bench) */
   onTrace?: (trace: UnitTrace) => void;
   readonly remote = true;
@@ -158,6 +161,7 @@ export class BullmqTransport implements Transport {
     };
     this.inFlight.set(job, flight);
     this.sent.set(job, flight);
+    this.used.add(flight.host);
     this.emit({ type: 'worker.busy', worker, unit: message.unit });
     void this.send(job, message).catch((raw: unknown) => {
       if (!this.inFlight.delete(job)) return;
@@ -232,6 +236,8 @@ export class BullmqTransport implements Transport {
   /** Every reply of a unit job, duplicates included, becomes a worker message. */
   private async receive(reply: Reply): Promise<void> {
     const popped = wallMs();
+    // evaluations and statistics included: a host that evaluated holds a shard worker too
+    this.used.add(reply.host);
     const flight = this.sent.get(reply.job);
     if (!flight) return; // an evaluation or statistics reply: awaited by the session itself
     const { worker, unit, attempt, stamps } = flight;
@@ -395,6 +401,24 @@ export class BullmqTransport implements Transport {
     this.session.cancel();
   }
 
+  /**
+   * Tells each live host of the session that it is over, so that it stops the session's shard
+   * workers now (each holds its shard's rows) rather than after their idle period: a host serves one
+   * session after another. Not waited for: it is queued ahead of any later session's jobs there, and
+   * a host that misses it stops them on its own (train-handlers.ts releaseEnded, or when idle).
+   */
+  private async endOnHosts(): Promise<void> {
+    const now = Date.now();
+    const alive = new Set(this.session.hosts.filter((h) => isAlive(h, now)).map((h) => h.name));
+    const hosts = [...this.used].filter((host) => alive.has(host));
+    const data: TrainEndJob = { session: this.session.id };
+    await Promise.all(
+      hosts.map((host) =>
+        this.session.send(host, 'train-end', this.session.nextJobId('train-end'), data).catch(() => {}),
+      ),
+    );
+  }
+
   private settled(): void {
     if (this.inFlight.size > 0) return;
     for (const resolve of this.idle) resolve();
@@ -405,6 +429,7 @@ export class BullmqTransport implements Transport {
   async close(): Promise<void> {
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
     for (const stop of this.stops) stop();
+    await this.endOnHosts();
     await this.session.redis.del(sessionKey(this.session.id), ...this.keys).catch(() => {});
     await this.session.close();
   }

@@ -237,7 +237,7 @@ export class ClusterSession {
     this.awaited.clear();
     await this.restarts.end();
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
-    await this.channel.close();
+    await this.channel.close(this.redis);
     this.redis.disconnect();
   }
 }

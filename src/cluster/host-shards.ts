@@ -109,6 +109,26 @@ export class HostShards {
     await (await entry.pool.catch(() => undefined))?.stop();
   }
 
+  /** the sessions with a shard worker here */
+  sessions(): string[] {
+    return [...new Set([...this.entries.keys()].map((id) => id.slice(0, id.lastIndexOf('#'))))];
+  }
+
+  has(session: string): boolean {
+    return this.sessions().includes(session);
+  }
+
+  /**
+   * Stops a session's shard workers once their queued units are done (its coordinator closed it):
+   * each holds its shard's rows and its ONNX sessions, so a long-lived host that kept them for the
+   * idle period would carry every recent session's along. Resolves with how many it stopped.
+   */
+  async releaseSession(session: string): Promise<number> {
+    const ids = [...this.entries.keys()].filter((id) => id.slice(0, id.lastIndexOf('#')) === session);
+    await Promise.all(ids.map((id) => this.release(id)));
+    return ids.length;
+  }
+
   async releaseAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.release(id)));
   }

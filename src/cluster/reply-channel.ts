@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { QUEUE_PREFIX } from './host-record.js';
 import { connectRedis } from './redis-connection.js';
 
@@ -12,11 +12,25 @@ const POLL_S = 1;
 
 export const replyKey = (session: string): string => `${QUEUE_PREFIX}:replies:${session}`;
 
-/** Host side: appends a reply to the coordinator's list (kept a day, in case it is away). */
-export async function pushReply(redis: Redis, key: string, reply: Reply): Promise<void> {
+/**
+ * Host side: appends a reply to the coordinator's list (kept a day, in case it is away). `before`
+ * queues commands into the same transaction (a unit's new state): one round trip, and the reply is
+ * never seen without them.
+ */
+export async function pushReply(
+  redis: Redis,
+  key: string,
+  reply: Reply,
+  before: (commands: ChainableCommander) => ChainableCommander = (c) => c,
+): Promise<void> {
   if (!key.startsWith(`${QUEUE_PREFIX}:replies:`))
     throw new Error('a reply key must be a layerlab reply list');
-  await redis.multi().rpush(key, JSON.stringify(reply)).expire(key, REPLY_TTL_S).exec();
+  const results = await before(redis.multi())
+    .rpush(key, JSON.stringify(reply))
+    .expire(key, REPLY_TTL_S)
+    .exec();
+  const failed = results?.find(([error]) => error)?.[0];
+  if (!results || failed) throw failed ?? new Error('the reply transaction was discarded');
 }
 
 /**
@@ -67,10 +81,15 @@ export class ReplyChannel {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops reading and deletes the list through `other` (a connection that is not blocked): its own
+   * connection is closed under the pending blocking pop, which would otherwise hold the end of the
+   * run for up to its poll period.
+   */
+  async close(other: Redis): Promise<void> {
     this.closed = true;
-    await this.loop;
-    await this.redis.del(this.key).catch(() => {});
     this.redis.disconnect();
+    await this.loop;
+    await other.del(this.key).catch(() => {});
   }
 }

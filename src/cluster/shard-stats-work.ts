@@ -9,13 +9,39 @@ import { f64FromWire, f64ToWire } from './wire.js';
  * standardization passes mirror computeStandardization (train/heads/standardization.ts) on the
  * shard's rows.
  */
-export function shardStatsHere(job: ShardStatsJob, home: string): ShardSummary | ShardMoments {
+export function shardStatsHere(
+  job: ShardStatsJob,
+  home: string,
+  rows: TrainRowsCache = new TrainRowsCache(),
+): ShardSummary | ShardMoments {
   const store = FeatureStore.open(shardDirIn(home, job.store, job.shard), { write: false });
   try {
     if (job.pass === 'summary') return summary(store, job.shard, job.keys);
-    return moments(store, job);
+    return moments(store, job, rows);
   } finally {
     store.close();
+  }
+}
+
+/**
+ * A shard's train rows per feature set, as the `mean` pass read them, kept for the `variance` pass
+ * of the same session (the same keys, so the same rows): the two passes then read the store once,
+ * as computeStandardization does on one host. Dropped once the variance pass took them.
+ */
+export class TrainRowsCache {
+  private readonly rows = new Map<string, Float32Array>();
+
+  read(store: FeatureStore, keys: readonly string[], key: string, train: Int32Array): Float32Array {
+    const id = `${keys.join(',')}|${key}`;
+    return this.rows.get(id) ?? store.readRows(key, train);
+  }
+
+  keep(keys: readonly string[], key: string, x: Float32Array): void {
+    this.rows.set(`${keys.join(',')}|${key}`, x);
+  }
+
+  clear(): void {
+    this.rows.clear();
   }
 }
 
@@ -40,13 +66,14 @@ function summary(store: FeatureStore, shard: number, keys?: string[]): ShardSumm
   };
 }
 
-function moments(store: FeatureStore, job: ShardStatsJob): ShardMoments {
+function moments(store: FeatureStore, job: ShardStatsJob, cache: TrainRowsCache): ShardMoments {
   const keys = job.keys ?? [];
   const n = Math.max(1, job.n ?? 1);
   const { train } = shardRows(store, keys);
-  return keys.map((key, i) => {
+  const sums = keys.map((key, i) => {
     const dims = store.featureSet(key)?.dims ?? 0;
-    const x = store.readRows(key, train);
+    const x = cache.read(store, keys, key, train);
+    if (job.pass === 'mean') cache.keep(keys, key, x);
     const sum = new Float64Array(dims);
     if (job.pass === 'mean') {
       for (let r = 0; r < train.length; r++)
@@ -61,4 +88,6 @@ function moments(store: FeatureStore, job: ShardStatsJob): ShardMoments {
     }
     return f64ToWire(sum);
   });
+  if (job.pass === 'variance') cache.clear();
+  return sums;
 }

@@ -5,6 +5,7 @@ import { pushReply, replyKey } from './reply-channel.js';
 import {
   sessionKey,
   type ShardStatsJob,
+  type TrainEndJob,
   type TrainEvalJob,
   type TrainEvalReply,
   type TrainSessionSpec,
@@ -14,9 +15,17 @@ import {
 import type { UnitHost } from './unit-kinds.js';
 import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
-import { shardStatsInThread } from './shard-stats-in-thread.js';
+import { releaseSessionStats, shardStatsInThread } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
-import { f64ToWire, getState, i32ToWire, putState, stateScope } from './wire.js';
+import {
+  f64ToWire,
+  getState,
+  i32ToWire,
+  prepareState,
+  queueBlob,
+  stateScope,
+  type PreparedBlob,
+} from './wire.js';
 
 const shards = new HostShards();
 
@@ -34,6 +43,14 @@ async function readSpec(redis: Redis, session: string): Promise<TrainSessionSpec
   return JSON.parse(json) as TrainSessionSpec;
 }
 
+/** A reply value that names blobs: they are stored in the reply's own transaction. */
+class WithBlobs {
+  constructor(
+    readonly value: unknown,
+    readonly blobs: PreparedBlob[],
+  ) {}
+}
+
 /**
  * Runs a job's work and pushes its reply to the coordinator's list, success or failure; a failure
  * is rethrown so BullMQ records the job as failed too.
@@ -42,8 +59,11 @@ async function replying(host: UnitHost, job: { session: string; job: string }, w
   const redis = redisOf(host);
   const key = replyKey(job.session);
   try {
-    const value = await work();
-    await pushReply(redis, key, { job: job.job, ok: true, value, host: host.name });
+    const done = await work();
+    const { value, blobs } = done instanceof WithBlobs ? done : { value: done, blobs: [] };
+    await pushReply(redis, key, { job: job.job, ok: true, value, host: host.name }, (commands) =>
+      blobs.reduce(queueBlob, commands),
+    );
     return { replied: true };
   } catch (raw) {
     const error = raw instanceof Error ? raw : new Error(String(raw));
@@ -58,8 +78,23 @@ async function replying(host: UnitHost, job: { session: string; job: string }, w
   }
 }
 
+/**
+ * A session's first unit here also stops the shard workers of sessions that are over (their spec is
+ * gone from Redis: the coordinator closed them) and whose `train-end` did not come (lost with a
+ * Redis restart, or an older coordinator): a long-lived host serves one session after another.
+ */
+function releaseEnded(redis: Redis, session: string): void {
+  if (shards.has(session)) return;
+  for (const other of shards.sessions())
+    void redis
+      .exists(sessionKey(other))
+      .then((live) => (live === 0 ? shards.releaseSession(other) : 0))
+      .catch(() => {});
+}
+
 function onShard<T>(host: UnitHost, session: string, shard: number, work: Parameters<HostShards['run']>[3]) {
   const redis = redisOf(host);
+  releaseEnded(redis, session);
   return shards.run(
     session,
     shard,
@@ -77,8 +112,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
     // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
     if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
       process.kill(process.pid, 'SIGKILL');
-    const state = await getState(redis, job.state);
-    const hyper = await getState(redis, job.hyper);
+    const [state, hyper] = await Promise.all([getState(redis, job.state), getState(redis, job.hyper)]);
     const stateIn = wallMs();
     const { result, seconds } = await onShard<{
       result: TrainUnitResult;
@@ -99,13 +133,14 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       ),
     );
     const threadDone = wallMs();
-    // by reference, in the group's scope: its coordinator deletes it once the next unit consumed it
-    const stateRef = await putState(redis, result.state, {
+    // by reference, in the group's scope: its coordinator deletes it once the next unit consumed it;
+    // stored in the reply's transaction (one round trip, and no reply without its state)
+    const out = prepareState(result.state, {
       scope: stateScope(job.session, job.unit.group),
       inlineMax: 0,
     });
     const reply: TrainUnitReply = {
-      state: stateRef,
+      state: out.ref,
       lossSum: f64ToWire(result.lossSum),
       correct: f64ToWire(result.correct),
       steps: result.steps,
@@ -113,7 +148,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       seconds,
       trace: { received, stateIn, threadDone, stateOut: wallMs() },
     };
-    return reply;
+    return new WithBlobs(reply, [out]);
   });
 }
 
@@ -142,6 +177,16 @@ export async function trainEval(data: unknown, host: UnitHost): Promise<unknown>
     }));
     return reply;
   });
+}
+
+/**
+ * `train-end`: the coordinator closed its session; its shard workers here stop now, not when idle.
+ * No reply: the session's reply list is gone (a push would make it again, for a day).
+ */
+export async function trainEnd(data: unknown): Promise<unknown> {
+  const job = data as TrainEndJob;
+  releaseSessionStats(job.session);
+  return { released: await shards.releaseSession(job.session) };
 }
 
 /**

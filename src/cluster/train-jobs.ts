@@ -55,6 +55,11 @@ export interface TrainEvalJob extends JobBase {
   groups: (GroupRun & { state: BlobRef })[];
 }
 
+/** The coordinator closed its session: the host stops its shard workers (no reply). */
+export interface TrainEndJob {
+  session: string;
+}
+
 export type TrainEvalReply = { lossSum: string; correct: string; count: number; confusion: string }[];
 
 /**

@@ -14,7 +14,7 @@ export interface HostTrace {
   stateIn: number;
   /** the shard worker thread returned the outcome */
   threadDone: number;
-  /** the new state is encoded (and stored in Redis when it goes by reference) */
+  /** the new state is encoded and hashed (stored in Redis with the reply, in one transaction) */
   stateOut: number;
 }
 
@@ -45,8 +45,8 @@ export function tracePhases(t: UnitTrace): Record<string, number> {
     'host decodes state': t.host.stateIn - t.host.received,
     'thread hand-off (in and out)': inThread - t.unitSeconds * 1000,
     'unit (in the thread)': t.unitSeconds * 1000,
-    'host encodes state': t.host.stateOut - t.host.threadDone,
-    'reply (push, pop)': t.popped - t.host.stateOut,
+    'host encodes and hashes state': t.host.stateOut - t.host.threadDone,
+    'reply (state SET and push, pop)': t.popped - t.host.stateOut,
     'coordinator decodes state': t.decoded - t.popped,
   };
 }

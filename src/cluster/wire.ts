@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { GroupState } from '../train/heads/group-state.js';
 import { decodeTensorFile, encodeTensorFile } from '../train/run-folder/tensor-file.js';
 import { QUEUE_PREFIX } from './host-record.js';
@@ -60,25 +60,49 @@ export const f32FromWire = (text: string): Float32Array => new Float32Array(deco
 export const i32ToWire = (values: Int32Array): string => bytesOf(values).toString('base64');
 export const i32FromWire = (text: string): Int32Array => new Int32Array(decode64(text).buffer);
 
-export async function putBlob(redis: Redis, bytes: Uint8Array, options: PutOptions = {}): Promise<BlobRef> {
-  if (bytes.byteLength <= (options.inlineMax ?? INLINE_MAX_BYTES))
-    return { inline: bytesOf(bytes).toString('base64') };
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const ref: BlobRef = options.scope === undefined ? { sha256 } : { sha256, scope: options.scope };
-  await redis.set(blobKeyOf(ref)!, bytesOf(bytes), 'EX', BLOB_TTL_S);
-  return ref;
+/** A blob hashed and ready to store: its reference, and where (`key`) unless it rides inline. */
+export interface PreparedBlob {
+  ref: BlobRef;
+  key?: string;
+  bytes: Uint8Array;
 }
 
+/** Hashes a blob once, for its reference, without storing it (`storeBlob`, or in a transaction). */
+export function prepareBlob(bytes: Uint8Array, options: PutOptions = {}): PreparedBlob {
+  if (bytes.byteLength <= (options.inlineMax ?? INLINE_MAX_BYTES))
+    return { ref: { inline: bytesOf(bytes).toString('base64') }, bytes };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const ref: BlobRef = options.scope === undefined ? { sha256 } : { sha256, scope: options.scope };
+  return { ref, key: blobKeyOf(ref)!, bytes };
+}
+
+/** Queues the SET of a prepared blob on a transaction or pipeline (nothing for an inline one). */
+export function queueBlob(commands: ChainableCommander, blob: PreparedBlob): ChainableCommander {
+  return blob.key ? commands.set(blob.key, bytesOf(blob.bytes), 'EX', BLOB_TTL_S) : commands;
+}
+
+export async function putBlob(redis: Redis, bytes: Uint8Array, options: PutOptions = {}): Promise<BlobRef> {
+  const blob = prepareBlob(bytes, options);
+  if (blob.key) await redis.set(blob.key, bytesOf(blob.bytes), 'EX', BLOB_TTL_S);
+  return blob.ref;
+}
+
+/**
+ * A blob's bytes, checked against its hash. By reference: a view of the bytes as Redis returned them
+ * (not copied: `decodeTensorFile` copies each tensor out anyway), so it may sit at any offset of its
+ * buffer; copy it before reading it as anything but bytes.
+ */
 export async function getBlob(redis: Redis, ref: BlobRef): Promise<Uint8Array> {
   if ('inline' in ref) return decode64(ref.inline);
   const buffer = await redis.getBuffer(blobKeyOf(ref)!);
   if (!buffer) throw new Error(`blob ${ref.sha256.slice(0, 12)} is no longer in Redis (expired or flushed)`);
-  const out = new Uint8Array(buffer.byteLength);
-  out.set(buffer);
-  if (createHash('sha256').update(out).digest('hex') !== ref.sha256)
+  if (createHash('sha256').update(buffer).digest('hex') !== ref.sha256)
     throw new Error(`blob ${ref.sha256.slice(0, 12)} does not match its hash`);
-  return out;
+  return buffer;
 }
+
+export const prepareState = (state: GroupState, options?: PutOptions): PreparedBlob =>
+  prepareBlob(encodeTensorFile({}, state), options);
 
 export const putState = (redis: Redis, state: GroupState, options?: PutOptions): Promise<BlobRef> =>
   putBlob(redis, encodeTensorFile({}, state), options);
