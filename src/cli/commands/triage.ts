@@ -15,7 +15,7 @@ interface TriageFlags {
   method: TriageMethod;
   dims: string;
   seed: string;
-  threads?: string;
+  threads: string;
 }
 
 const integer = (value: string, flag: string, min: number): number => {
@@ -80,7 +80,8 @@ export function registerTriage(program: Command): void {
     .option('--seed <n>', 'seed of the random projection', '1')
     .option(
       '--threads <n>',
-      'threads reading and summing the rows; the scores do not depend on it (default: the cores, on a large store)',
+      'threads reading and summing the rows, for large stores; the scores do not depend on it',
+      '1',
     )
     .addHelpText(
       'after',
@@ -101,14 +102,14 @@ Examples:
       const globals = command.optsWithGlobals<GlobalOptions>();
       const dims = integer(flags.dims, '--dims', 1);
       const seed = integer(flags.seed, '--seed', 0);
-      const threads = flags.threads === undefined ? undefined : integer(flags.threads, '--threads', 1);
+      const threads = integer(flags.threads, '--threads', 1);
       const sets = await storedSelection(flags.store, flags.layers ? flags.layers.split(',') : []);
       const { scoreFeatureSets } = await import('../../triage/score-feature-sets.js');
       const result = scoreFeatureSets(flags.store, sets, {
         method: flags.method,
         dims,
         seed,
-        ...(threads === undefined ? {} : { threads }),
+        threads,
       });
       if (globals.json) {
         const layers = result.layers.map(({ layer, score, rank, dims: d, seconds }) => ({
