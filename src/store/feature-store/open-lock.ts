@@ -90,14 +90,15 @@ function openEnvWhileWritten(dir: string, readOnly: boolean): StoreEnv {
       const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
       if (writer !== undefined) throw beingCreated(writer);
       // several processes opening one finished store at once (e.g. `results` and `report` of a run)
-      // met LMDB's "Invalid argument" once under load, with no writer: a few short tries more
+      // met LMDB's "Invalid argument" under load, with no writer (opening, or setting up, the lock
+      // file while another process sets it up): short tries more, 0.7 s in all
       if (!readOnly || attempt >= OPEN_TRIES || !/invalid argument/i.test(String(error))) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
     }
   }
 }
 
-const OPEN_TRIES = 4;
+const OPEN_TRIES = 8;
 
 /** A store written by a newer layerlab may lay its records out differently: never read or extend it. */
 function refuseNewerFormat(dir: string, manifest: StoreManifest | undefined): void {
