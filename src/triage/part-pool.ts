@@ -2,6 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { threadScript } from '../core/thread-script.js';
 import type { FeatureStore } from '../store/feature-store.js';
 import { PartWork, type PartReply, type PartTask } from './part-work.js';
+import type { Projection } from './project.js';
 
 /**
  * Where part tasks run: `post` starts one, `next` returns the next reply (blocking), `close` ends
@@ -14,6 +15,8 @@ export interface PartRunner {
   post(task: PartTask, thread: number): void;
   next(): PartReply;
   close(): void;
+  /** the seeded projection this thread's tasks use, made once per shape */
+  projection(from: number, to: number, seed: number): Projection;
 }
 
 /** Runs every task at once, in this thread. */
@@ -29,6 +32,7 @@ export function inlineRunner(store: FeatureStore, labels: ArrayLike<number>): Pa
       return reply;
     },
     close: () => undefined,
+    projection: (from, to, seed) => work.projection(from, to, seed),
   };
 }
 
@@ -91,5 +95,6 @@ export function threadRunner(
       }
       for (const { port } of pool) port.close();
     },
+    projection: (from, to, seed) => here.projection(from, to, seed),
   };
 }

@@ -5,7 +5,7 @@ import { logme } from './logme.js';
 import { addMoments, emptyMoments, finishMoments, type Moments } from './moments.js';
 import { inlineRunner, threadRunner, type PartRunner } from './part-pool.js';
 import { partsOf } from './part-work.js';
-import { randomProjection } from './project.js';
+import type { Projection } from './project.js';
 import {
   KEEP_BYTES,
   rowChunks,
@@ -210,7 +210,7 @@ function scoreInParts(
     }
     flight.moments[reply.part] = reply.moments;
     if (--flight.waiting > 0) continue;
-    const projection = randomProjection(dims, to, seed);
+    const projection = runner.projection(dims, to, seed);
     const m = emptyMoments(projection.to, data.classes, withClassGrams);
     for (const part of flight.moments) addMoments(m, part);
     finishMoments(m);
@@ -234,7 +234,7 @@ function scoreMoments(
   key: string,
   m: Moments,
   data: Labelled,
-  transform: { scaling: Scaling; projection: ReturnType<typeof randomProjection> },
+  transform: { scaling: Scaling; projection: Projection },
   method: TriageMethod,
 ): number {
   switch (method) {
