@@ -36,11 +36,6 @@ export function inlineRunner(store: FeatureStore, labels: ArrayLike<number>): Pa
   };
 }
 
-interface Thread {
-  worker: Worker;
-  port: MessagePort;
-}
-
 /**
  * This thread and `threads − 1` triage threads (`triage-thread.ts`), each of those with its own
  * read-only handle on the store and a copy of the labels. Tasks for this thread wait in a queue
@@ -56,14 +51,15 @@ export function threadRunner(
 ): PartRunner {
   const replies = new Int32Array(new SharedArrayBuffer(4));
   const script = threadScript(import.meta.url, 'triage-thread.js');
-  const pool: Thread[] = Array.from({ length: threads - 1 }, () => {
+  // the threads are reached through their ports only: unref'd, each ends once its port closes
+  const ports: MessagePort[] = Array.from({ length: threads - 1 }, () => {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(script, {
       workerData: { storeDir, labels, port: port2, replies },
       transferList: [port2],
     });
     worker.unref();
-    return { worker, port: port1 };
+    return port1;
   });
   const here = new PartWork(store, labels);
   const queued: PartTask[] = [];
@@ -71,7 +67,7 @@ export function threadRunner(
   const take = (runHere: boolean): unknown => {
     for (;;) {
       const seen = Atomics.load(replies, 0);
-      for (const { port } of pool) {
+      for (const port of ports) {
         const received = receiveMessageOnPort(port);
         if (received) return received.message;
       }
@@ -83,17 +79,17 @@ export function threadRunner(
 
   return {
     threads,
-    post: (task, thread) => (thread === 0 ? queued.push(task) : pool[thread - 1]!.port.postMessage(task)),
+    post: (task, thread) => (thread === 0 ? queued.push(task) : ports[thread - 1]!.postMessage(task)),
     next: () => take(true) as PartReply,
     close: () => {
-      for (const { port } of pool) port.postMessage({ kind: 'close' });
+      for (const port of ports) port.postMessage({ kind: 'close' });
       // each thread closes its store before the process may exit: LMDB is not left open in a thread
-      let open = pool.length;
+      let open = ports.length;
       while (open > 0) {
         const reply = take(false) as { kind: string };
         if (reply.kind === 'closed') open--;
       }
-      for (const { port } of pool) port.close();
+      for (const port of ports) port.close();
     },
     projection: (from, to, seed) => here.projection(from, to, seed),
   };

@@ -50,6 +50,8 @@ interface Labelled {
   labels: Int32Array | Uint8Array | Uint16Array | number[];
   classes: number;
   train: Int32Array;
+  /** the train rows in parts (`partsOf`), the same for every set */
+  trainParts: Int32Array[];
   val: Int32Array;
 }
 
@@ -86,10 +88,12 @@ export function scoreFeatureSets(
     const { labels, split } = store.records();
     const covered = Math.min(split.length, ...manifests.map((m) => m.records));
     const maxLabel = Array.from(labels).reduce((m, l) => Math.max(m, l), 0);
+    const train = splitRows(split, 0, covered);
     const data: Labelled = {
       labels: labels as Labelled['labels'],
       classes: Math.max(store.manifest()?.dataset.classNames.length ?? 0, maxLabel + 1, 2),
-      train: splitRows(split, 0, covered),
+      train,
+      trainParts: partsOf(train),
       val: splitRows(split, 1, covered),
     };
     if (data.train.length < 2)
@@ -122,7 +126,7 @@ function partRunner(
   widths: readonly number[],
   asked = 1,
 ): PartRunner {
-  const threads = Math.min(asked, widths.length * partsOf(data.train).length);
+  const threads = Math.min(asked, widths.length * data.trainParts.length);
   if (threads <= 1) return inlineRunner(store, data.labels);
   return threadRunner(storeDir, store, Int32Array.from(data.labels), threads);
 }
@@ -174,7 +178,7 @@ function scoreInParts(
       const set = next;
       const { key } = sets[set]!;
       const dims = widths[set]!;
-      const parts = partsOf(data.train);
+      const parts = data.trainParts;
       const shift = Float64Array.from(store.readRows(key, data.train.subarray(0, 1)));
       const keep = data.train.length * dims * 4 <= KEEP_BYTES;
       const threadOf = parts.map((rows) => leastLoaded(rows.length * dims));
