@@ -106,9 +106,13 @@ describe(`layerlab ui RUN attached to a run training elsewhere (tmux)${skipReaso
       await tmux.waitFor('ui', /\d+\.\d%\*?‖/);
 
       // The run store agrees: acknowledged, logged, and the model trained up to that boundary only.
-      const acks = readdirSync(join(runDir, 'control'))
-        .filter((f) => f.endsWith('.ack.json'))
-        .map((f) => JSON.parse(readFileSync(join(runDir, 'control', f), 'utf8')) as ControlAck);
+      // The screen may show the stop from the train.control event before the acknowledgement file
+      // lands: the trainer writes it only once the boundary's snapshot is on disk.
+      const acks = await until(() => {
+        const files = readdirSync(join(runDir, 'control')).filter((f) => f.endsWith('.ack.json'));
+        if (files.length === 0) return undefined;
+        return files.map((f) => JSON.parse(readFileSync(join(runDir, 'control', f), 'utf8')) as ControlAck);
+      }, 'the acknowledgement file');
       expect(acks).toEqual([expect.objectContaining({ applied: true, epoch })]);
       const log = await until(() => {
         const all = events(runDir);
