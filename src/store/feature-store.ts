@@ -15,7 +15,7 @@ import {
   type RecordTable,
   type SkippedRow,
 } from './feature-store/record-table.js';
-import { openEnv, type StoreEnv } from './feature-store/store-env.js';
+import { closeEnv, openEnv, type StoreEnv } from './feature-store/store-env.js';
 import { removeStoreListing, writeStoreListing, type StoreListingParts } from './store-listing.js';
 import {
   beginFeatureSet,
@@ -234,7 +234,7 @@ export class FeatureStore {
    * until unmapped, so a long extraction remaps now and then to keep its memory flat.
    */
   async remap(): Promise<void> {
-    await this.store.env.close();
+    await closeEnv(this.store);
     this.store = openEnv(this.store.dir, this.readOnly);
   }
 
@@ -263,7 +263,7 @@ export class FeatureStore {
     try {
       // a writer leaves the listing of what it wrote, before another writer can take the lock
       if (this.lock) writeListingQuietly(this.dir, () => this.listingParts());
-      void this.store.env.close();
+      void closeEnv(this.store);
     } finally {
       this.lock?.release();
       this.lease?.release();

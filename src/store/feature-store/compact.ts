@@ -1,6 +1,6 @@
 import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { featuresFile, type StoreEnv } from './store-env.js';
+import { closeEnv, featuresFile, type StoreEnv } from './store-env.js';
 
 /**
  * Rewrites the LMDB file without its free pages (LMDB's compacting copy) and swaps it in, so the
@@ -11,7 +11,7 @@ export async function compactEnv(store: StoreEnv): Promise<void> {
   const copy = join(store.dir, `features.compact-${process.pid}.mdb`);
   try {
     await store.env.backup(copy, true);
-    await store.env.close();
+    await closeEnv(store);
     renameSync(copy, featuresFile(store.dir));
     rmSync(`${copy}-lock`, { force: true });
   } catch (error) {

@@ -8,7 +8,7 @@ import { liveWriter, WriterLock } from '../writer-lock.js';
 import { STORE_MANIFEST_KEY } from './key-layout.js';
 import { lmdbHeaderProblem } from './lmdb-header.js';
 import { getJson } from './meta-json.js';
-import { featuresFile, openEnv, type StoreEnv } from './store-env.js';
+import { closeEnv, featuresFile, openEnv, type StoreEnv } from './store-env.js';
 
 /** An open store environment with what it holds: the writer lock (writers) or a reader lease (readers). */
 export interface OpenedStore {
@@ -38,7 +38,7 @@ export function openStore(dir: string, write: boolean): OpenedStore {
     try {
       refuseNewerFormat(dir, getJson<StoreManifest>(store, STORE_MANIFEST_KEY));
     } catch (error) {
-      void store.env.close();
+      void closeEnv(store);
       throw error;
     }
     return { store, lock, lease };
