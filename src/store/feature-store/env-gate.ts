@@ -52,8 +52,21 @@ export async function withEnvGateAsync<T>(dir: string, work: () => Promise<T>): 
   }
 }
 
+/**
+ * Gates this thread holds, with how many holds each. A writer's close holds its gate until LMDB's
+ * last commit settles; an open of the same store by this thread meanwhile (close, then reopen) goes
+ * ahead rather than wait for a promise its own waiting would keep from settling. The gate keeps other
+ * processes out; within a process, lmdb-js takes its own lock around every open and close.
+ */
+const heldHere = new Map<string, number>();
+
 function takeGate(dir: string): () => void {
   const path = join(dir, GATE_FILE);
+  const holds = heldHere.get(path);
+  if (holds !== undefined) {
+    heldHere.set(path, holds + 1);
+    return () => releaseHold(path);
+  }
   const me: GateHolder = { pid: process.pid, host: hostname() };
   const started = Date.now();
   for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
@@ -64,7 +77,8 @@ function takeGate(dir: string): () => void {
       } finally {
         closeSync(fd);
       }
-      return () => rmSync(path, { force: true });
+      heldHere.set(path, 1);
+      return () => releaseHold(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // read-only media or a folder of someone else's: no gate, and no LMDB lock file to race on;
@@ -84,6 +98,16 @@ function takeGate(dir: string): () => void {
     }
     Atomics.wait(sleeper, 0, 0, wait);
   }
+}
+
+function releaseHold(path: string): void {
+  const holds = heldHere.get(path) ?? 1;
+  if (holds > 1) {
+    heldHere.set(path, holds - 1);
+    return;
+  }
+  heldHere.delete(path);
+  rmSync(path, { force: true });
 }
 
 /**

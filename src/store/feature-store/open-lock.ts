@@ -83,22 +83,14 @@ function openEnvWhileWritten(dir: string, readOnly: boolean): StoreEnv {
       `store ${dir} is damaged (its features.mdb ${problem === 'cut short' ? 'is cut short' : 'is not an LMDB file'}); remove it with \`layerlab store gc ${basename(dir)} --all\` and extract again`,
     );
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return openEnv(dir, readOnly);
-    } catch (error) {
-      const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
-      if (writer !== undefined) throw beingCreated(writer);
-      // several processes opening one finished store at once (e.g. `results` and `report` of a run)
-      // met LMDB's "Invalid argument" under load, with no writer (opening, or setting up, the lock
-      // file while another process sets it up): short tries more, 0.7 s in all
-      if (!readOnly || attempt >= OPEN_TRIES || !/invalid argument/i.test(String(error))) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
-    }
+  try {
+    return openEnv(dir, readOnly);
+  } catch (error) {
+    const writer = readOnly && !isLayerlabError(error) ? liveWriter(dir) : undefined;
+    if (writer !== undefined) throw beingCreated(writer);
+    throw error;
   }
 }
-
-const OPEN_TRIES = 8;
 
 /** A store written by a newer layerlab may lay its records out differently: never read or extend it. */
 function refuseNewerFormat(dir: string, manifest: StoreManifest | undefined): void {
