@@ -21,10 +21,9 @@ import { BullmqTransport } from '../src/cluster/bullmq-transport.js';
 import { clusterWorkers } from '../src/cluster/cluster-workers.js';
 import { tracePhases, wallMs, type UnitTrace } from '../src/cluster/unit-trace.js';
 import { prepareRun } from '../src/train/mop/prepare-run.js';
-import { shardInits, train, type WorkerSource } from '../src/train/mop/train.js';
+import { shardInits, threadWorkers, train, type WorkerSource } from '../src/train/mop/train.js';
 import type { TrainJob } from '../src/train/mop/train-job.js';
 import { unitKey, type UnitDispatch } from '../src/train/transport/messages.js';
-import { WorkerThreadsTransport } from '../src/train/transport/worker-threads-transport.js';
 import { startBenchCluster } from './harness/bench-cluster.js';
 import { HostJobLog, hostTimelines, timelineLines } from './harness/host-timeline.js';
 import { writeResults } from './harness/results-file.js';
@@ -109,19 +108,8 @@ function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
   );
 }
 
-/** wall-clock ms when the in-process run's statistics (prepareRun) were done */
-let localPrepared = 0;
-
-const threads: WorkerSource = async (job) => {
-  const prepared = prepareRun(job);
-  localPrepared = wallMs();
-  const inits = shardInits(job, prepared);
-  return {
-    prepared,
-    shardRows: inits.map((i) => i.rows.train.length),
-    transport: await WorkerThreadsTransport.start(inits, () => {}),
-  };
-};
+/** The in-process run: `train`'s own worker threads (they read the store, then standardize). */
+const threads: WorkerSource = threadWorkers();
 
 const workload = benchWorkload(quick);
 const records = values.records ? Number(values.records) : quick ? 8_000 : 40_000;
@@ -172,7 +160,6 @@ try {
     return { seconds, t0, end: wallMs(), coordinator, ...record, outcome };
   };
   const local = await run('local', threads);
-  const localStats = (localPrepared - local.t0) / 1000;
   const clusters: Awaited<ReturnType<typeof run>>[] = [];
   for (let i = 0; i < Math.max(1, Number(values.sessions)); i++)
     clusters.push(await run(`cluster-${i}`, clusterWorkers(url, STORE)));
@@ -215,7 +202,7 @@ try {
     sameResults: same,
     /** seconds from the start of train(): the coordinator's milestones and each host's jobs */
     timeline: {
-      inProcess: { statistics: localStats, ...local.coordinator },
+      inProcess: local.coordinator,
       cluster: cluster.coordinator,
       hosts: timeline,
     },
@@ -249,7 +236,7 @@ try {
     `workers ready ${c.ready.toFixed(2)} s, first dispatch ${c.firstDispatch.toFixed(2)} s, last outcome ${c.lastOutcome.toFixed(2)} s, train() returns ${c.returned.toFixed(2)} s`;
   console.log(`  timeline (s from the start of train()):`);
   console.log(
-    `    in-process: statistics (prepareRun) ${localStats.toFixed(2)} s, ${milestones(local.coordinator)}`,
+    `    in-process: ${milestones(local.coordinator)}`,
   );
   console.log(`    cluster:    ${milestones(cluster.coordinator)}`);
   for (const line of timelineLines(timeline)) console.log(line);

@@ -204,9 +204,12 @@ export class FeatureStore {
     return readFeatures(this.store, key, into);
   }
 
-  /** The given storage rows (any order) of a complete feature set as one [rows, dims] array. */
-  readRows(key: string, rows: ArrayLike<number>): Float32Array {
-    return readRows(this.store, key, rows);
+  /**
+   * The given storage rows (any order) of a complete feature set as one [rows, dims] array, into
+   * `into` when given.
+   */
+  readRows(key: string, rows: ArrayLike<number>, into?: Float32Array): Float32Array {
+    return readRows(this.store, key, rows, into);
   }
 
   /**

@@ -52,11 +52,19 @@ export function readFeatures(store: StoreEnv, key: string, into?: Float32Array):
 /**
  * The given rows (storage rows, any order) of a feature set as one [rows, dims] array. Only the
  * batches holding them are read, each once, and every row is copied once, straight from LMDB's
- * memory map into the result, so a shard worker never holds a whole feature set.
+ * memory map into the result (`into`, when given: rows × dims values long), so a shard worker never
+ * holds a whole feature set.
  */
-export function readRows(store: StoreEnv, key: string, rows: ArrayLike<number>): Float32Array {
+export function readRows(
+  store: StoreEnv,
+  key: string,
+  rows: ArrayLike<number>,
+  into?: Float32Array,
+): Float32Array {
   const set = completeFeatureSet(store, key);
-  const out = new Float32Array(rows.length * set.dims);
+  const out = into ?? new Float32Array(rows.length * set.dims);
+  if (out.length !== rows.length * set.dims)
+    throw new RangeError(`${rows.length} rows of ${set.dims} values do not fill ${out.length}`);
   const byBatch = positionsByBatch(rows, set.records, set.batchSize);
   for (let b = 0; b < byBatch.batches.length; b++) {
     const batch = byBatch.batches[b]!;

@@ -41,10 +41,20 @@ export function standardizeInPlace(
   mean: Float32Array,
   std: Float32Array,
 ): Float32Array {
+  return standardizeInto(values, mean, std, values);
+}
+
+/** As standardizeInPlace, writing into `out` (as long as `values`, or `values` itself). */
+export function standardizeInto(
+  values: Float32Array,
+  mean: Float32Array,
+  std: Float32Array,
+  out: Float32Array,
+): Float32Array {
   const dims = mean.length;
   for (let i = 0; i < values.length; i++) {
     const d = i % dims;
-    values[i] = Math.fround(values[i]! - mean[d]!) / std[d]!;
+    out[i] = Math.fround(values[i]! - mean[d]!) / std[d]!;
   }
-  return values;
+  return out;
 }

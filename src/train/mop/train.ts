@@ -5,7 +5,7 @@ import { checkpointDir } from '../run-folder/checkpoint.js';
 import type { ControlSource } from '../search/controls.js';
 import { MopTrainer } from './trainer.js';
 import { buildOutcome } from './outcome.js';
-import { prepareRun, type PreparedRun } from './prepare-run.js';
+import { prepareRows, shardStandardization, type PreparedRows, type PreparedRun } from './prepare-run.js';
 import { resolveJob, type ResolvedTrainJob } from './resolve-job.js';
 import { readSnapshot } from '../run-folder/run-snapshot.js';
 import { writeRunJob } from '../run-folder/run-job-file.js';
@@ -16,7 +16,7 @@ import { recordShards } from '../worker/sharding.js';
 import type { FaultPlan, TrainContext } from './train-context.js';
 import type { TrainJob, TrainOutcome } from './train-job.js';
 import { WorkerThreadsTransport } from '../transport/worker-threads-transport.js';
-import type { ShardInit } from '../worker/worker-protocol.js';
+import type { ShardInit, ShardLayout } from '../worker/worker-protocol.js';
 import type { SpawnedWorkers } from '../worker/worker-pool.js';
 import type { Transport } from '../transport/transport.js';
 import { trainGroupedModels } from './grouped-trainer.js';
@@ -57,15 +57,26 @@ export interface TrainOptions {
 export const threadWorkers =
   (spawned?: SpawnedWorkers): WorkerSource =>
   async (job, sink) => {
-    const prepared = prepareRun(job);
-    const inits = shardInits(job, prepared);
-    const transport = await WorkerThreadsTransport.start(
-      inits,
+    // the workers read their rows as stored while their standardization is unknown; it is then
+    // worked out from their train rows, so the store's features are read once, by the workers
+    const rows = prepareRows(job);
+    const layouts = shardLayouts(job, rows);
+    let prepared: PreparedRun | undefined;
+    const transport = await WorkerThreadsTransport.startStandardizing(
+      layouts,
+      (train) => {
+        prepared = shardStandardization(
+          rows,
+          layouts.map((layout) => layout.rows.train),
+          train,
+        );
+        return shardInits(job, prepared);
+      },
       (stream, line) =>
         sink({ type: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `worker: ${line}` }),
       spawned,
     );
-    return { prepared, shardRows: inits.map((init) => init.rows.train.length), transport };
+    return { prepared: prepared!, shardRows: layouts.map((l) => l.rows.train.length), transport };
   };
 
 /**
@@ -163,15 +174,23 @@ export function shardInits(
   job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
   prepared: PreparedRun,
 ): ShardInit[] {
-  // every split by the record rule, as a cluster store holds them (see recordShards)
-  const train = recordShards(prepared.rows.train, prepared.ids, job.workers);
-  const val = recordShards(prepared.rows.val, prepared.ids, job.workers);
-  const test = recordShards(prepared.rows.test, prepared.ids, job.workers);
   const featureSets = prepared.featureSets.map((set) => ({
     key: set.key,
     dims: set.dims,
     ...set.standardization,
   }));
+  return shardLayouts(job, prepared).map((layout) => ({ ...layout, featureSets }));
+}
+
+/** The shards of a run: every split cut by the record rule, as a cluster store holds them (recordShards). */
+export function shardLayouts(
+  job: Pick<ResolvedTrainJob, 'storeDir' | 'workers' | 'seed'>,
+  prepared: PreparedRows,
+): ShardLayout[] {
+  const train = recordShards(prepared.rows.train, prepared.ids, job.workers);
+  const val = recordShards(prepared.rows.val, prepared.ids, job.workers);
+  const test = recordShards(prepared.rows.test, prepared.ids, job.workers);
+  const featureSets = prepared.featureSets.map(({ key, dims }) => ({ key, dims }));
   const groupOf = prepared.groups?.recordGroup;
   return train.map((rows, shard) => ({
     storeDir: job.storeDir,

@@ -1,12 +1,12 @@
 import type * as ort from 'onnxruntime-node';
-import { FeatureStore } from '../../store/feature-store.js';
 import { archKey } from '../heads/head-arch.js';
 import { buildEvalGraph, buildTrainGraph } from '../heads/head-graph.js';
 import { buildGroupedTrainGraph } from '../heads/grouped-graph.js';
 import { runGroupedTrainUnit } from './grouped-unit.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { labelRows, type SplitRows, type UnitRows } from './shard-data.js';
-import { standardizeInPlace } from '../heads/standardization.js';
+import { standardizeInPlace, standardizeInto } from '../heads/standardization.js';
+import { readRawShard, type RawShard } from './raw-shard.js';
 import { epochOrder } from './sharding.js';
 import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
 import type { GroupState, HyperValues } from '../heads/group-state.js';
@@ -60,29 +60,41 @@ export class ShardRuntime {
   }
 
   static open(init: ShardInit): ShardRuntime {
-    const store = FeatureStore.open(init.storeDir, { write: false });
+    return ShardRuntime.fromRaw(readRawShard(init, false), init);
+  }
+
+  /**
+   * Standardizes a shard's rows read earlier (`readRawShard`) with the train split's statistics,
+   * now known: in place, but for shared train rows, which are copied off the memory the trainer
+   * also reads (ONNX Runtime then reads the thread's own buffers).
+   */
+  static fromRaw(raw: RawShard, init: ShardInit): ShardRuntime {
     const sets = new Map<string, FeatureSetShard>();
-    try {
-      const { labels } = store.records();
-      for (const set of init.featureSets) {
-        const read = (rows: Int32Array) =>
-          labelRows(
-            standardizeInPlace(store.readRows(set.key, rows), set.mean, set.std),
-            labels,
-            set.dims,
-            rows,
-          );
-        sets.set(set.key, {
-          init: set,
-          train: read(init.rows.train),
-          val: read(init.rows.val),
-          test: read(init.rows.test),
-        });
-      }
-    } finally {
-      store.close();
+    for (const set of init.featureSets) {
+      const splits = raw.sets.get(set.key);
+      if (!splits) throw new Error(`shard ${init.shard} did not read feature set ${set.key}`);
+      const split = (values: Float32Array, rows: Int32Array, copy: boolean) =>
+        labelRows(
+          copy
+            ? standardizeInto(values, set.mean, set.std, new Float32Array(values.length))
+            : standardizeInPlace(values, set.mean, set.std),
+          raw.labels,
+          set.dims,
+          rows,
+        );
+      sets.set(set.key, {
+        init: set,
+        train: split(splits.train, init.rows.train, raw.shared),
+        val: split(splits.val, init.rows.val, false),
+        test: split(splits.test, init.rows.test, false),
+      });
     }
     return new ShardRuntime(init, sets);
+  }
+
+  /** The standardized rows of one split of a feature set that this shard holds. */
+  rows(key: string, split: 'train' | EvalSplit): SplitRows {
+    return this.set(key)[split];
   }
 
   private set(key: string): FeatureSetShard {

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isLayerlabError } from '../../core/errors.js';
 import { stateBuffers } from '../heads/group-state.js';
+import { readRawShard, sharedTrainRows, type RawShard } from './raw-shard.js';
 import { ShardRuntime } from './shard-runtime.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -13,6 +14,8 @@ const port = parentPort;
 if (!port) throw new Error('shard-worker-thread must run in a worker thread');
 
 let runtime: ShardRuntime | undefined;
+/** rows read before the standardization was known (`read`), until `init` brings it */
+let raw: RawShard | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -23,8 +26,12 @@ async function handle(request: WorkerRequest): Promise<void> {
   const { id } = request;
   try {
     switch (request.type) {
+      case 'read':
+        raw = readRawShard(request.layout, true);
+        return reply({ type: 'rowsRead', id, train: sharedTrainRows(raw) });
       case 'init':
-        runtime = ShardRuntime.open(request.init);
+        runtime = raw ? ShardRuntime.fromRaw(raw, request.init) : ShardRuntime.open(request.init);
+        raw = undefined;
         return reply({ type: 'ready', id });
       case 'train': {
         // injected faults fire before any ONNX Runtime call, so ending the thread is safe

@@ -1,6 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { LayerlabError } from '../../core/errors.js';
-import type { ReplyOf, RequestBody, ShardInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type {
+  ReplyOf,
+  RequestBody,
+  ShardInit,
+  ShardLayout,
+  SharedTrainRows,
+  WorkerReply,
+  WorkerRequest,
+} from './worker-protocol.js';
 
 export type ShardWorkerStatus = 'starting' | 'ready' | 'busy' | 'stopping' | 'dead';
 
@@ -19,7 +27,8 @@ const EXIT_GRACE_MS = 10_000;
 
 /**
  * One long-lived shard worker thread with an explicit lifecycle:
- * starting → ready ⇄ busy → stopping → dead (dead also when the thread fails or exits).
+ * starting → ready ⇄ busy → stopping → dead (dead also when the thread fails or exits); a `read`
+ * before `init` leaves it starting.
  * One request at a time, except that `train` and `evaluate` requests may queue behind each other:
  * the thread runs them in arrival order, so it starts the next unit the moment it ends the last,
  * without waiting for the coordinator to hear the outcome and answer (on a busy core that round
@@ -74,6 +83,19 @@ export class ShardWorker {
     return new ShardWorker(index, new Worker(script, { stdout: true, stderr: true }), onOutput);
   }
 
+  /**
+   * Has a spawned thread read its shard's rows before their standardization is known, and returns
+   * its train rows (shared memory); `init` follows. Stops the thread if that fails.
+   */
+  async read(layout: ShardLayout): Promise<SharedTrainRows[]> {
+    try {
+      return (await this.request('read', { layout })).train;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
   /** Hands a spawned thread its shard and waits until it holds it; stops the thread if that fails. */
   async init(init: ShardInit): Promise<ShardWorker> {
     try {
@@ -103,7 +125,7 @@ export class ShardWorker {
     const queuesBehindTrain =
       queues(type) && this.statusValue === 'busy' && this.pending.every((p) => queues(p.type));
     const ready =
-      type === 'init'
+      type === 'init' || type === 'read'
         ? this.statusValue === 'starting'
         : type === 'stop'
           ? this.statusValue === 'stopping'
@@ -156,7 +178,9 @@ export class ShardWorker {
     // the thread answers in the order it was asked
     if (this.pending[0]?.id !== reply.id) return;
     const pending = this.pending.shift()!;
-    if (this.statusValue === 'busy' && this.pending.length === 0) this.statusValue = 'ready';
+    // a thread that has read its rows is still starting: `init` comes next
+    if (this.statusValue === 'busy' && this.pending.length === 0)
+      this.statusValue = pending.type === 'read' ? 'starting' : 'ready';
     pending.resolve(reply);
   }
 

@@ -3,7 +3,7 @@ import { encodeModel, GraphBuilder } from '../../core/onnx/index.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { ShardWorker, type WorkerOutputListener } from './shard-worker.js';
 import { workerScriptUrl } from './worker-script.js';
-import type { ShardInit } from './worker-protocol.js';
+import type { ShardInit, ShardLayout, SharedTrainRows } from './worker-protocol.js';
 
 /**
  * Native addons must be loaded, and ONNX Runtime's environment created, by the main thread before any
@@ -109,6 +109,44 @@ export class WorkerPool {
     return new WorkerPool(workers, withCancel, onOutput, cancel);
   }
 
+  /**
+   * As start, for shards whose train-split standardization is not known yet: each worker reads its
+   * rows as stored, `standardize` works the statistics out from every worker's train rows (shared
+   * memory, so the store is read once) and returns the whole inits, and each worker then
+   * standardizes the rows it holds.
+   */
+  static async startStandardizing(
+    layouts: readonly ShardLayout[],
+    standardize: (train: readonly SharedTrainRows[][]) => ShardInit[],
+    onOutput: WorkerOutputListener,
+    spawned?: SpawnedWorkers,
+  ): Promise<WorkerPool> {
+    const early = spawned?.take(onOutput) ?? [];
+    if (early.length === 0) await loadNativeAddonsInMainThread();
+    await Promise.all(early.slice(layouts.length).map((w) => w.stop()));
+    const cancel = new SharedArrayBuffer(4);
+    const script = workerScriptUrl('shard-worker-thread');
+    const workers = layouts.map((_, i) => early[i] ?? ShardWorker.spawn(i, script, onOutput));
+    const read = await settleAll(workers.map((w, i) => w.read({ ...layouts[i]!, cancel })));
+    if (!read.ok) {
+      await Promise.all(workers.map((w) => w.stop()));
+      throw read.error;
+    }
+    let inits: ShardInit[];
+    try {
+      inits = standardize(read.values).map((init) => ({ ...init, cancel }));
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.stop()));
+      throw error;
+    }
+    const ready = await settleAll(workers.map((w, i) => w.init(inits[i]!)));
+    if (!ready.ok) {
+      await Promise.all(workers.map((w) => w.stop()));
+      throw ready.error;
+    }
+    return new WorkerPool(workers, inits, onOutput, cancel);
+  }
+
   get size(): number {
     return this.workers.length;
   }
@@ -145,4 +183,14 @@ export class WorkerPool {
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.stop()));
   }
+}
+
+/** Every promise settled: their values in order, or the first failure. */
+async function settleAll<T>(
+  promises: readonly Promise<T>[],
+): Promise<{ ok: true; values: T[] } | { ok: false; error: unknown }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) return { ok: false, error: failed.reason };
+  return { ok: true, values: settled.map((s) => (s as PromiseFulfilledResult<T>).value) };
 }

@@ -29,6 +29,20 @@ export interface ShardInit {
   trainGroups?: Int32Array;
 }
 
+/**
+ * A shard before the train split's standardization is known: what a worker reads while the trainer
+ * works that out from every worker's train rows (`read`, then `init` with the whole ShardInit).
+ */
+export type ShardLayout = Omit<ShardInit, 'featureSets'> & {
+  featureSets: Pick<FeatureSetInit, 'key' | 'dims'>[];
+};
+
+/** A worker's train rows of one feature set as stored, on memory it shares with the trainer. */
+export interface SharedTrainRows {
+  key: string;
+  values: Float32Array;
+}
+
 /** A fused group as a worker needs it: which features it reads and the shape of its graph. */
 export interface GroupRun {
   featureSet: string;
@@ -47,6 +61,7 @@ export interface EvalGroup extends GroupRun {
 export type InjectedFault = 'throw' | 'exit';
 
 export type WorkerRequest =
+  | { type: 'read'; id: number; layout: ShardLayout }
   | { type: 'init'; id: number; init: ShardInit }
   | {
       type: 'train';
@@ -62,6 +77,7 @@ export type WorkerRequest =
   | { type: 'stop'; id: number };
 
 export type WorkerReply =
+  | { type: 'rowsRead'; id: number; train: SharedTrainRows[] }
   | { type: 'ready'; id: number }
   | { type: 'trained'; id: number; result: TrainUnitResult; seconds: number }
   | { type: 'evaluated'; id: number; results: EvaluationResult[] }
@@ -70,7 +86,15 @@ export type WorkerReply =
 
 export type ReplyOf<T extends WorkerRequest['type']> = Extract<
   WorkerReply,
-  { type: { init: 'ready'; train: 'trained'; evaluate: 'evaluated'; stop: 'stopped' }[T] }
+  {
+    type: {
+      read: 'rowsRead';
+      init: 'ready';
+      train: 'trained';
+      evaluate: 'evaluated';
+      stop: 'stopped';
+    }[T];
+  }
 >;
 
 export type RequestBody<T extends WorkerRequest['type']> = Omit<
