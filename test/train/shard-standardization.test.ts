@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareRows, prepareRun, shardStandardization } from '../../src/train/mop/prepare-run.js';
 import { shardInits, shardLayouts } from '../../src/train/mop/train.js';
-import { readRawShard, sharedTrainRows } from '../../src/train/worker/raw-shard.js';
+import { lendTrainRows, readRawShard } from '../../src/train/worker/raw-shard.js';
 import { ShardRuntime } from '../../src/train/worker/shard-runtime.js';
 import { WorkerPool } from '../../src/train/worker/worker-pool.js';
 import { createSyntheticStore } from './synthetic-store.js';
@@ -24,11 +24,11 @@ describe("the train split's standardization from the shard workers' rows", () =>
     const expected = prepareRun(job);
     const rows = prepareRows(job);
     const layouts = shardLayouts(job, rows);
-    const raw = layouts.map((layout) => readRawShard(layout, true));
+    const raw = layouts.map((layout) => readRawShard(layout));
     const got = shardStandardization(
       rows,
       layouts.map((l) => l.rows.train),
-      raw.map(sharedTrainRows),
+      raw.map((shard) => lendTrainRows(shard).train),
     );
     expect(got.featureSets).toHaveLength(3);
     got.featureSets.forEach((set, i) => {
@@ -47,20 +47,31 @@ describe("the train split's standardization from the shard workers' rows", () =>
     });
   });
 
-  it('reaches worker threads: read, standardize, init; a failing standardization stops them all', async () => {
+  it('reaches worker threads: read, standardize, init (the train rows moved, not copied); a failing standardization stops them all', async () => {
     const rows = prepareRows(job);
     const layouts = shardLayouts(job, rows);
+    const lent: Float32Array[] = [];
     const pool = await WorkerPool.startStandardizing(
       layouts,
       (train) => {
         expect(train.map((shard) => shard.map((set) => set.key))).toEqual(
           layouts.map(() => ['set0', 'set1', 'set2']),
         );
-        expect(train[0]![0]!.values.buffer).toBeInstanceOf(SharedArrayBuffer);
-        return shardInits(job, shardStandardization(rows, layouts.map((l) => l.rows.train), train));
+        lent.push(...train.flat().map((t) => t.values));
+        return shardInits(
+          job,
+          shardStandardization(
+            rows,
+            layouts.map((l) => l.rows.train),
+            train,
+          ),
+        );
       },
       () => {},
     );
+    // moved back to their workers: this thread's views of them are detached
+    expect(lent.length).toBe(9);
+    expect(lent.every((values) => values.length === 0)).toBe(true);
     expect(pool.all.map((w) => w.status)).toEqual(['ready', 'ready', 'ready']);
     await pool.stop();
 

@@ -14,15 +14,33 @@ export function computeStandardization(
   dims: number,
   rows: ArrayLike<number>,
 ): Standardization {
-  const n = Math.max(1, rows.length);
+  const at = Float64Array.from({ length: rows.length }, (_, i) => rows[i]! * dims);
+  return standardizationOfRows({ parts: [features], part: new Int32Array(rows.length), at }, dims);
+}
+
+/** Where each row of a split lies when its rows are spread over several arrays (one per shard). */
+export interface RowPlaces {
+  parts: readonly Float32Array[];
+  /** row i is in `parts[part[i]]`, its values from `at[i]` on */
+  part: Int32Array;
+  at: Float64Array;
+}
+
+/** As computeStandardization, over rows in place in several arrays: the same sums in the same order. */
+export function standardizationOfRows(places: RowPlaces, dims: number): Standardization {
+  const { parts, part, at } = places;
+  const rows = part.length;
+  const n = Math.max(1, rows);
   const mean64 = new Float64Array(dims);
-  for (let i = 0; i < rows.length; i++) {
-    const base = rows[i]! * dims;
+  for (let i = 0; i < rows; i++) {
+    const features = parts[part[i]!]!;
+    const base = at[i]!;
     for (let d = 0; d < dims; d++) mean64[d] = mean64[d]! + features[base + d]! / n;
   }
   const variance = new Float64Array(dims);
-  for (let i = 0; i < rows.length; i++) {
-    const base = rows[i]! * dims;
+  for (let i = 0; i < rows; i++) {
+    const features = parts[part[i]!]!;
+    const base = at[i]!;
     for (let d = 0; d < dims; d++) {
       const centered = features[base + d]! - mean64[d]!;
       variance[d] = variance[d]! + (centered * centered) / n;
@@ -41,20 +59,10 @@ export function standardizeInPlace(
   mean: Float32Array,
   std: Float32Array,
 ): Float32Array {
-  return standardizeInto(values, mean, std, values);
-}
-
-/** As standardizeInPlace, writing into `out` (as long as `values`, or `values` itself). */
-export function standardizeInto(
-  values: Float32Array,
-  mean: Float32Array,
-  std: Float32Array,
-  out: Float32Array,
-): Float32Array {
   const dims = mean.length;
   for (let i = 0; i < values.length; i++) {
     const d = i % dims;
-    out[i] = Math.fround(values[i]! - mean[d]!) / std[d]!;
+    values[i] = Math.fround(values[i]! - mean[d]!) / std[d]!;
   }
-  return out;
+  return values;
 }

@@ -1,10 +1,14 @@
 import { badData, configError, notFound } from '../../core/errors.js';
 import { FeatureStore } from '../../store/feature-store.js';
-import { computeStandardization, type Standardization } from '../heads/standardization.js';
+import {
+  computeStandardization,
+  standardizationOfRows,
+  type Standardization,
+} from '../heads/standardization.js';
 import { splitRows } from '../worker/sharding.js';
 import { balancedClassWeights } from '../heads/group-hyper.js';
 import type { ResolvedTrainJob } from './resolve-job.js';
-import type { SharedTrainRows } from '../worker/worker-protocol.js';
+import type { TrainRows } from '../worker/worker-protocol.js';
 import { planGroups, type GroupPlan } from './group-plan.js';
 
 export interface PreparedFeatureSet {
@@ -70,13 +74,13 @@ export function prepareRows(job: PrepareJob): PreparedRows {
 
 /**
  * Each feature set's train-split standardization from the train rows the shard workers read
- * (`train[shard]`, in the order of that shard's `rows.train`): gathered into the split's record
- * order and summed as prepareRun sums what it reads, so the result is the same to the bit.
+ * (`train[shard]`, in the order of that shard's `rows.train`), taken in the split's record order and
+ * summed as prepareRun sums what it reads, so the result is the same to the bit.
  */
 export function shardStandardization(
   prepared: PreparedRows,
   shardTrainRows: readonly Int32Array[],
-  train: readonly (readonly SharedTrainRows[])[],
+  train: readonly (readonly TrainRows[])[],
 ): PreparedRun {
   const all = prepared.rows.train;
   const top = all.reduce((m, r) => Math.max(m, r), 0);
@@ -88,22 +92,18 @@ export function shardStandardization(
       positionOf[row] = position;
     }),
   );
+  const part = Int32Array.from(all, (row) => {
+    if (shardOf[row]! < 0) throw new Error(`train row ${row} is in no shard`);
+    return shardOf[row]!;
+  });
   const featureSets = prepared.featureSets.map((set) => {
-    const gathered = new Float32Array(all.length * set.dims);
-    const shards = train.map((rows, shard) => {
+    const parts = train.map((rows, shard) => {
       const found = rows.find((r) => r.key === set.key);
       if (!found) throw new Error(`shard ${shard} did not read feature set ${set.key}`);
       return found.values;
     });
-    all.forEach((row, i) => {
-      const shard = shardOf[row]!;
-      if (shard < 0) throw new Error(`train row ${row} is in no shard`);
-      const from = shards[shard]!;
-      const at = positionOf[row]! * set.dims;
-      for (let d = 0; d < set.dims; d++) gathered[i * set.dims + d] = from[at + d]!;
-    });
-    const identity = all.map((_, r) => r);
-    return { ...set, standardization: computeStandardization(gathered, set.dims, identity) };
+    const at = Float64Array.from(all, (row) => positionOf[row]! * set.dims);
+    return { ...set, standardization: standardizationOfRows({ parts, part, at }, set.dims) };
   });
   return { ...prepared, featureSets };
 }
@@ -141,9 +141,7 @@ function prepareFrom(store: FeatureStore, job: PrepareJob): PreparedRows {
     );
   }
   if (rows.val.length === 0)
-    throw badData(
-      `the store ${job.storeDir} has no validation records; re-extract with a validation split`,
-    );
+    throw badData(`the store ${job.storeDir} has no validation records; re-extract with a validation split`);
   if (rows.train.length < job.workers) {
     throw configError(
       `the store has ${rows.train.length} train records, fewer than ${job.workers} workers; use fewer workers`,

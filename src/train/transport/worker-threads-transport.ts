@@ -2,7 +2,7 @@ import { isLayerlabError } from '../../core/errors.js';
 import { stateBuffers } from '../heads/group-state.js';
 import type { ShardWorker, WorkerOutputListener } from '../worker/shard-worker.js';
 import { WorkerPool, type SpawnedWorkers } from '../worker/worker-pool.js';
-import type { ShardInit, ShardLayout, SharedTrainRows } from '../worker/worker-protocol.js';
+import type { ShardInit, ShardLayout, TrainRows } from '../worker/worker-protocol.js';
 import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
 import type { Transport, WorkerMessageListener } from './transport.js';
 
@@ -40,7 +40,7 @@ export class WorkerThreadsTransport implements Transport {
   /** As start, for shards whose standardization is worked out from the workers' rows (WorkerPool). */
   static async startStandardizing(
     layouts: readonly ShardLayout[],
-    standardize: (train: readonly SharedTrainRows[][]) => ShardInit[],
+    standardize: (train: readonly TrainRows[][]) => ShardInit[],
     onOutput: WorkerOutputListener,
     spawned?: SpawnedWorkers,
   ): Promise<WorkerThreadsTransport> {

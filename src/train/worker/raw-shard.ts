@@ -1,5 +1,5 @@
 import { FeatureStore } from '../../store/feature-store.js';
-import type { ShardLayout, SharedTrainRows } from './worker-protocol.js';
+import type { ShardLayout, TrainRows } from './worker-protocol.js';
 
 /** One feature set's rows of a shard as stored, per split. */
 export interface RawSplits {
@@ -10,40 +10,44 @@ export interface RawSplits {
 
 /**
  * A shard's rows as stored, before the train split's standardization is known, and the labels of
- * every record. With `shareTrain`, the train rows sit on shared memory, so the trainer computes the
- * standardization from every worker's train rows (`standardizationFromShards`) without reading the
- * store a second time.
+ * every record. Its train rows travel to the trainer and back (`lendTrainRows`, `takeTrainRows`):
+ * the trainer computes the standardization from every worker's train rows without reading the store
+ * a second time, and nothing is copied (ONNX Runtime refuses shared memory, so they are moved).
  */
 export interface RawShard {
   layout: ShardLayout;
   labels: Int32Array;
   sets: Map<string, RawSplits>;
-  shared: boolean;
 }
 
-export function readRawShard(layout: ShardLayout, shareTrain: boolean): RawShard {
+export function readRawShard(layout: ShardLayout): RawShard {
   const store = FeatureStore.open(layout.storeDir, { write: false });
   try {
     const { labels } = store.records();
     const sets = new Map<string, RawSplits>();
-    for (const { key, dims } of layout.featureSets) {
-      const train = layout.rows.train;
-      const into = shareTrain
-        ? new Float32Array(new SharedArrayBuffer(train.length * dims * Float32Array.BYTES_PER_ELEMENT))
-        : undefined;
+    for (const { key } of layout.featureSets)
       sets.set(key, {
-        train: store.readRows(key, train, into),
+        train: store.readRows(key, layout.rows.train),
         val: store.readRows(key, layout.rows.val),
         test: store.readRows(key, layout.rows.test),
       });
-    }
-    return { layout, labels, sets, shared: shareTrain };
+    return { layout, labels, sets };
   } finally {
     store.close();
   }
 }
 
-/** The shared train rows the trainer reads (views on the shard's own memory, not copies). */
-export function sharedTrainRows(raw: RawShard): SharedTrainRows[] {
-  return [...raw.sets].map(([key, splits]) => ({ key, values: splits.train }));
+/** The train rows to move to the trainer, with their buffers (each array owns its whole buffer). */
+export function lendTrainRows(raw: RawShard): { train: TrainRows[]; buffers: ArrayBuffer[] } {
+  const train = [...raw.sets].map(([key, splits]) => ({ key, values: splits.train }));
+  return { train, buffers: train.map((t) => t.values.buffer as ArrayBuffer) };
+}
+
+/** Puts train rows moved back from the trainer in place of the ones lent. */
+export function takeTrainRows(raw: RawShard, train: readonly TrainRows[]): void {
+  for (const { key, values } of train) {
+    const splits = raw.sets.get(key);
+    if (!splits) throw new Error(`shard ${raw.layout.shard} did not read feature set ${key}`);
+    splits.train = values;
+  }
 }

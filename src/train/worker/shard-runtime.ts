@@ -5,7 +5,7 @@ import { buildGroupedTrainGraph } from '../heads/grouped-graph.js';
 import { runGroupedTrainUnit } from './grouped-unit.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { labelRows, type SplitRows, type UnitRows } from './shard-data.js';
-import { standardizeInPlace, standardizeInto } from '../heads/standardization.js';
+import { standardizeInPlace } from '../heads/standardization.js';
 import { readRawShard, type RawShard } from './raw-shard.js';
 import { epochOrder } from './sharding.js';
 import type { EvalGroup, EvalSplit, FeatureSetInit, GroupRun, ShardInit } from './worker-protocol.js';
@@ -60,33 +60,25 @@ export class ShardRuntime {
   }
 
   static open(init: ShardInit): ShardRuntime {
-    return ShardRuntime.fromRaw(readRawShard(init, false), init);
+    return ShardRuntime.fromRaw(readRawShard(init), init);
   }
 
   /**
-   * Standardizes a shard's rows read earlier (`readRawShard`) with the train split's statistics,
-   * now known: in place, but for shared train rows, which are copied off the memory the trainer
-   * also reads (ONNX Runtime then reads the thread's own buffers).
+   * Standardizes, in place, a shard's rows read earlier (`readRawShard`) with the train split's
+   * statistics, now known.
    */
   static fromRaw(raw: RawShard, init: ShardInit): ShardRuntime {
     const sets = new Map<string, FeatureSetShard>();
     for (const set of init.featureSets) {
       const splits = raw.sets.get(set.key);
       if (!splits) throw new Error(`shard ${init.shard} did not read feature set ${set.key}`);
-      const split = (values: Float32Array, rows: Int32Array, copy: boolean) =>
-        labelRows(
-          copy
-            ? standardizeInto(values, set.mean, set.std, new Float32Array(values.length))
-            : standardizeInPlace(values, set.mean, set.std),
-          raw.labels,
-          set.dims,
-          rows,
-        );
+      const split = (values: Float32Array, rows: Int32Array) =>
+        labelRows(standardizeInPlace(values, set.mean, set.std), raw.labels, set.dims, rows);
       sets.set(set.key, {
         init: set,
-        train: split(splits.train, init.rows.train, raw.shared),
-        val: split(splits.val, init.rows.val, false),
-        test: split(splits.test, init.rows.test, false),
+        train: split(splits.train, init.rows.train),
+        val: split(splits.val, init.rows.val),
+        test: split(splits.test, init.rows.test),
       });
     }
     return new ShardRuntime(init, sets);

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isLayerlabError } from '../../core/errors.js';
 import { stateBuffers } from '../heads/group-state.js';
-import { readRawShard, sharedTrainRows, type RawShard } from './raw-shard.js';
+import { lendTrainRows, readRawShard, takeTrainRows, type RawShard } from './raw-shard.js';
 import { ShardRuntime } from './shard-runtime.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -26,10 +26,13 @@ async function handle(request: WorkerRequest): Promise<void> {
   const { id } = request;
   try {
     switch (request.type) {
-      case 'read':
-        raw = readRawShard(request.layout, true);
-        return reply({ type: 'rowsRead', id, train: sharedTrainRows(raw) });
+      case 'read': {
+        raw = readRawShard(request.layout);
+        const { train, buffers } = lendTrainRows(raw);
+        return reply({ type: 'rowsRead', id, train }, buffers);
+      }
       case 'init':
+        if (raw && request.train) takeTrainRows(raw, request.train);
         runtime = raw ? ShardRuntime.fromRaw(raw, request.init) : ShardRuntime.open(request.init);
         raw = undefined;
         return reply({ type: 'ready', id });

@@ -5,7 +5,7 @@ import type {
   RequestBody,
   ShardInit,
   ShardLayout,
-  SharedTrainRows,
+  TrainRows,
   WorkerReply,
   WorkerRequest,
 } from './worker-protocol.js';
@@ -85,9 +85,9 @@ export class ShardWorker {
 
   /**
    * Has a spawned thread read its shard's rows before their standardization is known, and returns
-   * its train rows (shared memory); `init` follows. Stops the thread if that fails.
+   * its train rows (moved here; `init` moves them back). Stops the thread if that fails.
    */
-  async read(layout: ShardLayout): Promise<SharedTrainRows[]> {
+  async read(layout: ShardLayout): Promise<TrainRows[]> {
     try {
       return (await this.request('read', { layout })).train;
     } catch (error) {
@@ -96,10 +96,19 @@ export class ShardWorker {
     }
   }
 
-  /** Hands a spawned thread its shard and waits until it holds it; stops the thread if that fails. */
-  async init(init: ShardInit): Promise<ShardWorker> {
+  /**
+   * Hands a spawned thread its shard (and the train rows it lent on `read`, moved back) and waits
+   * until it holds it; stops the thread if that fails.
+   */
+  async init(init: ShardInit, train?: TrainRows[]): Promise<ShardWorker> {
     try {
-      await this.request('init', { init });
+      if (train === undefined) await this.request('init', { init });
+      else
+        await this.request(
+          'init',
+          { init, train },
+          train.map((t) => t.values.buffer as ArrayBuffer),
+        );
     } catch (error) {
       await this.stop();
       throw error;

@@ -3,7 +3,7 @@ import { encodeModel, GraphBuilder } from '../../core/onnx/index.js';
 import { createHeadSession } from '../heads/ort-session.js';
 import { ShardWorker, type WorkerOutputListener } from './shard-worker.js';
 import { workerScriptUrl } from './worker-script.js';
-import type { ShardInit, ShardLayout, SharedTrainRows } from './worker-protocol.js';
+import type { ShardInit, ShardLayout, TrainRows } from './worker-protocol.js';
 
 /**
  * Native addons must be loaded, and ONNX Runtime's environment created, by the main thread before any
@@ -111,13 +111,13 @@ export class WorkerPool {
 
   /**
    * As start, for shards whose train-split standardization is not known yet: each worker reads its
-   * rows as stored, `standardize` works the statistics out from every worker's train rows (shared
-   * memory, so the store is read once) and returns the whole inits, and each worker then
+   * rows as stored, `standardize` works the statistics out from every worker's train rows (moved
+   * here and back, so the store is read once) and returns the whole inits, and each worker then
    * standardizes the rows it holds.
    */
   static async startStandardizing(
     layouts: readonly ShardLayout[],
-    standardize: (train: readonly SharedTrainRows[][]) => ShardInit[],
+    standardize: (train: readonly TrainRows[][]) => ShardInit[],
     onOutput: WorkerOutputListener,
     spawned?: SpawnedWorkers,
   ): Promise<WorkerPool> {
@@ -139,7 +139,7 @@ export class WorkerPool {
       await Promise.all(workers.map((w) => w.stop()));
       throw error;
     }
-    const ready = await settleAll(workers.map((w, i) => w.init(inits[i]!)));
+    const ready = await settleAll(workers.map((w, i) => w.init(inits[i]!, read.values[i])));
     if (!ready.ok) {
       await Promise.all(workers.map((w) => w.stop()));
       throw ready.error;

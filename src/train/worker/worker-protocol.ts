@@ -37,8 +37,8 @@ export type ShardLayout = Omit<ShardInit, 'featureSets'> & {
   featureSets: Pick<FeatureSetInit, 'key' | 'dims'>[];
 };
 
-/** A worker's train rows of one feature set as stored, on memory it shares with the trainer. */
-export interface SharedTrainRows {
+/** A worker's train rows of one feature set as stored, moved to the trainer and back (transferred). */
+export interface TrainRows {
   key: string;
   values: Float32Array;
 }
@@ -62,7 +62,7 @@ export type InjectedFault = 'throw' | 'exit';
 
 export type WorkerRequest =
   | { type: 'read'; id: number; layout: ShardLayout }
-  | { type: 'init'; id: number; init: ShardInit }
+  | { type: 'init'; id: number; init: ShardInit; train?: TrainRows[] }
   | {
       type: 'train';
       id: number;
@@ -77,7 +77,7 @@ export type WorkerRequest =
   | { type: 'stop'; id: number };
 
 export type WorkerReply =
-  | { type: 'rowsRead'; id: number; train: SharedTrainRows[] }
+  | { type: 'rowsRead'; id: number; train: TrainRows[] }
   | { type: 'ready'; id: number }
   | { type: 'trained'; id: number; result: TrainUnitResult; seconds: number }
   | { type: 'evaluated'; id: number; results: EvaluationResult[] }
