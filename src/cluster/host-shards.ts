@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { FeatureStore } from '../store/feature-store.js';
 import { splitRows } from '../train/worker/sharding.js';
 import { WorkerPool } from '../train/worker/worker-pool.js';
-import type { ShardInit } from '../train/worker/worker-protocol.js';
+import type { ShardInit, TrainRows } from '../train/worker/worker-protocol.js';
 import { shardDirIn } from './shard-dir.js';
 import type { TrainSessionSpec } from './train-jobs.js';
 import { f32FromWire } from './wire.js';
@@ -69,17 +69,20 @@ interface Entry {
 export class HostShards {
   private readonly entries = new Map<string, Entry>();
 
-  /** Runs `work` on the session's shard worker, after the units already queued there. */
+  /**
+   * Runs `work` on the session's shard worker, after the units already queued there. `init` says
+   * what the worker holds, with the train rows the session's statistics pass read here, if kept.
+   */
   run<T>(
     session: string,
     shard: number,
-    init: () => Promise<ShardInit>,
+    init: () => Promise<{ init: ShardInit; train?: TrainRows[] }>,
     work: (pool: WorkerPool) => Promise<T>,
   ): Promise<T> {
     const id = `${session}#${shard}`;
     let entry = this.entries.get(id);
     if (!entry) {
-      const pool = init().then((i) => WorkerPool.start([i], () => {}));
+      const pool = init().then(({ init, train }) => WorkerPool.start([init], () => {}, undefined, [train]));
       entry = { pool, chain: pool };
       this.entries.set(id, entry);
       // a pool that failed to start is not kept: the next unit tries again

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ShardStatsReply, ShardStatsRequest } from './shard-stats-thread.js';
 import { threadScript } from './thread-reply.js';
 import type { ShardStatsJob } from './train-jobs.js';
+import type { TrainRows } from '../train/worker/worker-protocol.js';
 
 /** A session's statistics thread is let go after this long without a pass (its coordinator is gone). */
 const IDLE_MS = 120_000;
@@ -93,10 +94,36 @@ export async function shardStatsInThread(job: ShardStatsJob, home: string): Prom
   if (job.pass !== 'mean') end(id, thread);
   const reply = await running;
   if (!reply.ok) throw new Error(reply.message);
+  if (reply.train && reply.train.length > 0) {
+    kept.set(id, { keys: job.keys ?? [], train: reply.train });
+    // a session whose units never come here (or whose end is lost) does not keep them for long
+    setTimeout(() => kept.delete(id), IDLE_MS).unref();
+  }
   return reply.value;
+}
+
+/**
+ * Train rows the variance passes read, per session and shard, until the session's shard worker
+ * takes them (its first unit): the shard's train rows are then read once for the statistics and the
+ * worker, as on one host. A session's are dropped when it ends.
+ */
+const kept = new Map<string, { keys: readonly string[]; train: TrainRows[] }>();
+
+/** The train rows a session's variance pass read on this shard, for these feature sets, once. */
+export function takeKeptTrainRows(
+  session: string,
+  shard: number,
+  keys: readonly string[],
+): TrainRows[] | undefined {
+  const id = `${session}#${shard}`;
+  const found = kept.get(id);
+  kept.delete(id);
+  if (!found || found.keys.join(',') !== keys.join(',')) return undefined;
+  return found.train;
 }
 
 /** Ends a session's statistics threads (its coordinator closed it). */
 export function releaseSessionStats(session: string): void {
   for (const [id, thread] of threads) if (id.startsWith(`${session}#`)) end(id, thread);
+  for (const id of kept.keys()) if (id.startsWith(`${session}#`)) kept.delete(id);
 }

@@ -3,6 +3,7 @@ import { shardRows } from './host-shards.js';
 import { shardDirIn } from './shard-dir.js';
 import type { ShardMoments, ShardStatsJob, ShardSummary } from './train-jobs.js';
 import { f64FromWire, f64ToWire } from './wire.js';
+import type { TrainRows } from '../train/worker/worker-protocol.js';
 
 /**
  * `shard-stats` on this host's shard (run in a worker thread, shard-stats-thread.ts). The
@@ -26,7 +27,8 @@ export function shardStatsHere(
 /**
  * A shard's train rows per feature set, as the `mean` pass read them, kept for the `variance` pass
  * of the same session (the same keys, so the same rows): the two passes then read the store once,
- * as computeStandardization does on one host. Dropped once the variance pass took them.
+ * as computeStandardization does on one host. Handed over once the variance pass took them
+ * (`handOver`): the session's shard worker starts from them instead of reading them a third time.
  */
 export class TrainRowsCache {
   private readonly rows = new Map<string, Float32Array>();
@@ -42,6 +44,16 @@ export class TrainRowsCache {
 
   clear(): void {
     this.rows.clear();
+  }
+
+  /** The rows kept, as the feature sets' train rows of one run (`keys`), emptying the cache. */
+  handOver(keys: readonly string[]): TrainRows[] {
+    const prefix = `${keys.join(',')}|`;
+    const rows = [...this.rows]
+      .filter(([id]) => id.startsWith(prefix))
+      .map(([id, values]) => ({ key: id.slice(prefix.length), values }));
+    this.rows.clear();
+    return rows;
   }
 }
 
@@ -88,6 +100,5 @@ function moments(store: FeatureStore, job: ShardStatsJob, cache: TrainRowsCache)
     }
     return f64ToWire(sum);
   });
-  if (job.pass === 'variance') cache.clear();
   return sums;
 }

@@ -15,7 +15,7 @@ import {
 import type { UnitHost } from './unit-kinds.js';
 import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
-import { releaseSessionStats, shardStatsInThread } from './shard-stats-in-thread.js';
+import { releaseSessionStats, shardStatsInThread, takeKeptTrainRows } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
 import {
   f64ToWire,
@@ -98,7 +98,11 @@ function onShard<T>(host: UnitHost, session: string, shard: number, work: Parame
   return shards.run(
     session,
     shard,
-    async () => hostShardInit(host.home, await readSpec(redis, session), shard),
+    async () => {
+      const init = hostShardInit(host.home, await readSpec(redis, session), shard);
+      const keys = init.featureSets.map((set) => set.key);
+      return { init, train: takeKeptTrainRows(session, shard, keys) };
+    },
     work,
   ) as Promise<T>;
 }

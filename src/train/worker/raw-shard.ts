@@ -20,17 +20,26 @@ export interface RawShard {
   sets: Map<string, RawSplits>;
 }
 
-export function readRawShard(layout: ShardLayout): RawShard {
+/**
+ * Reads a shard's rows; train rows of a feature set given in `train` (read already, by a cluster
+ * host's statistics pass) are taken as they are, when they are the right size.
+ */
+export function readRawShard(layout: ShardLayout, train: readonly TrainRows[] = []): RawShard {
   const store = FeatureStore.open(layout.storeDir, { write: false });
   try {
     const { labels } = store.records();
     const sets = new Map<string, RawSplits>();
-    for (const { key } of layout.featureSets)
+    for (const { key, dims } of layout.featureSets) {
+      const given = train.find((t) => t.key === key)?.values;
       sets.set(key, {
-        train: store.readRows(key, layout.rows.train),
+        train:
+          given?.length === layout.rows.train.length * dims
+            ? given
+            : store.readRows(key, layout.rows.train),
         val: store.readRows(key, layout.rows.val),
         test: store.readRows(key, layout.rows.test),
       });
+    }
     return { layout, labels, sets };
   } finally {
     store.close();

@@ -32,8 +32,10 @@ async function handle(request: WorkerRequest): Promise<void> {
         return reply({ type: 'rowsRead', id, train }, buffers);
       }
       case 'init':
+        // rows read on `read` (their train rows lent and moved back), or read now; train rows that
+        // come with `init` alone were read by a cluster host's statistics pass
         if (raw && request.train) takeTrainRows(raw, request.train);
-        runtime = raw ? ShardRuntime.fromRaw(raw, request.init) : ShardRuntime.open(request.init);
+        runtime = ShardRuntime.fromRaw(raw ?? readRawShard(request.init, request.train), request.init);
         raw = undefined;
         return reply({ type: 'ready', id });
       case 'train': {

@@ -71,8 +71,9 @@ export class ShardWorker {
     script: URL,
     init: ShardInit,
     onOutput: WorkerOutputListener,
+    train?: TrainRows[],
   ): Promise<ShardWorker> {
-    return ShardWorker.spawn(index, script, onOutput).init(init);
+    return ShardWorker.spawn(index, script, onOutput).init(init, train);
   }
 
   /**
@@ -97,8 +98,8 @@ export class ShardWorker {
   }
 
   /**
-   * Hands a spawned thread its shard (and the train rows it lent on `read`, moved back) and waits
-   * until it holds it; stops the thread if that fails.
+   * Hands a spawned thread its shard and waits until it holds it; stops the thread if that fails.
+   * `train`: the train rows it lent on `read`, moved back, or rows read already elsewhere (moved).
    */
   async init(init: ShardInit, train?: TrainRows[]): Promise<ShardWorker> {
     try {

@@ -82,12 +82,14 @@ export class WorkerPool {
 
   /**
    * Starts one worker per shard (on threads `spawned` already started, where given: extra ones are
-   * stopped, missing ones started); if any fails to start, stops the others and rethrows.
+   * stopped, missing ones started); if any fails to start, stops the others and rethrows. `train`:
+   * per shard, train rows read already (a cluster host's statistics pass), moved to the thread.
    */
   static async start(
     inits: readonly ShardInit[],
     onOutput: WorkerOutputListener,
     spawned?: SpawnedWorkers,
+    train?: readonly (TrainRows[] | undefined)[],
   ): Promise<WorkerPool> {
     const early = spawned?.take(onOutput) ?? [];
     if (early.length === 0) await loadNativeAddonsInMainThread();
@@ -97,7 +99,9 @@ export class WorkerPool {
     const script = workerScriptUrl('shard-worker-thread');
     const started = await Promise.allSettled(
       withCancel.map((init, i) =>
-        early[i] ? early[i].init(init) : ShardWorker.start(i, script, init, onOutput),
+        early[i]
+          ? early[i].init(init, train?.[i])
+          : ShardWorker.start(i, script, init, onOutput, train?.[i]),
       ),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
