@@ -235,9 +235,7 @@ try {
   const milestones = (c: typeof local.coordinator) =>
     `workers ready ${c.ready.toFixed(2)} s, first dispatch ${c.firstDispatch.toFixed(2)} s, last outcome ${c.lastOutcome.toFixed(2)} s, train() returns ${c.returned.toFixed(2)} s`;
   console.log(`  timeline (s from the start of train()):`);
-  console.log(
-    `    in-process: ${milestones(local.coordinator)}`,
-  );
+  console.log(`    in-process: ${milestones(local.coordinator)}`);
   console.log(`    cluster:    ${milestones(cluster.coordinator)}`);
   for (const line of timelineLines(timeline)) console.log(line);
   if (clusters.length > 1)

@@ -8,8 +8,7 @@ import type { TrainRows } from '../train/worker/worker-protocol.js';
  * moves out the train rows it kept (the thread ends after it), for the session's shard worker.
  */
 export type ShardStatsReply =
-  | { ok: true; value: unknown; train?: TrainRows[] }
-  | { ok: false; message: string };
+  { ok: true; value: unknown; train?: TrainRows[] } | { ok: false; message: string };
 
 /** A job for the thread (it is terminated by its parent once it has no more). */
 export type ShardStatsRequest = { job: ShardStatsJob; home: string };

@@ -33,9 +33,7 @@ export function readRawShard(layout: ShardLayout, train: readonly TrainRows[] = 
       const given = train.find((t) => t.key === key)?.values;
       sets.set(key, {
         train:
-          given?.length === layout.rows.train.length * dims
-            ? given
-            : store.readRows(key, layout.rows.train),
+          given?.length === layout.rows.train.length * dims ? given : store.readRows(key, layout.rows.train),
         val: store.readRows(key, layout.rows.val),
         test: store.readRows(key, layout.rows.test),
       });

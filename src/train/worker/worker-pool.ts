@@ -99,9 +99,7 @@ export class WorkerPool {
     const script = workerScriptUrl('shard-worker-thread');
     const started = await Promise.allSettled(
       withCancel.map((init, i) =>
-        early[i]
-          ? early[i].init(init, train?.[i])
-          : ShardWorker.start(i, script, init, onOutput, train?.[i]),
+        early[i] ? early[i].init(init, train?.[i]) : ShardWorker.start(i, script, init, onOutput, train?.[i]),
       ),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
