@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ShardStatsJob } from './train-jobs.js';
 import { shardStatsHere, TrainRowsCache } from './shard-stats-work.js';
-import type { TrainRows } from '../train/worker/worker-protocol.js';
+import { trainRowBuffers, type TrainRows } from '../train/worker/worker-protocol.js';
 
 /**
  * What the thread posts back for each job: the statistics, or why they failed. A variance pass also
@@ -24,10 +24,7 @@ parentPort!.on('message', (request: ShardStatsRequest) => {
       return;
     }
     const train = rows.handOver(request.job.keys ?? []);
-    parentPort!.postMessage(
-      { ok: true, value, train } satisfies ShardStatsReply,
-      train.map((t) => t.values.buffer as ArrayBuffer),
-    );
+    parentPort!.postMessage({ ok: true, value, train } satisfies ShardStatsReply, trainRowBuffers(train));
   } catch (error) {
     rows.clear();
     parentPort!.postMessage({

@@ -28,7 +28,7 @@ describe("the train split's standardization from the shard workers' rows", () =>
     const got = shardStandardization(
       rows,
       layouts.map((l) => l.rows.train),
-      raw.map((shard) => lendTrainRows(shard).train),
+      raw.map(lendTrainRows),
     );
     expect(got.featureSets).toHaveLength(3);
     got.featureSets.forEach((set, i) => {

@@ -44,10 +44,9 @@ export function readRawShard(layout: ShardLayout, train: readonly TrainRows[] = 
   }
 }
 
-/** The train rows to move to the trainer, with their buffers (each array owns its whole buffer). */
-export function lendTrainRows(raw: RawShard): { train: TrainRows[]; buffers: ArrayBuffer[] } {
-  const train = [...raw.sets].map(([key, splits]) => ({ key, values: splits.train }));
-  return { train, buffers: train.map((t) => t.values.buffer as ArrayBuffer) };
+/** The train rows to move to the trainer (`trainRowBuffers` to transfer). */
+export function lendTrainRows(raw: RawShard): TrainRows[] {
+  return [...raw.sets].map(([key, splits]) => ({ key, values: splits.train }));
 }
 
 /** Puts train rows moved back from the trainer in place of the ones lent. */

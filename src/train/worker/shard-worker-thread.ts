@@ -3,7 +3,7 @@ import { isLayerlabError } from '../../core/errors.js';
 import { stateBuffers } from '../heads/group-state.js';
 import { lendTrainRows, readRawShard, takeTrainRows, type RawShard } from './raw-shard.js';
 import { ShardRuntime } from './shard-runtime.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { trainRowBuffers, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /**
  * The shard worker's thread entry (compiled to dist/src/train/worker/shard-worker-thread.js). Requests are
@@ -28,8 +28,8 @@ async function handle(request: WorkerRequest): Promise<void> {
     switch (request.type) {
       case 'read': {
         raw = readRawShard(request.layout);
-        const { train, buffers } = lendTrainRows(raw);
-        return reply({ type: 'rowsRead', id, train }, buffers);
+        const train = lendTrainRows(raw);
+        return reply({ type: 'rowsRead', id, train }, trainRowBuffers(train));
       }
       case 'init':
         // rows read on `read` (their train rows lent and moved back), or read now; train rows that

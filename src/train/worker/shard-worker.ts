@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { LayerlabError } from '../../core/errors.js';
-import type {
-  ReplyOf,
-  RequestBody,
-  ShardInit,
-  ShardLayout,
-  TrainRows,
-  WorkerReply,
-  WorkerRequest,
+import {
+  trainRowBuffers,
+  type ReplyOf,
+  type RequestBody,
+  type ShardInit,
+  type ShardLayout,
+  type TrainRows,
+  type WorkerReply,
+  type WorkerRequest,
 } from './worker-protocol.js';
 
 export type ShardWorkerStatus = 'starting' | 'ready' | 'busy' | 'stopping' | 'dead';
@@ -104,12 +105,7 @@ export class ShardWorker {
   async init(init: ShardInit, train?: TrainRows[]): Promise<ShardWorker> {
     try {
       if (train === undefined) await this.request('init', { init });
-      else
-        await this.request(
-          'init',
-          { init, train },
-          train.map((t) => t.values.buffer as ArrayBuffer),
-        );
+      else await this.request('init', { init, train }, trainRowBuffers(train));
     } catch (error) {
       await this.stop();
       throw error;

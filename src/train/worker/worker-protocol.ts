@@ -43,6 +43,14 @@ export interface TrainRows {
   values: Float32Array;
 }
 
+/**
+ * The buffers to transfer to move train rows between threads: each array is one `readRows` made,
+ * so it owns its whole buffer and moving the buffer moves exactly its rows.
+ */
+export function trainRowBuffers(train: readonly TrainRows[]): ArrayBuffer[] {
+  return train.map((t) => t.values.buffer as ArrayBuffer);
+}
+
 /** A fused group as a worker needs it: which features it reads and the shape of its graph. */
 export interface GroupRun {
   featureSet: string;
