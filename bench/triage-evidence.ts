@@ -29,7 +29,7 @@
  * (per-head reshapes and transposes, softmax maps, q/k/v products), so it takes the product's
  * default candidate set, one capture point per block (`blocks`, 7).
  *
- *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N] [--pair ID]
+ *   npm run build && node dist/bench/triage-evidence.js [--quick] [--epochs N] [--pair ID] [--keep]
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     epochs: { type: 'string' },
     pair: { type: 'string' },
+    /** keeps each pair's work folder (its store and runs) for a closer look, and prints its path */
+    keep: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -325,7 +327,8 @@ for (const pair of pairs) {
   try {
     outcomes.push(await runPair(pair, work, log));
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (values.keep) log(`${pair.id}: kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { STORE_MANIFEST_KEY } from './feature-store/key-layout.js';
 import { getJson } from './feature-store/meta-json.js';
 import { openStore, storeExists } from './feature-store/open-lock.js';
 import { reclaimRetiredRows } from './feature-store/reclaim-retired.js';
-import { batchRows, readBatch, readFeatures, readRows } from './feature-store/reads.js';
+import { batchRows, readBatch, readBatchInto, readFeatures, readRows } from './feature-store/reads.js';
 import {
   canonicalRows,
   readRecordTable,
@@ -197,6 +197,11 @@ export class FeatureStore {
   /** One batch of any feature set (complete or not) as a fresh [rows, dims] array. */
   readBatch(key: string, batch: number): Float32Array {
     return readBatch(this.store, key, batch);
+  }
+
+  /** One batch of any feature set decoded into the start of `into`; returns its rows. */
+  readBatchInto(key: string, batch: number, into: Float32Array): number {
+    return readBatchInto(this.store, key, batch, into);
   }
 
   /** All rows of a complete feature set in storage order, into `into` when given. */

@@ -45,6 +45,29 @@ export function emptyMoments(dims: number, classes: number, withClassGrams: bool
  * blocks go through the SIMD kernel (`gram-kernel.ts`, the same sums in the same order).
  */
 export function addRows(m: Moments, z: Float64Array, y: ArrayLike<number>, count: number): void {
+  addGrams(m, z, y, count);
+  const d = m.dims;
+  for (let r = 0; r < count; r++) {
+    const base = r * d;
+    const label = y[r]!;
+    let norm2 = 0;
+    for (let i = 0; i < d; i++) {
+      const zi = z[base + i]!;
+      if (zi === 0) continue;
+      norm2 += zi * zi;
+      m.sum[i] = m.sum[i]! + zi;
+      m.classSums[label * d + i] = m.classSums[label * d + i]! + zi;
+    }
+    m.fourth += norm2 * norm2;
+  }
+  addCounts(m, y, count);
+}
+
+/**
+ * The matrix half of `addRows`: checks the labels, then adds the rows to the Gram matrix and (when
+ * kept) their class's Gram matrix. The triage passes add the rest with a kernel (`pass-kernel.ts`).
+ */
+export function addGrams(m: Moments, z: Float64Array, y: ArrayLike<number>, count: number): void {
   const d = m.dims;
   for (let r = 0; r < count; r++) {
     const label = y[r]!;
@@ -55,23 +78,13 @@ export function addRows(m: Moments, z: Float64Array, y: ArrayLike<number>, count
   let r = addGramBlocks(m.gram, z, blocked, d) ? blocked : 0;
   for (; r + 4 <= count; r += 4) addGramBlock(m.gram, z, r * d, d);
   for (; r < count; r++) addGramRow(m.gram, z, r * d, d);
-  for (let r = 0; r < count; r++) {
-    const base = r * d;
-    const label = y[r]!;
-    const classGram = m.classGrams?.[label];
-    if (classGram) addGramRow(classGram, z, base, d);
-    let norm2 = 0;
-    for (let i = 0; i < d; i++) {
-      const zi = z[base + i]!;
-      if (zi === 0) continue;
-      norm2 += zi * zi;
-      m.sum[i] = m.sum[i]! + zi;
-      m.classSums[label * d + i] = m.classSums[label * d + i]! + zi;
-    }
-    m.fourth += norm2 * norm2;
-    m.classCounts[label] = m.classCounts[label]! + 1;
-    m.count++;
-  }
+  if (m.classGrams) for (let r = 0; r < count; r++) addGramRow(m.classGrams[y[r]!]!, z, r * d, d);
+}
+
+/** The rows' class counts and the total count. */
+export function addCounts(m: Moments, y: ArrayLike<number>, count: number): void {
+  for (let r = 0; r < count; r++) m.classCounts[y[r]!] = m.classCounts[y[r]!]! + 1;
+  m.count += count;
 }
 
 /** gram += z_r z_rᵀ (upper triangle) for the row at `base`. */

@@ -1,15 +1,8 @@
 import type { FeatureStore } from '../store/feature-store.js';
 import type { Moments } from './moments.js';
+import { partMoments, partScalingSums } from './part-pass.js';
 import { randomProjection, type Projection } from './project.js';
-import {
-  partMoments,
-  rowPasses,
-  scalingSums,
-  type ChunkScratch,
-  type RowChunk,
-  type Scaling,
-  type ScalingSums,
-} from './read-moments.js';
+import type { Scaling, ScalingSums } from './read-moments.js';
 
 /**
  * Triage reads a feature set's train rows in fixed parts of PART_ROWS rows, each scored on its own
@@ -33,11 +26,10 @@ interface PartOf {
   rows: Int32Array;
 }
 
-/** The scaling pass over a part; `keep`: hold its rows for the moments pass. */
+/** The scaling pass over a part. */
 export interface ScalingTask extends PartOf {
   kind: 'scaling';
   shift: Float64Array;
-  keep: boolean;
 }
 
 /** The moments pass over a part, scaled and projected to `to` dimensions (seeded). */
@@ -58,15 +50,12 @@ export type PartReply =
   | { kind: 'failed'; message: string };
 
 /**
- * Runs part tasks against one open store, in this thread or in a triage thread. A part's rows read
- * by its scaling pass are kept for its moments pass when the task says so (its set fits in memory),
- * and dropped after it.
+ * Runs part tasks against one open store, in this thread or in a triage thread. Each pass reads the
+ * part's batches from the store again: a batch is one copy out of LMDB's memory map, cheaper than
+ * holding a large set's rows between the passes.
  */
 export class PartWork {
-  private readonly passes = new Map<string, () => Iterable<RowChunk>>();
   private readonly projections = new Map<string, Projection>();
-  /** the scaled and projected chunk buffers, reused from part to part (fewer large allocations) */
-  private readonly scratch: ChunkScratch = {};
 
   constructor(
     private readonly store: FeatureStore,
@@ -74,22 +63,19 @@ export class PartWork {
   ) {}
 
   run(task: PartTask): PartReply {
-    const id = `${task.set}/${task.part}`;
     if (task.kind === 'scaling') {
-      const passes = rowPasses(this.store, task.key, task.rows, task.dims, task.keep);
-      if (task.keep) this.passes.set(id, passes);
-      return { kind: 'scaling', set: task.set, part: task.part, sums: scalingSums(passes(), task.shift) };
+      const sums = partScalingSums(this.store, task.key, task.rows, task.shift);
+      return { kind: 'scaling', set: task.set, part: task.part, sums };
     }
-    const passes = this.passes.get(id) ?? rowPasses(this.store, task.key, task.rows, task.dims, false);
-    this.passes.delete(id);
     const transform = { scaling: task.scaling, projection: this.projection(task.dims, task.to, task.seed) };
     const moments = partMoments(
-      passes(),
+      this.store,
+      task.key,
+      task.rows,
       this.labels,
       task.classes,
       transform,
       task.withClassGrams,
-      this.scratch,
     );
     return { kind: 'moments', set: task.set, part: task.part, moments };
   }

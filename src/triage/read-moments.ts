@@ -1,16 +1,8 @@
 import type { FeatureStore } from '../store/feature-store.js';
-import { addRows, emptyMoments, type Moments } from './moments.js';
 import { projectRows, type Projection } from './project.js';
 
 /** Rows are read from the store this many at a time, so memory stays at one chunk plus D×D. */
 export const CHUNK_ROWS = 2048;
-
-/**
- * A set's rows are kept between its read passes up to this size (float32): reading and decoding
- * them from the store cost as much as the scaling pass's arithmetic, so a set that fits is read
- * once; a larger one is streamed again, chunk by chunk.
- */
-export const KEEP_BYTES = 128 * 2 ** 20;
 
 export type RowChunk = { x: Float32Array; rows: Int32Array };
 
@@ -32,54 +24,10 @@ export function* rowChunks(
   }
 }
 
-/**
- * The passes over `rows` of a feature set: each call iterates them chunk by chunk. The first pass
- * reads the store; later ones replay its chunks when `keep` (by default: when they fit in KEEP_BYTES).
- */
-export function rowPasses(
-  store: FeatureStore,
-  key: string,
-  rows: Int32Array,
-  dims: number,
-  keep = rows.length * dims * 4 <= KEEP_BYTES,
-): () => Iterable<RowChunk> {
-  let kept: RowChunk[] | undefined;
-  if (!keep) return () => rowChunks(store, key, rows);
-  return () => {
-    if (kept) return kept;
-    const reading: RowChunk[] = [];
-    return (function* () {
-      for (const chunk of rowChunks(store, key, rows)) {
-        reading.push(chunk);
-        yield chunk;
-      }
-      kept = reading;
-    })();
-  };
-}
-
 /** Per-feature Σ (x − shift) and Σ (x − shift)² over some rows: one part's share of the scaling pass. */
 export interface ScalingSums {
   sum: Float64Array;
   squares: Float64Array;
-}
-
-/**
- * The scaling pass over one part of the rows, in float64 and shifted by the set's first train row
- * (the same shift for every part), so large offsets do not cancel the variance.
- */
-export function scalingSums(chunks: Iterable<RowChunk>, shift: Float64Array): ScalingSums {
-  const dims = shift.length;
-  const sum = new Float64Array(dims);
-  const squares = new Float64Array(dims);
-  for (const { x, rows: chunk } of chunks)
-    for (let r = 0; r < chunk.length; r++)
-      for (let d = 0; d < dims; d++) {
-        const v = x[r * dims + d]! - shift[d]!;
-        sum[d] = sum[d]! + v;
-        squares[d] = squares[d]! + v * v;
-      }
-  return { sum, squares };
 }
 
 /**
@@ -138,26 +86,4 @@ export function transformChunk(
   const projected = projectRows(projection, scaled, count, sized(scratch?.projected, count * projection.to));
   if (scratch) Object.assign(scratch, { scaled, projected });
   return projected;
-}
-
-/**
- * The moments of one part's rows, scaled and projected, with their labels: the moments pass.
- * Unfinished (upper triangles only): parts are added up first (`addMoments`), then finished.
- */
-export function partMoments(
-  chunks: Iterable<RowChunk>,
-  labels: ArrayLike<number>,
-  classes: number,
-  transform: { scaling: Scaling; projection: Projection },
-  withClassGrams: boolean,
-  scratch: ChunkScratch = {},
-): Moments {
-  const m = emptyMoments(transform.projection.to, classes, withClassGrams);
-  const y = new Int32Array(CHUNK_ROWS);
-  for (const { x, rows: chunk } of chunks) {
-    const z = transformChunk(x, chunk.length, transform.scaling, transform.projection, scratch);
-    for (let i = 0; i < chunk.length; i++) y[i] = labels[chunk[i]!]!;
-    addRows(m, z, y, chunk.length);
-  }
-  return m;
 }

@@ -6,14 +6,7 @@ import { addMoments, emptyMoments, finishMoments, type Moments } from './moments
 import { inlineRunner, threadRunner, type PartRunner } from './part-pool.js';
 import { partsOf } from './part-work.js';
 import type { Projection } from './project.js';
-import {
-  KEEP_BYTES,
-  rowChunks,
-  scalingOf,
-  transformChunk,
-  type Scaling,
-  type ScalingSums,
-} from './read-moments.js';
+import { rowChunks, scalingOf, transformChunk, type Scaling, type ScalingSums } from './read-moments.js';
 import { ridgeScores, solveRidge } from './ridge.js';
 import { DEFAULT_TRIAGE_DIMS, type TriageMethod } from './methods.js';
 import { transrate } from './transrate.js';
@@ -147,9 +140,9 @@ interface SetInFlight {
 
 /**
  * Scores the sets part by part: a set's parts go to the least loaded threads for its scaling pass;
- * when they are all back, its scaling goes to the same threads (which may still hold the rows) for
- * the moments pass; when those are back, the set is scored here while the threads read the next
- * sets. A few sets are in flight at once, so the threads never wait for a set to be scored.
+ * when they are all back, its scaling goes to the same threads for the moments pass; when those
+ * are back, the set is scored here while the threads read the next sets. A few sets are in flight
+ * at once, so the threads never wait for a set to be scored.
  */
 function scoreInParts(
   store: FeatureStore,
@@ -180,7 +173,6 @@ function scoreInParts(
       const dims = widths[set]!;
       const parts = data.trainParts;
       const shift = Float64Array.from(store.readRows(key, data.train.subarray(0, 1)));
-      const keep = data.train.length * dims * 4 <= KEEP_BYTES;
       const threadOf = parts.map((rows) => leastLoaded(rows.length * dims));
       flights.set(set, {
         parts,
@@ -192,7 +184,7 @@ function scoreInParts(
         started: performance.now(),
       });
       parts.forEach((rows, part) =>
-        runner.post({ kind: 'scaling', set, part, key, dims, rows, shift, keep }, threadOf[part]!),
+        runner.post({ kind: 'scaling', set, part, key, dims, rows, shift }, threadOf[part]!),
       );
     }
     const reply = runner.next();

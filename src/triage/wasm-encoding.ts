@@ -46,9 +46,15 @@ export const wasm = {
   i32Mul: 0x6c,
   i32And: 0x71,
   f64Add: 0xa0,
+  f64Sub: 0xa1,
   f64Mul: 0xa2,
+  f64Div: 0xa3,
+  f64PromoteF32: 0xbb,
+  f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0] as Code,
   f64Store: (offset = 0): Code => [0x39, 3, ...uleb(offset)],
   f64Load: (offset = 0): Code => [0x2b, 3, ...uleb(offset)],
+  i32Load: (offset = 0): Code => [0x28, 2, ...uleb(offset)],
+  f32Load: (offset = 0): Code => [0x2a, 2, ...uleb(offset)],
   /** float64 rows are 8-byte aligned in memory, so 128-bit accesses declare that alignment */
   /** float64 rows are 8-byte aligned, so 128-bit accesses declare that alignment (2³) */
   v128Load: (offset = 0): Code => simd(0x00, 3, ...uleb(offset)),
@@ -94,22 +100,25 @@ const section = (id: number, content: Code): Code => [id, ...uleb(content.length
 const vector = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
 const name = (text: string): Code => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 
-/** A module exporting `memory` (one page to start, grown by the caller) and the function, by name. */
-export function encodeModule(f: WasmFunction): Uint8Array {
-  const type = [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0];
-  const code = [...vector(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body, 0x0b];
+/**
+ * A module exporting `memory` (one page to start, grown by the caller) and the functions, by name,
+ * all over that one memory.
+ */
+export function encodeModule(...functions: WasmFunction[]): Uint8Array {
+  const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const bodies = functions.map((f) => {
+    const code = [...vector(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body, 0x0b];
+    return [...uleb(code.length), ...code];
+  });
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([type])),
-    ...section(3, vector([uleb(0)])),
+    ...section(1, vector(types)),
+    ...section(3, vector(functions.map((_, k) => uleb(k)))),
     ...section(5, vector([[0x00, 1]])),
     ...section(
       7,
-      vector([
-        [...name('memory'), 0x02, 0],
-        [...name(f.name), 0x00, 0],
-      ]),
+      vector([[...name('memory'), 0x02, 0], ...functions.map((f, k) => [...name(f.name), 0x00, ...uleb(k)])]),
     ),
-    ...section(10, vector([[...uleb(code.length), ...code]])),
+    ...section(10, vector(bodies)),
   ]);
 }

@@ -12,9 +12,9 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** A hand-written kernel's exports; null where the runtime cannot run it (no WebAssembly SIMD). */
-export function compileKernel<T extends { memory: WasmMemory }>(kernel: WasmFunction): T | null {
-  const bytes = encodeModule(kernel);
+/** Hand-written kernels' exports; null where the runtime cannot run them (no WebAssembly SIMD). */
+export function compileKernel<T extends { memory: WasmMemory }>(...kernels: WasmFunction[]): T | null {
+  const bytes = encodeModule(...kernels);
   return typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
     ? (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as T)
     : null;

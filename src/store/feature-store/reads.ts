@@ -31,6 +31,19 @@ export function readBatch(store: StoreEnv, key: string, batch: number): Float32A
 }
 
 /**
+ * One batch of any feature set decoded into the start of `into` (one copy, no allocation: a
+ * float32 batch is a single `set` from LMDB's memory map); returns its rows.
+ */
+export function readBatchInto(store: StoreEnv, key: string, batch: number, into: Float32Array): number {
+  const bytes = batchBytes(store, key, batch);
+  const { rows, dims } = readBatchHeader(bytes);
+  if (into.length < rows * dims)
+    throw new RangeError(`readBatchInto: ${into.length} values cannot hold ${rows}×${dims}`);
+  decodeRowsInto(bytes, 0, rows, into, 0);
+  return rows;
+}
+
+/**
  * All rows of a feature set, in storage order, as one Float32Array: one copy from LMDB's memory
  * map, into `into` when given (a buffer reused across reads skips the page faults of a fresh one).
  */
