@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, usageError } from '../core/errors.js';
 import { layerlabVersion } from '../core/package-version.js';
+import { stopRunningWork } from './interrupt.js';
 import { reportError } from './report-error.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerDemo } from './commands/demo.js';
@@ -108,13 +109,22 @@ export function buildProgram(
 
 /**
  * The reader of stdout went away (`layerlab results | head -1`): stop quietly, as a program killed by
- * SIGPIPE would, instead of dying on an unhandled 'error' event with a stack trace. Work cut short so
- * (a training run) resumes like any killed run.
+ * SIGPIPE would, instead of dying on an unhandled 'error' event with a stack trace. Running work (a
+ * training run, an extraction) stops as on Ctrl-C, between units, and is recorded as interrupted
+ * (it resumes like any stopped run; exit 130); anything else exits at once. Later writes fail too,
+ * and are dropped.
  */
 function exitQuietlyOnClosedStdout(): void {
+  // once per process: the front and the full CLI it hands over to both run `main`
+  const installed = Symbol.for('layerlab.closedStdoutHandler');
+  if ((process.stdout as unknown as Record<symbol, boolean>)[installed]) return;
+  (process.stdout as unknown as Record<symbol, boolean>)[installed] = true;
+  let closed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? ExitCode.ok);
+    if (closed) return;
+    closed = true;
+    if (!stopRunningWork()) process.exit(process.exitCode ?? ExitCode.ok);
   });
 }
 
