@@ -5,10 +5,10 @@ import { compileKernel, type WasmMemory } from './wasm-runtime.js';
  * The per-value arithmetic of triage's two passes over a part's rows, in WebAssembly. Run as
  * JavaScript, these loops ran mostly before V8 had optimized them (a triage call is short), where
  * every float64 result is boxed on the heap: on mnist-8's six layers the young generation was
- * collected about 50 times in one call. WebAssembly is compiled before its first call, so the same
- * arithmetic costs the same from the first row. Each value takes the operations of the JavaScript
- * it replaced, in the same order (float32 promoted to float64, then scalar float64 ops), so the sums
- * are bit for bit the same.
+ * collected about 50 times in one call. WebAssembly is compiled before its first call and never
+ * boxes a value, so the first rows cost about what the last do. Each value takes the operations of
+ * the JavaScript it replaced, in the same order (float32 promoted to float64, then scalar float64
+ * ops), so the sums are bit for bit the same.
  *
  * The rows come as one stored batch of float32 rows ([batch rows, d]) and the indices (int32) of the
  * rows to use within it, so a batch is copied into the memory once, whole, and never gathered.

@@ -4,8 +4,6 @@ import { projectRows, type Projection } from './project.js';
 /** Rows are read from the store this many at a time, so memory stays at one chunk plus D×D. */
 export const CHUNK_ROWS = 2048;
 
-export type RowChunk = { x: Float32Array; rows: Int32Array };
-
 /** Per-feature scaling as training applies it: (x − mean) / std, std 1 for constant features. */
 export interface Scaling {
   mean: ArrayLike<number>;
@@ -52,38 +50,22 @@ export function scalingOf(parts: readonly ScalingSums[], shift: Float64Array, co
   return { mean, std };
 }
 
-/** Buffers reused from chunk to chunk, so a pass allocates per set, not per chunk. */
-export interface ChunkScratch {
-  scaled?: Float64Array;
-  projected?: Float64Array;
-}
-
-const sized = (buffer: Float64Array | undefined, length: number) =>
-  buffer && buffer.length >= length ? buffer.subarray(0, length) : new Float64Array(length);
-
 /**
- * One chunk scaled then projected, in float64. With `scratch` the result lives in its buffers and is
- * overwritten by the next call.
+ * One chunk scaled then projected, in float64 (the validation pass of `ridge`; the train passes run
+ * the same arithmetic in WebAssembly, `part-pass.ts`).
  */
 export function transformChunk(
   x: Float32Array,
   count: number,
   scaling: Scaling,
   projection: Projection,
-  scratch?: ChunkScratch,
 ): Float64Array {
   const dims = scaling.mean.length;
-  const scaled = sized(scratch?.scaled, count * dims);
+  const scaled = new Float64Array(count * dims);
   const { mean, std } = scaling;
   for (let r = 0; r < count; r++) {
     const base = r * dims;
     for (let d = 0; d < dims; d++) scaled[base + d] = (x[base + d]! - mean[d]!) / std[d]!;
   }
-  if (!projection.matrix) {
-    if (scratch) scratch.scaled = scaled;
-    return scaled;
-  }
-  const projected = projectRows(projection, scaled, count, sized(scratch?.projected, count * projection.to));
-  if (scratch) Object.assign(scratch, { scaled, projected });
-  return projected;
+  return projection.matrix ? projectRows(projection, scaled, count) : scaled;
 }
