@@ -1,5 +1,6 @@
 import {
   addTo,
+  encodeModule,
   F64,
   I32,
   ifThen,
@@ -9,6 +10,7 @@ import {
   type Code,
   type WasmFunction,
 } from './wasm-encoding.js';
+import { kernelBytes } from './kernel-bytes.js';
 import { compileKernel, heap, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
 
 /**
@@ -106,7 +108,10 @@ interface Kernel {
 /** Compiled on first use, once per thread; null where the runtime has no WebAssembly SIMD. */
 let compiled: Kernel | null | undefined;
 const kernel = (): Kernel | null =>
-  compiled === undefined ? (compiled = compileKernel<Kernel>(gramKernel())) : compiled;
+  compiled === undefined ? (compiled = compileKernel<Kernel>(kernelBytes('gram'))) : compiled;
+
+/** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */
+export const gramModule = (): Uint8Array => encodeModule(gramKernel());
 
 /**
  * gram ([d, d], upper triangle) += the rows of z ([count, d]) in blocks of four, for d even and

@@ -1,4 +1,14 @@
-import { addTo, F64, I32, wasm, whileLess, type Code, type WasmFunction } from './wasm-encoding.js';
+import { kernelBytes } from './kernel-bytes.js';
+import {
+  addTo,
+  encodeModule,
+  F64,
+  I32,
+  wasm,
+  whileLess,
+  type Code,
+  type WasmFunction,
+} from './wasm-encoding.js';
 import { compileKernel, type WasmMemory } from './wasm-runtime.js';
 
 /**
@@ -179,7 +189,10 @@ export interface PassKernel {
 /** Compiled on first use, once per thread (plain WebAssembly 1.0: every runtime Node ships has it). */
 let compiled: PassKernel | undefined;
 export function passKernel(): PassKernel {
-  compiled ??= compileKernel<PassKernel>(sumsKernel(), scaleKernel(), rowSumsKernel()) ?? undefined;
+  compiled ??= compileKernel<PassKernel>(kernelBytes('pass')) ?? undefined;
   if (!compiled) throw new Error('triage needs WebAssembly, which this runtime does not provide');
   return compiled;
 }
+
+/** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */
+export const passModule = (): Uint8Array => encodeModule(sumsKernel(), scaleKernel(), rowSumsKernel());

@@ -1,5 +1,6 @@
 import {
   addTo,
+  encodeModule,
   I32,
   V128,
   wasm,
@@ -7,6 +8,7 @@ import {
   type Code,
   type WasmFunction,
 } from './wasm-encoding.js';
+import { kernelBytes } from './kernel-bytes.js';
 import { compileKernel, heap, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
 
 /**
@@ -92,7 +94,10 @@ interface Kernel {
 /** Compiled on first use, once per thread; null where the runtime has no WebAssembly SIMD. */
 let compiled: Kernel | null | undefined;
 const kernel = (): Kernel | null =>
-  compiled === undefined ? (compiled = compileKernel<Kernel>(projectKernel())) : compiled;
+  compiled === undefined ? (compiled = compileKernel<Kernel>(kernelBytes('project'))) : compiled;
+
+/** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */
+export const projectModule = (): Uint8Array => encodeModule(projectKernel());
 
 /**
  * out[r·to + j] = Σᵢ x[r·from + i] · matrix[i·to + j] for the first `columns8` columns (a multiple

@@ -1,5 +1,3 @@
-import { encodeModule, type WasmFunction } from './wasm-encoding.js';
-
 /** The part of the WebAssembly JS API used here (the project's `lib` carries no WebAssembly types). */
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
@@ -12,9 +10,11 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** Hand-written kernels' exports; null where the runtime cannot run them (no WebAssembly SIMD). */
-export function compileKernel<T extends { memory: WasmMemory }>(...kernels: WasmFunction[]): T | null {
-  const bytes = encodeModule(...kernels);
+/**
+ * A kernel module's exports, from its bytes (`kernel-bytes.ts`); null where the runtime cannot run
+ * it (no WebAssembly SIMD).
+ */
+export function compileKernel<T extends { memory: WasmMemory }>(bytes: Uint8Array): T | null {
   return typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
     ? (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as T)
     : null;
