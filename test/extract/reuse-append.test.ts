@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackbone } from '../../src/backbone/onnx-backbone.js';
 import { selectLayers } from '../../src/backbone/select-layers.js';
 import type { LayerlabEvent } from '../../src/core/events.js';
@@ -18,6 +18,17 @@ describe('reuse, partial reuse and incremental append', () => {
   let backbone: OnnxBackbone;
   beforeAll(async () => {
     ({ backbone } = await tinyBackbone());
+  });
+
+  // every dataset a test opens is closed after it: its file handles are not left to the collector
+  const datasets: DataSource[] = [];
+  const opened = async (...args: Parameters<typeof openDataset>): Promise<DataSource> => {
+    const dataset = await openDataset(...args);
+    datasets.push(dataset);
+    return dataset;
+  };
+  afterEach(async () => {
+    await Promise.all(datasets.splice(0).map((d) => d.close?.()));
   });
 
   const run = (
@@ -58,17 +69,17 @@ describe('reuse, partial reuse and incremental append', () => {
     writeIdxPair(dir, 'train', randomIdx(30, 2));
     const storeDir = tempDir('layerlab-store-');
     const four = ['block1/conv', 'block1/relu', 'block2/conv', 'block2/relu'];
-    const first = counting(await openDataset(dir));
+    const first = counting(await opened(dir));
     expect((await run(first, storeDir, four)).cached).toBe(false);
     expect(first.recordsRead).toBe(30);
 
-    const again = counting(await openDataset(dir));
+    const again = counting(await opened(dir));
     const cached = await run(again, storeDir, four);
     expect(cached.cached).toBe(true);
     expect(again.recordsRead).toBe(0);
     expect(cached.featureSets.every((s) => s.reused)).toBe(true);
 
-    const six = counting(await openDataset(dir));
+    const six = counting(await opened(dir));
     const partial = await run(six, storeDir, [...four, 'head/pool', 'head/logits']);
     expect(partial.cached).toBe(false);
     expect(six.recordsRead).toBe(30); // one pass over the data for the two new layers
@@ -94,9 +105,9 @@ describe('reuse, partial reuse and incremental append', () => {
     writeIdxPair(dir, 'train', head, { gz: true });
     const storeDir = tempDir('layerlab-store-');
     const layers = ['block1/relu', 'block2/relu', 'head/logits'];
-    await run(await openDataset(dir), storeDir, layers);
+    await run(await opened(dir), storeDir, layers);
     writeIdxPair(dir, 'train', all, { gz: true });
-    const grown = counting(await openDataset(dir));
+    const grown = counting(await opened(dir));
     const appended = await run(grown, storeDir, layers);
     expect(appended.cached).toBe(false);
     expect(grown.recordsRead).toBe(10);
@@ -122,7 +133,7 @@ describe('reuse, partial reuse and incremental append', () => {
     expect(summary.join('\n')).not.toMatch(/computed/);
 
     const fresh = tempDir('layerlab-store-');
-    await run(await openDataset(dir), fresh, layers);
+    await run(await opened(dir), fresh, layers);
     expect(features(storeDir)).toEqual(features(fresh));
   });
 
@@ -130,13 +141,13 @@ describe('reuse, partial reuse and incremental append', () => {
     const root = tempDir();
     await writeImages(root, { 'a/1.png': 1, 'a/3.png': 3, 'b/1.png': 4, 'b/3.png': 5 });
     const storeDir = tempDir('layerlab-store-');
-    await run(await openDataset(root), storeDir, ['block2/relu']);
+    await run(await opened(root), storeDir, ['block2/relu']);
     await writeImages(root, { 'a/2.png': 2, 'b/2.png': 6 });
-    const grown = counting(await openDataset(root));
+    const grown = counting(await opened(root));
     await run(grown, storeDir, ['block2/relu']);
     expect(grown.recordsRead).toBe(2);
     const fresh = tempDir('layerlab-store-');
-    await run(await openDataset(root), fresh, ['block2/relu']);
+    await run(await opened(root), fresh, ['block2/relu']);
     const exported = async (dir: string) => {
       const out = tempDir('layerlab-export-');
       const store = FeatureStore.open(dir, { write: false });
@@ -159,8 +170,8 @@ describe('reuse, partial reuse and incremental append', () => {
     const set = randomIdx(20, 6);
     writeIdxPair(dir, 'train', set);
     const storeDir = tempDir('layerlab-store-');
-    await run(await openDataset(dir, { seed: 1 }), storeDir, ['block2/relu']);
-    const reseeded = counting(await openDataset(dir, { seed: 2 }));
+    await run(await opened(dir, { seed: 1 }), storeDir, ['block2/relu']);
+    const reseeded = counting(await opened(dir, { seed: 2 }));
     const resplit = await run(reseeded, storeDir, ['block2/relu']);
     expect(resplit.cached).toBe(true);
     expect(reseeded.recordsRead).toBe(0);
@@ -170,7 +181,7 @@ describe('reuse, partial reuse and incremental append', () => {
 
     set.images[5] = 255 - set.images[5]!;
     writeIdxPair(dir, 'train', set);
-    const changed = counting(await openDataset(dir, { seed: 2 }));
+    const changed = counting(await opened(dir, { seed: 2 }));
     const redone = await run(changed, storeDir, ['block2/relu']);
     expect(changed.recordsRead).toBe(20);
     expect(
@@ -182,7 +193,7 @@ describe('reuse, partial reuse and incremental append', () => {
     const root = tempDir();
     await writeImages(root, { 'a/1.png': 1, 'a/2.png': 2, 'b/1.png': 3, 'b/bad.png': 'not an image' });
     const storeDir = tempDir('layerlab-store-');
-    const result = await run(await openDataset(root), storeDir, ['block2/relu']);
+    const result = await run(await opened(root), storeDir, ['block2/relu']);
     expect(result.skipped).toEqual([expect.objectContaining({ id: 'b/bad.png' })]);
     const store = FeatureStore.open(storeDir, { write: false });
     expect(store.records().split[3]).toBe(SKIPPED_SPLIT);
@@ -191,11 +202,11 @@ describe('reuse, partial reuse and incremental append', () => {
     store.close();
     expect(summary.rows).toBe(3);
     // A cached re-run still lists them.
-    expect((await run(await openDataset(root), storeDir, ['block2/relu'])).skipped).toHaveLength(1);
+    expect((await run(await opened(root), storeDir, ['block2/relu'])).skipped).toHaveLength(1);
 
     const strictStore = tempDir('layerlab-store-');
     await expect(
-      run(await openDataset(root), strictStore, ['block2/relu'], { strict: true }),
+      run(await opened(root), strictStore, ['block2/relu'], { strict: true }),
     ).rejects.toMatchObject({
       exitCode: 65,
       message: expect.stringMatching(/b\/bad.png could not be decoded/) as unknown as string,
