@@ -28,7 +28,7 @@ describe('reuse, partial reuse and incremental append', () => {
     return dataset;
   };
   afterEach(async () => {
-    await Promise.all(datasets.splice(0).map((d) => d.close?.()));
+    for (const dataset of datasets.splice(0)) await dataset.close?.();
   });
 
   const run = (
