@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadBackbone } from '../../src/backbone/load-backbone.js';
 import { selectLayers } from '../../src/backbone/select-layers.js';
+import type { DataSource } from '../../src/data/data-source.js';
 import { openDataset } from '../../src/data/open-dataset.js';
 import { extract } from '../../src/extract/extract.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
@@ -10,6 +11,17 @@ import { randomIdx, tempDir, writeIdxPair } from '../data/write-datasets.js';
 import { tinyBackbone, tinyPreprocess } from './tiny-backbone.js';
 
 describe('storage dtype and text datasets', () => {
+  // every dataset a test opens is closed after it: its file handles are not left to the collector
+  const datasets: DataSource[] = [];
+  const opened = async (ref: string): Promise<DataSource> => {
+    const dataset = await openDataset(ref);
+    datasets.push(dataset);
+    return dataset;
+  };
+  afterEach(async () => {
+    for (const dataset of datasets.splice(0)) await dataset.close?.();
+  });
+
   it('stores float16 as its own feature set, within half precision of float32', async () => {
     const { backbone } = await tinyBackbone();
     const data = tempDir();
@@ -18,7 +30,7 @@ describe('storage dtype and text datasets', () => {
     const run = async (dtype: 'float32' | 'float16') =>
       extract({
         backbone,
-        dataset: await openDataset(data),
+        dataset: await opened(data),
         points: selectLayers(backbone.points, ['block2/relu']),
         pooling: 'mean',
         preprocess: tinyPreprocess,
@@ -55,17 +67,17 @@ describe('storage dtype and text datasets', () => {
       storeDir,
       sink: () => {},
     };
-    const first = await extract({ ...options, dataset: await openDataset(csv) });
+    const first = await extract({ ...options, dataset: await opened(csv) });
     expect(first.featureSets.every((s) => s.records === 4 && s.dims === 32)).toBe(true);
     // A row appended to the table: only it is extracted.
     writeFileSync(
       csv,
       'text,label\n"a good, warm film",pos\nterrible,neg\n"fine ""really""",pos\nboring,neg\ngreat,pos\n',
     );
-    const grown = await extract({ ...options, dataset: await openDataset(csv) });
+    const grown = await extract({ ...options, dataset: await opened(csv) });
     expect(grown.cached).toBe(false);
     expect(grown.featureSets.every((s) => s.records === 5)).toBe(true);
     expect(grown.plan.batches).toBe(1);
-    expect((await extract({ ...options, dataset: await openDataset(csv) })).cached).toBe(true);
+    expect((await extract({ ...options, dataset: await opened(csv) })).cached).toBe(true);
   });
 });

@@ -14,15 +14,20 @@ export async function extractedStore(records = 30, layers = ALL_LAYERS) {
   writeIdxPair(data, 'train', set);
   const storeDir = tempDir('layerlab-store-');
   const dataset = await openDataset(data);
-  const result = await extract({
-    backbone,
-    dataset,
-    points: selectLayers(backbone.points, layers),
-    pooling: 'mean',
-    preprocess: tinyPreprocess,
-    storeDir,
-    sink: () => {},
-    batchSize: 8,
-  });
-  return { storeDir, result, dataset, labels: set.labels };
+  try {
+    const result = await extract({
+      backbone,
+      dataset,
+      points: selectLayers(backbone.points, layers),
+      pooling: 'mean',
+      preprocess: tinyPreprocess,
+      storeDir,
+      sink: () => {},
+      batchSize: 8,
+    });
+    // closed here (its file handles are not left to the collector); its ids and split stay readable
+    return { storeDir, result, dataset, labels: set.labels };
+  } finally {
+    await dataset.close?.();
+  }
 }
