@@ -44,20 +44,35 @@ const accumulate = (base: number, o: number, value: Code): Code => [
   wasm.f64Add,
   ...wasm.f64Store(),
 ];
-/** xRow = x + rows[k]·d·4: the picked row's first float32 */
-const pickRow = (x: number, rows: number, k: number, d: number, xRow: number): Code => [
-  ...get(x),
-  ...get(rows),
-  ...times(k, 4),
-  wasm.i32Add,
-  ...wasm.i32Load(),
-  ...get(d),
-  wasm.i32Mul,
-  ...i32(4),
-  wasm.i32Mul,
-  wasm.i32Add,
-  ...set(xRow),
-];
+/** The locals of a loop over picked rows: `x` (the batch) and `rows` (their indices) are parameters. */
+interface PickedRows {
+  x: number;
+  rows: number;
+  count: number;
+  d: number;
+  k: number;
+  i: number;
+  xRow: number;
+}
+
+/**
+ * for k < count: xRow = x + rows[k]·d·4 (the picked row's first float32); `feature` for each i < d;
+ * then `afterRow`.
+ */
+const overPickedRows = (l: PickedRows, feature: Code, afterRow: Code = []): Code => {
+  const pickRow: Code = [
+    ...[...get(l.x), ...get(l.rows), ...times(l.k, 4), wasm.i32Add, ...wasm.i32Load()],
+    ...[...get(l.d), wasm.i32Mul, ...i32(4), wasm.i32Mul, wasm.i32Add, ...set(l.xRow)],
+  ];
+  const row: Code = [
+    ...pickRow,
+    ...[...i32(0), ...set(l.i), ...whileLess(l.i, l.d, feature)],
+    ...afterRow,
+    ...addTo(l.k, i32(1)),
+  ];
+  return [...i32(0), ...set(l.k), ...whileLess(l.k, l.count, row)];
+};
+
 /** the float32 value i of the row at xRow, as float64 */
 const valueAt = (xRow: number, i: number): Code => [
   ...get(xRow),
@@ -83,13 +98,6 @@ function sumsKernel(): WasmFunction {
     ...accumulate(squares, o, [...get(v), ...get(v), wasm.f64Mul]),
     ...addTo(i, i32(1)),
   ];
-  const row: Code = [
-    ...pickRow(x, rows, k, d, xRow),
-    ...i32(0),
-    ...set(i),
-    ...whileLess(i, d, feature),
-    ...addTo(k, i32(1)),
-  ];
   return {
     name: 'sums',
     params: 7,
@@ -97,7 +105,7 @@ function sumsKernel(): WasmFunction {
       [4, I32],
       [1, F64],
     ],
-    body: [...i32(0), ...set(k), ...whileLess(k, count, row)],
+    body: overPickedRows({ x, rows, count, d, k, i, xRow }, feature),
   };
 }
 
@@ -118,19 +126,14 @@ function scaleKernel(): WasmFunction {
     ...wasm.f64Store(),
     ...addTo(i, i32(1)),
   ];
-  const row: Code = [
-    ...pickRow(x, rows, k, d, xRow),
-    ...i32(0),
-    ...set(i),
-    ...whileLess(i, d, feature),
-    ...addTo(outRow, times(d, 8)),
-    ...addTo(k, i32(1)),
-  ];
   return {
     name: 'scale',
     params: 7,
     locals: [[5, I32]],
-    body: [...get(out), ...set(outRow), ...i32(0), ...set(k), ...whileLess(k, count, row)],
+    body: [
+      ...[...get(out), ...set(outRow)],
+      ...overPickedRows({ x, rows, count, d, k, i, xRow }, feature, addTo(outRow, times(d, 8))),
+    ],
   };
 }
 
