@@ -51,5 +51,6 @@ export interface TrainTriage {
   method: TriageMethod;
   keep: number;
   seconds: number;
-  layers: { layer: string; score: number | null; rank: number; kept: boolean }[];
+  /** `sameAs`: a better-ranked set with byte-identical stored values, trained (or not) in its place */
+  layers: { layer: string; score: number | null; rank: number; kept: boolean; sameAs?: string }[];
 }

@@ -9,7 +9,7 @@ export function triageSection(triage: TrainTriage | undefined): string {
       (l) =>
         `<tr${l.kept ? '' : ' class="out"'}><td class="n">${l.rank}</td><td>${escapeHtml(l.layer)}</td><td class="n">${
           l.score === null ? '–' : l.score.toPrecision(4)
-        }</td><td>${l.kept ? 'trained' : 'triaged out'}</td></tr>`,
+        }</td><td>${l.kept ? 'trained' : l.sameAs === undefined ? 'triaged out' : `same features as ${escapeHtml(l.sameAs)}`}</td></tr>`,
     )
     .join('');
   return `<h2>Triage: ${escapeHtml(triage.method)}, top ${triage.keep} trained (${triage.seconds.toFixed(2)} s)</h2>
@@ -22,7 +22,10 @@ export function triageText(triage: TrainTriage | undefined): string {
   const out = triage.layers.filter((l) => !l.kept);
   if (out.length === 0) return '';
   const listed = out.map(
-    (l) => `${l.layer} (${l.score === null ? '–' : l.score.toPrecision(4)}, rank ${l.rank})`,
+    (l) =>
+      `${l.layer} (${l.score === null ? '–' : l.score.toPrecision(4)}, rank ${l.rank}${
+        l.sameAs === undefined ? '' : `, same features as ${l.sameAs}`
+      })`,
   );
   return `\ntriaged out by ${triage.method} (top ${triage.keep} trained): ${listed.join(', ')}`;
 }

@@ -31,6 +31,11 @@ export interface LayerScore {
   dims: number;
   /** from its first read to its score (sets are read while others are scored) */
   seconds: number;
+  /**
+   * an earlier given set whose stored values are byte for byte these (one tensor reached two ways):
+   * scored once, its score is that set's
+   */
+  sameAs?: string;
 }
 
 export interface TriageResult {
@@ -94,8 +99,24 @@ export function scoreFeatureSets(
     if (options.method === 'ridge' && data.val.length === 0)
       throw badData(`the store ${storeDir} has no validation records for --method ridge; use another method`);
     const widths = manifests.map((m) => m.dims);
-    runner = partRunner(storeDir, store, data, widths, options.threads);
-    const scored = scoreInParts(store, runner, sets, widths, data, options);
+    const twin = identicalSets(store, sets, widths);
+    const unique = sets.flatMap((_, i) => (twin[i] === undefined ? [i] : []));
+    const uniqueWidths = unique.map((i) => widths[i]!);
+    runner = partRunner(storeDir, store, data, uniqueWidths, options.threads);
+    const scoredOnce = scoreInParts(
+      store,
+      runner,
+      unique.map((i) => sets[i]!),
+      uniqueWidths,
+      data,
+      options,
+    );
+    const scored = sets.map(({ key, layer }, i): Omit<LayerScore, 'rank'> => {
+      const of = twin[i];
+      if (of === undefined) return scoredOnce[unique.indexOf(i)]!;
+      const { score, dims } = scoredOnce[unique.indexOf(of)]!;
+      return { layer, key, score, dims, seconds: 0, sameAs: sets[of]!.layer };
+    });
     const order = scored
       .map((s, i) => ({ s, i }))
       .sort((a, b) => orderable(b.s.score) - orderable(a.s.score) || a.i - b.i);
@@ -122,6 +143,26 @@ function partRunner(
   const threads = Math.min(asked, widths.length * data.trainParts.length);
   if (threads <= 1) return inlineRunner(store, data.labels);
   return threadRunner(storeDir, store, Int32Array.from(data.labels), threads);
+}
+
+/**
+ * Per set, the first earlier set with byte-identical stored values (equal width and content digest),
+ * or undefined. A model can expose one tensor under two names (the ViT's last block output, mean-pooled
+ * by layerlab, is the head's own ReduceMean): scoring it once saves a pass, and `train --triage K`
+ * keeps K different feature sets rather than one twice.
+ */
+function identicalSets(
+  store: FeatureStore,
+  sets: readonly { key: string }[],
+  widths: readonly number[],
+): (number | undefined)[] {
+  const first = new Map<string, number>();
+  return sets.map(({ key }, i) => {
+    const content = `${widths[i]}:${store.contentDigest(key)}`;
+    const earlier = first.get(content);
+    if (earlier === undefined) first.set(content, i);
+    return earlier;
+  });
 }
 
 /** NaN (a degenerate set) ranks last. */

@@ -62,7 +62,61 @@ describe('train --triage K (real CLI)', () => {
     expect((await runCli(['--home', home, 'report', result.run, '--out', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('Triage: logme, top 2 trained');
-    expect(html.match(/triaged out/g)).toHaveLength(4);
+    // of the 4 sets left out, `pool` holds block4/relu's values (a global average pool of that relu)
+    expect(html.match(/triaged out/g)).toHaveLength(3);
+    expect(html).toContain('same features as block4/relu');
+  });
+
+  it('keeps K different feature sets: a set with a better-ranked twin is listed, never trained', async () => {
+    const { home, store } = fixture;
+    const scored = checkDocument(
+      (await runCli(['--home', home, 'triage', '--store', store, '--json'])).stdout,
+      triageSchema,
+    );
+    // the demo store's `pool` is block4/relu mean-pooled over space, as the extractor pools the relu:
+    // the same bytes, scored once
+    const twin = scored.layers.find((l) => l.layer === 'pool')!;
+    const original = scored.layers.find((l) => l.layer === 'block4/relu')!;
+    expect(twin).toMatchObject({ sameAs: 'block4/relu', score: original.score, seconds: 0 });
+    expect(scored.layers.filter((l) => l.sameAs !== undefined)).toHaveLength(1);
+    // scored alone, the twin gets that score from its own passes
+    const alone = checkDocument(
+      (await runCli(['--home', home, 'triage', '--store', store, '--layers', 'pool', '--json'])).stdout,
+      triageSchema,
+    );
+    expect(alone.layers).toEqual([expect.objectContaining({ layer: 'pool', score: original.score })]);
+    expect(alone.layers[0]!.sameAs).toBeUndefined();
+    const distinct = scored.layers.filter((l) => l.sameAs === undefined).map((l) => l.layer);
+    expect(distinct).toHaveLength(5);
+
+    const run = await runCli([
+      '--home',
+      home,
+      'train',
+      '--store',
+      store,
+      '--triage',
+      '5',
+      '--epochs',
+      '1',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { events, result } = checkJsonLines(run.stdout, trainingResultSchema);
+    expect(result.triage!.layers.filter((l) => l.kept).map((l) => l.layer)).toEqual(distinct);
+    expect(result.triage!.layers.find((l) => l.layer === 'pool')).toMatchObject({
+      kept: false,
+      sameAs: 'block4/relu',
+    });
+    expect(result.layers.map((l) => l.layer).sort()).toEqual([...distinct].sort());
+    const log = events
+      .flatMap((e) => (e.type === 'log' ? [e.message] : []))
+      .find((m) => m.startsWith('triage'));
+    expect(log).toContain('triaged out pool (same features as block4/relu)');
+    const table = await runCli(['--home', home, 'results', result.run]);
+    expect(table.stdout).toMatch(
+      /triaged out by logme \(top 5 trained\): pool \([^)]*same features as block4\/relu\)/,
+    );
   });
 
   it('rejects --triage 0 as a usage error', async () => {

@@ -47,7 +47,9 @@ export function formatTriage(result: TriageResult): string {
   const lines = [`rank  ${'layer'.padEnd(width)}  ${'score'.padStart(10)}  dims  seconds`];
   for (const l of result.layers)
     lines.push(
-      `${String(l.rank).padStart(4)}  ${l.layer.padEnd(width)}  ${l.score.toPrecision(5).padStart(10)}  ${String(l.dims).padStart(4)}  ${l.seconds.toFixed(2).padStart(7)}`,
+      `${String(l.rank).padStart(4)}  ${l.layer.padEnd(width)}  ${l.score.toPrecision(5).padStart(10)}  ${String(l.dims).padStart(4)}  ${l.seconds.toFixed(2).padStart(7)}${
+        l.sameAs === undefined ? '' : `  same features as ${l.sameAs}`
+      }`,
     );
   lines.push(
     `${result.layers.length} feature sets scored by ${result.method} in ${result.seconds.toFixed(2)} s`,
@@ -112,12 +114,13 @@ Examples:
         threads,
       });
       if (globals.json) {
-        const layers = result.layers.map(({ layer, score, rank, dims: d, seconds }) => ({
+        const layers = result.layers.map(({ layer, score, rank, dims: d, seconds, sameAs }) => ({
           layer,
           score: Number.isFinite(score) ? score : null,
           rank,
           dims: d,
           seconds,
+          ...(sameAs === undefined ? {} : { sameAs }),
         }));
         process.stdout.write(
           `${JSON.stringify({ store: flags.store, method: result.method, layers, seconds: result.seconds })}\n`,

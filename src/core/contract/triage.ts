@@ -18,6 +18,8 @@ export const triageSchema = z.strictObject({
       /** the width the set was scored at, after projection to the common dimension */
       dims: positiveCount,
       seconds,
+      /** an earlier set with byte-identical stored values: scored once, this is its score */
+      sameAs: z.string().min(1).optional(),
     }),
   ),
   seconds,
@@ -34,6 +36,8 @@ export const trainTriageSchema = z.strictObject({
       score: z.number().nullable(),
       rank: positiveCount,
       kept: z.boolean(),
+      /** a better-ranked set with byte-identical stored values: this one is never trained as well */
+      sameAs: z.string().min(1).optional(),
     }),
   ),
 });

@@ -13,7 +13,9 @@ export interface TriageRequest {
 /**
  * `train --triage K` and a sweep's `triage: {keep: K}`: scores the selected feature sets in closed
  * form and keeps the top K for training (in their original order); the summary lists every set with
- * its score, rank and whether it was kept, for the result, the run folder and the report.
+ * its score, rank and whether it was kept, for the result, the run folder and the report. A set
+ * whose stored values equal a better-ranked one's (`sameAs`) is not trained again: the K kept sets
+ * are K different ones.
  */
 export function triageFeatureSets(
   storeDir: string,
@@ -22,7 +24,8 @@ export function triageFeatureSets(
 ): { kept: SelectedFeatureSet[]; summary: TrainTriage } {
   const method = request.method ?? DEFAULT_TRIAGE_METHOD;
   const scored = scoreFeatureSets(storeDir, sets, { method });
-  const keptKeys = new Set(scored.layers.filter((l) => l.rank <= request.keep).map((l) => l.key));
+  const distinct = scored.layers.filter((l) => l.sameAs === undefined);
+  const keptKeys = new Set(distinct.slice(0, request.keep).map((l) => l.key));
   return {
     kept: sets.filter((s) => keptKeys.has(s.key)),
     summary: {
@@ -34,6 +37,7 @@ export function triageFeatureSets(
         score: Number.isFinite(l.score) ? l.score : null,
         rank: l.rank,
         kept: keptKeys.has(l.key),
+        ...(l.sameAs === undefined ? {} : { sameAs: l.sameAs }),
       })),
     },
   };
@@ -43,7 +47,9 @@ export function triageFeatureSets(
 export function triageMessage(summary: TrainTriage): string {
   const score = (s: number | null) => (s === null ? 'NaN' : s.toPrecision(4));
   const kept = summary.layers.filter((l) => l.kept).map((l) => `${l.layer} (${score(l.score)})`);
-  const out = summary.layers.filter((l) => !l.kept).map((l) => `${l.layer} (${score(l.score)})`);
+  const out = summary.layers
+    .filter((l) => !l.kept)
+    .map((l) => `${l.layer} (${l.sameAs === undefined ? score(l.score) : `same features as ${l.sameAs}`})`);
   return `triage by ${summary.method} in ${summary.seconds.toFixed(2)} s: training ${kept.join(', ')}${
     out.length > 0 ? `; triaged out ${out.join(', ')}` : ''
   }`;
