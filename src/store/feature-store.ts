@@ -231,9 +231,12 @@ export class FeatureStore {
     return verifyFeatureSet(this.store, key);
   }
 
-  /** A digest of a feature set's stored values: equal digests mean byte-identical features. */
-  contentDigest(key: string): string {
-    return contentDigest(this.store, key);
+  /**
+   * A digest of a feature set's stored values: equal digests mean byte-identical features. With
+   * `firstBatches`, of its first batches only (unequal: the sets differ).
+   */
+  contentDigest(key: string, firstBatches?: number): string {
+    return contentDigest(this.store, key, firstBatches);
   }
 
   /**

@@ -156,9 +156,13 @@ function identicalSets(
   sets: readonly { key: string }[],
   widths: readonly number[],
 ): (number | undefined)[] {
+  // the first batch's hash rules out nearly every pair; the whole digest (a read of every batch's
+  // hash) is taken only for sets that agree on it
+  const quick = sets.map(({ key }, i) => `${widths[i]}:${store.contentDigest(key, 1)}`);
   const first = new Map<string, number>();
   return sets.map(({ key }, i) => {
-    const content = `${widths[i]}:${store.contentDigest(key)}`;
+    const alike = quick.filter((q) => q === quick[i]).length > 1;
+    const content = alike ? `${quick[i]}:${store.contentDigest(key)}` : `${i}`;
     const earlier = first.get(content);
     if (earlier === undefined) first.set(content, i);
     return earlier;
