@@ -201,8 +201,9 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
     triage = readRunTriage(run.dir);
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
-    // triage scores on this thread for seconds: the shard workers start up meanwhile
-    if (options.triage && !options.cluster && Number.isInteger(options.workers) && options.workers > 0)
+    // the shard threads start up (Node, ONNX Runtime, LMDB) while this thread reads the store,
+    // builds the job and, with --triage, scores the layers
+    if (!options.cluster && Number.isInteger(options.workers) && options.workers > 0)
       spawned = await SpawnedWorkers.spawn(options.workers);
     try {
       const built = options.cluster
