@@ -11,7 +11,7 @@ import {
   type WasmFunction,
 } from './wasm-encoding.js';
 import { kernelBytes } from './kernel-bytes.js';
-import { compileKernel, heap, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
+import { heap, lazyKernel, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
 
 /**
  * The Gram update of `addRows` (moments.ts) in WebAssembly SIMD: the upper triangle of Σ z zᵀ over
@@ -105,10 +105,8 @@ interface Kernel {
   gram(g: number, z: number, count: number, d: number): void;
 }
 
-/** Compiled on first use, once per thread; null where the runtime has no WebAssembly SIMD. */
-let compiled: Kernel | null | undefined;
-const kernel = (): Kernel | null =>
-  compiled === undefined ? (compiled = compileKernel<Kernel>(kernelBytes('gram'))) : compiled;
+/** Compiled on first use; null where the runtime has no WebAssembly SIMD. */
+const kernel = lazyKernel<Kernel>(() => kernelBytes('gram'));
 
 /** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */
 export const gramModule = (): Uint8Array => encodeModule(gramKernel());

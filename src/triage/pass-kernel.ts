@@ -9,7 +9,7 @@ import {
   type Code,
   type WasmFunction,
 } from './wasm-encoding.js';
-import { compileKernel, type WasmMemory } from './wasm-runtime.js';
+import { lazyKernel, type WasmMemory } from './wasm-runtime.js';
 
 /**
  * The per-value arithmetic of triage's two passes over a part's rows, in WebAssembly. Run as
@@ -189,12 +189,12 @@ export interface PassKernel {
   ): void;
 }
 
-/** Compiled on first use, once per thread (plain WebAssembly 1.0: every runtime Node ships has it). */
-let compiled: PassKernel | undefined;
+/** Compiled on first use (plain WebAssembly 1.0: every runtime Node ships has it). */
+const compiled = lazyKernel<PassKernel>(() => kernelBytes('pass'));
 export function passKernel(): PassKernel {
-  compiled ??= compileKernel<PassKernel>(kernelBytes('pass')) ?? undefined;
-  if (!compiled) throw new Error('triage needs WebAssembly, which this runtime does not provide');
-  return compiled;
+  const kernel = compiled();
+  if (!kernel) throw new Error('triage needs WebAssembly, which this runtime does not provide');
+  return kernel;
 }
 
 /** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */

@@ -9,7 +9,7 @@ import {
   type WasmFunction,
 } from './wasm-encoding.js';
 import { kernelBytes } from './kernel-bytes.js';
-import { compileKernel, heap, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
+import { heap, lazyKernel, ROWS_PER_CALL, type WasmMemory } from './wasm-runtime.js';
 
 /**
  * The random projection's dot products in WebAssembly SIMD, two output columns per 128-bit lane
@@ -91,10 +91,8 @@ interface Kernel {
   project(x: number, count: number, from: number, columns8: number, m: number, out: number, to: number): void;
 }
 
-/** Compiled on first use, once per thread; null where the runtime has no WebAssembly SIMD. */
-let compiled: Kernel | null | undefined;
-const kernel = (): Kernel | null =>
-  compiled === undefined ? (compiled = compileKernel<Kernel>(kernelBytes('project'))) : compiled;
+/** Compiled on first use; null where the runtime has no WebAssembly SIMD. */
+const kernel = lazyKernel<Kernel>(() => kernelBytes('project'));
 
 /** The module, encoded from the code above: what `kernel-bytes.ts` holds (scripts/write-kernels.ts). */
 export const projectModule = (): Uint8Array => encodeModule(projectKernel());

@@ -10,6 +10,7 @@ import { rowChunks, scalingOf, transformChunk, type Scaling, type ScalingSums } 
 import { ridgeScores, solveRidge } from './ridge.js';
 import { DEFAULT_TRIAGE_DIMS, type TriageMethod } from './methods.js';
 import { transrate } from './transrate.js';
+import { releaseKernels } from './wasm-runtime.js';
 
 export interface TriageOptions {
   method: TriageMethod;
@@ -125,6 +126,7 @@ export function scoreFeatureSets(
   } finally {
     runner?.close();
     store.close();
+    releaseKernels(); // their memory grew to the widest set's chunk: not kept for the training after
   }
 }
 

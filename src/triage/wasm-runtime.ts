@@ -20,6 +20,27 @@ export function compileKernel<T extends { memory: WasmMemory }>(bytes: Uint8Arra
     : null;
 }
 
+const releases: (() => void)[] = [];
+
+/**
+ * A kernel compiled on first use and kept for the next calls on this thread until `releaseKernels`
+ * (null where the runtime cannot run it). Its memory only ever grows, to what the widest set needed.
+ */
+export function lazyKernel<T extends { memory: WasmMemory }>(bytes: () => Uint8Array): () => T | null {
+  let compiled: T | null | undefined;
+  releases.push(() => (compiled = undefined));
+  return () => (compiled === undefined ? (compiled = compileKernel<T>(bytes())) : compiled);
+}
+
+/**
+ * Drops this thread's compiled kernels, and with them their memory (a 512-wide set's chunk alone is
+ * 8 MiB, a 4,096-wide one's 64 MiB): a triage is over, and a training may follow in this process.
+ * The next use compiles again, in a few milliseconds.
+ */
+export function releaseKernels(): void {
+  for (const release of releases) release();
+}
+
 const PAGE = 65_536;
 
 /** The memory's float64 view, grown to at least `values` values. */

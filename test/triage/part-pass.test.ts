@@ -6,6 +6,8 @@ import { Rng } from '../../src/core/random.js';
 import { FeatureStore } from '../../src/store/feature-store.js';
 import { addRows, emptyMoments } from '../../src/triage/moments.js';
 import { partMoments, partScalingSums } from '../../src/triage/part-pass.js';
+import { passKernel } from '../../src/triage/pass-kernel.js';
+import { scoreFeatureSets } from '../../src/triage/score-feature-sets.js';
 import { randomProjection } from '../../src/triage/project.js';
 import { CHUNK_ROWS, scalingOf, transformChunk } from '../../src/triage/read-moments.js';
 
@@ -61,7 +63,7 @@ function storeWith(dims: number, dtype: 'float32' | 'float16') {
   }
   store.completeFeatureSet('a');
   store.close();
-  return { store: FeatureStore.open(dir, { write: false }), labels };
+  return { store: FeatureStore.open(dir, { write: false }), labels, dir };
 }
 
 /** The passes in plain JavaScript over the rows as `readRows` returns them: the reference. */
@@ -122,6 +124,25 @@ describe('triage part passes (WebAssembly over whole batches)', () => {
       expect(partScalingSums(store, 'a', shuffled, want.shift)).toEqual(want.sums);
       const transform = { scaling: want.scaling, projection: want.projection };
       expect(partMoments(store, 'a', shuffled, labels, CLASSES, transform, true)).toEqual(want.moments);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('drops the kernels and the memory they grew once a triage is over', () => {
+    const { store, labels, dir } = storeWith(400, 'float32');
+    try {
+      const scaling = { mean: new Float64Array(400), std: new Float64Array(400).fill(1) };
+      const transform = { scaling, projection: randomProjection(400, 64, 1) };
+      partMoments(store, 'a', picked, labels, CLASSES, transform, false);
+      const used = passKernel();
+      // a chunk of 2,048 scaled rows of 400 float64 values, and more
+      expect(used.memory.buffer.byteLength).toBeGreaterThan(CHUNK_ROWS * 400 * 8);
+      expect(passKernel()).toBe(used); // kept between the passes of one triage
+      scoreFeatureSets(dir, [{ key: 'a', layer: 'a' }], { method: 'logme' });
+      const fresh = passKernel();
+      expect(fresh).not.toBe(used);
+      expect(fresh.memory.buffer.byteLength).toBeLessThan(1 << 20);
     } finally {
       store.close();
     }
