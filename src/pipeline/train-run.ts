@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isLayerlabError, notFound, usageError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
@@ -202,9 +203,11 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainingResult
   } else {
     if (!options.store) throw notFound('train needs --store DIR (a feature store folder) or --resume RUN');
     // the shard threads start up (Node, ONNX Runtime, LMDB) while this thread reads the store,
-    // builds the job and, with --triage, scores the layers
+    // builds the job and, with --triage, scores the layers; no more of them than cores, so a job
+    // that fails meanwhile (a bad selector, too few records) is not kept waiting by dozens of threads
+    // still loading (64 took 7.8 s to stop on 2 cores); the pool starts any others it needs
     if (!options.cluster && Number.isInteger(options.workers) && options.workers > 0)
-      spawned = await SpawnedWorkers.spawn(options.workers);
+      spawned = await SpawnedWorkers.spawn(Math.min(options.workers, availableParallelism()));
     try {
       const built = options.cluster
         ? await buildClusterJob({ ...options, store: options.store }, options.cluster)

@@ -8,7 +8,8 @@ import { stateBuffers } from '../../src/train/heads/group-state.js';
 import { headArch } from '../../src/train/heads/head-arch.js';
 import { initialModelState, packStack } from '../../src/train/heads/head-state.js';
 import { prepareRun } from '../../src/train/mop/prepare-run.js';
-import { shardInits } from '../../src/train/mop/train.js';
+import { resolveJob } from '../../src/train/mop/resolve-job.js';
+import { shardInits, threadWorkers } from '../../src/train/mop/train.js';
 import { SpawnedWorkers, WorkerPool } from '../../src/train/worker/worker-pool.js';
 import { createSyntheticStore } from './synthetic-store.js';
 
@@ -53,6 +54,37 @@ describe('shard workers spawned before their shards are known', () => {
       await Promise.all([early.stop(), late.stop(), spawned.stop()]);
     }
     expect(spawned.workers.map((w) => w.status)).toEqual(['dead', 'dead', 'dead']);
+  });
+
+  it('fewer than the shards (`train` starts no more early than cores): the pool starts the rest', async () => {
+    const prepared = prepareRun(job);
+    const inits = shardInits(job, prepared);
+    const spawned = await SpawnedWorkers.spawn(1);
+    const early = await WorkerPool.start(inits, () => {}, spawned);
+    const late = await WorkerPool.start(inits, () => {});
+    try {
+      expect(early.size).toBe(2);
+      for (const shard of [0, 1])
+        expect(await trainShard(early, prepared, shard)).toEqual(await trainShard(late, prepared, shard));
+    } finally {
+      await Promise.all([early.stop(), late.stop(), spawned.stop()]);
+    }
+  });
+
+  it('fewer than the shards, through the standardizing start `train` uses', async () => {
+    const spawned = await SpawnedWorkers.spawn(1);
+    const { prepared, transport } = await threadWorkers(spawned)(
+      resolveJob({ ...job, heads: [head], epochs: 1 }),
+      () => {},
+    );
+    try {
+      expect(transport.size).toBe(2);
+      expect(prepared.featureSets[0]!.standardization).toEqual(
+        prepareRun(job).featureSets[0]!.standardization,
+      );
+    } finally {
+      await transport.close();
+    }
   });
 
   it('end when no run takes them', async () => {
