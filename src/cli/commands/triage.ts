@@ -93,7 +93,9 @@ train split without training anything: standardised features, projected at rando
 dimension, then LogME (You et al. 2021), TransRate (Huang et al. 2022), H-score or its Ledoit-Wolf
 shrinkage form (Ibrahim et al. 2022), or the validation accuracy of a closed-form ridge head with its
 λ chosen by GCV. Higher is better; rank 1 is the best. See docs/triage.md for how well each ranking
-agreed with full training here. \`train --triage K\` trains only the top K.
+agreed with full training here. \`train --triage K\` trains only the top K. Sets that hold the same
+values (one tensor under two names) are scored once and marked "same features as" the first; K counts
+different sets.
 
 Examples:
   layerlab triage --store ~/.cache/layerlab/stores/shapes-cnn--shapes--1a2b3c
