@@ -29,7 +29,7 @@ const MODULES = {
 ${entries.join('\n')}
 } as const;
 
-/** A kernel module's bytes, decoded once per call (each kernel compiles once per thread). */
+/** A kernel module's bytes, decoded per call (a kernel compiles on first use, again after \`releaseKernels\`). */
 export const kernelBytes = (name: keyof typeof MODULES): Uint8Array =>
   Uint8Array.from(Buffer.from(MODULES[name], 'base64'));
 `,

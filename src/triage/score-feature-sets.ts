@@ -163,8 +163,8 @@ function identicalSets(
   const quick = sets.map(({ key }, i) => `${widths[i]}:${store.contentDigest(key, 1)}`);
   const first = new Map<string, number>();
   return sets.map(({ key }, i) => {
-    const alike = quick.filter((q) => q === quick[i]).length > 1;
-    const content = alike ? `${quick[i]}:${store.contentDigest(key)}` : `${i}`;
+    if (quick.indexOf(quick[i]!) === quick.lastIndexOf(quick[i]!)) return undefined; // no candidate
+    const content = `${quick[i]}:${store.contentDigest(key)}`;
     const earlier = first.get(content);
     if (earlier === undefined) first.set(content, i);
     return earlier;
