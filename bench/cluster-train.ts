@@ -208,6 +208,9 @@ try {
     },
     /** each cluster session on the same hosts, in order: in-process seconds ÷ its seconds */
     sessionThroughputs: clusters.map((c) => local.seconds / c.seconds),
+    /** each session's dispatch overhead ÷ the median unit, and its phases: hosts and code warm up */
+    sessionOverheadRatios: clusters.map((c) => overhead(c.trips) / medianUnitMs),
+    sessionBreakdownsMs: clusters.map((c) => breakdown(c.traces)),
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
   console.log(
@@ -242,6 +245,15 @@ try {
     console.log(
       `  ${clusters.length} cluster sessions in a row on the same hosts, throughput ÷ in-process each: ${result.sessionThroughputs.map((r) => r.toFixed(3)).join(', ')} (seconds ${clusters.map((c) => c.seconds.toFixed(2)).join(', ')})`,
     );
+  if (clusters.length > 1) {
+    console.log(
+      `  overhead ÷ median unit per session: ${result.sessionOverheadRatios.map((r) => r.toFixed(4)).join(', ')}`,
+    );
+    for (const [phase] of Object.entries(result.clusterBreakdownMs))
+      console.log(
+        `    ${phase.padEnd(30)} ${result.sessionBreakdownsMs.map((b) => b[phase]!.toFixed(2).padStart(8)).join(' ')}`,
+      );
+  }
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {
   await bench.stop();
