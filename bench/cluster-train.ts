@@ -13,7 +13,7 @@
  * Skips (exit 0, one line) when redis-server is not on PATH.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,42 @@ function timed(source: WorkerSource, record: Trips): WorkerSource {
   };
 }
 
+/**
+ * A unit's dispatch overhead (ms): from the moment it could start to its outcome at the
+ * coordinator, minus its own time in its worker thread. It could start at the latest of: its
+ * dispatch; for a unit sent chained, the end of its group's previous unit (on that unit's host);
+ * for a unit sent ahead, the end of the unit before it on its own worker. For a unit sent to an
+ * idle worker with its state this is its round trip minus its time, as before units went ahead;
+ * waiting for a previous unit is not overhead, but the hand-over from that host, the hop from the
+ * worker's previous unit, and the reply to the coordinator are.
+ */
+function unitOverheadMs(traces: readonly UnitTrace[]): (t: UnitTrace) => number {
+  const byUnit = new Map(traces.map((t) => [unitKey(t.unit), t]));
+  // per shard (one worker each), its units in the order they ran
+  const byStart = [...traces].sort((a, b) => a.host.stateIn - b.host.stateIn);
+  const before = (t: UnitTrace) =>
+    byStart.filter((o) => o.unit.shard === t.unit.shard && o.host.stateIn < t.host.stateIn).at(-1);
+  return (t) => {
+    const previous = t.after && byUnit.get(unitKey(t.after));
+    const workerPrevious = before(t);
+    const start = Math.max(
+      t.dispatched,
+      previous ? previous.host.threadDone : -Infinity,
+      workerPrevious ? workerPrevious.host.threadDone : -Infinity,
+    );
+    return t.decoded - start - t.unitSeconds * 1000;
+  };
+}
+
+/** For each chained unit: ms from its previous unit's thread end to its own input state decoded. */
+function hopsMs(traces: readonly UnitTrace[]): number[] {
+  const byUnit = new Map(traces.map((t) => [unitKey(t.unit), t]));
+  return traces.flatMap((t) => {
+    const previous = t.after && byUnit.get(unitKey(t.after));
+    return previous ? [t.host.stateIn - previous.host.threadDone] : [];
+  });
+}
+
 /** Per phase of the cluster's unit trip, its median over the units (ms). */
 function breakdown(traces: readonly UnitTrace[]): Record<string, number> {
   const phases = traces.map(tracePhases);
@@ -176,6 +212,7 @@ try {
     JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
   const medianUnitMs = median(local.trips.map((t) => t.unitMs));
   const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
+  const clusterOverhead = (c: (typeof clusters)[number]) => median(c.traces.map(unitOverheadMs(c.traces)));
   const result = {
     quick,
     workload: {
@@ -188,7 +225,11 @@ try {
     },
     units: cluster.trips.length,
     medianUnitMs,
-    clusterOverheadMs: overhead(cluster.trips),
+    clusterOverheadMs: clusterOverhead(cluster),
+    /** units sent chained (before their group's previous unit was in), of all units */
+    chainedUnits: cluster.traces.filter((t) => t.after).length,
+    /** chained units: median ms from the previous unit's end on its host to this one's start on its own */
+    chainedHopMs: median(hopsMs(cluster.traces)),
     /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
     hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
@@ -196,7 +237,7 @@ try {
     clusterBreakdownMs: breakdown(cluster.traces),
     /** median ms from an outcome to the next dispatch (accept, checkpoint, executor): not in the round trip */
     coordinatorGapMs: { cluster: median(cluster.gapsMs), threads: median(local.gapsMs) },
-    overheadRatio: overhead(cluster.trips) / medianUnitMs,
+    overheadRatio: clusterOverhead(cluster) / medianUnitMs,
     seconds: { inProcess: local.seconds, cluster: cluster.seconds },
     throughputRatio: local.seconds / cluster.seconds,
     sameResults: same,
@@ -209,7 +250,7 @@ try {
     /** each cluster session on the same hosts, in order: in-process seconds ÷ its seconds */
     sessionThroughputs: clusters.map((c) => local.seconds / c.seconds),
     /** each session's dispatch overhead ÷ the median unit, and its phases: hosts and code warm up */
-    sessionOverheadRatios: clusters.map((c) => overhead(c.trips) / medianUnitMs),
+    sessionOverheadRatios: clusters.map((c) => clusterOverhead(c) / medianUnitMs),
     sessionBreakdownsMs: clusters.map((c) => breakdown(c.traces)),
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
@@ -221,6 +262,9 @@ try {
   );
   console.log(
     `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
+  );
+  console.log(
+    `  units sent chained (to wait on their host for the state their group's previous unit hands over): ${result.chainedUnits} of ${cluster.traces.length}; median hop from that unit's end to this one's state decoded: ${result.chainedHopMs?.toFixed(2) ?? '-'} ms`,
   );
   console.log(`  where a cluster unit's trip goes (median ms per phase, ${cluster.traces.length} units):`);
   for (const [phase, value] of Object.entries(result.clusterBreakdownMs))
@@ -254,6 +298,15 @@ try {
         `    ${phase.padEnd(30)} ${result.sessionBreakdownsMs.map((b) => b[phase]!.toFixed(2).padStart(8)).join(' ')}`,
       );
   }
+  if (process.env.BENCH_TRACE)
+    writeFileSync(
+      process.env.BENCH_TRACE,
+      JSON.stringify(
+        clusters.map((c) => c.traces.map((t) => ({ ...t, t0: c.t0 }))),
+        null,
+        1,
+      ),
+    );
   console.log(`  wrote ${writeResults('cluster-train', quick, result)}`);
 } finally {
   await bench.stop();

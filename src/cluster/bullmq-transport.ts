@@ -23,6 +23,14 @@ import {
   type TrainUnitReply,
 } from './train-jobs.js';
 import { wallMs, type UnitTrace } from './unit-trace.js';
+import { unitKey } from '../train/transport/messages.js';
+import {
+  HANDOFF_WAIT,
+  handoffKey,
+  isHandoff,
+  withdrawHandoff,
+  type HandoffRef,
+} from './state-handoff.js';
 import type { GroupState } from '../train/heads/group-state.js';
 import {
   blobKeyOf,
@@ -45,11 +53,20 @@ interface InFlight {
   host: string;
   unit: UnitRef;
   attempt: number;
+  /** what was dispatched: a chained unit whose wait ran out is sent again */
+  message: UnitDispatch;
   /** the coordinator's stamps so far (unit-trace.ts) */
   stamps: { dispatched: number; encoded?: number; added?: number };
-  /** where its input state is, once stored */
+  /** where its input state is, once stored (a chained unit's: once its previous unit replied) */
   input?: BlobRef;
+  /** chained: the key of the group's previous unit, whose new state is this unit's input */
+  after?: string;
+  /** sent ahead to a worker on a crowded host (`crowded`): held here until the worker is idle */
+  held?: boolean;
 }
+
+/** how long a chained unit holds its host waiting for its input state before the host is freed */
+const HANDOFF_WAIT_S = 10;
 
 /** hyperparameters this small ride inside the job; a group state always goes by reference */
 const HYPER_INLINE_MAX = 4096;
@@ -63,6 +80,14 @@ const HYPER_INLINE_MAX = 4096;
  * coordinator's `UnitDispatcher` accepts one per group state version. A worker is `lost` when its
  * host stops heartbeating; `recover` moves it to another live host holding the shard (a replica),
  * or waits, with a status line, until one is up.
+ * Units go ahead (`unitsAhead`): a worker's next unit is queued on its host while it runs one (the
+ * host reads its state and posts it to the shard's thread, behind the running unit), and it
+ * `chainsUnits`: a unit sent before its group's previous unit ends waits on its host for the state
+ * that unit hands over (state-handoff.ts). So a group goes from one host to the next, and a host
+ * from one unit to the next, without the coordinator's round trip in between. A host has two slots
+ * per worker; where it serves more of the run's shards than it has workers (a shard moved there),
+ * a unit ahead is held here until its worker is idle, and a chained one until its previous unit's
+ * reply is in, so that no job waits there in a slot another shard's unit needs.
  */
 export class BullmqTransport implements Transport {
   private readonly listeners = new Set<WorkerMessageListener>();
@@ -78,9 +103,20 @@ export class BullmqTransport implements Transport {
   private readonly keys = new Set<string>();
   /** every host a unit was sent to or that replied (a moved shard leaves shard workers on both) */
   private readonly used = new Set<string>();
+  /** per worker, its last job's sending: the next one is added to its host's queue after it */
+  private readonly posting: Promise<void>[] = [];
+  /** per unit key, the new state its first good reply named: the input of the unit chained on it */
+  private readonly outputs = new Map<string, BlobRef>();
+  /** unit keys whose first good reply was read here (their new state may go once consumed) */
+  private readonly read = new Set<string>();
+  /** per unit key, the chained jobs waiting here for its reply (their host is crowded) */
+  private readonly parked = new Map<string, string[]>();
   /** hears the trace of every accepted unit (the dispatch-overhead bench) */
   onTrace?: (trace: UnitTrace) => void;
   readonly remote = true;
+  readonly chainsUnits = true;
+  /** a worker's next unit is queued on its host behind the one it runs (held here on a shared host) */
+  readonly unitsAhead = 1;
 
   private constructor(
     private readonly session: ClusterSession,
@@ -151,37 +187,106 @@ export class BullmqTransport implements Transport {
       });
       return;
     }
+    this.emit({ type: 'worker.busy', worker, unit: message.unit });
+    this.launch(message, wallMs());
+  }
+
+  /** A new job for a dispatch, sent now (or parked until its previous unit's reply). */
+  private launch(message: UnitDispatch, dispatched: number): void {
+    const { worker } = message;
     const job = this.session.nextJobId('train-unit');
     const flight: InFlight = {
       worker,
       host: this.assigned[worker]!,
       unit: message.unit,
       attempt: message.attempt,
-      stamps: { dispatched: wallMs() },
+      message,
+      stamps: { dispatched },
+      ...(message.after ? { after: unitKey(message.after) } : {}),
     };
     this.inFlight.set(job, flight);
     this.sent.set(job, flight);
     this.used.add(flight.host);
-    this.emit({ type: 'worker.busy', worker, unit: message.unit });
-    void this.send(job, message).catch((raw: unknown) => {
-      if (!this.inFlight.delete(job)) return;
+    const busy = [...this.inFlight].some(([j, f]) => j !== job && f.worker === worker && !f.held);
+    if (busy && this.crowded(worker)) flight.held = true;
+    else this.post(job);
+  }
+
+  /** A unit left the worker: the one held here behind it goes out now. */
+  private drop(job: string): boolean {
+    const flight = this.inFlight.get(job);
+    if (!flight) return false;
+    this.inFlight.delete(job);
+    const next = [...this.inFlight].find(([, f]) => f.worker === flight.worker && f.held);
+    if (next && ![...this.inFlight.values()].some((f) => f.worker === flight.worker && !f.held)) {
+      next[1].held = false;
+      this.post(next[0]);
+    }
+    return true;
+  }
+
+  /**
+   * Sends a job after the jobs posted before it to the same worker are added (a unit queued ahead
+   * must not overtake the one it goes behind, whose state is still being stored).
+   */
+  private post(job: string): void {
+    const flight = this.sent.get(job)!;
+    const { worker } = flight;
+    const sent = (this.posting[worker] ?? Promise.resolve()).then(() => this.send(job));
+    this.posting[worker] = sent.then(
+      () => {},
+      () => {},
+    );
+    void sent.catch((raw: unknown) => {
+      if (!this.drop(job)) return;
       this.settled();
       this.emit({
         type: 'unit.failed',
-        worker,
-        unit: message.unit,
-        attempt: message.attempt,
+        worker: flight.worker,
+        unit: flight.unit,
+        attempt: flight.attempt,
         message: `could not queue the unit on host ${flight.host}: ${raw instanceof Error ? raw.message : String(raw)}`,
       });
     });
   }
 
-  private async send(job: string, message: UnitDispatch): Promise<void> {
+  /**
+   * Whether `worker`'s host serves more of the run's shards than it has workers (a shard moved
+   * there): it has a slot per worker for a running unit and one for a unit behind it, so there a
+   * unit behind another, or waiting for a hand-over, could hold the slot another shard's unit needs.
+   */
+  private crowded(worker: number): boolean {
+    const host = this.assigned[worker];
+    const workers = this.session.hosts.find((h) => h.name === host)?.workers ?? 1;
+    return this.assigned.filter((h, w) => h === host && !this.lost[w]).length > workers;
+  }
+
+  /** The input of a chained unit: its previous unit's new state when in, else a hand-off to wait on. */
+  private chainedInput(job: string, after: string): BlobRef | HandoffRef | undefined {
+    const handed = this.outputs.get(after);
+    if (handed) return handed;
+    if (this.crowded(this.sent.get(job)!.worker)) {
+      this.parked.set(after, [...(this.parked.get(after) ?? []), job]);
+      return undefined;
+    }
+    this.keys.add(handoffKey(this.session.id, after));
+    return { after, waitS: HANDOFF_WAIT_S };
+  }
+
+  private async send(job: string): Promise<void> {
     const flight = this.sent.get(job)!;
-    const { stamps } = flight;
+    const { stamps, message } = flight;
     const scope = stateScope(this.session.id, message.unit.group);
-    const state = await this.store(message.state, { scope, inlineMax: 0 });
-    flight.input = state;
+    let state: BlobRef | HandoffRef;
+    if (flight.after) {
+      const input = this.chainedInput(job, flight.after);
+      if (!input) return; // parked: posted again when the previous unit's reply is in
+      state = input;
+      if (!isHandoff(input)) flight.input = input;
+    } else {
+      state = await this.store(message.state!, { scope, inlineMax: 0 });
+      flight.input = state;
+    }
     const payload: TrainUnitJob = {
       session: this.session.id,
       job,
@@ -233,6 +338,53 @@ export class BullmqTransport implements Transport {
     void this.session.redis.del(key).catch(() => {});
   }
 
+  /**
+   * A unit's new state is in: units chained on it and waiting here are sent with it now, before the
+   * coordinator reads it (their hosts fetch it from Redis themselves).
+   */
+  private handedOver(key: string, state: BlobRef): void {
+    if (this.outputs.has(key) || 'inline' in state) return;
+    this.outputs.set(key, state);
+    const jobs = this.parked.get(key) ?? [];
+    this.parked.delete(key);
+    for (const job of jobs) if (this.inFlight.has(job)) this.post(job);
+  }
+
+  /**
+   * A chained unit's first good reply: its input (the previous unit's new state) is consumed once
+   * the previous unit's own reply was read here too, and the hand-off list goes with it.
+   */
+  private consumedHandoff(flight: InFlight, output: BlobRef): void {
+    const after = flight.after!;
+    const key = handoffKey(this.session.id, after);
+    if (this.keys.delete(key)) void this.session.redis.del(key).catch(() => {});
+    if (this.read.has(after)) this.consumed(flight.input ?? this.outputs.get(after), output);
+  }
+
+  /**
+   * Units chained on `unit` stop: it was given up, so the state they wait for will not come. Each
+   * fails as interrupted (not retried), and a host waiting for it is told to stop.
+   */
+  withdraw(unit: UnitRef): void {
+    const after = unitKey(unit);
+    const waiting = [...this.inFlight].filter(([, f]) => f.after === after);
+    if (waiting.length === 0) return;
+    this.parked.delete(after);
+    const key = handoffKey(this.session.id, after);
+    if (this.keys.has(key)) void withdrawHandoff(this.session.redis, key).catch(() => {});
+    for (const [job] of waiting) this.drop(job);
+    for (const [, f] of waiting)
+      this.emit({
+        type: 'unit.failed',
+        worker: f.worker,
+        unit: f.unit,
+        attempt: f.attempt,
+        message: `withdrawn: the unit it starts after (${after}) will not end`,
+        code: 'INTERRUPTED',
+      });
+    this.settled();
+  }
+
   /** Every reply of a unit job, duplicates included, becomes a worker message. */
   private async receive(reply: Reply): Promise<void> {
     const popped = wallMs();
@@ -244,14 +396,23 @@ export class BullmqTransport implements Transport {
     let message: WorkerMessage;
     let trace: UnitTrace | undefined;
     const first = this.inFlight.has(reply.job);
+    if (!reply.ok && reply.code === HANDOFF_WAIT && first) {
+      // a chained unit's wait ran out (its previous unit is slow, or re-runs): not a try of the unit
+      this.drop(reply.job);
+      this.launch(flight.message, flight.stamps.dispatched);
+      return;
+    }
     if (reply.ok) {
       const value = reply.value as TrainUnitReply;
+      this.handedOver(unitKey(unit), value.state);
       try {
         this.remember(value.state);
         const state = await getState(this.session.redis, value.state);
+        this.read.add(unitKey(unit));
         if (first) {
           this.stored.set(state, value.state);
-          this.consumed(flight.input, value.state);
+          if (flight.after) this.consumedHandoff(flight, value.state);
+          else this.consumed(flight.input, value.state);
         }
         message = {
           type: 'unit.outcome',
@@ -269,6 +430,8 @@ export class BullmqTransport implements Transport {
         };
         if (value.trace && stamps.encoded !== undefined && stamps.added !== undefined)
           trace = {
+            unit,
+            ...(flight.message.after ? { after: flight.message.after } : {}),
             dispatched: stamps.dispatched,
             encoded: stamps.encoded,
             added: stamps.added,
@@ -296,7 +459,7 @@ export class BullmqTransport implements Transport {
         ...(reply.code ? { code: reply.code as ErrorCode } : {}),
       };
     }
-    if (this.inFlight.delete(reply.job)) {
+    if (this.drop(reply.job)) {
       if (trace) this.onTrace?.(trace);
       this.settled();
     }
@@ -333,6 +496,10 @@ export class BullmqTransport implements Transport {
    */
   private async resend(): Promise<void> {
     await publishSpec(this.session, this.spec).catch(() => {});
+    // the new states went with the data: a unit chained on one waits for its previous unit's re-run
+    this.outputs.clear();
+    this.read.clear();
+    this.parked.clear();
     const lost = [...this.inFlight];
     for (const [job] of lost) this.inFlight.delete(job);
     for (const [, f] of lost)

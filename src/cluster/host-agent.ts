@@ -16,6 +16,7 @@ import {
 import { connectRedis } from './redis-connection.js';
 import { HeldShardDigests } from './shard-digest.js';
 import { unitHandler } from './unit-kinds.js';
+import { HostPermits } from './host-permits.js';
 
 /**
  * BullMQ lock settings for units of 0.1–10 s. The lock is renewed by this process's event loop every
@@ -25,6 +26,14 @@ import { unitHandler } from './unit-kinds.js';
  */
 export const LOCK_MS = 4_000;
 export const STALLED_CHECK_MS = 2_000;
+
+/**
+ * Training units take a BullMQ slot without a permit: a shard's next unit is fetched, its state read
+ * and posted to the shard's thread while the unit before it runs there (the coordinator sends one
+ * ahead), so the thread goes from one to the next without waiting for Redis. Every other kind holds
+ * one of the host's `workers` permits while it runs.
+ */
+const UNPERMITTED = new Set(['train-unit', 'train-end']);
 
 /** One line the host agent prints (NDJSON under `--json`). */
 export type WorkerLine =
@@ -55,7 +64,8 @@ function freeDisk(home: string): number {
 
 /**
  * `layerlab worker`: a long-lived host agent. It registers itself (name, cores, free disk, version,
- * shards held) and heartbeats, takes units from its own BullMQ queue, `workers` at a time, and
+ * shards held) and heartbeats, takes units from its own BullMQ queue, `workers` at a time (and a
+ * training unit ready behind each), and
  * prints one line per unit. `drain()` lets running units finish, then deregisters and disconnects.
  */
 export class HostAgent {
@@ -65,6 +75,7 @@ export class HostAgent {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly startedAt = Date.now();
   private readonly digests = new HeldShardDigests();
+  private readonly permits: HostPermits;
 
   private constructor(
     private readonly options: HostAgentOptions,
@@ -72,6 +83,7 @@ export class HostAgent {
     private readonly worker: Worker,
   ) {
     this.heartbeat = setInterval(() => void this.register().catch(() => {}), HEARTBEAT_MS);
+    this.permits = new HostPermits(options.workers);
   }
 
   static async start(options: HostAgentOptions): Promise<HostAgent> {
@@ -82,7 +94,8 @@ export class HostAgent {
     const worker = new Worker(hostQueue(options.name), (job: Job) => started.agent!.process(job), {
       connection: redis,
       prefix: QUEUE_PREFIX,
-      concurrency: options.workers,
+      // a slot per worker for the unit it runs, and one for the training unit ready behind it
+      concurrency: 2 * options.workers,
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
       maxStalledCount: 2,
@@ -136,11 +149,11 @@ export class HostAgent {
     } as const;
     if (job.name === 'train-unit' || job.name === 'train-eval') this.trained = true;
     try {
-      const result = await unitHandler(job.name)(job.data, {
-        name: this.options.name,
-        home: this.options.home,
-        redis: this.redis,
-      });
+      const handler = unitHandler(job.name);
+      const host = { name: this.options.name, home: this.options.home, redis: this.redis };
+      const result = UNPERMITTED.has(job.name)
+        ? await handler(job.data, host)
+        : await this.permits.run(() => handler(job.data, host));
       this.units++;
       // the coordinator goes on as soon as the job completes (e.g. `train --cluster` right after
       // `extract --cluster`): the record must name the new shard by then, not a heartbeat later

@@ -55,7 +55,7 @@ export function hostShardInit(home: string, spec: TrainSessionSpec, shard: numbe
 
 interface Entry {
   pool: Promise<WorkerPool>;
-  /** one unit at a time per shard worker, in arrival order */
+  /** settles once everything posted to the shard worker so far has (its thread runs them in order) */
   chain: Promise<unknown>;
   timer?: NodeJS.Timeout;
 }
@@ -70,8 +70,10 @@ export class HostShards {
   private readonly entries = new Map<string, Entry>();
 
   /**
-   * Runs `work` on the session's shard worker, after the units already queued there. `init` says
-   * what the worker holds, with the train rows the session's statistics pass read here, if kept.
+   * Runs `work` on the session's shard worker as soon as it is started: the requests `work` posts
+   * queue on the worker's thread behind those posted before (one unit at a time, in arrival order),
+   * so a unit posted while another runs starts the moment that one ends. `init` says what the worker
+   * holds, with the train rows the session's statistics pass read here, if kept.
    */
   run<T>(
     session: string,
@@ -90,11 +92,9 @@ export class HostShards {
     }
     const current = entry;
     if (current.timer) clearTimeout(current.timer);
-    const result = current.chain.then(
-      async () => work(await current.pool),
-      async () => work(await current.pool),
-    );
-    current.chain = result.catch(() => undefined);
+    const result = current.pool.then(work);
+    // everything posted, for the idle timer and `release`
+    current.chain = Promise.all([current.chain.catch(() => undefined), result.catch(() => undefined)]);
     void current.chain.then(() => {
       if (this.entries.get(id) !== current) return;
       current.timer = setTimeout(() => void this.release(id), IDLE_MS);

@@ -17,6 +17,8 @@ import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
 import { releaseSessionStats, shardStatsInThread, takeKeptTrainRows } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
+import { unitKey } from '../train/transport/messages.js';
+import { HandoffWaiter, handoffCode, handoffKey, isHandoff, queueHandoff } from './state-handoff.js';
 import {
   f64ToWire,
   getState,
@@ -24,13 +26,26 @@ import {
   prepareState,
   queueBlob,
   stateScope,
+  type BlobRef,
   type PreparedBlob,
 } from './wire.js';
 
 const shards = new HostShards();
+/** per agent connection, the connections its units wait for handed-over states on */
+const waiters = new Map<Redis, HandoffWaiter>();
 
-/** Stops this process's shard workers (the agent drains). */
-export const releaseTrainShards = (): Promise<void> => shards.releaseAll();
+/** Stops this process's shard workers (the agent drains) and closes its hand-off connections. */
+export const releaseTrainShards = async (): Promise<void> => {
+  for (const waiter of waiters.values()) waiter.close();
+  waiters.clear();
+  await shards.releaseAll();
+};
+
+function waiterOf(redis: Redis): HandoffWaiter {
+  let waiter = waiters.get(redis);
+  if (!waiter) waiters.set(redis, (waiter = new HandoffWaiter(redis)));
+  return waiter;
+}
 
 function redisOf(host: UnitHost): Redis {
   if (!host.redis) throw new Error('training units need the host agent’s Redis connection');
@@ -43,11 +58,15 @@ async function readSpec(redis: Redis, session: string): Promise<TrainSessionSpec
   return JSON.parse(json) as TrainSessionSpec;
 }
 
-/** A reply value that names blobs: they are stored in the reply's own transaction. */
+/**
+ * A reply value that names blobs: they are stored in the reply's own transaction, and so is the
+ * hand-over of a unit's new state to a host waiting for it.
+ */
 class WithBlobs {
   constructor(
     readonly value: unknown,
     readonly blobs: PreparedBlob[],
+    readonly handoff?: { key: string; state: BlobRef },
   ) {}
 }
 
@@ -60,18 +79,20 @@ async function replying(host: UnitHost, job: { session: string; job: string }, w
   const key = replyKey(job.session);
   try {
     const done = await work();
-    const { value, blobs } = done instanceof WithBlobs ? done : { value: done, blobs: [] };
-    await pushReply(redis, key, { job: job.job, ok: true, value, host: host.name }, (commands) =>
-      blobs.reduce(queueBlob, commands),
-    );
+    const { value, blobs, handoff } = done instanceof WithBlobs ? done : { value: done, blobs: [] };
+    await pushReply(redis, key, { job: job.job, ok: true, value, host: host.name }, (commands) => {
+      const stored = blobs.reduce(queueBlob, commands);
+      return handoff ? queueHandoff(stored, handoff.key, handoff.state) : stored;
+    });
     return { replied: true };
   } catch (raw) {
     const error = raw instanceof Error ? raw : new Error(String(raw));
+    const code = isLayerlabError(error) ? error.code : handoffCode(error);
     await pushReply(redis, key, {
       job: job.job,
       ok: false,
       error: error.message,
-      ...(isLayerlabError(error) ? { code: error.code } : {}),
+      ...(code ? { code } : {}),
       host: host.name,
     });
     throw error;
@@ -116,7 +137,10 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
     // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
     if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
       process.kill(process.pid, 'SIGKILL');
-    const [state, hyper] = await Promise.all([getState(redis, job.state), getState(redis, job.hyper)]);
+    // chained: the state the group's previous unit hands over, the moment it ends on its host
+    const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
+    const handedOver = wallMs();
+    const [state, hyper] = await Promise.all([getState(redis, input), getState(redis, job.hyper)]);
     const stateIn = wallMs();
     const { result, seconds } = await onShard<{
       result: TrainUnitResult;
@@ -150,9 +174,12 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       steps: result.steps,
       examples: result.examples,
       seconds,
-      trace: { received, stateIn, threadDone, stateOut: wallMs() },
+      trace: { received, handedOver, stateIn, threadDone, stateOut: wallMs() },
     };
-    return new WithBlobs(reply, [out]);
+    return new WithBlobs(reply, [out], {
+      key: handoffKey(job.session, unitKey(job.unit)),
+      state: out.ref,
+    });
   });
 }
 

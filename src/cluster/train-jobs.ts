@@ -3,6 +3,7 @@ import type { GroupRun, EvalSplit, InjectedFault } from '../train/worker/worker-
 import type { UnitRef } from '../train/transport/messages.js';
 import type { HostTrace } from './unit-trace.js';
 import type { BlobRef } from './wire.js';
+import type { HandoffRef } from './state-handoff.js';
 import { QUEUE_PREFIX } from './host-record.js';
 
 /**
@@ -34,7 +35,8 @@ export interface TrainUnitJob extends JobBase {
   attempt: number;
   batchSize: number;
   group: GroupRun;
-  state: BlobRef;
+  /** the state, or (chained) the unit whose new state the host waits for */
+  state: BlobRef | HandoffRef;
   hyper: BlobRef;
   fault?: InjectedFault;
 }

@@ -1,3 +1,5 @@
+import type { UnitRef } from '../train/transport/messages.js';
+
 /**
  * Where a cluster unit's time goes between the coordinator's dispatch and its accepted outcome
  * (issue 14's dispatch-overhead breakdown). Stamps are wall-clock milliseconds with sub-millisecond
@@ -10,6 +12,8 @@ export const wallMs = (): number => performance.timeOrigin + performance.now();
 export interface HostTrace {
   /** the handler started (the job left the queue) */
   received: number;
+  /** a chained unit's input state was handed over (else: as `received`) */
+  handedOver: number;
   /** the input state and hyperparameters are decoded */
   stateIn: number;
   /** the shard worker thread returned the outcome */
@@ -20,6 +24,9 @@ export interface HostTrace {
 
 /** The whole trip of one accepted unit: the coordinator's stamps around the host's. */
 export interface UnitTrace {
+  unit: UnitRef;
+  /** chained: the group's previous unit, whose new state this one waited for on its host */
+  after?: UnitRef;
   /** `dispatch` was called */
   dispatched: number;
   /** the input state is encoded (and stored in Redis when it goes by reference) */
@@ -42,7 +49,8 @@ export function tracePhases(t: UnitTrace): Record<string, number> {
     'coordinator encodes state': t.encoded - t.dispatched,
     'job add (BullMQ)': t.added - t.encoded,
     'queue wait and fetch': t.host.received - t.added,
-    'host decodes state': t.host.stateIn - t.host.received,
+    'waits for the hand-over (chained)': t.host.handedOver - t.host.received,
+    'host decodes state': t.host.stateIn - t.host.handedOver,
     'thread hand-off (in and out)': inThread - t.unitSeconds * 1000,
     'unit (in the thread)': t.unitSeconds * 1000,
     'host encodes and hashes state': t.host.stateOut - t.host.threadDone,

@@ -89,7 +89,7 @@ export function transportContract(name: string, harness: TransportHarness): void
       shard: number,
       version: number,
       state: GroupState,
-      extra: Partial<UnitDispatch> = {},
+      extra: Partial<Pick<UnitDispatch, 'attempt' | 'fault'>> = {},
     ): UnitDispatch => ({
       type: 'unit.dispatch',
       worker: shard,

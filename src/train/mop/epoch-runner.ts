@@ -14,6 +14,9 @@ import type { MopUnit } from './scheduler.js';
 import type { TrainContext } from './train-context.js';
 import { UnitDispatcher } from '../transport/unit-dispatcher.js';
 import { unitCost } from './unit-cost.js';
+import { unitKey, type UnitRef } from '../transport/messages.js';
+import type { PlannedUnit } from './plan.js';
+import { settleOnce, type SettleOnce } from '../../core/settle-once.js';
 
 export interface EpochTrainResult {
   plan: EpochPlan;
@@ -126,6 +129,19 @@ export async function trainEpoch(
       () => undefined,
     );
   };
+  // each unit's state version: how many of its group's units come before it in the epoch
+  const versions: number[] = [];
+  for (const group of groups)
+    plan.units.filter((u) => u.group === group.id).forEach((u, k) => (versions[u.index] = k));
+  const refOf = (unit: PlannedUnit): UnitRef => ({
+    epoch,
+    group: unit.group,
+    shard: unit.shard,
+    version: versions[unit.index]!,
+  });
+  // per unit sent chained, its predecessor's outcome applied (or given up): applied in group order
+  const applied = new Map<number, SettleOnce<void>>();
+  const appliedOf = (index: number) => applied.get(index) ?? applied.set(index, settleOnce()).get(index)!;
   const dispatcher = new UnitDispatcher(transport);
   // what `started` threw (a failed write behind): thrown once the epoch's units are back, not while
   // they run (the write queue stops at its first failure and every later write throws it too)
@@ -137,22 +153,29 @@ export async function trainEpoch(
       transport.size,
       async (unit, attempt) => {
         const group = groups[unit.group]!;
-        const before = progress[unit.group]!;
+        const ref = refOf(unit);
         const fault = ctx.faults?.({ epoch, group: unit.group, shard: unit.shard }, attempt);
         // the host the unit is sent to (a lost host's unit comes back here as another attempt)
         const host = transport.remote ? transport.workers()[unit.worker]?.host : undefined;
+        // sent before its group's previous unit is in (executor `chain`): it starts from the state
+        // that unit hands over, worker to worker
+        const chained = progress[unit.group]!.units < ref.version;
         // the state moves to the worker (transferred between threads) and comes back with the outcome
         const { result, seconds } = await dispatcher.run({
           type: 'unit.dispatch',
           worker: unit.worker,
-          unit: { epoch, group: unit.group, shard: unit.shard, version: before.units },
+          unit: ref,
           attempt,
           batchSize: group.batchSize,
           group: groupRun(group),
-          state: states[unit.group]!,
+          ...(chained ? { after: refOf(plan.units[unit.after!]!) } : { state: states[unit.group]! }),
           hyper: hyper[unit.group]!,
           ...(fault ? { fault } : {}),
         });
+        if (chained) await appliedOf(unit.after!).promise;
+        const before = progress[unit.group]!;
+        if (before.units !== ref.version)
+          throw new Error(`unit ${unitKey(ref)} came back with its group at version ${before.units}`);
         const header: UnitCheckpointHeader = {
           ...before,
           units: before.units + 1,
@@ -165,6 +188,7 @@ export async function trainEpoch(
         queueUnitCheckpoint(writes, runDir, header, result.state);
         states[unit.group] = result.state;
         progress[unit.group] = header;
+        appliedOf(unit.index).resolve();
         if (header.units === unitsOf[unit.group]) validateEarly(unit.group);
         sink({
           type: 'train.unit',
@@ -181,6 +205,11 @@ export async function trainEpoch(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         done,
         ahead: transport.unitsAhead ?? 0,
+        chain: transport.chainsUnits ?? false,
+        onGiveUp: (unit) => {
+          appliedOf(unit.index).reject(new Error(`unit ${unitKey(refOf(unit))} did not end`));
+          transport.withdraw?.(refOf(unit));
+        },
         onRetry: async (unit, error, attempt) => {
           sink({
             type: 'log',
@@ -188,10 +217,18 @@ export async function trainEpoch(
             message: `unit (group ${unit.group}, shard ${unit.shard}) failed on try ${attempt}: ${error.message.split('\n')[0]}; re-running it from the group's last checkpoint`,
           });
           await transport.recover(unit.worker);
-          await writes.flush(); // the group's last checkpoint is on disk before it is read
-          // no checkpoint yet: the group's first unit failed, and it starts again from the epoch's start
-          states[unit.group] =
-            readUnitCheckpoint(runDir, epoch, unit.group)?.state ?? startState(groups[unit.group]!);
+          // the group's last checkpoint is on disk before it is read: the one of the unit before this
+          // one, unless that unit is still out (this one is then sent chained on it again)
+          for (;;) {
+            await writes.flush();
+            const { units } = progress[unit.group]!;
+            if (units < versions[unit.index]!) return;
+            const saved = readUnitCheckpoint(runDir, epoch, unit.group);
+            // no checkpoint yet: the group's first unit failed, and it starts again from the epoch's start
+            if ((saved?.header.units ?? 0) !== units) continue; // applied meanwhile: flush that one too
+            states[unit.group] = saved?.state ?? startState(groups[unit.group]!);
+            return;
+          }
         },
       },
     );

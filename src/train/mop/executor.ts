@@ -14,6 +14,17 @@ export interface ExecuteOptions {
    * (`Transport.unitsAhead`) @default 0
    */
   ahead?: number;
+  /**
+   * a worker may be sent its next planned unit (idle with no unit ready, or as its unit ahead) while
+   * that unit's group is still on another worker, to start from the state that unit hands over
+   * (`Transport.chainsUnits`) @default false
+   */
+  chain?: boolean;
+  /**
+   * called once for a unit that will not end (its last try failed, or the run stops), so that a unit
+   * chained on it stops waiting for its state
+   */
+  onGiveUp?: (unit: PlannedUnit) => void;
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
@@ -31,6 +42,12 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  * With `ahead`, a worker is also sent its next planned unit while it runs one (it queues on the
  * worker) once that unit's group has finished its previous unit: nothing about which state a unit
  * starts from changes, only that the worker need not wait for the coordinator between units.
+ * With `chain`, a worker whose next planned unit waits on its group's previous unit, sent and not
+ * ended, is sent it anyway (idle, or as its unit ahead): it starts the moment that unit hands its
+ * state over (worker to worker), so the coordinator leaves the group's path between workers. Still
+ * one unit running per worker and per group (a chained one only waits), each group visits its shards
+ * in plan order, and a worker takes units sent ahead in plan order, so no wait can close a cycle:
+ * the plan's virtual times order every unit after the ones it waits on.
  */
 export function executePlan(
   plan: EpochPlan,
@@ -38,16 +55,20 @@ export function executePlan(
   run: (unit: PlannedUnit, attempt: number) => Promise<void>,
   options: ExecuteOptions = {},
 ): Promise<void> {
-  const { signal, maxAttempts = 3, onRetry, done, ahead = 0 } = options;
+  const { signal, maxAttempts = 3, onRetry, done, ahead = 0, chain = false, onGiveUp } = options;
   const queues: PlannedUnit[][] = Array.from({ length: workers }, () => []);
   const finished = new Set<number>(done);
+  // units sent and not ended: tries in progress, and retries pending
+  const sent = new Set<number>();
   for (const unit of plan.units) if (!finished.has(unit.index)) queues[unit.worker]!.push(unit);
   // units sent to each worker and not settled yet (running, or queued behind the running one)
   const inFlight: number[] = new Array<number>(workers).fill(0);
   let failure: Error | undefined;
 
   return new Promise<void>((resolve, reject) => {
-    const settle = (worker: number) => {
+    const settle = (worker: number, unit: PlannedUnit) => {
+      sent.delete(unit.index);
+      if (!finished.has(unit.index)) onGiveUp?.(unit);
       inFlight[worker]!--;
       pump();
     };
@@ -56,39 +77,48 @@ export function executePlan(
         .then(
           () => {
             finished.add(unit.index);
-            settle(worker);
+            settle(worker, unit);
           },
           async (raw: unknown) => {
             const error = asError(raw);
             const cancelled = signal?.aborted || (isLayerlabError(error) && error.code === 'INTERRUPTED');
             if (cancelled || failure || attempt >= maxAttempts) {
               if (!cancelled) failure ??= error;
-              return settle(worker);
+              return settle(worker, unit);
             }
             try {
               await onRetry?.(unit, error, attempt);
             } catch (retryError) {
               failure ??= asError(retryError);
-              return settle(worker);
+              return settle(worker, unit);
             }
-            if (signal?.aborted || failure) return settle(worker);
+            if (signal?.aborted || failure) return settle(worker, unit);
             attemptUnit(worker, unit, attempt + 1);
           },
         )
         .catch(reject);
     };
     const pump = () => {
-      if (!failure && !signal?.aborted) {
+      // again while any unit went out: a unit sent to a later worker can make an earlier worker's
+      // next one chainable
+      for (let sending = true; sending && !failure && !signal?.aborted;) {
+        sending = false;
         for (let worker = 0; worker < workers; worker++) {
           const queue = queues[worker]!;
           while (inFlight[worker]! <= ahead) {
             // an idle worker takes any ready unit; one sent ahead is only the next in plan order, so
             // committing the worker early never puts a later unit before one the plan expects first
             const ready = (u: PlannedUnit) => u.after === undefined || finished.has(u.after);
-            const at = inFlight[worker] === 0 ? queue.findIndex(ready) : queue[0] && ready(queue[0]) ? 0 : -1;
+            // its group's previous unit is sent: it can wait on the worker for the state handed over
+            const chainable = (u: PlannedUnit) => chain && u.after !== undefined && sent.has(u.after);
+            const head = queue[0];
+            const anyReady = inFlight[worker] === 0 ? queue.findIndex(ready) : -1;
+            const at = anyReady >= 0 ? anyReady : head && (ready(head) || chainable(head)) ? 0 : -1;
             if (at < 0) break;
             const [next] = queue.splice(at, 1);
             inFlight[worker]!++;
+            sent.add(next!.index);
+            sending = true;
             attemptUnit(worker, next!, 1);
           }
         }

@@ -24,19 +24,21 @@ export interface UnitRef {
 export const unitKey = (unit: UnitRef): string =>
   `e${unit.epoch}-g${unit.group}-s${unit.shard}-v${unit.version}`;
 
-/** Coordinator → worker: train one group on the worker's shard, starting from `state`. */
-export interface UnitDispatch {
+/**
+ * Coordinator → worker: train one group on the worker's shard, starting from `state`, or (a
+ * transport that `chainsUnits`) from the state its group's previous unit `after` hands over.
+ */
+export type UnitDispatch = {
   type: 'unit.dispatch';
   worker: number;
   unit: UnitRef;
   attempt: number;
   batchSize: number;
   group: GroupRun;
-  state: GroupState;
   hyper: HyperValues;
   /** test hook: fail before any training step */
   fault?: InjectedFault;
-}
+} & ({ state: GroupState; after?: never } | { after: UnitRef; state?: never });
 
 /** Coordinator → every worker: evaluate groups on each worker's part of a split. */
 export interface EvaluateRequest {

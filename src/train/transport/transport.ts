@@ -1,4 +1,11 @@
-import type { EvaluateReply, EvaluateRequest, UnitDispatch, WorkerInfo, WorkerMessage } from './messages.js';
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  UnitDispatch,
+  UnitRef,
+  WorkerInfo,
+  WorkerMessage,
+} from './messages.js';
 
 export type WorkerMessageListener = (message: WorkerMessage) => void;
 
@@ -24,6 +31,13 @@ export interface Transport {
    * between epochs
    */
   readonly evaluatesBehindUnits?: boolean;
+  /**
+   * true when a unit may be dispatched before its group's previous unit is in (`UnitDispatch.after`):
+   * its worker starts it from the state that unit hands over, and `withdraw` is implemented
+   */
+  readonly chainsUnits?: boolean;
+  /** units dispatched `after` this one fail as interrupted: it will not end (it was given up) */
+  withdraw?(unit: UnitRef): void;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */

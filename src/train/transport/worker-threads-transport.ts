@@ -102,7 +102,13 @@ export class WorkerThreadsTransport implements Transport {
   }
 
   private async runUnit(message: UnitDispatch): Promise<void> {
-    const { worker: index, unit, attempt } = message;
+    const { worker: index, unit, attempt, state } = message;
+    // this transport does not chain units (no `chainsUnits`): a unit always comes with its state
+    if (!state) {
+      const reason = 'a unit was sent without its state to a transport that does not chain units';
+      this.emit({ type: 'unit.failed', worker: index, unit, attempt, message: reason });
+      return;
+    }
     const worker = this.pool.worker(index);
     if (isDead(worker)) {
       this.emit({ type: 'worker.lost', worker: index, reason: `shard worker ${index} is not running`, unit });
@@ -116,11 +122,11 @@ export class WorkerThreadsTransport implements Transport {
           epoch: unit.epoch,
           batchSize: message.batchSize,
           group: message.group,
-          state: message.state,
+          state,
           hyper: message.hyper,
           ...(message.fault ? { fault: message.fault } : {}),
         },
-        stateBuffers(message.state),
+        stateBuffers(state),
       );
       this.emit({ type: 'unit.outcome', worker: index, unit, attempt, result, seconds });
     } catch (raw) {
