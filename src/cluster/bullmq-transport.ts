@@ -68,6 +68,11 @@ interface InFlight {
 /** how long a chained unit holds its host waiting for its input state before the host is freed */
 const HANDOFF_WAIT_S = 10;
 
+export interface BullmqTransportOptions {
+  /** seconds a chained unit holds its host waiting for its input state @default 10 */
+  handoffWaitS?: number;
+}
+
 /** hyperparameters this small ride inside the job; a group state always goes by reference */
 const HYPER_INLINE_MAX = 4096;
 
@@ -107,12 +112,15 @@ export class BullmqTransport implements Transport {
   private readonly posting: Promise<void>[] = [];
   /** per unit key, the new state its first good reply named: the input of the unit chained on it */
   private readonly outputs = new Map<string, BlobRef>();
+  /** per new state's Redis key, the unit whose reply named it first */
+  private readonly producedBy = new Map<string, string>();
   /** unit keys whose first good reply was read here (their new state may go once consumed) */
   private readonly read = new Set<string>();
   /** per unit key, the chained jobs waiting here for its reply (their host is crowded) */
   private readonly parked = new Map<string, string[]>();
   /** hears the trace of every accepted unit (the dispatch-overhead bench) */
   onTrace?: (trace: UnitTrace) => void;
+  private readonly handoffWaitS: number;
   readonly remote = true;
   readonly chainsUnits = true;
   /** a worker's next unit is queued on its host behind the one it runs (held here on a shared host) */
@@ -123,7 +131,9 @@ export class BullmqTransport implements Transport {
     private readonly spec: TrainSessionSpec,
     readonly size: number,
     private readonly log: (message: string) => void,
+    options: BullmqTransportOptions,
   ) {
+    this.handoffWaitS = options.handoffWaitS ?? HANDOFF_WAIT_S;
     this.stops.push(
       session.onReply((reply) => void this.receive(reply)),
       session.watch((hosts) => this.watchHosts(hosts)),
@@ -140,9 +150,10 @@ export class BullmqTransport implements Transport {
     spec: TrainSessionSpec,
     shards: number,
     log: (message: string) => void,
+    options: BullmqTransportOptions = {},
   ): Promise<BullmqTransport> {
     await publishSpec(session, spec);
-    const transport = new BullmqTransport(session, spec, shards, log);
+    const transport = new BullmqTransport(session, spec, shards, log, options);
     const load = new Map<string, number>();
     for (let shard = 0; shard < shards; shard++) {
       const host = await session.waitForHost(shard, load);
@@ -207,6 +218,8 @@ export class BullmqTransport implements Transport {
     this.inFlight.set(job, flight);
     this.sent.set(job, flight);
     this.used.add(flight.host);
+    // its host hands its new state over under this key, whether or not a unit is chained on it
+    this.keys.add(handoffKey(this.session.id, unitKey(message.unit)));
     const busy = [...this.inFlight].some(([j, f]) => j !== job && f.worker === worker && !f.held);
     if (busy && this.crowded(worker)) flight.held = true;
     else this.post(job);
@@ -269,8 +282,7 @@ export class BullmqTransport implements Transport {
       this.parked.set(after, [...(this.parked.get(after) ?? []), job]);
       return undefined;
     }
-    this.keys.add(handoffKey(this.session.id, after));
-    return { after, waitS: HANDOFF_WAIT_S };
+    return { after, waitS: this.handoffWaitS };
   }
 
   private async send(job: string): Promise<void> {
@@ -329,13 +341,22 @@ export class BullmqTransport implements Transport {
    * A unit's outcome is accepted once per state version, so once its first reply is in, its input
    * state is consumed: a retry re-sends it from the group's checkpoint, and a duplicate of the unit
    * that finds it gone fails, unheard (its try is over). Kept when the unit changed nothing (a shard
-   * with no rows gives the same bytes, the same key).
+   * with no rows gives the same bytes, the same key). The unit that made it is forgotten as a source
+   * of hand-overs with it, and its hand-off list goes too: nothing may be chained on a state gone.
    */
   private consumed(input: BlobRef | undefined, output: BlobRef): void {
     const key = input && blobKeyOf(input);
     if (!key || key === blobKeyOf(output)) return;
-    this.keys.delete(key);
-    void this.session.redis.del(key).catch(() => {});
+    const producer = this.producedBy.get(key);
+    this.producedBy.delete(key);
+    const doomed = [key];
+    if (producer !== undefined) {
+      this.outputs.delete(producer);
+      this.read.delete(producer);
+      doomed.push(handoffKey(this.session.id, producer));
+    }
+    for (const k of doomed) this.keys.delete(k);
+    void this.session.redis.del(...doomed).catch(() => {});
   }
 
   /**
@@ -345,6 +366,7 @@ export class BullmqTransport implements Transport {
   private handedOver(key: string, state: BlobRef): void {
     if (this.outputs.has(key) || 'inline' in state) return;
     this.outputs.set(key, state);
+    this.producedBy.set(blobKeyOf(state)!, key);
     const jobs = this.parked.get(key) ?? [];
     this.parked.delete(key);
     for (const job of jobs) if (this.inFlight.has(job)) this.post(job);
@@ -352,12 +374,10 @@ export class BullmqTransport implements Transport {
 
   /**
    * A chained unit's first good reply: its input (the previous unit's new state) is consumed once
-   * the previous unit's own reply was read here too, and the hand-off list goes with it.
+   * the previous unit's own reply was read here too (else it stays until the session ends).
    */
   private consumedHandoff(flight: InFlight, output: BlobRef): void {
     const after = flight.after!;
-    const key = handoffKey(this.session.id, after);
-    if (this.keys.delete(key)) void this.session.redis.del(key).catch(() => {});
     if (this.read.has(after)) this.consumed(flight.input ?? this.outputs.get(after), output);
   }
 
@@ -498,6 +518,7 @@ export class BullmqTransport implements Transport {
     await publishSpec(this.session, this.spec).catch(() => {});
     // the new states went with the data: a unit chained on one waits for its previous unit's re-run
     this.outputs.clear();
+    this.producedBy.clear();
     this.read.clear();
     this.parked.clear();
     const lost = [...this.inFlight];

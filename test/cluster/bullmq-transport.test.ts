@@ -1,4 +1,4 @@
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BullmqTransport } from '../../src/cluster/bullmq-transport.js';
 import type { TrainSessionSpec } from '../../src/cluster/train-jobs.js';
 import { f32ToWire } from '../../src/cluster/wire.js';
@@ -41,8 +41,22 @@ if (redisTestsRun)
         })),
       };
       const session = await cluster.session(STORE);
-      return BullmqTransport.start(session, spec, inits.length, (line) => cluster!.log.push(line));
+      // a chained unit's wait runs out after a second here: the contract sends one past it
+      return BullmqTransport.start(session, spec, inits.length, (line) => cluster!.log.push(line), {
+        handoffWaitS: 1,
+      });
     },
+  });
+if (redisTestsRun)
+  describe('BullMQ transport: chained units on their hosts', () => {
+    it('a host whose chained unit waited past its limit gave its slot back with one line, and ran it when sent again', () => {
+      // shard 1 is on host-c by then (host-b was killed in the lost-worker case)
+      const lines = cluster!.hosts.get('host-c')!.lines;
+      const expired = lines.filter(
+        (l) => l.type === 'worker.unit' && l.ok === false && /did not come within 1 s/.test(String(l.error)),
+      );
+      expect(expired.length).toBeGreaterThan(0);
+    });
   });
 else
   describe(`transport contract: BullMQ across hosts${redisSkipReason}`, () =>

@@ -102,8 +102,9 @@ export function transportContract(name: string, harness: TransportHarness): void
       ...extra,
     });
     /** the same unit run in this thread, from the same state: the bits a transport must return */
-    const expected = async (shard: number, state: GroupState) =>
-      (await reference[shard]!.train(1, group.batchSize, groupRun(group), copyState(state), hyper)).state;
+    const expected = async (shard: number, state: GroupState, epoch = 1) =>
+      (await reference[shard]!.train(epoch, group.batchSize, groupRun(group), copyState(state), hyper))
+        .state;
     const nextMessage = (match: (m: WorkerMessage) => boolean) =>
       new Promise<WorkerMessage>((resolve) => {
         const stop = transport.listen((m) => {
@@ -202,6 +203,72 @@ export function transportContract(name: string, harness: TransportHarness): void
       } finally {
         dispatcher.close();
       }
+    });
+
+    describe('chained units (transports that chain them)', () => {
+      // each test its own epoch: no unit here has run before, so none has handed a state over yet
+      const firstOf = (epoch: number, extra: Partial<Pick<UnitDispatch, 'fault'>> = {}): UnitDispatch => {
+        const message = unitOn(0, 0, start, extra);
+        return { ...message, unit: { ...message.unit, epoch } };
+      };
+      const after = (unit: UnitDispatch, shard: number): UnitDispatch => {
+        const { state: _, ...rest } = unitOn(shard, unit.unit.version + 1, start);
+        return { ...rest, unit: { ...rest.unit, epoch: unit.unit.epoch }, after: unit.unit };
+      };
+
+      it('starts a unit sent before the one it follows ends from the state handed over: the in-process bits', async (context) => {
+        if (!transport.chainsUnits) return context.skip();
+        const dispatcher = new UnitDispatcher(transport);
+        try {
+          const first = firstOf(11);
+          const second = after(first, 1);
+          // both sent at once: the second waits on its worker for the first's new state
+          const [a, b] = await Promise.all([dispatcher.run(first), dispatcher.run(second)]);
+          const local = await expected(0, start, 11);
+          expect(sameState(a.result.state, local)).toBe(true);
+          expect(sameState(b.result.state, await expected(1, local, 11))).toBe(true);
+          expect(dispatcher.ignored).toBe(0);
+        } finally {
+          dispatcher.close();
+        }
+      });
+
+      it('sends a chained unit again when its wait runs out, rather than failing it', async (context) => {
+        if (!transport.chainsUnits) return context.skip();
+        const dispatcher = new UnitDispatcher(transport);
+        try {
+          const first = firstOf(12);
+          const chained = after(first, 1);
+          const from = heard.length;
+          const second = dispatcher.run(chained);
+          // the unit it follows comes well after its worker's wait ran out
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          const a = await dispatcher.run(first);
+          const b = await second;
+          expect(sameState(b.result.state, await expected(1, a.result.state, 12))).toBe(true);
+          const failed = heard.slice(from).filter((m) => m.type === 'unit.failed');
+          expect(failed.filter((m) => 'unit' in m && sameUnit(m.unit, chained.unit))).toEqual([]);
+        } finally {
+          dispatcher.close();
+        }
+      });
+
+      it('withdraws a unit chained on one given up: it fails as interrupted and its worker is free', async (context) => {
+        if (!transport.chainsUnits) return context.skip();
+        const dispatcher = new UnitDispatcher(transport);
+        try {
+          const first = firstOf(13, { fault: 'throw' });
+          const second = dispatcher.run(after(first, 1));
+          await expect(dispatcher.run(first)).rejects.toThrow(/injected fault/);
+          transport.withdraw!(first.unit);
+          await expect(second).rejects.toMatchObject({ code: 'INTERRUPTED' });
+          // the worker it was sent to runs the next unit at once
+          const { result } = await dispatcher.run(unitOn(1, 0, start, { attempt: 2 }));
+          expect(sameState(result.state, await expected(1, start))).toBe(true);
+        } finally {
+          dispatcher.close();
+        }
+      });
     });
 
     it('accepts a unit reported twice once, against the group state version', async () => {
