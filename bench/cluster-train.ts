@@ -2,14 +2,16 @@
  * MOP training across hosts (issue 14): the same job trained in-process (one host, 2 worker threads)
  * and on a cluster of two `layerlab worker` processes with one worker each (this machine, the same
  * cores), on a private redis-server. Prints, measured in one run:
- *  - dispatch overhead per unit: the coordinator's round trip (dispatch → outcome accepted) minus the
- *    unit's own time on its worker, median, ÷ the median unit of the workload (target ≤ 0.02);
+ *  - dispatch overhead per unit: the time a unit's worker lost getting it there (its late start
+ *    after it could start, and at an epoch's end its reply's trip to the coordinator; see
+ *    `unitOverheadsMs`), median, ÷ the median unit of the workload (target ≤ 0.02); and, for
+ *    reference, the round trip (dispatch → outcome) minus the unit's time of units not chained;
  *  - cluster throughput ÷ in-process: in-process train() seconds ÷ cluster train() seconds (target ≥ 0.9).
  * The workload is bench/harness/workload.ts's heads (8 logistic-regression heads per layer) on a
  * synthetic store (2 layers), sharded in two; the cluster's shard stores hold exactly the records the
  * in-process workers hold, and the two runs' results must agree (checked).
  *
- *   node dist/bench/cluster-train.js [--quick]
+ *   node dist/bench/cluster-train.js [--quick] [--records N] [--sessions K]
  * Skips (exit 0, one line) when redis-server is not on PATH.
  */
 import { spawnSync } from 'node:child_process';
@@ -101,30 +103,29 @@ function timed(source: WorkerSource, record: Trips): WorkerSource {
 }
 
 /**
- * A unit's dispatch overhead (ms): from the moment it could start to its outcome at the
- * coordinator, minus its own time in its worker thread. It could start at the latest of: its
- * dispatch; for a unit sent chained, the end of its group's previous unit (on that unit's host);
- * for a unit sent ahead, the end of the unit before it on its own worker. For a unit sent to an
- * idle worker with its state this is its round trip minus its time, as before units went ahead;
- * waiting for a previous unit is not overhead, but the hand-over from that host, the hop from the
- * worker's previous unit, and the reply to the coordinator are.
+ * Each unit's dispatch overhead (ms): the time its worker lost to getting it there, the way it
+ * loses it. A unit can start in its thread at the latest of: its dispatch (sent with its state), or
+ * for a unit sent chained, the end of its group's previous unit on that unit's host; and the end of
+ * the unit before it on its own worker (a unit sent ahead waits there). Its overhead is how much
+ * later it started (`threadDone - unitSeconds`), plus, for the last unit of an epoch on its worker,
+ * its reply's trip to the coordinator, which the epoch's end waits for. Before units went ahead and
+ * chained, every unit's start waited for the coordinator's round trip, and this was that round trip
+ * minus the unit's time; now a unit's reply overlaps the next unit, except at an epoch's end.
  */
-function unitOverheadMs(traces: readonly UnitTrace[]): (t: UnitTrace) => number {
+function unitOverheadsMs(traces: readonly UnitTrace[]): number[] {
   const byUnit = new Map(traces.map((t) => [unitKey(t.unit), t]));
-  // per shard (one worker each), its units in the order they ran
-  const byStart = [...traces].sort((a, b) => a.host.stateIn - b.host.stateIn);
-  const before = (t: UnitTrace) =>
-    byStart.filter((o) => o.unit.shard === t.unit.shard && o.host.stateIn < t.host.stateIn).at(-1);
-  return (t) => {
+  const started = (t: UnitTrace) => t.host.threadDone - t.unitSeconds * 1000;
+  return traces.map((t) => {
     const previous = t.after && byUnit.get(unitKey(t.after));
-    const workerPrevious = before(t);
-    const start = Math.max(
-      t.dispatched,
-      previous ? previous.host.threadDone : -Infinity,
-      workerPrevious ? workerPrevious.host.threadDone : -Infinity,
+    const onWorker = traces.filter((o) => o.unit.shard === t.unit.shard);
+    const workerFree = Math.max(
+      -Infinity,
+      ...onWorker.filter((o) => started(o) < started(t)).map((o) => o.host.threadDone),
     );
-    return t.decoded - start - t.unitSeconds * 1000;
-  };
+    const ready = Math.max(previous ? previous.host.threadDone : t.dispatched, workerFree);
+    const lastOfEpoch = onWorker.every((o) => o.unit.epoch !== t.unit.epoch || started(o) <= started(t));
+    return started(t) - ready + (lastOfEpoch ? t.decoded - t.host.threadDone : 0);
+  });
 }
 
 /** For each chained unit: ms from its previous unit's thread end to its own input state decoded. */
@@ -204,15 +205,15 @@ try {
   const sessionOf = (r: Awaited<ReturnType<typeof run>>) =>
     hostJobs.jobs.find((j) => j.start >= r.t0 && j.end <= r.end)?.session ?? '';
   const timeline = hostTimelines(hostJobs.jobs, sessionOf(cluster), cluster.t0);
-  const handlerSeconds = hostJobs.jobs
-    .filter((j) => j.session === sessionOf(cluster) && j.kind === 'train-unit')
-    .map((j) => (j.end - j.start) / 1000);
   const same =
     JSON.stringify(local.outcome.models.map((m) => [m.valLoss, m.testAccuracy])) ===
     JSON.stringify(cluster.outcome.models.map((m) => [m.valLoss, m.testAccuracy]));
   const medianUnitMs = median(local.trips.map((t) => t.unitMs));
   const overhead = (trips: typeof local.trips) => median(trips.map((t) => t.roundTripMs - t.unitMs));
-  const clusterOverhead = (c: (typeof clusters)[number]) => median(c.traces.map(unitOverheadMs(c.traces)));
+  const clusterOverhead = (c: (typeof clusters)[number]) => median(unitOverheadsMs(c.traces));
+  // units sent to an idle worker with their state (each epoch's first): their whole round trip
+  const roundTrip = (c: (typeof clusters)[number]) =>
+    median(c.traces.filter((t) => !t.after).map((t) => t.decoded - t.dispatched - t.unitSeconds * 1000));
   const result = {
     quick,
     workload: {
@@ -226,12 +227,12 @@ try {
     units: cluster.trips.length,
     medianUnitMs,
     clusterOverheadMs: clusterOverhead(cluster),
+    /** median round trip minus unit time of the units not chained (mostly each epoch's first) */
+    unchainedRoundTripMs: roundTrip(cluster),
     /** units sent chained (before their group's previous unit was in), of all units */
     chainedUnits: cluster.traces.filter((t) => t.after).length,
     /** chained units: median ms from the previous unit's end on its host to this one's start on its own */
     chainedHopMs: median(hopsMs(cluster.traces)),
-    /** of which on the host: its handler's time (state in and out, reply) minus the unit's */
-    hostHandlerOverheadMs: median(handlerSeconds) * 1000 - median(cluster.trips.map((t) => t.unitMs)),
     threadOverheadMs: overhead(local.trips),
     /** medians per phase of the cluster's unit trip (ms), from the transport's and hosts' stamps */
     clusterBreakdownMs: breakdown(cluster.traces),
@@ -261,7 +262,7 @@ try {
     `  median unit ${medianUnitMs.toFixed(1)} ms; dispatch overhead per unit: cluster ${result.clusterOverheadMs.toFixed(2)} ms (threads ${result.threadOverheadMs.toFixed(2)} ms)`,
   );
   console.log(
-    `  of which in the host's handler (state in and out, reply): ${result.hostHandlerOverheadMs.toFixed(2)} ms`,
+    `  units sent to an idle worker with their state (each epoch's first): round trip minus unit ${result.unchainedRoundTripMs.toFixed(2)} ms`,
   );
   console.log(
     `  units sent chained (to wait on their host for the state their group's previous unit hands over): ${result.chainedUnits} of ${cluster.traces.length}; median hop from that unit's end to this one's state decoded: ${result.chainedHopMs?.toFixed(2) ?? '-'} ms`,

@@ -24,20 +24,16 @@ import {
 } from './train-jobs.js';
 import { wallMs, type UnitTrace } from './unit-trace.js';
 import { unitKey } from '../train/transport/messages.js';
-import {
-  HANDOFF_WAIT,
-  handoffKey,
-  isHandoff,
-  withdrawHandoff,
-  type HandoffRef,
-} from './state-handoff.js';
+import { HANDOFF_WAIT, handoffKey, isHandoff, withdrawHandoff, type HandoffRef } from './state-handoff.js';
 import type { GroupState } from '../train/heads/group-state.js';
 import {
   blobKeyOf,
   f64FromWire,
   getState,
   i32FromWire,
+  prepareState,
   putState,
+  queueBlob,
   stateScope,
   type BlobRef,
   type PutOptions,
@@ -112,6 +108,8 @@ export class BullmqTransport implements Transport {
   private readonly posting: Promise<void>[] = [];
   /** per unit key, the new state its first good reply named: the input of the unit chained on it */
   private readonly outputs = new Map<string, BlobRef>();
+  /** state keys in Redis now, as far as this coordinator knows (stored or named by a reply, not deleted) */
+  private readonly live = new Set<string>();
   /** per new state's Redis key, the unit whose reply named it first */
   private readonly producedBy = new Map<string, string>();
   /** unit keys whose first good reply was read here (their new state may go once consumed) */
@@ -263,6 +261,13 @@ export class BullmqTransport implements Transport {
     });
   }
 
+  posted(maxMs: number): Promise<void> {
+    const sent = Promise.all(this.posting).then(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+    return Promise.race([sent, late]).finally(() => clearTimeout(timer));
+  }
+
   /**
    * Whether `worker`'s host serves more of the run's shards than it has workers (a shard moved
    * there): it has a slot per worker for a running unit and one for a unit behind it, so there a
@@ -321,11 +326,16 @@ export class BullmqTransport implements Transport {
     stamps.added = wallMs();
   }
 
-  /** A state's reference, stored in Redis unless this very object is there already. */
+  /**
+   * A state's reference, stored in Redis unless this very object is there already, or the same bytes
+   * are (an epoch's first unit starts from a copy of the state its group's last unit sent back).
+   */
   private async store(state: GroupState, options: PutOptions): Promise<BlobRef> {
     let ref = this.stored.get(state);
     if (!ref) {
-      ref = await putState(this.session.redis, state, options);
+      const blob = prepareState(state, options);
+      if (blob.key && !this.live.has(blob.key)) await queueBlob(this.session.redis.multi(), blob).exec();
+      ref = blob.ref;
       this.stored.set(state, ref);
     }
     this.remember(ref);
@@ -334,7 +344,10 @@ export class BullmqTransport implements Transport {
 
   private remember(ref: BlobRef): void {
     const key = blobKeyOf(ref);
-    if (key) this.keys.add(key);
+    if (key) {
+      this.keys.add(key);
+      this.live.add(key);
+    }
   }
 
   /**
@@ -355,7 +368,10 @@ export class BullmqTransport implements Transport {
       this.read.delete(producer);
       doomed.push(handoffKey(this.session.id, producer));
     }
-    for (const k of doomed) this.keys.delete(k);
+    for (const k of doomed) {
+      this.keys.delete(k);
+      this.live.delete(k);
+    }
     void this.session.redis.del(...doomed).catch(() => {});
   }
 
@@ -518,6 +534,7 @@ export class BullmqTransport implements Transport {
     await publishSpec(this.session, this.spec).catch(() => {});
     // the new states went with the data: a unit chained on one waits for its previous unit's re-run
     this.outputs.clear();
+    this.live.clear();
     this.producedBy.clear();
     this.read.clear();
     this.parked.clear();

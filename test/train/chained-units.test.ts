@@ -15,8 +15,7 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
   const lanes = Array.from({ length: shards }, () => Promise.resolve());
   const handedOver = new Map<number, SettleOnce<void>>();
-  const handOf = (index: number) =>
-    handedOver.get(index) ?? handedOver.set(index, settleOnce()).get(index)!;
+  const handOf = (index: number) => handedOver.get(index) ?? handedOver.set(index, settleOnce()).get(index)!;
   const running = new Set<string>();
   const completed: number[][] = [];
   const ended = new Set<number>();

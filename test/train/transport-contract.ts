@@ -103,8 +103,7 @@ export function transportContract(name: string, harness: TransportHarness): void
     });
     /** the same unit run in this thread, from the same state: the bits a transport must return */
     const expected = async (shard: number, state: GroupState, epoch = 1) =>
-      (await reference[shard]!.train(epoch, group.batchSize, groupRun(group), copyState(state), hyper))
-        .state;
+      (await reference[shard]!.train(epoch, group.batchSize, groupRun(group), copyState(state), hyper)).state;
     const nextMessage = (match: (m: WorkerMessage) => boolean) =>
       new Promise<WorkerMessage>((resolve) => {
         const stop = transport.listen((m) => {
@@ -212,8 +211,10 @@ export function transportContract(name: string, harness: TransportHarness): void
         return { ...message, unit: { ...message.unit, epoch } };
       };
       const after = (unit: UnitDispatch, shard: number): UnitDispatch => {
-        const { state: _, ...rest } = unitOn(shard, unit.unit.version + 1, start);
-        return { ...rest, unit: { ...rest.unit, epoch: unit.unit.epoch }, after: unit.unit };
+        const { type, worker, attempt, batchSize, group: run } = unitOn(shard, 0, start);
+        const { epoch, group: id, version } = unit.unit;
+        const next = { epoch, group: id, shard, version: version + 1 };
+        return { type, worker, unit: next, attempt, batchSize, group: run, hyper, after: unit.unit };
       };
 
       it('starts a unit sent before the one it follows ends from the state handed over: the in-process bits', async (context) => {

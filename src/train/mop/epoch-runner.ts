@@ -18,6 +18,9 @@ import { unitKey, type UnitRef } from '../transport/messages.js';
 import type { PlannedUnit } from './plan.js';
 import { settleOnce, type SettleOnce } from '../../core/settle-once.js';
 
+/** how long `started` waits for the first units to be sent before it runs anyway */
+const POSTED_WAIT_MS = 1000;
+
 export interface EpochTrainResult {
   plan: EpochPlan;
   /** per group, its state after the epoch */
@@ -146,6 +149,7 @@ export async function trainEpoch(
   // what `started` threw (a failed write behind): thrown once the epoch's units are back, not while
   // they run (the write queue stops at its first failure and every later write throws it too)
   let startFailure: Error | undefined;
+  let began: Promise<void> = Promise.resolve();
   try {
     // the executor posts the first units to the workers before it returns (its pump runs at once)
     const running = executePlan(
@@ -232,14 +236,22 @@ export async function trainEpoch(
         },
       },
     );
-    try {
-      options.started?.();
-    } catch (error) {
-      startFailure = error instanceof Error ? error : new Error(String(error));
-    }
+    const begin = () => {
+      try {
+        options.started?.();
+      } catch (error) {
+        startFailure = error instanceof Error ? error : new Error(String(error));
+      }
+    };
+    // where sending is asynchronous (jobs added to hosts' queues), once the first units are out: the
+    // work `started` does would otherwise hold them back
+    if (transport.posted) began = transport.posted(POSTED_WAIT_MS).then(begin);
+    else begin();
     await running;
+    await began;
     if (startFailure) throw startFailure;
   } finally {
+    await began;
     dispatcher.close();
   }
   return {

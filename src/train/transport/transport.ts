@@ -38,6 +38,11 @@ export interface Transport {
   readonly chainsUnits?: boolean;
   /** units dispatched `after` this one fail as interrupted: it will not end (it was given up) */
   withdraw?(unit: UnitRef): void;
+  /**
+   * where `dispatch` sends asynchronously: resolves once every unit dispatched so far is sent (or
+   * after `maxMs`, whichever comes first); never rejects
+   */
+  posted?(maxMs: number): Promise<void>;
   /** each worker's host, shard and lifecycle, in worker order */
   workers(): WorkerInfo[];
   /** hears every message from every worker until the returned function is called */
