@@ -37,7 +37,11 @@ export function oneGroupUnits(records: number) {
     startOf: (seed: number): GroupState =>
       packStack(0, [initialModelState(headArch(models[0]!.head), dims, prepared.classes, seed, 'm0')]),
     /** a unit of the group, called group `id`, from `state`, to worker 0 */
-    unitOf: (id: number, state: GroupState, extra: Partial<Pick<UnitDispatch, 'attempt' | 'fault'>> = {}): UnitDispatch => ({
+    unitOf: (
+      id: number,
+      state: GroupState,
+      extra: Partial<Pick<UnitDispatch, 'attempt' | 'fault'>> = {},
+    ): UnitDispatch => ({
       type: 'unit.dispatch',
       worker: 0,
       unit: { epoch: 1, group: id, shard: 0, version: 0 },
