@@ -68,6 +68,8 @@ interface Entry {
  */
 export class HostShards {
   private readonly entries = new Map<string, Entry>();
+  /** per session's shard, settles once every unit that came for it so far has posted its work */
+  private readonly turns = new Map<string, Promise<void>>();
 
   /**
    * Runs `work` on the session's shard worker as soon as it is started: the requests `work` posts
@@ -110,6 +112,22 @@ export class HostShards {
     if (entry.timer) clearTimeout(entry.timer);
     await entry.chain;
     await (await entry.pool.catch(() => undefined))?.stop();
+  }
+
+  /**
+   * A unit's place among the units that came for a session's shard: `ready` once those before it
+   * have posted their work to the shard's thread (or failed before), `done` once it has. A unit
+   * waiting for its state keeps the ones after it waiting: the thread runs them in the order sent.
+   */
+  turn(session: string, shard: number): { ready: Promise<void>; done: () => void } {
+    const id = `${session}#${shard}`;
+    const before = this.turns.get(id) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const last = before.then(() => mine);
+    this.turns.set(id, last);
+    void last.then(() => this.turns.get(id) === last && this.turns.delete(id));
+    return { ready: before, done };
   }
 
   /** the sessions with a shard worker here */

@@ -17,6 +17,7 @@ import { stateBuffers } from '../train/heads/group-state.js';
 import type { EvaluationResult, TrainUnitResult } from '../train/worker/unit-runner.js';
 import { releaseSessionStats, shardStatsInThread, takeKeptTrainRows } from './shard-stats-in-thread.js';
 import { wallMs } from './unit-trace.js';
+import { HostStateCache } from './host-state-cache.js';
 import { unitKey } from '../train/transport/messages.js';
 import { HandoffWaiter, handoffCode, handoffKey, isHandoff, queueHandoff } from './state-handoff.js';
 import {
@@ -31,6 +32,8 @@ import {
 } from './wire.js';
 
 const shards = new HostShards();
+/** the group states this host made or read lately: the next unit of a group here needs no fetch */
+const states = new HostStateCache();
 /** per agent connection, the connections its units wait for handed-over states on */
 const waiters = new Map<Redis, HandoffWaiter>();
 
@@ -133,33 +136,44 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
   const received = wallMs();
   const job = data as TrainUnitJob;
   const redis = redisOf(host);
+  // taken before anything is awaited: the shard's thread gets its units in the order they came
+  const turn = shards.turn(job.session, job.shard);
   return replying(host, job, async () => {
-    // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
-    if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
-      process.kill(process.pid, 'SIGKILL');
-    // chained: the state the group's previous unit hands over, the moment it ends on its host
-    const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
-    const handedOver = wallMs();
-    const [state, hyper] = await Promise.all([getState(redis, input), getState(redis, job.hyper)]);
-    const stateIn = wallMs();
-    const { result, seconds } = await onShard<{
-      result: TrainUnitResult;
-      seconds: number;
-    }>(host, job.session, job.shard, (pool) =>
-      // moved, not copied, into the thread: this handler has no further use for them
-      pool.worker(0).request(
-        'train',
-        {
-          epoch: job.unit.epoch,
-          batchSize: job.batchSize,
-          group: job.group,
-          state,
-          hyper,
-          ...(job.fault ? { fault: 'throw' as const } : {}),
-        },
-        [...stateBuffers(state), ...stateBuffers(hyper)],
-      ),
-    );
+    let posted: Promise<{ result: TrainUnitResult; seconds: number }>;
+    let handedOver: number;
+    let stateIn: number;
+    try {
+      // kill -9 of a host mid-unit, for the fault tests; a host honours it only when told to by its env
+      if (job.fault === 'exit' && process.env.LAYERLAB_TEST_FAULTS === '1')
+        process.kill(process.pid, 'SIGKILL');
+      // chained: the state the group's previous unit hands over, the moment it ends on its host
+      const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
+      handedOver = wallMs();
+      const [state, hyper] = await Promise.all([states.state(redis, input), getState(redis, job.hyper)]);
+      stateIn = wallMs();
+      await turn.ready;
+      posted = onShard(host, job.session, job.shard, (pool) => {
+        // moved, not copied, into the thread: this handler has no further use for them
+        const request = pool.worker(0).request(
+          'train',
+          {
+            epoch: job.unit.epoch,
+            batchSize: job.batchSize,
+            group: job.group,
+            state,
+            hyper,
+            ...(job.fault ? { fault: 'throw' as const } : {}),
+          },
+          [...stateBuffers(state), ...stateBuffers(hyper)],
+        );
+        turn.done();
+        return request;
+      });
+    } finally {
+      // posted, or failed before it: the next unit of the shard goes
+      void turn.ready.then(turn.done);
+    }
+    const { result, seconds } = await posted;
     const threadDone = wallMs();
     // by reference, in the group's scope: its coordinator deletes it once the next unit consumed it;
     // stored in the reply's transaction (one round trip, and no reply without its state)
@@ -167,6 +181,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       scope: stateScope(job.session, job.unit.group),
       inlineMax: 0,
     });
+    states.keep(out.ref, out.bytes);
     const reply: TrainUnitReply = {
       state: out.ref,
       lossSum: f64ToWire(result.lossSum),
