@@ -117,7 +117,8 @@ export class HostShards {
   /**
    * A unit's place among the units that came for a session's shard: `ready` once those before it
    * have posted their work to the shard's thread (or failed before), `done` once it has. A unit
-   * waiting for its state keeps the ones after it waiting: the thread runs them in the order sent.
+   * reading its state keeps the ones after it waiting: the thread runs them in the order sent (a
+   * chained unit takes its turn once its state is handed over, `trainUnit`).
    */
   turn(session: string, shard: number): { ready: Promise<void>; done: () => void } {
     const id = `${session}#${shard}`;

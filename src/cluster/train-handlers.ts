@@ -136,8 +136,10 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
   const received = wallMs();
   const job = data as TrainUnitJob;
   const redis = redisOf(host);
-  // taken before anything is awaited: the shard's thread gets its units in the order they came
-  const turn = shards.turn(job.session, job.shard);
+  // taken before anything is awaited: the shard's thread gets its units in the order they came. A
+  // chained unit takes its place when its state is handed over instead: waiting, it holds no unit
+  // back, so a retry of the unit it waits on (sent after it) is not queued behind it (a cycle)
+  let turn = isHandoff(job.state) ? undefined : shards.turn(job.session, job.shard);
   return replying(host, job, async () => {
     let posted: Promise<{ result: TrainUnitResult; seconds: number }>;
     let handedOver: number;
@@ -148,10 +150,11 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
         process.kill(process.pid, 'SIGKILL');
       // chained: the state the group's previous unit hands over, the moment it ends on its host
       const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
+      const place = (turn ??= shards.turn(job.session, job.shard));
       handedOver = wallMs();
       const [state, hyper] = await Promise.all([states.state(redis, input), getState(redis, job.hyper)]);
       stateIn = wallMs();
-      await turn.ready;
+      await place.ready;
       posted = onShard(host, job.session, job.shard, (pool) => {
         // moved, not copied, into the thread: this handler has no further use for them
         const request = pool.worker(0).request(
@@ -166,12 +169,12 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
           },
           [...stateBuffers(state), ...stateBuffers(hyper)],
         );
-        turn.done();
+        place.done();
         return request;
       });
     } finally {
       // posted, or failed before it: the next unit of the shard goes
-      void turn.ready.then(turn.done);
+      if (turn) void turn.ready.then(turn.done);
     }
     const { result, seconds } = await posted;
     const threadDone = wallMs();

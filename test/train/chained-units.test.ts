@@ -9,8 +9,9 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Workers as a chaining transport's hosts behave: each runs what it is sent one unit after the
- * other, in the order sent; a unit sent before its group's previous unit ended waits there (holding
- * the worker) until that unit hands its state over, and fails as interrupted when it is withdrawn.
+ * other, in the order sent; a unit sent before its group's previous unit ended waits there until
+ * that unit hands its state over, and only then takes its place on the worker (so a retry of the
+ * unit it waits on is never queued behind it), and fails as interrupted when it is withdrawn.
  */
 function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
   const lanes = Array.from({ length: shards }, () => Promise.resolve());
@@ -29,8 +30,8 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
     inFlight[unit.worker]!++;
     expect(inFlight[unit.worker], `worker ${unit.worker} holds more than two units`).toBeLessThanOrEqual(2);
     if (inFlight[unit.worker]! > 1) sentAtOnce++;
-    const ran = lanes[unit.worker]!.then(async () => {
-      if (waitFor) await waitFor.promise;
+    const place = waitFor ? waitFor.promise.then(() => lanes[unit.worker]!) : lanes[unit.worker]!;
+    const ran = place.then(async () => {
       for (const key of [`g${unit.group}`, `w${unit.worker}`]) {
         expect(running.has(key), `${key} runs two units at once`).toBe(false);
         running.add(key);
@@ -44,7 +45,9 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
       handOf(unit.index).resolve();
     });
     const settled = ran.finally(() => inFlight[unit.worker]!--);
-    lanes[unit.worker] = settled.catch(() => undefined);
+    const queued = settled.catch(() => undefined);
+    if (waitFor) void waitFor.promise.then(() => (lanes[unit.worker] = queued), () => undefined);
+    else lanes[unit.worker] = queued;
     return settled;
   };
   // the executor gave a unit up: what waits for its state fails as interrupted
@@ -61,12 +64,12 @@ describe('chained units: sent before their group’s previous unit ends, they wa
   it('property: groups still visit their shards in plan order, one unit at a time, and no wait closes a cycle', async () => {
     const rng = new Rng(17);
     let chained = 0;
-    for (let trial = 0; trial < 50; trial++) {
+    for (let trial = 0; trial < 100; trial++) {
       const groups = 1 + rng.int(9);
       const shards = 1 + rng.int(4);
       const costs = Array.from({ length: groups * shards }, () => 1 + rng.int(20));
       const plan = planEpoch(groups, shards, (u) => costs[u.group * shards + u.shard]!, rng);
-      const workers = chainingWorkers(shards, rng, 0.1);
+      const workers = chainingWorkers(shards, rng, 0.3);
       await executePlan(plan, shards, workers.run, {
         ahead: 1,
         chain: true,

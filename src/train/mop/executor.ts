@@ -47,7 +47,9 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  * state over (worker to worker), so the coordinator leaves the group's path between workers. Still
  * one unit running per worker and per group (a chained one only waits), each group visits its shards
  * in plan order, and a worker takes units sent ahead in plan order, so no wait can close a cycle:
- * the plan's virtual times order every unit after the ones it waits on.
+ * the plan's virtual times order every unit after the ones it waits on. A retry breaks that order
+ * (it is sent after the worker's unit ahead), so a chained unit must wait for its state without
+ * holding its worker: the transport queues it on the worker only once its state is handed over.
  */
 export function executePlan(
   plan: EpochPlan,
