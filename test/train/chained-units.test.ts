@@ -46,7 +46,11 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
     });
     const settled = ran.finally(() => inFlight[unit.worker]!--);
     const queued = settled.catch(() => undefined);
-    if (waitFor) void waitFor.promise.then(() => (lanes[unit.worker] = queued), () => undefined);
+    if (waitFor)
+      void waitFor.promise.then(
+        () => (lanes[unit.worker] = queued),
+        () => undefined,
+      );
     else lanes[unit.worker] = queued;
     return settled;
   };
