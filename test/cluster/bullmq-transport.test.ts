@@ -57,6 +57,17 @@ if (redisTestsRun)
       );
       expect(expired.length).toBeGreaterThan(0);
     });
+
+    it('a retry queued after a chained unit did not wait for that unit to give its slot back', () => {
+      // epochs 14 and 15: the no-cycle case; a host that queued a chained unit as it came would hold
+      // the retry behind it until the wait ran out, on every host of the cycle
+      const expired = [...cluster!.hosts.values()]
+        .flatMap((h) => h.lines)
+        .filter(
+          (l) => l.type === 'worker.unit' && /unit e1[45]-\S+ state did not come/.test(String(l.error)),
+        );
+      expect(expired).toEqual([]);
+    });
   });
 else
   describe(`transport contract: BullMQ across hosts${redisSkipReason}`, () =>

@@ -270,6 +270,35 @@ export function transportContract(name: string, harness: TransportHarness): void
           dispatcher.close();
         }
       });
+
+      it('runs the retry of a unit sent after a unit chained on a unit that waits on it (no cycle)', async (context) => {
+        if (!transport.chainsUnits) return context.skip();
+        const dispatcher = new UnitDispatcher(transport);
+        try {
+          // one group: p on shard 0 fails its first try, s follows it on shard 1
+          const p = firstOf(14, { fault: 'throw' });
+          const s = after(p, 1);
+          // another: r on shard 1 starts from its state, q follows it on shard 0
+          const r = { ...unitOn(1, 0, start), unit: { epoch: 15, group: group.id, shard: 1, version: 0 } };
+          const q = after(r, 0);
+          const failed = dispatcher.run(p);
+          const outcomes = [s, r, q].map((m) => dispatcher.run(m));
+          await expect(failed).rejects.toThrow(/injected fault/);
+          // p's retry comes to worker 0 after q, which waits for r's state; r came to worker 1 after
+          // s, which waits for p's: a worker that queued units in the order sent would wait forever
+          const retried = await dispatcher.run({ ...firstOf(14), attempt: 2 });
+          const [sDone, rDone, qDone] = await Promise.all(outcomes);
+          const pState = await expected(0, start, 14);
+          const rState = await expected(1, start, 15);
+          expect(sameState(retried.result.state, pState)).toBe(true);
+          expect(sameState(sDone!.result.state, await expected(1, pState, 14))).toBe(true);
+          expect(sameState(rDone!.result.state, rState)).toBe(true);
+          expect(sameState(qDone!.result.state, await expected(0, rState, 15))).toBe(true);
+          expect(dispatcher.ignored).toBe(0);
+        } finally {
+          dispatcher.close();
+        }
+      });
     });
 
     it('accepts a unit reported twice once, against the group state version', async () => {

@@ -33,7 +33,9 @@ export interface Transport {
   readonly evaluatesBehindUnits?: boolean;
   /**
    * true when a unit may be dispatched before its group's previous unit is in (`UnitDispatch.after`):
-   * its worker starts it from the state that unit hands over, and `withdraw` is implemented
+   * its worker starts it from the state that unit hands over, and `withdraw` is implemented. Such a
+   * unit takes its place in its worker's order only once that state is in: waiting, it holds back
+   * no unit sent after it (a retry of the unit it waits on may be one)
    */
   readonly chainsUnits?: boolean;
   /** units dispatched `after` this one fail as interrupted: it will not end (it was given up) */
