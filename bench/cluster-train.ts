@@ -28,6 +28,7 @@ import type { TrainJob } from '../src/train/mop/train-job.js';
 import { unitKey, type UnitDispatch } from '../src/train/transport/messages.js';
 import { startBenchCluster } from './harness/bench-cluster.js';
 import { HostJobLog, hostTimelines, timelineLines } from './harness/host-timeline.js';
+import { watchRedisLoad, type RedisLoad } from './harness/redis-load.js';
 import { writeResults } from './harness/results-file.js';
 import { workerRecords, writeShardStore } from './harness/shard-stores.js';
 import { createBenchStore } from './train-bench-store.js';
@@ -56,6 +57,18 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 const hostJobs = new HostJobLog();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A session's Redis load per unit: CPU ms, and µs and calls per command (a script's inner commands twice). */
+function redisPerUnit(load: RedisLoad, units: number) {
+  return {
+    cpuMs: (load.cpuSeconds * 1000) / units,
+    commands: load.commands.map((c) => ({
+      command: c.command,
+      usec: c.usec / units,
+      calls: c.calls / units,
+    })),
+  };
+}
 
 interface Trips {
   trips: { roundTripMs: number; unitMs: number }[];
@@ -179,6 +192,7 @@ try {
 
   const run = async (name: string, source: WorkerSource) => {
     const record: Trips = { trips: [], gapsMs: [], traces: [] };
+    const redisLoad = await watchRedisLoad(url, bench.redisPid);
     const t0 = wallMs();
     const started = performance.now();
     const outcome = await train(job, {
@@ -187,6 +201,7 @@ try {
       workers: timed(source, record),
     });
     const seconds = (performance.now() - started) / 1000;
+    const redis = await redisLoad.stop();
     const s = (ms = t0) => (ms - t0) / 1000;
     const coordinator = {
       ready: s(record.ready),
@@ -194,7 +209,7 @@ try {
       lastOutcome: s(record.lastOutcome),
       returned: seconds,
     };
-    return { seconds, t0, end: wallMs(), coordinator, ...record, outcome };
+    return { seconds, t0, end: wallMs(), coordinator, ...record, outcome, redis };
   };
   const local = await run('local', threads);
   const clusters: Awaited<ReturnType<typeof run>>[] = [];
@@ -253,6 +268,11 @@ try {
     /** each session's dispatch overhead ÷ the median unit, and its phases: hosts and code warm up */
     sessionOverheadRatios: clusters.map((c) => clusterOverhead(c) / medianUnitMs),
     sessionBreakdownsMs: clusters.map((c) => breakdown(c.traces)),
+    /**
+     * Redis's work per unit over each whole cluster session (units, statistics and evaluation jobs,
+     * heartbeats): what the scale simulation's one Redis must serve per unit of the protocol as built
+     */
+    sessionRedisPerUnit: clusters.map((c) => redisPerUnit(c.redis, c.traces.length)),
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
   console.log(
@@ -299,6 +319,15 @@ try {
         `    ${phase.padEnd(30)} ${result.sessionBreakdownsMs.map((b) => b[phase]!.toFixed(2).padStart(8)).join(' ')}`,
       );
   }
+  const perUnit = result.sessionRedisPerUnit;
+  console.log(
+    `  Redis's CPU per unit over each session (all its jobs and heartbeats ÷ its units): ${perUnit.map((r) => `${r.cpuMs.toFixed(3)} ms`).join(', ')}`,
+  );
+  console.log(`    where it goes in the first session (µs per unit, calls per unit):`);
+  for (const c of perUnit[0]!.commands.slice(0, 10))
+    console.log(
+      `    ${c.command.padEnd(22)} ${c.usec.toFixed(1).padStart(8)} µs ${c.calls.toFixed(2).padStart(8)}`,
+    );
   if (process.env.BENCH_TRACE)
     writeFileSync(
       process.env.BENCH_TRACE,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
 import { startBenchCluster } from './bench-cluster.js';
+import { cpuSeconds } from './redis-load.js';
 
 export interface DispatchTiming {
   /** seconds, medians */
@@ -22,12 +22,6 @@ export interface DispatchTiming {
     rawMs?: { tiny: number; state: number };
     rawRedisCpuMs?: { tiny: number; state: number };
   };
-}
-
-/** CPU seconds a process has used (user + system), from /proc/PID/stat (Linux; 100 ticks a second). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
