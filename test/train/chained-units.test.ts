@@ -11,48 +11,57 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Workers as a chaining transport's hosts behave: each runs what it is sent one unit after the
  * other, in the order sent; a unit sent before its group's previous unit ended waits there until
  * that unit hands its state over, and only then takes its place on the worker (so a retry of the
- * unit it waits on is never queued behind it), and fails as interrupted when it is withdrawn.
+ * unit it waits on is never queued behind it), and fails as interrupted when it is withdrawn. Units
+ * sent to a worker together (one executor pass: the BullMQ transport sends them as one job) start
+ * waiting one after the other: each once the one before it has its place.
  */
-function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
+function chainingWorkers(shards: number, rng: Rng, failureRate: number, ahead: number) {
   const lanes = Array.from({ length: shards }, () => Promise.resolve());
+  // per worker, the last unit of the run being sent now: the next one starts once it has its place
+  const runTail: (Promise<void> | undefined)[] = [];
   const handedOver = new Map<number, SettleOnce<void>>();
   const handOf = (index: number) => handedOver.get(index) ?? handedOver.set(index, settleOnce()).get(index)!;
   const running = new Set<string>();
   const completed: number[][] = [];
   const ended = new Set<number>();
   let chained = 0;
-  let sentAtOnce = 0;
+  let runs = 0;
   const inFlight = new Array<number>(shards).fill(0);
   const run = (unit: PlannedUnit, attempt: number) => {
-    const waitFor = unit.after === undefined ? undefined : handOf(unit.after);
+    const { worker } = unit;
     // sent while its group's previous unit has not handed its state over
     if (unit.after !== undefined && !ended.has(unit.after)) chained++;
-    inFlight[unit.worker]!++;
-    expect(inFlight[unit.worker], `worker ${unit.worker} holds more than two units`).toBeLessThanOrEqual(2);
-    if (inFlight[unit.worker]! > 1) sentAtOnce++;
-    const place = waitFor ? waitFor.promise.then(() => lanes[unit.worker]!) : lanes[unit.worker]!;
-    const ran = place.then(async () => {
-      for (const key of [`g${unit.group}`, `w${unit.worker}`]) {
-        expect(running.has(key), `${key} runs two units at once`).toBe(false);
-        running.add(key);
-      }
-      await tick(rng.int(3));
-      running.delete(`g${unit.group}`);
-      running.delete(`w${unit.worker}`);
-      if (attempt === 1 && rng.next() < failureRate) throw new Error('unit failed');
-      (completed[unit.group] ??= []).push(unit.shard);
-      ended.add(unit.index);
-      handOf(unit.index).resolve();
+    inFlight[worker]!++;
+    expect(inFlight[worker], `worker ${worker} holds too many units`).toBeLessThanOrEqual(ahead + 1);
+    const before = runTail[worker];
+    if (before) runs++;
+    else queueMicrotask(() => (runTail[worker] = undefined));
+    const handed = (before ?? Promise.resolve()).then(() =>
+      unit.after === undefined ? undefined : handOf(unit.after).promise,
+    );
+    runTail[worker] = handed.then(
+      () => undefined,
+      () => undefined,
+    );
+    const ran = handed.then(() => {
+      // its place: behind what the worker holds now
+      const mine = lanes[worker]!.then(async () => {
+        for (const key of [`g${unit.group}`, `w${worker}`]) {
+          expect(running.has(key), `${key} runs two units at once`).toBe(false);
+          running.add(key);
+        }
+        await tick(rng.int(3));
+        running.delete(`g${unit.group}`);
+        running.delete(`w${worker}`);
+        if (attempt === 1 && rng.next() < failureRate) throw new Error('unit failed');
+        (completed[unit.group] ??= []).push(unit.shard);
+        ended.add(unit.index);
+        handOf(unit.index).resolve();
+      });
+      lanes[worker] = mine.catch(() => undefined);
+      return mine;
     });
-    const settled = ran.finally(() => inFlight[unit.worker]!--);
-    const queued = settled.catch(() => undefined);
-    if (waitFor)
-      void waitFor.promise.then(
-        () => (lanes[unit.worker] = queued),
-        () => undefined,
-      );
-    else lanes[unit.worker] = queued;
-    return settled;
+    return ran.finally(() => inFlight[worker]!--);
   };
   // the executor gave a unit up: what waits for its state fails as interrupted
   const giveUp = (unit: PlannedUnit) => handOf(unit.index).reject(interrupted());
@@ -60,32 +69,43 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number) {
     run,
     giveUp,
     completed,
-    counts: () => ({ chained, sentAtOnce }),
+    counts: () => ({ chained, runs }),
   };
 }
 
 describe('chained units: sent before their group’s previous unit ends, they wait on their worker', () => {
-  it('property: groups still visit their shards in plan order, one unit at a time, and no wait closes a cycle', async () => {
-    const rng = new Rng(17);
-    let chained = 0;
-    for (let trial = 0; trial < 100; trial++) {
-      const groups = 1 + rng.int(9);
-      const shards = 1 + rng.int(4);
-      const costs = Array.from({ length: groups * shards }, () => 1 + rng.int(20));
-      const plan = planEpoch(groups, shards, (u) => costs[u.group * shards + u.shard]!, rng);
-      const workers = chainingWorkers(shards, rng, 0.3);
-      await executePlan(plan, shards, workers.run, {
-        ahead: 1,
-        chain: true,
-        onGiveUp: workers.giveUp,
-        onRetry: async () => void (await tick(0)),
-      });
-      for (let g = 0; g < groups; g++) expect(workers.completed[g]).toEqual(plan.visits[g]);
-      chained += workers.counts().chained;
-    }
-    // the option did something: units waited on their worker for a state handed over
-    expect(chained).toBeGreaterThan(0);
-  });
+  it.each([
+    { ahead: 1, refillAt: undefined },
+    { ahead: 3, refillAt: 1 },
+  ])(
+    'property: groups still visit their shards in plan order, one unit at a time, and no wait closes a cycle (ahead $ahead, refilled at $refillAt)',
+    async ({ ahead, refillAt }) => {
+      const rng = new Rng(17);
+      let chained = 0;
+      let runs = 0;
+      for (let trial = 0; trial < 100; trial++) {
+        const groups = 1 + rng.int(9);
+        const shards = 1 + rng.int(4);
+        const costs = Array.from({ length: groups * shards }, () => 1 + rng.int(20));
+        const plan = planEpoch(groups, shards, (u) => costs[u.group * shards + u.shard]!, rng);
+        const workers = chainingWorkers(shards, rng, 0.3, ahead);
+        await executePlan(plan, shards, workers.run, {
+          ahead,
+          ...(refillAt === undefined ? {} : { refillAt }),
+          chain: true,
+          onGiveUp: workers.giveUp,
+          onRetry: async () => void (await tick(0)),
+        });
+        for (let g = 0; g < groups; g++) expect(workers.completed[g]).toEqual(plan.visits[g]);
+        chained += workers.counts().chained;
+        runs += workers.counts().runs;
+      }
+      // the options did something: units waited on their worker for a state handed over, and
+      // units went to a worker together
+      expect(chained).toBeGreaterThan(0);
+      expect(runs).toBeGreaterThan(0);
+    },
+  );
 
   it('a unit given up fails the run, and the unit chained on it stops waiting (no hang)', async () => {
     // two groups on two workers: each worker's second unit is chained on the other worker's first

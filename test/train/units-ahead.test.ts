@@ -54,6 +54,29 @@ describe('units sent ahead: a worker holds its next unit while it runs one', () 
     expect(sentWhileRunning).toBeGreaterThan(0);
   });
 
+  it('refilled at one unit: a busy worker is sent its next units together, once it is down to one', async () => {
+    // eight groups on one shard: every unit is ready, so only the options decide when each goes out
+    const plan = planEpoch(8, 1, () => 1, new Rng(5));
+    const heldWhenSent = async (refillAt?: number) => {
+      let held = 0;
+      const seen: number[] = [];
+      await executePlan(
+        plan,
+        1,
+        async () => {
+          seen.push(held++);
+          await tick(1);
+          held--;
+        },
+        { ahead: 3, ...(refillAt === undefined ? {} : { refillAt }) },
+      );
+      return seen;
+    };
+    expect(await heldWhenSent(1)).toEqual([0, 1, 2, 3, 1, 2, 3, 1]);
+    // without it, topped up one unit at a time
+    expect(await heldWhenSent()).toEqual([0, 1, 2, 3, 3, 3, 3, 3]);
+  });
+
   describe('worker threads', () => {
     const { inits, group, hyper, startOf, unitOf, remove } = oneGroupUnits(160);
     afterAll(remove);

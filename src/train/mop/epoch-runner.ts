@@ -209,6 +209,7 @@ export async function trainEpoch(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         done,
         ahead: transport.unitsAhead ?? 0,
+        ...(transport.refillsAt !== undefined ? { refillAt: transport.refillsAt } : {}),
         chain: transport.chainsUnits ?? false,
         onGiveUp: (unit) => {
           appliedOf(unit.index).reject(new Error(`unit ${unitKey(refOf(unit))} did not end`));

@@ -15,6 +15,12 @@ export interface ExecuteOptions {
    */
   ahead?: number;
   /**
+   * a busy worker is sent more units only once it holds at most this many (then up to `ahead`
+   * beyond the one it runs, at once): units go out in runs a transport can send as one message
+   * (`Transport.refillsAt`) @default ahead
+   */
+  refillAt?: number;
+  /**
    * a worker may be sent its next planned unit (idle with no unit ready, or as its unit ahead) while
    * that unit's group is still on another worker, to start from the state that unit hands over
    * (`Transport.chainsUnits`) @default false
@@ -42,6 +48,8 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  * With `ahead`, a worker is also sent its next planned unit while it runs one (it queues on the
  * worker) once that unit's group has finished its previous unit: nothing about which state a unit
  * starts from changes, only that the worker need not wait for the coordinator between units.
+ * With `refillAt`, a busy worker is topped up only once it is down to that many units, so that the
+ * units it is sent go out together (the BullMQ transport sends them as one job).
  * With `chain`, a worker whose next planned unit waits on its group's previous unit, sent and not
  * ended, is sent it anyway (idle, or as its unit ahead): it starts the moment that unit hands its
  * state over (worker to worker), so the coordinator leaves the group's path between workers. Still
@@ -58,6 +66,7 @@ export function executePlan(
   options: ExecuteOptions = {},
 ): Promise<void> {
   const { signal, maxAttempts = 3, onRetry, done, ahead = 0, chain = false, onGiveUp } = options;
+  const refillAt = Math.min(options.refillAt ?? ahead, ahead);
   const queues: PlannedUnit[][] = Array.from({ length: workers }, () => []);
   const finished = new Set<number>(done);
   // units sent and not ended: tries in progress, and retries pending
@@ -102,11 +111,13 @@ export function executePlan(
     };
     const pump = () => {
       // again while any unit went out: a unit sent to a later worker can make an earlier worker's
-      // next one chainable
+      // next one chainable (and a worker being refilled takes it in the same run)
+      const refilling = new Set<number>();
       for (let sending = true; sending && !failure && !signal?.aborted;) {
         sending = false;
         for (let worker = 0; worker < workers; worker++) {
           const queue = queues[worker]!;
+          if (inFlight[worker]! > refillAt && !refilling.has(worker)) continue;
           while (inFlight[worker]! <= ahead) {
             // an idle worker takes any ready unit; one sent ahead is only the next in plan order, so
             // committing the worker early never puts a later unit before one the plan expects first
@@ -119,6 +130,7 @@ export function executePlan(
             if (at < 0) break;
             const [next] = queue.splice(at, 1);
             inFlight[worker]!++;
+            refilling.add(worker);
             sent.add(next!.index);
             sending = true;
             attemptUnit(worker, next!, 1);

@@ -26,6 +26,12 @@ export interface Transport {
    */
   readonly unitsAhead?: number;
   /**
+   * a busy worker is sent more units only once it holds at most this many, and then up to
+   * `unitsAhead` beyond the one it runs, in one go: a transport sends the units dispatched to a
+   * worker together as one message; absent: `unitsAhead` (topped up one unit at a time)
+   */
+  readonly refillsAt?: number;
+  /**
    * true when `evaluate` may be called while units run: each worker evaluates after the units sent to
    * it before (so a group can be validated as soon as its epoch's last unit is in); absent: only
    * between epochs
