@@ -11,7 +11,7 @@ export interface DispatchTiming {
   /** Redis's own CPU time (from /proc) per unit and per byte of state: the part that queues */
   redis: { perJob: number; perByte: number };
   /** a state as raw bytes in a Redis key, SET on one connection and GET on another (one pass) */
-  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number };
+  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number; redisPerPass?: number };
   /** what was measured, for the record */
   measured: {
     units: number;
@@ -91,6 +91,7 @@ export async function measureDispatch(stateBytes: number, units: number): Promis
         roundTrip: rawTiny.ms / 1000,
         perStateByte: Math.max(0, rawState.ms - rawTiny.ms) / 1000 / stateBytes,
         redisPerByte: Math.max(0, rawState.redisCpu - rawTiny.redisCpu) / stateBytes,
+        redisPerPass: rawTiny.redisCpu,
       },
       roundTrip: noop.ms / 1000,
       perStateByte: Math.max(0, state.ms - noop.ms) / 1000 / stateBytes,

@@ -22,9 +22,15 @@ export interface ClusterInputs {
   redis: { perJob: number; perByte: number };
   /**
    * measured: one pass of a state through Redis as raw bytes in a key (SET on one connection, GET on
-   * another): the round trip of a tiny key, seconds per byte of state, and Redis's own CPU per byte
+   * another): the round trip of a tiny key, seconds per byte of state, Redis's own CPU per byte, and
+   * its CPU for the pass of a tiny key (what a unit's own reply costs it: a push and a pop)
    */
-  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number };
+  raw?: { roundTrip: number; perStateByte: number; redisPerByte: number; redisPerPass?: number };
+  /**
+   * 'ahead' only: units per BullMQ job (a worker down to one unit is sent its next ones as one job),
+   * so BullMQ's work is shared by them while each unit's reply still passes Redis @default 1
+   */
+  unitsPerJob?: number;
   /**
    * how a unit's state travels (default 'job'): 'job', base64 inside the BullMQ job and its reply (2
    * passes through Redis); 'reference', raw bytes in a Redis key, the coordinator still between two
@@ -65,11 +71,15 @@ export function transportSeconds(inputs: ClusterInputs, heads: number): { serial
         1.5 * bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) +
         hop(3),
     };
-  if (raw && inputs.protocol === 'ahead')
+  if (raw && inputs.protocol === 'ahead') {
+    const perJob = inputs.unitsPerJob ?? 1;
+    // one unit a job: its completion is in perJob (the probe heard it); more: each replies by itself
+    const replies = perJob > 1 ? (raw.redisPerPass ?? 0) : 0;
     return {
-      serial: redis.perJob + 1.5 * bytes * raw.redisPerByte,
+      serial: redis.perJob / perJob + replies + 1.5 * bytes * raw.redisPerByte,
       parallel: raw.roundTrip + bytes * Math.max(0, raw.perStateByte - raw.redisPerByte) + hop(2),
     };
+  }
   const serial = redis.perJob + 2 * bytes * redis.perByte;
   const parallel =
     Math.max(0, dispatch.roundTrip - redis.perJob) +

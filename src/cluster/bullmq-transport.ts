@@ -20,6 +20,9 @@ import {
   type TrainEvalReply,
   type TrainSessionSpec,
   type TrainUnitJob,
+  type TrainUnitsJob,
+  REFILL_AT,
+  UNITS_AHEAD,
   type TrainUnitReply,
 } from './train-jobs.js';
 import { wallMs, type UnitTrace } from './unit-trace.js';
@@ -81,12 +84,14 @@ const HYPER_INLINE_MAX = 4096;
  * coordinator's `UnitDispatcher` accepts one per group state version. A worker is `lost` when its
  * host stops heartbeating; `recover` moves it to another live host holding the shard (a replica),
  * or waits, with a status line, until one is up.
- * Units go ahead (`unitsAhead`): a worker's next unit is queued on its host while it runs one (the
- * host reads its state and posts it to the shard's thread, behind the running unit), and it
+ * Units go ahead (`unitsAhead`): a worker's next units are queued on its host while it runs one (the
+ * host reads their states and posts them to the shard's thread, behind the running unit); a worker
+ * down to one unit is sent up to three more at once (`refillsAt`), as one job, so that BullMQ's
+ * work per job (Redis's main load at scale) is shared by them. And it
  * `chainsUnits`: a unit sent before its group's previous unit ends waits on its host for the state
  * that unit hands over (state-handoff.ts). So a group goes from one host to the next, and a host
- * from one unit to the next, without the coordinator's round trip in between. A host has two slots
- * per worker; where it serves more of the run's shards than it has workers (a shard moved there),
+ * from one unit to the next, without the coordinator's round trip in between. A host has a slot per
+ * unit a worker may hold; where it serves more of the run's shards than it has workers (a shard moved there),
  * a unit ahead is held here until its worker is idle, and a chained one until its previous unit's
  * reply is in, so that no job waits there in a slot another shard's unit needs.
  */
@@ -106,6 +111,8 @@ export class BullmqTransport implements Transport {
   private readonly used = new Set<string>();
   /** per worker, its last job's sending: the next one is added to its host's queue after it */
   private readonly posting: Promise<void>[] = [];
+  /** per worker, the units posted in this pass (this tick): they go as one job */
+  private readonly gathering: (string[] | undefined)[] = [];
   /** per unit key, the new state its first good reply named: the input of the unit chained on it */
   private readonly outputs = new Map<string, BlobRef>();
   /** state keys in Redis now, as far as this coordinator knows (stored or named by a reply, not deleted) */
@@ -121,8 +128,10 @@ export class BullmqTransport implements Transport {
   private readonly handoffWaitS: number;
   readonly remote = true;
   readonly chainsUnits = true;
-  /** a worker's next unit is queued on its host behind the one it runs (held here on a shared host) */
-  readonly unitsAhead = 1;
+  /** a worker's next units are queued on its host behind the one it runs (held here on a shared host) */
+  readonly unitsAhead = UNITS_AHEAD;
+  /** ...sent once it is down to one, together: one BullMQ job for the lot */
+  readonly refillsAt = REFILL_AT;
 
   private constructor(
     private readonly session: ClusterSession,
@@ -237,27 +246,39 @@ export class BullmqTransport implements Transport {
   }
 
   /**
-   * Sends a job after the jobs posted before it to the same worker are added (a unit queued ahead
-   * must not overtake the one it goes behind, whose state is still being stored).
+   * Sends a unit's job after the jobs posted before it to the same worker are added (a unit queued
+   * ahead must not overtake the one it goes behind, whose state is still being stored). The units
+   * posted to a worker in one pass of the executor (this tick) go as one job (`train-units`).
    */
   private post(job: string): void {
-    const flight = this.sent.get(job)!;
-    const { worker } = flight;
-    const sent = (this.posting[worker] ?? Promise.resolve()).then(() => this.send(job));
+    const { worker } = this.sent.get(job)!;
+    const gathering = this.gathering[worker];
+    if (gathering) return void gathering.push(job);
+    const jobs = [job];
+    this.gathering[worker] = jobs;
+    const before = this.posting[worker] ?? Promise.resolve();
+    const sent = Promise.resolve()
+      .then(() => {
+        this.gathering[worker] = undefined;
+        return before;
+      })
+      .then(() => this.send(jobs));
     this.posting[worker] = sent.then(
       () => {},
       () => {},
     );
     void sent.catch((raw: unknown) => {
-      if (!this.drop(job)) return;
+      const dropped = jobs.map((j) => [j, this.sent.get(j)!] as const).filter(([j]) => this.drop(j));
+      if (dropped.length === 0) return;
       this.settled();
-      this.emit({
-        type: 'unit.failed',
-        worker: flight.worker,
-        unit: flight.unit,
-        attempt: flight.attempt,
-        message: `could not queue the unit on host ${flight.host}: ${raw instanceof Error ? raw.message : String(raw)}`,
-      });
+      for (const [, flight] of dropped)
+        this.emit({
+          type: 'unit.failed',
+          worker: flight.worker,
+          unit: flight.unit,
+          attempt: flight.attempt,
+          message: `could not queue the unit on host ${flight.host}: ${raw instanceof Error ? raw.message : String(raw)}`,
+        });
     });
   }
 
@@ -270,8 +291,8 @@ export class BullmqTransport implements Transport {
 
   /**
    * Whether `worker`'s host serves more of the run's shards than it has workers (a shard moved
-   * there): it has a slot per worker for a running unit and one for a unit behind it, so there a
-   * unit behind another, or waiting for a hand-over, could hold the slot another shard's unit needs.
+   * there): it has slots per worker for a running unit and the units behind it, so there a unit
+   * behind another, or waiting for a hand-over, could hold the slot another shard's unit needs.
    */
   private crowded(worker: number): boolean {
     const host = this.assigned[worker];
@@ -290,21 +311,46 @@ export class BullmqTransport implements Transport {
     return { after, waitS: this.handoffWaitS };
   }
 
-  private async send(job: string): Promise<void> {
+  /** Adds the units' job to their worker's host queue: one unit alone as `train-unit`, more as `train-units`. */
+  private async send(jobs: string[]): Promise<void> {
+    const payloads: TrainUnitJob[] = [];
+    for (const job of jobs) {
+      // gone meanwhile (withdrawn, its host lost): not sent
+      if (!this.inFlight.has(job)) continue;
+      const payload = await this.payload(job);
+      if (payload) payloads.push(payload);
+    }
+    if (payloads.length === 0) return;
+    const flights = payloads.map((p) => this.sent.get(p.job)!);
+    const { worker } = flights[0]!;
+    const host = this.inFlight.get(payloads[0]!.job)?.host ?? this.assigned[worker]!;
+    const encoded = wallMs();
+    for (const flight of flights) flight.stamps.encoded = encoded;
+    if (payloads.length === 1) await this.session.send(host, 'train-unit', payloads[0]!.job, payloads[0]!);
+    else {
+      const units: TrainUnitsJob = { session: this.session.id, units: payloads };
+      await this.session.send(host, 'train-units', this.session.nextJobId('train-units'), units);
+    }
+    const added = wallMs();
+    for (const flight of flights) flight.stamps.added = added;
+  }
+
+  /** A unit's job data: its state stored (or the unit it is chained on), or none while it is parked. */
+  private async payload(job: string): Promise<TrainUnitJob | undefined> {
     const flight = this.sent.get(job)!;
-    const { stamps, message } = flight;
+    const { message } = flight;
     const scope = stateScope(this.session.id, message.unit.group);
     let state: BlobRef | HandoffRef;
     if (flight.after) {
       const input = this.chainedInput(job, flight.after);
-      if (!input) return; // parked: posted again when the previous unit's reply is in
+      if (!input) return undefined; // parked: posted again when the previous unit's reply is in
       state = input;
       if (!isHandoff(input)) flight.input = input;
     } else {
       state = await this.store(message.state!, { scope, inlineMax: 0 });
       flight.input = state;
     }
-    const payload: TrainUnitJob = {
+    return {
       session: this.session.id,
       job,
       shard: message.worker,
@@ -316,14 +362,6 @@ export class BullmqTransport implements Transport {
       hyper: await this.store(message.hyper, { scope, inlineMax: HYPER_INLINE_MAX }),
       ...(message.fault ? { fault: message.fault } : {}),
     };
-    stamps.encoded = wallMs();
-    await this.session.send(
-      this.inFlight.get(job)?.host ?? this.assigned[message.worker]!,
-      'train-unit',
-      job,
-      payload,
-    );
-    stamps.added = wallMs();
   }
 
   /**

@@ -1,9 +1,10 @@
-import { configError } from '../core/errors.js';
+import { configError, isLayerlabError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { WorkerSource } from '../train/mop/train.js';
 import { BullmqTransport } from './bullmq-transport.js';
 import { clusterShardCount, prepareCluster } from './cluster-prepare.js';
 import { ClusterSession } from './cluster-session.js';
+import { HEARTBEAT_MS } from './host-record.js';
 import { readClusterStore } from './cluster-store.js';
 import { refusedCopies, requireShardHosts } from './shard-hosts.js';
 import { keepStoreManifest } from './keep-store-manifest.js';
@@ -11,11 +12,31 @@ import { keepStoreManifest } from './keep-store-manifest.js';
 const logTo = (sink: EventSink) => (message: string) => sink({ type: 'log', level: 'info', message });
 
 /**
+ * How long a coordinator looks again for the hosts of its store before it refuses to start: a host
+ * that just started, or whose record a Redis restart emptied (a `train --resume` right after one),
+ * registers within a heartbeat.
+ */
+const REGISTER_GRACE_MS = 3 * HEARTBEAT_MS;
+
+/**
  * How many shards `store` has: its manifest's count (`extract --cluster` writes it), else the
  * highest shard its hosts report holding. Refuses a store no host holds, or a shard no live host of
- * this version holds.
+ * this version holds, once the hosts had `REGISTER_GRACE_MS` to register.
  */
 export async function clusterStoreShards(session: ClusterSession): Promise<number> {
+  const deadline = Date.now() + REGISTER_GRACE_MS;
+  for (;;) {
+    try {
+      return await storeShardsNow(session);
+    } catch (error) {
+      if (!isLayerlabError(error) || error.code !== 'CONFIG' || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4));
+      await session.refresh();
+    }
+  }
+}
+
+async function storeShardsNow(session: ClusterSession): Promise<number> {
   const manifest = await readClusterStore(session.redis, session.store);
   const shards = manifest?.shards ?? clusterShardCount(session.hosts, session.store);
   if (shards === 0)

@@ -17,6 +17,7 @@ import { connectRedis } from './redis-connection.js';
 import { HeldShardDigests } from './shard-digest.js';
 import { unitHandler } from './unit-kinds.js';
 import { HostPermits } from './host-permits.js';
+import { UNITS_AHEAD } from './train-jobs.js';
 
 /**
  * BullMQ lock settings for units of 0.1–10 s. The lock is renewed by this process's event loop every
@@ -28,12 +29,12 @@ export const LOCK_MS = 4_000;
 export const STALLED_CHECK_MS = 2_000;
 
 /**
- * Training units take a BullMQ slot without a permit: a shard's next unit is fetched, its state read
- * and posted to the shard's thread while the unit before it runs there (the coordinator sends one
- * ahead), so the thread goes from one to the next without waiting for Redis. Every other kind holds
- * one of the host's `workers` permits while it runs.
+ * Training units take a BullMQ slot without a permit: a shard's next units are fetched, their states
+ * read and posted to the shard's thread while the unit before them runs there (the coordinator sends
+ * them ahead), so the thread goes from one to the next without waiting for Redis. Every other kind
+ * holds one of the host's `workers` permits while it runs.
  */
-const UNPERMITTED = new Set(['train-unit', 'train-end']);
+const UNPERMITTED = new Set(['train-unit', 'train-units', 'train-end']);
 
 /** One line the host agent prints (NDJSON under `--json`). */
 export type WorkerLine =
@@ -94,8 +95,9 @@ export class HostAgent {
     const worker = new Worker(hostQueue(options.name), (job: Job) => started.agent!.process(job), {
       connection: redis,
       prefix: QUEUE_PREFIX,
-      // a slot per worker for the unit it runs, and one for the training unit ready behind it
-      concurrency: 2 * options.workers,
+      // per worker, a slot for each unit it may hold (the one it runs and those sent ahead), each
+      // in its own job at worst: a retry always finds one
+      concurrency: (UNITS_AHEAD + 1) * options.workers,
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
       maxStalledCount: 2,
@@ -147,7 +149,7 @@ export class HostAgent {
       job: String(job.id),
       kind: job.name,
     } as const;
-    if (job.name === 'train-unit' || job.name === 'train-eval') this.trained = true;
+    if (job.name.startsWith('train-unit') || job.name === 'train-eval') this.trained = true;
     try {
       const handler = unitHandler(job.name);
       const host = { name: this.options.name, home: this.options.home, redis: this.redis };

@@ -1,7 +1,7 @@
 /**
  * A host's `--workers` permits: at most that many units of the kinds that take a worker's core run
- * at once, while training units (which queue on their shard's thread, one running and one ready
- * behind it) take BullMQ slots beyond them. First come, first served.
+ * at once, while training units (which queue on their shard's thread, one running and those sent
+ * ahead behind it) take BullMQ slots beyond them. First come, first served.
  */
 export class HostPermits {
   private free: number;

@@ -10,6 +10,7 @@ import {
   type TrainEvalReply,
   type TrainSessionSpec,
   type TrainUnitJob,
+  type TrainUnitsJob,
   type TrainUnitReply,
 } from './train-jobs.js';
 import type { UnitHost } from './unit-kinds.js';
@@ -131,8 +132,35 @@ function onShard<T>(host: UnitHost, session: string, shard: number, work: Parame
   ) as Promise<T>;
 }
 
-/** `train-unit`: one group's pass over this host's shard, from the state the job carries. */
-export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown> {
+/**
+ * `train-units`: a worker's units sent together, in plan order. Each starts once the one before it
+ * has its place on the shard's thread (its state in, or handed over): so a unit's wait for a
+ * hand-over begins about when it would have been sent alone, behind the one before. Each replies
+ * as its own unit; the job fails, with their errors, when any did.
+ */
+export async function trainUnits(data: unknown, host: UnitHost): Promise<unknown> {
+  const { units } = data as TrainUnitsJob;
+  const outcomes: Promise<unknown>[] = [];
+  for (const unit of units)
+    await new Promise<void>((placed) => {
+      const outcome = trainUnit(unit, host, placed);
+      // failed before it had a place (a reply that could not be pushed): the next one goes anyway
+      void outcome.catch(() => undefined).finally(placed);
+      outcomes.push(outcome);
+    });
+  const failed = (await Promise.allSettled(outcomes)).flatMap((o) =>
+    o.status === 'rejected' ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : [],
+  );
+  if (failed.length > 0)
+    throw new Error(`${failed.length} of ${units.length} units failed: ${failed.join('; ')}`);
+  return { units: units.length };
+}
+
+/**
+ * `train-unit`: one group's pass over this host's shard, from the state the job carries. `placed`
+ * is called once the unit has its place on the shard's thread, or failed before it had one.
+ */
+export async function trainUnit(data: unknown, host: UnitHost, placed?: () => void): Promise<unknown> {
   const received = wallMs();
   const job = data as TrainUnitJob;
   const redis = redisOf(host);
@@ -151,6 +179,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
       // chained: the state the group's previous unit hands over, the moment it ends on its host
       const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
       const place = (turn ??= shards.turn(job.session, job.shard));
+      placed?.();
       handedOver = wallMs();
       const [state, hyper] = await Promise.all([states.state(redis, input), getState(redis, job.hyper)]);
       stateIn = wallMs();
@@ -175,6 +204,7 @@ export async function trainUnit(data: unknown, host: UnitHost): Promise<unknown>
     } finally {
       // posted, or failed before it: the next unit of the shard goes
       if (turn) void turn.ready.then(turn.done);
+      placed?.();
     }
     const { result, seconds } = await posted;
     const threadDone = wallMs();

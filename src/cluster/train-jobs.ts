@@ -41,6 +41,25 @@ export interface TrainUnitJob extends JobBase {
   fault?: InjectedFault;
 }
 
+/**
+ * A worker's units sent in one pass (the coordinator refills a busy worker with its next units at
+ * once): one BullMQ job, so that BullMQ's own work per job is shared by them. Each unit replies as
+ * its own (its `job`), in the plan order they are listed in.
+ */
+export interface TrainUnitsJob {
+  session: string;
+  units: TrainUnitJob[];
+}
+
+/**
+ * Units a worker is sent beyond the one it runs, and how few it must be down to before it is sent
+ * more (`Transport.unitsAhead`, `refillsAt`): a refill of up to 3 goes as one `train-units` job. A
+ * host has `UNITS_AHEAD + 1` job slots per worker, so that every unit sent to a worker, each alone
+ * in its job at worst (retries are), finds a slot.
+ */
+export const UNITS_AHEAD = 3;
+export const REFILL_AT = 1;
+
 export interface TrainUnitReply {
   state: BlobRef;
   lossSum: string;

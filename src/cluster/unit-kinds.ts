@@ -19,7 +19,7 @@ export type UnitHandler = (data: unknown, host: UnitHost) => Promise<unknown>;
 /**
  * The unit kinds a host agent runs, by BullMQ job name. Jobs carry data only: a kind is one of
  * these names, never code, and any path a handler opens is resolved inside the host's home.
- * `train-unit`, `train-eval`, `shard-stats` and `train-end` are MOP training
+ * `train-unit`, `train-units`, `train-eval`, `shard-stats` and `train-end` are MOP training
  * across hosts (train-handlers.ts). `probe` is a round trip that does no work, optionally holding its worker `ms` milliseconds (at most
  * a minute): dispatch overhead, reachability, and draining are measured and tested with it.
  */
@@ -30,6 +30,7 @@ export const unitKinds: Readonly<Record<string, UnitHandler>> = {
     return { host: host.name };
   },
   'train-unit': async (data, host) => (await training()).trainUnit(data, host),
+  'train-units': async (data, host) => (await training()).trainUnits(data, host),
   'train-eval': async (data, host) => (await training()).trainEval(data, host),
   'shard-stats': async (data, host) => (await training()).shardStats(data, host),
   'train-end': async (data) => (await training()).trainEnd(data),

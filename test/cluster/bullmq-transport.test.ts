@@ -58,6 +58,13 @@ if (redisTestsRun)
       expect(expired.length).toBeGreaterThan(0);
     });
 
+    it('units sent to a worker in one pass went to its host as one job', () => {
+      const lines = [...cluster!.hosts.values()].flatMap((h) => h.lines);
+      // the one-pass case's three units (the no-cycle case's job holds a unit that fails by design)
+      const runs = lines.filter((l) => l.type === 'worker.unit' && l.kind === 'train-units' && l.ok);
+      expect(runs.length).toBeGreaterThan(0);
+    });
+
     it('a retry queued after a chained unit did not wait for that unit to give its slot back', () => {
       // epochs 14 and 15: the no-cycle case; a host that queued a chained unit as it came would hold
       // the retry behind it until the wait ran out, on every host of the cycle

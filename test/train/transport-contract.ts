@@ -301,6 +301,23 @@ export function transportContract(name: string, harness: TransportHarness): void
       });
     });
 
+    it('runs units sent to one worker together (one pass) each as its own, with the in-process bits', async () => {
+      const dispatcher = new UnitDispatcher(transport);
+      try {
+        // three groups' units (epochs 16–18), all to worker 0 in the same tick
+        const units = [16, 17, 18].map((epoch) => {
+          const message = unitOn(0, 0, start);
+          return { ...message, unit: { ...message.unit, epoch } };
+        });
+        const outcomes = await Promise.all(units.map((m) => dispatcher.run(m)));
+        for (const [k, outcome] of outcomes.entries())
+          expect(sameState(outcome.result.state, await expected(0, start, 16 + k))).toBe(true);
+        expect(dispatcher.ignored).toBe(0);
+      } finally {
+        dispatcher.close();
+      }
+    });
+
     it('accepts a unit reported twice once, against the group state version', async () => {
       const dispatcher = new UnitDispatcher(transport);
       try {

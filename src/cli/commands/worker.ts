@@ -36,7 +36,7 @@ export function registerWorker(program: Command): void {
       "the cluster's Redis: redis://[:password@]host:port[/db] or rediss:// (default: $LAYERLAB_CLUSTER)",
     )
     .option('--name <name>', "this host's name in the cluster (default: the machine's host name)")
-    .option('--workers <n>', 'units run at once on this host (and a training unit ready behind each)', '1')
+    .option('--workers <n>', 'units run at once on this host (and the training units ready behind each)', '1')
     .addHelpText(
       'after',
       `
