@@ -89,7 +89,8 @@ let dispatchSource: string;
 if (quick && (dispatch = recordedDispatch()))
   dispatchSource = 'recorded by the last full run (bench/results/cluster-simulation.json)';
 else if (spawnSync('redis-server', ['--version']).status === 0) {
-  // Redis's CPU time is read from /proc in 10 ms ticks: 300 units a series resolve 0.03 ms a unit
+  // Redis's main-thread run time is read from /proc/PID/schedstat (ns); where only 10 ms ticks are
+  // to be had, 300 units a series resolve 0.03 ms a unit
   dispatch = await measureDispatch(stateBytes, quick ? 15 : 300);
   dispatchSource = 'measured in this run (BullMQ, private redis-server, one real layerlab worker)';
 } else {

@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { Redis as IORedis } from 'ioredis';
 
-/** CPU seconds a process has used (user + system), from /proc/PID/stat (Linux; 100 ticks a second). */
+/**
+ * CPU seconds a process has used (Linux): its main thread's run time in nanoseconds, from
+ * /proc/PID/schedstat (Redis runs every command on its main thread: the part that queues), else its
+ * user + system time from /proc/PID/stat, in ticks of 10 ms (too coarse for one unit's share).
+ */
 export function cpuSeconds(pid: number): number {
+  try {
+    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    if (ns > 0) return ns / 1e9;
+  } catch {
+    // no schedstat in this kernel: the ticks below
+  }
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

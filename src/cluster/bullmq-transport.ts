@@ -86,7 +86,7 @@ const HYPER_INLINE_MAX = 4096;
  * or waits, with a status line, until one is up.
  * Units go ahead (`unitsAhead`): a worker's next units are queued on its host while it runs one (the
  * host reads their states and posts them to the shard's thread, behind the running unit); a worker
- * down to one unit is sent up to three more at once (`refillsAt`), as one job, so that BullMQ's
+ * down to one unit is sent up to five more at once (`refillsAt`), as one job, so that BullMQ's
  * work per job (Redis's main load at scale) is shared by them. And it
  * `chainsUnits`: a unit sent before its group's previous unit ends waits on its host for the state
  * that unit hands over (state-handoff.ts). So a group goes from one host to the next, and a host

@@ -53,11 +53,11 @@ export interface TrainUnitsJob {
 
 /**
  * Units a worker is sent beyond the one it runs, and how few it must be down to before it is sent
- * more (`Transport.unitsAhead`, `refillsAt`): a refill of up to 3 goes as one `train-units` job. A
+ * more (`Transport.unitsAhead`, `refillsAt`): a refill of up to 5 goes as one `train-units` job. A
  * host has `UNITS_AHEAD + 1` job slots per worker, so that every unit sent to a worker, each alone
  * in its job at worst (retries are), finds a slot.
  */
-export const UNITS_AHEAD = 3;
+export const UNITS_AHEAD = 5;
 export const REFILL_AT = 1;
 
 export interface TrainUnitReply {

@@ -15,6 +15,8 @@ import {
 } from '../../bench/harness/parallelism-baselines.js';
 import { stateDirect, withProtocol } from '../../bench/harness/simulation-grid.js';
 import { simulatePlan } from '../../bench/harness/virtual-clock.js';
+import { unitsPerJob } from '../../bench/harness/units-per-job.js';
+import { UNITS_AHEAD } from '../../src/cluster/train-jobs.js';
 
 /** Round figures, so every makespan below can be worked out by hand. */
 const inputs = (redisPerByte = 0, redisPerJob = 0): ClusterInputs => ({
@@ -136,6 +138,26 @@ describe('a MOP epoch through the trainer, planner and executor', () => {
     expect(transportSeconds(withProtocol(m, 'ahead'), 1).parallel).toBeCloseTo(3.5);
     // without measured raw figures the protocol falls back to the job's
     expect(transportSeconds(withProtocol(inputs(0.002, 0.25), 'ahead'), 1)).toEqual(transportSeconds(m, 1));
+  });
+
+  it('shares BullMQ’s work per job among the units one job carries; each unit’s reply still passes Redis', () => {
+    const raw = { roundTrip: 0.2, perStateByte: 0.004, redisPerByte: 0.001, redisPerPass: 0.02 };
+    const m = { ...inputs(0.002, 0.25), raw };
+    // one unit a job: the job (0.25, its completion heard) + 1.5 passes (0.15)
+    expect(transportSeconds(withProtocol(m, 'ahead'), 1).serial).toBeCloseTo(0.4);
+    // 2.5 units a job: 0.25 ÷ 2.5 + a reply's pass (0.02) + 1.5 passes (0.15)
+    expect(transportSeconds(withProtocol({ ...m, unitsPerJob: 2.5 }, 'ahead'), 1).serial).toBeCloseTo(0.27);
+    // the network's part does not change
+    expect(transportSeconds(withProtocol({ ...m, unitsPerJob: 2.5 }, 'ahead'), 1).parallel).toBeCloseTo(3.5);
+  });
+
+  it('counts the units a job carries by running the executor as the transport sends', async () => {
+    // a single unit: a job of its own
+    expect(await unitsPerJob(1, 1)).toBe(1);
+    // four groups a worker: jobs of several units, at most an idle worker's first pass (1 + ahead)
+    const perJob = await unitsPerJob(16, 4);
+    expect(perJob).toBeGreaterThan(2);
+    expect(perJob).toBeLessThanOrEqual(UNITS_AHEAD + 1);
   });
 
   it('declines a plan whose planning work is over the bound', async () => {
