@@ -273,6 +273,12 @@ try {
      * heartbeats): what the scale simulation's one Redis must serve per unit of the protocol as built
      */
     sessionRedisPerUnit: clusters.map((c) => redisPerUnit(c.redis, c.traces.length)),
+    /** units per BullMQ training job in each session (a worker's units sent in one pass share one) */
+    sessionUnitsPerJob: clusters.map(
+      (c) =>
+        c.traces.length /
+        hostJobs.jobs.filter((j) => j.session === sessionOf(c) && j.kind.startsWith('train-unit')).length,
+    ),
     targets: { overheadRatio: '<= 0.02', throughputRatio: '>= 0.9' },
   };
   console.log(
@@ -322,6 +328,9 @@ try {
   const perUnit = result.sessionRedisPerUnit;
   console.log(
     `  Redis's CPU per unit over each session (all its jobs and heartbeats ÷ its units): ${perUnit.map((r) => `${r.cpuMs.toFixed(3)} ms`).join(', ')}`,
+  );
+  console.log(
+    `  units per BullMQ training job, each session: ${result.sessionUnitsPerJob.map((r) => r.toFixed(2)).join(', ')}`,
   );
   console.log(`    where it goes in the first session (µs per unit, calls per unit):`);
   for (const c of perUnit[0]!.commands.slice(0, 10))

@@ -42,7 +42,7 @@ export interface HostTimeline {
   statsSeconds: number[];
   statsEnd: number;
   firstUnitStart: number;
-  /** the first train-unit's handler seconds: the session's shard thread starts in it */
+  /** the first training job's handler seconds: the session's shard thread starts in it */
   firstUnitSeconds: number;
   medianUnitSeconds: number;
   lastJobEnd: number;
@@ -61,7 +61,8 @@ export function hostTimelines(jobs: readonly HostJob[], session: string, t0: num
       .filter((j) => j.session === session && j.host === host)
       .sort((a, b) => a.start - b.start);
     const stats = mine.filter((j) => j.kind === 'shard-stats');
-    const units = mine.filter((j) => j.kind === 'train-unit');
+    // training jobs: one unit (`train-unit`) or a worker's units sent together (`train-units`)
+    const units = mine.filter((j) => j.kind.startsWith('train-unit'));
     const first = units[0]!;
     let idle = 0;
     let largestGap = { seconds: 0, at: 0 };
@@ -93,8 +94,8 @@ export function timelineLines(timelines: readonly HostTimeline[]): string[] {
   return timelines.map(
     (t) =>
       `    ${t.host}: first job ${t.firstJob.toFixed(2)} s, shard statistics (${t.statsSeconds.map((x) => x.toFixed(2)).join(' + ')} s) done ${t.statsEnd.toFixed(2)} s, ` +
-      `first unit ${t.firstUnitStart.toFixed(2)} s (its handler ${t.firstUnitSeconds.toFixed(2)} s, median ${t.medianUnitSeconds.toFixed(2)} s), ` +
-      `last job ends ${t.lastJobEnd.toFixed(2)} s; busy ${t.busy.toFixed(2)} s, idle after the first unit ${t.idle.toFixed(2)} s ` +
+      `first training job ${t.firstUnitStart.toFixed(2)} s (its handler ${t.firstUnitSeconds.toFixed(2)} s, median job ${t.medianUnitSeconds.toFixed(2)} s), ` +
+      `last job ends ${t.lastJobEnd.toFixed(2)} s; busy ${t.busy.toFixed(2)} s, idle after the first training job ${t.idle.toFixed(2)} s ` +
       `(largest gap ${t.largestGap.seconds.toFixed(2)} s at ${t.largestGap.at.toFixed(2)} s)`,
   );
 }
