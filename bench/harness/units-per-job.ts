@@ -11,7 +11,8 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * workers: layerlab's own executor runs the plan with the transport's options (units ahead, refilled
  * at one, chained), against workers that behave as hosts do (a unit runs after those sent before it;
  * a chained one waits for the state its group's previous unit hands over, and the units of one job
- * start waiting one after the other), each unit taking 2–4 ms of real time. The units one executor
+ * are taken up one after the other, each once the one before starts), each unit taking 2–4 ms of
+ * real time. The units one executor
  * pass sends to a worker are one job, as the transport gathers them.
  */
 export async function unitsPerJob(groups: number, workers: number, seed = 1): Promise<number> {
@@ -34,9 +35,11 @@ export async function unitsPerJob(groups: number, workers: number, seed = 1): Pr
     const handedOver = (before ?? Promise.resolve()).then(() =>
       unit.after === undefined ? undefined : handOf(unit.after).promise,
     );
-    jobTail[worker] = handedOver;
+    let started!: () => void;
+    jobTail[worker] = new Promise<void>((resolve) => (started = resolve));
     return handedOver.then(() => {
       const ran = lanes[worker]!.then(async () => {
+        started();
         await tick(cost(unit));
         handOf(unit.index).resolve();
       });

@@ -91,9 +91,9 @@ const HYPER_INLINE_MAX = 4096;
  * `chainsUnits`: a unit sent before its group's previous unit ends waits on its host for the state
  * that unit hands over (state-handoff.ts). So a group goes from one host to the next, and a host
  * from one unit to the next, without the coordinator's round trip in between. A host has a slot per
- * unit a worker may hold; where it serves more of the run's shards than it has workers (a shard moved there),
- * a unit ahead is held here until its worker is idle, and a chained one until its previous unit's
- * reply is in, so that no job waits there in a slot another shard's unit needs.
+ * unit a worker may hold; where it serves more of the run's shards than it has workers (a shard
+ * moved there), a unit ahead is held here until its worker is idle, and a chained one until its
+ * previous unit's reply is in, so that no job waits there in a slot another shard's unit needs.
  */
 export class BullmqTransport implements Transport {
   private readonly listeners = new Set<WorkerMessageListener>();

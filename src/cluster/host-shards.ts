@@ -70,6 +70,8 @@ export class HostShards {
   private readonly entries = new Map<string, Entry>();
   /** per session's shard, settles once every unit that came for it so far has posted its work */
   private readonly turns = new Map<string, Promise<void>>();
+  /** per session's shard, the last request posted to its thread, settled or not */
+  private readonly lastPosted = new Map<string, Promise<void>>();
 
   /**
    * Runs `work` on the session's shard worker as soon as it is started: the requests `work` posts
@@ -129,6 +131,22 @@ export class HostShards {
     this.turns.set(id, last);
     void last.then(() => this.turns.get(id) === last && this.turns.delete(id));
     return { ready: before, done };
+  }
+
+  /**
+   * Records `request` as the last one posted to a session's shard thread, and resolves once the one
+   * posted before it has ended (settled): when the thread starts `request` (it runs them in order).
+   */
+  startsAfter(session: string, shard: number, request: Promise<unknown>): Promise<void> {
+    const id = `${session}#${shard}`;
+    const before = this.lastPosted.get(id) ?? Promise.resolve();
+    const mine = request.then(
+      () => {},
+      () => {},
+    );
+    this.lastPosted.set(id, mine);
+    void mine.then(() => this.lastPosted.get(id) === mine && this.lastPosted.delete(id));
+    return before;
   }
 
   /** the sessions with a shard worker here */

@@ -133,19 +133,19 @@ function onShard<T>(host: UnitHost, session: string, shard: number, work: Parame
 }
 
 /**
- * `train-units`: a worker's units sent together, in plan order. Each starts once the one before it
- * has its place on the shard's thread (its state in, or handed over): so a unit's wait for a
- * hand-over begins about when it would have been sent alone, behind the one before. Each replies
- * as its own unit; the job fails, with their errors, when any did.
+ * `train-units`: a worker's units sent together, in plan order. Each is taken up (its state read,
+ * or its wait for a hand-over begun) once the one before it starts in the shard's thread: as if sent
+ * alone, one unit ahead, so that a chained unit's wait is about one unit long however many a job
+ * holds. Each replies as its own unit; the job fails, with their errors, when any did.
  */
 export async function trainUnits(data: unknown, host: UnitHost): Promise<unknown> {
   const { units } = data as TrainUnitsJob;
   const outcomes: Promise<unknown>[] = [];
   for (const unit of units)
-    await new Promise<void>((placed) => {
-      const outcome = trainUnit(unit, host, placed);
-      // failed before it had a place (a reply that could not be pushed): the next one goes anyway
-      void outcome.catch(() => undefined).finally(placed);
+    await new Promise<void>((started) => {
+      const outcome = trainUnit(unit, host, started);
+      // failed (or a reply that could not be pushed): the next one goes anyway
+      void outcome.catch(() => undefined).finally(started);
       outcomes.push(outcome);
     });
   const failed = (await Promise.allSettled(outcomes)).flatMap((o) =>
@@ -157,10 +157,10 @@ export async function trainUnits(data: unknown, host: UnitHost): Promise<unknown
 }
 
 /**
- * `train-unit`: one group's pass over this host's shard, from the state the job carries. `placed`
- * is called once the unit has its place on the shard's thread, or failed before it had one.
+ * `train-unit`: one group's pass over this host's shard, from the state the job carries. `started`
+ * is called once the unit starts in the shard's thread, or failed before it was posted there.
  */
-export async function trainUnit(data: unknown, host: UnitHost, placed?: () => void): Promise<unknown> {
+export async function trainUnit(data: unknown, host: UnitHost, started?: () => void): Promise<unknown> {
   const received = wallMs();
   const job = data as TrainUnitJob;
   const redis = redisOf(host);
@@ -179,7 +179,6 @@ export async function trainUnit(data: unknown, host: UnitHost, placed?: () => vo
       // chained: the state the group's previous unit hands over, the moment it ends on its host
       const input = isHandoff(job.state) ? await waiterOf(redis).wait(job.session, job.state) : job.state;
       const place = (turn ??= shards.turn(job.session, job.shard));
-      placed?.();
       handedOver = wallMs();
       const [state, hyper] = await Promise.all([states.state(redis, input), getState(redis, job.hyper)]);
       stateIn = wallMs();
@@ -199,12 +198,19 @@ export async function trainUnit(data: unknown, host: UnitHost, placed?: () => vo
           [...stateBuffers(state), ...stateBuffers(hyper)],
         );
         place.done();
+        // every unit's request is recorded, so that the next one knows when the thread gets to it
+        const startsAt = shards.startsAfter(job.session, job.shard, request);
+        if (started) void startsAt.then(started);
         return request;
       });
+      // the unit failed, or the shard's thread did not start: the next unit goes anyway
+      void posted.catch(() => started?.());
+    } catch (error) {
+      started?.();
+      throw error;
     } finally {
       // posted, or failed before it: the next unit of the shard goes
       if (turn) void turn.ready.then(turn.done);
-      placed?.();
     }
     const { result, seconds } = await posted;
     const threadDone = wallMs();

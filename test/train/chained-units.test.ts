@@ -12,12 +12,12 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * other, in the order sent; a unit sent before its group's previous unit ended waits there until
  * that unit hands its state over, and only then takes its place on the worker (so a retry of the
  * unit it waits on is never queued behind it), and fails as interrupted when it is withdrawn. Units
- * sent to a worker together (one executor pass: the BullMQ transport sends them as one job) start
- * waiting one after the other: each once the one before it has its place.
+ * sent to a worker together (one executor pass: the BullMQ transport sends them as one job) are
+ * taken up one after the other: each once the one before it starts running (or failed).
  */
 function chainingWorkers(shards: number, rng: Rng, failureRate: number, ahead: number) {
   const lanes = Array.from({ length: shards }, () => Promise.resolve());
-  // per worker, the last unit of the run being sent now: the next one starts once it has its place
+  // per worker, the last unit of the run being sent now: the next one is taken up once it starts
   const runTail: (Promise<void> | undefined)[] = [];
   const handedOver = new Map<number, SettleOnce<void>>();
   const handOf = (index: number) => handedOver.get(index) ?? handedOver.set(index, settleOnce()).get(index)!;
@@ -39,13 +39,13 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number, ahead: n
     const handed = (before ?? Promise.resolve()).then(() =>
       unit.after === undefined ? undefined : handOf(unit.after).promise,
     );
-    runTail[worker] = handed.then(
-      () => undefined,
-      () => undefined,
-    );
+    let started!: () => void;
+    const starts = new Promise<void>((resolve) => (started = resolve));
+    runTail[worker] = starts;
     const ran = handed.then(() => {
       // its place: behind what the worker holds now
       const mine = lanes[worker]!.then(async () => {
+        started();
         for (const key of [`g${unit.group}`, `w${worker}`]) {
           expect(running.has(key), `${key} runs two units at once`).toBe(false);
           running.add(key);
@@ -61,7 +61,10 @@ function chainingWorkers(shards: number, rng: Rng, failureRate: number, ahead: n
       lanes[worker] = mine.catch(() => undefined);
       return mine;
     });
-    return ran.finally(() => inFlight[worker]!--);
+    return ran.finally(() => {
+      started();
+      inFlight[worker]!--;
+    });
   };
   // the executor gave a unit up: what waits for its state fails as interrupted
   const giveUp = (unit: PlannedUnit) => handOf(unit.index).reject(interrupted());
