@@ -17,7 +17,7 @@ import { connectRedis } from './redis-connection.js';
 import { HeldShardDigests } from './shard-digest.js';
 import { unitHandler } from './unit-kinds.js';
 import { HostPermits } from './host-permits.js';
-import { UNITS_AHEAD } from './train-jobs.js';
+import { UNITS_AHEAD, type TrainUnitsJob } from './train-jobs.js';
 
 /**
  * BullMQ lock settings for units of 0.1–10 s. The lock is renewed by this process's event loop every
@@ -156,7 +156,8 @@ export class HostAgent {
       const result = UNPERMITTED.has(job.name)
         ? await handler(job.data, host)
         : await this.permits.run(() => handler(job.data, host));
-      this.units++;
+      // a worker's units sent together are counted one by one
+      this.units += job.name === 'train-units' ? (job.data as TrainUnitsJob).units.length : 1;
       // the coordinator goes on as soon as the job completes (e.g. `train --cluster` right after
       // `extract --cluster`): the record must name the new shard by then, not a heartbeat later
       if (job.name === 'extract-shard') await this.register();
