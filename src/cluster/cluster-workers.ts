@@ -21,22 +21,25 @@ const REGISTER_GRACE_MS = 3 * HEARTBEAT_MS;
 /**
  * How many shards `store` has: its manifest's count (`extract --cluster` writes it), else the
  * highest shard its hosts report holding. Refuses a store no host holds, or a shard no live host of
- * this version holds, once the hosts had `REGISTER_GRACE_MS` to register.
+ * this version holds, once the hosts had `REGISTER_GRACE_MS` to register; with no manifest (a Redis
+ * restarted empty), fewer shards than the run `expects` are looked for again over that time too.
  */
-export async function clusterStoreShards(session: ClusterSession): Promise<number> {
+export async function clusterStoreShards(session: ClusterSession, expects?: number): Promise<number> {
   const deadline = Date.now() + REGISTER_GRACE_MS;
   for (;;) {
     try {
-      return await storeShardsNow(session);
+      const { shards, counted } = await storeShardsNow(session);
+      if (!counted || expects === undefined || shards >= expects || Date.now() >= deadline) return shards;
     } catch (error) {
       if (!isLayerlabError(error) || error.code !== 'CONFIG' || Date.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4));
-      await session.refresh();
     }
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4));
+    await session.refresh();
   }
 }
 
-async function storeShardsNow(session: ClusterSession): Promise<number> {
+/** The store's shards now, and whether they were counted from host records (no manifest). */
+async function storeShardsNow(session: ClusterSession): Promise<{ shards: number; counted: boolean }> {
   const manifest = await readClusterStore(session.redis, session.store);
   const shards = manifest?.shards ?? clusterShardCount(session.hosts, session.store);
   if (shards === 0)
@@ -44,7 +47,7 @@ async function storeShardsNow(session: ClusterSession): Promise<number> {
       `no host of the cluster holds cluster store ${session.store}; list them with \`layerlab store ls --cluster\``,
     );
   requireShardHosts(session.hosts, session.store, shards, Date.now(), session.digests);
-  return shards;
+  return { shards, counted: !manifest };
 }
 
 /**
@@ -59,7 +62,7 @@ export function clusterWorkers(url: string, store: string, runDir?: string): Wor
     const log = logTo(sink);
     const session = await ClusterSession.open(url, store, log);
     try {
-      const shards = await clusterStoreShards(session);
+      const shards = await clusterStoreShards(session, job.workers);
       // copies refused for their content while another copy serves: said once, the run goes on
       for (const line of refusedCopies(session.hosts, store, shards, Date.now(), session.digests)) log(line);
       if (job.workers !== shards)
