@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelledHosts } from '../../bench/harness/modelled-hosts.js';
 import { interrupted, isLayerlabError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
 import { settleOnce, type SettleOnce } from '../../src/core/settle-once.js';
@@ -8,71 +9,43 @@ import { planEpoch, type PlannedUnit } from '../../src/train/mop/plan.js';
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Workers as a chaining transport's hosts behave: each runs what it is sent one unit after the
- * other, in the order sent; a unit sent before its group's previous unit ended waits there until
- * that unit hands its state over, and only then takes its place on the worker (so a retry of the
- * unit it waits on is never queued behind it), and fails as interrupted when it is withdrawn. Units
- * sent to a worker together (one executor pass: the BullMQ transport sends them as one job) are
- * taken up one after the other: each once the one before it starts running (or failed).
+ * Workers as the BullMQ transport's hosts behave (`modelledHosts`), checking as they go that no
+ * worker holds more than `ahead` units beyond the one it runs, and that no worker and no group runs
+ * two units at once; a unit's first try fails at `failureRate`.
  */
 function chainingWorkers(shards: number, rng: Rng, failureRate: number, ahead: number) {
-  const lanes = Array.from({ length: shards }, () => Promise.resolve());
-  // per worker, the last unit of the run being sent now: the next one is taken up once it starts
-  const runTail: (Promise<void> | undefined)[] = [];
-  const handedOver = new Map<number, SettleOnce<void>>();
-  const handOf = (index: number) => handedOver.get(index) ?? handedOver.set(index, settleOnce()).get(index)!;
   const running = new Set<string>();
   const completed: number[][] = [];
-  const ended = new Set<number>();
   let chained = 0;
-  let runs = 0;
   const inFlight = new Array<number>(shards).fill(0);
+  const hosts = modelledHosts(shards, async (unit, attempt) => {
+    for (const key of [`g${unit.group}`, `w${unit.worker}`]) {
+      expect(running.has(key), `${key} runs two units at once`).toBe(false);
+      running.add(key);
+    }
+    await tick(rng.int(3));
+    running.delete(`g${unit.group}`);
+    running.delete(`w${unit.worker}`);
+    if (attempt === 1 && rng.next() < failureRate) throw new Error('unit failed');
+    (completed[unit.group] ??= []).push(unit.shard);
+  });
   const run = (unit: PlannedUnit, attempt: number) => {
     const { worker } = unit;
     // sent while its group's previous unit has not handed its state over
-    if (unit.after !== undefined && !ended.has(unit.after)) chained++;
+    if (unit.after !== undefined && !hosts.ended(unit.after)) chained++;
     inFlight[worker]!++;
     expect(inFlight[worker], `worker ${worker} holds too many units`).toBeLessThanOrEqual(ahead + 1);
-    const before = runTail[worker];
-    if (before) runs++;
-    else queueMicrotask(() => (runTail[worker] = undefined));
-    const handed = (before ?? Promise.resolve()).then(() =>
-      unit.after === undefined ? undefined : handOf(unit.after).promise,
-    );
-    let started!: () => void;
-    const starts = new Promise<void>((resolve) => (started = resolve));
-    runTail[worker] = starts;
-    const ran = handed.then(() => {
-      // its place: behind what the worker holds now
-      const mine = lanes[worker]!.then(async () => {
-        started();
-        for (const key of [`g${unit.group}`, `w${worker}`]) {
-          expect(running.has(key), `${key} runs two units at once`).toBe(false);
-          running.add(key);
-        }
-        await tick(rng.int(3));
-        running.delete(`g${unit.group}`);
-        running.delete(`w${worker}`);
-        if (attempt === 1 && rng.next() < failureRate) throw new Error('unit failed');
-        (completed[unit.group] ??= []).push(unit.shard);
-        ended.add(unit.index);
-        handOf(unit.index).resolve();
-      });
-      lanes[worker] = mine.catch(() => undefined);
-      return mine;
-    });
-    return ran.finally(() => {
-      started();
-      inFlight[worker]!--;
-    });
+    return hosts.run(unit, attempt).finally(() => inFlight[worker]!--);
   };
-  // the executor gave a unit up: what waits for its state fails as interrupted
-  const giveUp = (unit: PlannedUnit) => handOf(unit.index).reject(interrupted());
   return {
     run,
-    giveUp,
+    giveUp: hosts.giveUp,
     completed,
-    counts: () => ({ chained, runs }),
+    counts: () => {
+      const { units, jobs } = hosts.counts();
+      // units that went with others in a job
+      return { chained, runs: units - jobs };
+    },
   };
 }
 
