@@ -26,7 +26,7 @@ export interface CommandLoad {
 }
 
 export interface RedisLoad {
-  /** Redis's CPU seconds over the window, from /proc (10 ms ticks) */
+  /** Redis's CPU seconds over the window (`cpuSeconds`: its main thread's run time) */
   cpuSeconds: number;
   /** per command, most time first */
   commands: CommandLoad[];

@@ -144,7 +144,7 @@ export async function trainUnits(data: unknown, host: UnitHost): Promise<unknown
   for (const unit of units)
     await new Promise<void>((started) => {
       const outcome = trainUnit(unit, host, started);
-      // failed (or a reply that could not be pushed): the next one goes anyway
+      // ended without starting (it failed): the next one goes anyway
       void outcome.catch(() => undefined).finally(started);
       outcomes.push(outcome);
     });
@@ -158,7 +158,7 @@ export async function trainUnits(data: unknown, host: UnitHost): Promise<unknown
 
 /**
  * `train-unit`: one group's pass over this host's shard, from the state the job carries. `started`
- * is called once the unit starts in the shard's thread, or failed before it was posted there.
+ * is called once the unit starts in the shard's thread (not if it fails before).
  */
 export async function trainUnit(data: unknown, host: UnitHost, started?: () => void): Promise<unknown> {
   const received = wallMs();
@@ -203,11 +203,6 @@ export async function trainUnit(data: unknown, host: UnitHost, started?: () => v
         if (started) void startsAt.then(started);
         return request;
       });
-      // the unit failed, or the shard's thread did not start: the next unit goes anyway
-      void posted.catch(() => started?.());
-    } catch (error) {
-      started?.();
-      throw error;
     } finally {
       // posted, or failed before it: the next unit of the shard goes
       if (turn) void turn.ready.then(turn.done);
