@@ -1,11 +1,10 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClusterSession } from '../../src/cluster/cluster-session.js';
 import { clusterStoreShards } from '../../src/cluster/cluster-workers.js';
 import { writeHost, type HostRecord } from '../../src/cluster/host-record.js';
-import { connectRedis } from '../../src/cluster/redis-connection.js';
 import { layerlabVersion } from '../../src/core/package-version.js';
-import { redisSkipReason, redisTestsRun, startRedis, type RedisServer } from '../support/redis-server.js';
+import { privateRedis } from '../support/private-redis.js';
+import { redisSkipReason, redisTestsRun } from '../support/redis-server.js';
 
 const STORE = 'cs-grace';
 
@@ -27,24 +26,15 @@ const hostHolding = (name: string, shard: number): HostRecord => ({
 describe.skipIf(!redisTestsRun)(
   `a starting coordinator waits for hosts to register${redisSkipReason}`,
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-    beforeAll(async () => {
-      server = await startRedis();
-      redis = await connectRedis(server.url);
-    });
-    afterAll(async () => {
-      redis?.disconnect();
-      await server?.stop();
-    });
+    const local = privateRedis();
 
     it('counts the shard whose host registers a moment later, where the run expects it', async () => {
-      await writeHost(redis, hostHolding('host-0', 0));
-      const session = await ClusterSession.open(server.url, STORE, () => {});
+      await writeHost(local.redis, hostHolding('host-0', 0));
+      const session = await ClusterSession.open(local.server.url, STORE, () => {});
       try {
         // host-1 registers half a second after the coordinator first looked
         const late = new Promise<void>((resolve) =>
-          setTimeout(() => void writeHost(redis, hostHolding('host-1', 1)).then(resolve), 500),
+          setTimeout(() => void writeHost(local.redis, hostHolding('host-1', 1)).then(resolve), 500),
         );
         expect(await clusterStoreShards(session, 2)).toBe(2);
         await late;
@@ -54,7 +44,7 @@ describe.skipIf(!redisTestsRun)(
     });
 
     it('refuses, once the hosts had their time, a shard no host holds', async () => {
-      const session = await ClusterSession.open(server.url, 'cs-nobody', () => {});
+      const session = await ClusterSession.open(local.server.url, 'cs-nobody', () => {});
       try {
         await expect(clusterStoreShards(session)).rejects.toMatchObject({ code: 'CONFIG' });
       } finally {
